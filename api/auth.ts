@@ -1,0 +1,127 @@
+import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { consumers, offices } from '../db/schema';
+import { UNSCOPED_ROLES, type TPrincipal, type TRole } from '../domain/roles';
+import { TokenError, type TokenVerifier } from '../lib/auth-tokens';
+import { HttpProblem, problemResponses } from './problem';
+import type { AppEnv } from './types';
+
+/** Paths reachable without a bearer token. Everything else is denied unless a route grants a role. */
+export function isPublicPath(path: string): boolean {
+  return (
+    path === '/healthz' ||
+    path === '/readyz' ||
+    path === '/openapi.json' ||
+    path === '/docs' ||
+    path.startsWith('/docs/') ||
+    // The Temporal UI cannot send our bearer header; its codec URL carries the token in the path,
+    // and that route verifies it itself.
+    path.startsWith('/codec/ui/')
+  );
+}
+
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+export async function verifyOrThrow(verify: TokenVerifier, token: string | undefined): Promise<TPrincipal> {
+  if (!token)
+    throw new HttpProblem(401, 'send Authorization: Bearer <token>', {
+      headers: { 'www-authenticate': 'Bearer' },
+    });
+  try {
+    return await verify(token);
+  } catch (error) {
+    const detail = error instanceof TokenError ? error.message : 'token invalid';
+    throw new HttpProblem(401, detail, { headers: { 'www-authenticate': `Bearer error="invalid_token"` } });
+  }
+}
+
+/** Global: every non-public request must carry a valid token. */
+export function authenticate(verify: TokenVerifier): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method === 'OPTIONS' || isPublicPath(c.req.path)) return next();
+    c.set('principal', await verifyOrThrow(verify, bearerToken(c.req.header('authorization'))));
+    await next();
+  };
+}
+
+export function requireRoles(roles: readonly TRole[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const principal = c.get('principal');
+    if (!principal) throw new HttpProblem(401, 'send Authorization: Bearer <token>');
+    if (!roles.includes(principal.role)) {
+      throw new HttpProblem(403, `role "${principal.role}" may not call this; allowed: ${roles.join(', ')}`);
+    }
+    await next();
+  };
+}
+
+/**
+ * Every protected route is declared through this helper: `roles` is required, the role check is
+ * wired in as route middleware, and the roles are published in the OpenAPI document as `x-roles`.
+ */
+export function secureRoute<const R extends Omit<RouteConfig, 'middleware' | 'security'>>(
+  route: R & { roles: readonly TRole[] },
+) {
+  const { roles, ...rest } = route;
+  return createRoute({
+    ...rest,
+    security: [{ bearer: [] }],
+    'x-roles': [...roles],
+    middleware: [requireRoles(roles)] as const,
+    responses: { ...problemResponses(401, 403), ...rest.responses },
+  } as unknown as R & { middleware: [MiddlewareHandler<AppEnv>]; security: { bearer: string[] }[] });
+}
+
+/** Is `targetOfficeId` the staff member's office or one of its sub-offices? Uses the materialised path. */
+export async function officeWithinScope(
+  db: Database,
+  staffOfficeId: string,
+  targetOfficeId: string,
+): Promise<boolean> {
+  if (staffOfficeId === targetOfficeId) return true;
+  const rows = await db
+    .select({ id: offices.id, path: offices.path })
+    .from(offices)
+    .where(inArray(offices.id, [staffOfficeId, targetOfficeId]));
+  const staff = rows.find((r) => r.id === staffOfficeId);
+  const target = rows.find((r) => r.id === targetOfficeId);
+  return Boolean(staff && target && target.path.startsWith(`${staff.path}/`));
+}
+
+/** Staff: the office scope rule. Unscoped roles (ops, admin) see every office. */
+export async function assertOfficeAccess(c: Context<AppEnv>, db: Database, officeId: string): Promise<void> {
+  const principal = c.get('principal');
+  if (principal.kind !== 'staff') throw new HttpProblem(403, 'staff only');
+  if (UNSCOPED_ROLES.has(principal.role)) return;
+  if (!(await officeWithinScope(db, principal.officeId, officeId))) {
+    throw new HttpProblem(403, `office ${officeId} is outside your office ${principal.officeId}`);
+  }
+}
+
+/**
+ * A consumer acts only on their own consumer numbers; staff only on consumers of their offices.
+ * Returns the consumer's section office. Unknown numbers are 404 for staff, 403 for consumers
+ * (a consumer cannot probe which numbers exist).
+ */
+export async function assertConsumerAccess(
+  c: Context<AppEnv>,
+  db: Database,
+  consumerNumber: string,
+): Promise<string> {
+  const principal = c.get('principal');
+  if (principal.kind === 'consumer' && !principal.consumerNumbers.includes(consumerNumber)) {
+    throw new HttpProblem(403, 'this consumer number is not yours');
+  }
+  const [row] = await db
+    .select({ sectionOfficeId: consumers.sectionOfficeId })
+    .from(consumers)
+    .where(and(eq(consumers.consumerNumber, consumerNumber)));
+  if (!row) throw new HttpProblem(404, `no consumer ${consumerNumber}`);
+  if (principal.kind === 'staff') await assertOfficeAccess(c, db, row.sectionOfficeId);
+  return row.sectionOfficeId;
+}

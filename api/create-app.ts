@@ -1,0 +1,116 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { TFailureType } from '../domain/failures';
+import { authenticate } from './auth';
+import { createRouter } from './create-router';
+import { FAILURE_STATUS, HttpProblem, problemResponse } from './problem';
+import { rateLimit } from './rate-limit';
+import { createCodecRoutes } from './routes/codec';
+import { createDocsRoutes } from './routes/docs';
+import { createHealthRoutes } from './routes/health';
+import { createPingRoutes } from './routes/pings';
+import type { AppDeps } from './types';
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/** The whole HTTP surface. Dependencies come in; nothing here reads the environment or opens connections. */
+export function createApp(deps: AppDeps) {
+  const app = createRouter();
+
+  app.use(
+    requestId({
+      headerName: 'X-Request-Id',
+      limitLength: 128,
+    }),
+  );
+  app.use(async (c, next) => {
+    const started = performance.now();
+    const log = deps.logger.child({ requestId: c.get('requestId') });
+    c.set('logger', log);
+    await next();
+    const principal = c.get('principal');
+    log.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+        ...(principal ? { sub: principal.subject, role: principal.role } : {}),
+      },
+      'request',
+    );
+  });
+  app.use(secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use(rateLimit(deps.config.http.rateLimitPerMinute));
+  app.use(
+    bodyLimit({
+      maxSize: deps.config.http.bodyLimitBytes,
+      onError: (c) => problemResponse(c, 413, `body exceeds ${deps.config.http.bodyLimitBytes} bytes`),
+    }),
+  );
+  app.use(async (c, next) => {
+    const hasBody =
+      c.req.header('content-length') !== undefined || c.req.header('transfer-encoding') !== undefined;
+    const type = c.req.header('content-type') ?? '';
+    if (
+      BODY_METHODS.has(c.req.method) &&
+      hasBody &&
+      c.req.header('content-length') !== '0' &&
+      !/^application\/(.+\+)?json\b/i.test(type)
+    ) {
+      throw new HttpProblem(415, `send JSON with Content-Type: application/json (got "${type || 'none'}")`);
+    }
+    await next();
+  });
+  app.use(authenticate(deps.verifyToken));
+
+  app.route('/', createHealthRoutes(deps));
+  app.route('/', createDocsRoutes());
+  app.route('/', createCodecRoutes(deps));
+  app.route('/', createPingRoutes(deps));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Dev tokens: `npm run token -- --role executive --office <officeId>`',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Seva API',
+      version: '0.1.0',
+      description:
+        'Service requests and complaints for an electricity utility. Every error is application/problem+json (RFC 9457). ' +
+        'Each operation lists the roles that may call it in `x-roles`.',
+    },
+    servers: [{ url: deps.config.http.publicUrl }],
+  });
+
+  app.notFound((c) => problemResponse(c, 404, `no route ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => {
+    if (error instanceof HttpProblem) return problemResponse(c, error.status, error.detail, error.extra);
+    if (error instanceof WorkflowFailedError) {
+      const cause = error.cause;
+      if (cause instanceof ApplicationFailure && cause.type && cause.type in FAILURE_STATUS) {
+        return problemResponse(c, FAILURE_STATUS[cause.type as TFailureType], cause.message);
+      }
+    }
+    if (error instanceof HTTPException) {
+      return problemResponse(c, error.status, error.message || undefined);
+    }
+    (c.get('logger') ?? deps.logger).error({ err: error, path: c.req.path }, 'unhandled error');
+    return problemResponse(
+      c,
+      500,
+      'something went wrong on our side; quote the request id when reporting it',
+    );
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

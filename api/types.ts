@@ -1,0 +1,23 @@
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { Database } from '../db/client';
+import type { TPrincipal } from '../domain/roles';
+import type { TokenVerifier } from '../lib/auth-tokens';
+import type { Logger } from '../lib/logger';
+
+export type AppDeps = {
+  config: Pick<Config, 'http' | 'temporal' | 'auth' | 'payloadCodec' | 'env'>;
+  db: Database;
+  temporal: Client;
+  logger: Logger;
+  verifyToken: TokenVerifier;
+  now?: () => Date;
+};
+
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    logger: Logger;
+    principal: TPrincipal;
+  };
+};

@@ -1,0 +1,203 @@
+import { z } from 'zod';
+
+/**
+ * The only module that reads the environment. Everything else receives a parsed `Config`.
+ * Each entry here is documented in the README's config table; keep the two in step.
+ */
+
+// Dev-only secrets: fine on a laptop, refused when NODE_ENV=production.
+export const DEV_JWT_SECRET = 'seva-dev-signing-key-change-me-0123456789abcdef';
+export const DEV_PAYLOAD_KEYS = 'dev-2026:Q2hhbmdlTWVJblByb2R1Y3Rpb24tU2V2YURldktleTE=';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const payloadKeys = z
+  .string()
+  .min(1)
+  .transform((raw, ctx) => {
+    const keys = new Map<string, Buffer>();
+    for (const entry of raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
+      const sep = entry.indexOf(':');
+      const id = entry.slice(0, sep);
+      const key = Buffer.from(entry.slice(sep + 1), 'base64');
+      if (sep <= 0 || !/^[A-Za-z0-9._-]{1,64}$/.test(id)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `entry "${entry.slice(0, 12)}…" must look like <keyId>:<base64 key>`,
+        });
+        return z.NEVER;
+      }
+      if (key.length !== 32) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `key "${id}" must be 32 bytes (base64 of 32 random bytes), got ${key.length}`,
+        });
+        return z.NEVER;
+      }
+      keys.set(id, key);
+    }
+    if (keys.size === 0) {
+      ctx.addIssue({ code: 'custom', message: 'at least one <keyId>:<base64 key> entry is required' });
+      return z.NEVER;
+    }
+    return keys;
+  });
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_PRETTY: booleanFlag.optional(),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port.default(3000),
+    PUBLIC_URL: z.url().optional(),
+    DATA_DIR: z.string().min(1).default('.data'),
+
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    EMBEDDED_POSTGRES_PORT: port.default(54329),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+
+    TEMPORAL_ADDRESS: z
+      .string()
+      .regex(/^[^\s:]+:\d+$/, 'must be host:port, e.g. 127.0.0.1:7233')
+      .optional(),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('seva'),
+    TEMPORAL_TLS: booleanFlag.default(false),
+    TEMPORAL_TLS_CERT_PATH: z.string().optional(),
+    TEMPORAL_TLS_KEY_PATH: z.string().optional(),
+    TEMPORAL_TLS_CA_PATH: z.string().optional(),
+    TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+    TEMPORAL_API_KEY: z.string().optional(),
+    TEMPORAL_CLI: z.string().optional(),
+    TEMPORAL_DEV_PORT: port.default(7233),
+    TEMPORAL_UI_PORT: port.default(8233),
+    TEMPORAL_UI_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
+
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
+    JWT_JWKS_URL: z.url().optional(),
+    JWT_ISSUER: z.string().min(1).default('seva'),
+    JWT_AUDIENCE: z.string().min(1).default('seva-api'),
+
+    PAYLOAD_KEYS: payloadKeys.prefault(DEV_PAYLOAD_KEYS),
+    PAYLOAD_KEY_ID: z.string().optional(),
+
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+
+    DEMO_DATA: booleanFlag.default(true),
+  })
+  .superRefine((env, ctx) => {
+    const activeKeyId = env.PAYLOAD_KEY_ID ?? [...env.PAYLOAD_KEYS.keys()][0];
+    if (activeKeyId && !env.PAYLOAD_KEYS.has(activeKeyId)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PAYLOAD_KEY_ID'],
+        message: `no key "${activeKeyId}" in PAYLOAD_KEYS`,
+      });
+    }
+    if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TEMPORAL_TLS_KEY_PATH'],
+        message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together',
+      });
+    }
+    if (env.NODE_ENV === 'production') {
+      if (env.JWT_SECRET === DEV_JWT_SECRET && !env.JWT_JWKS_URL) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['JWT_SECRET'],
+          message: 'the dev signing key is refused in production; set JWT_SECRET or JWT_JWKS_URL',
+        });
+      }
+      if (
+        [...env.PAYLOAD_KEYS.values()].some((k) =>
+          k.equals(Buffer.from(DEV_PAYLOAD_KEYS.split(':')[1]!, 'base64')),
+        )
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PAYLOAD_KEYS'],
+          message: 'the dev payload key is refused in production',
+        });
+      }
+    }
+  });
+
+export type Config = ReturnType<typeof shapeConfig>;
+
+function shapeConfig(env: z.output<typeof EnvSchema>) {
+  const payloadKeyId = env.PAYLOAD_KEY_ID ?? [...env.PAYLOAD_KEYS.keys()][0]!;
+  const uiOrigins = env.TEMPORAL_UI_ORIGINS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return {
+    env: env.NODE_ENV,
+    log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? env.NODE_ENV === 'development' },
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      publicUrl: env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    },
+    dataDir: env.DATA_DIR,
+    database: {
+      url: env.DATABASE_URL,
+      embeddedPort: env.EMBEDDED_POSTGRES_PORT,
+      poolMax: env.DATABASE_POOL_MAX,
+    },
+    temporal: {
+      /** undefined means "start the embedded dev server" */
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      tls: env.TEMPORAL_TLS || Boolean(env.TEMPORAL_TLS_CERT_PATH) || Boolean(env.TEMPORAL_API_KEY),
+      tlsCertPath: env.TEMPORAL_TLS_CERT_PATH,
+      tlsKeyPath: env.TEMPORAL_TLS_KEY_PATH,
+      tlsCaPath: env.TEMPORAL_TLS_CA_PATH,
+      tlsServerName: env.TEMPORAL_TLS_SERVER_NAME,
+      apiKey: env.TEMPORAL_API_KEY,
+      cliPath: env.TEMPORAL_CLI,
+      devPort: env.TEMPORAL_DEV_PORT,
+      uiPort: env.TEMPORAL_UI_PORT,
+      uiOrigins,
+    },
+    auth: {
+      jwtSecret: env.JWT_SECRET,
+      jwksUrl: env.JWT_JWKS_URL,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+    },
+    payloadCodec: { keys: env.PAYLOAD_KEYS, activeKeyId: payloadKeyId },
+    demoData: env.DEMO_DATA,
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse the environment once. Empty strings count as unset so `FOO= npm start` falls back to the default. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const env = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  return shapeConfig(parsed.data);
+}

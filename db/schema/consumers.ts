@@ -1,0 +1,30 @@
+import { boolean, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { offices } from './offices';
+import { transformers } from './network';
+
+export const consumers = pgTable(
+  'consumers',
+  {
+    consumerNumber: text('consumer_number').primaryKey(),
+    name: text('name').notNull(),
+    phone: text('phone').notNull(),
+    email: text('email'),
+    language: text('language').notNull().default('en'),
+    preferredChannel: text('preferred_channel').notNull().default('sms'),
+    address: text('address').notNull(),
+    category: text('category').notNull().default('LT-1A domestic'),
+    lifeSupport: boolean('life_support').notNull().default(false),
+    sectionOfficeId: text('section_office_id')
+      .notNull()
+      .references(() => offices.id),
+    transformerId: text('transformer_id')
+      .notNull()
+      .references(() => transformers.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('consumers_section_idx').on(t.sectionOfficeId),
+    index('consumers_transformer_idx').on(t.transformerId),
+    index('consumers_phone_idx').on(t.phone),
+  ],
+);

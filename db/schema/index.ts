@@ -1,0 +1,5 @@
+export * from './offices';
+export * from './network';
+export * from './consumers';
+export * from './bills';
+export * from './pings';

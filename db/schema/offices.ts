@@ -1,0 +1,22 @@
+import { index, pgEnum, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+export const officeLevel = pgEnum('office_level', ['circle', 'division', 'subdivision', 'section']);
+
+/**
+ * The office hierarchy. `path` is the chain of ids from the circle down, joined by '/',
+ * so "is office B within office A" is a prefix test: B.path = A.path or starts with A.path + '/'.
+ */
+export const offices = pgTable(
+  'offices',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    level: officeLevel('level').notNull(),
+    parentId: text('parent_id'),
+    path: text('path').notNull().unique(),
+    phone: text('phone'),
+    email: text('email'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('offices_parent_idx').on(t.parentId)],
+);

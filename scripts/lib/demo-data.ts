@@ -1,0 +1,292 @@
+import { bills, consumers, feeders, offices, substations, transformers } from '../../db/schema';
+import type { Database } from '../../db/client';
+
+/**
+ * Deterministic demo data: the same seed gives the same rows, and every insert is
+ * ON CONFLICT DO NOTHING, so loading twice changes nothing.
+ */
+
+type Office = typeof offices.$inferInsert;
+
+// circle → division → sub-division → sections (with a 4-digit section code used in consumer numbers)
+const HIERARCHY = [
+  {
+    id: 'circle-tvm',
+    name: 'Electrical Circle Thiruvananthapuram',
+    divisions: [
+      {
+        id: 'div-tvm-city',
+        name: 'Electrical Division Thiruvananthapuram City',
+        subdivisions: [
+          {
+            id: 'subdiv-pattom',
+            name: 'Electrical Sub Division Pattom',
+            sections: [
+              ['sec-pattom', 'Electrical Section Pattom', '1546'],
+              ['sec-kesavadasapuram', 'Electrical Section Kesavadasapuram', '1547'],
+            ],
+          },
+        ],
+      },
+      {
+        id: 'div-tvm-rural',
+        name: 'Electrical Division Neyyattinkara',
+        subdivisions: [
+          {
+            id: 'subdiv-balaramapuram',
+            name: 'Electrical Sub Division Balaramapuram',
+            sections: [
+              ['sec-balaramapuram', 'Electrical Section Balaramapuram', '1611'],
+              ['sec-vizhinjam', 'Electrical Section Vizhinjam', '1612'],
+            ],
+          },
+        ],
+      },
+    ],
+  },
+  {
+    id: 'circle-ekm',
+    name: 'Electrical Circle Ernakulam',
+    divisions: [
+      {
+        id: 'div-ekm-city',
+        name: 'Electrical Division Ernakulam',
+        subdivisions: [
+          {
+            id: 'subdiv-kaloor',
+            name: 'Electrical Sub Division Kaloor',
+            sections: [
+              ['sec-kaloor', 'Electrical Section Kaloor', '5521'],
+              ['sec-vyttila', 'Electrical Section Vyttila', '5522'],
+            ],
+          },
+        ],
+      },
+      {
+        id: 'div-ekm-aluva',
+        name: 'Electrical Division Aluva',
+        subdivisions: [
+          {
+            id: 'subdiv-aluva',
+            name: 'Electrical Sub Division Aluva',
+            sections: [
+              ['sec-aluva-town', 'Electrical Section Aluva Town', '5601'],
+              ['sec-kalamassery', 'Electrical Section Kalamassery', '5602'],
+            ],
+          },
+        ],
+      },
+    ],
+  },
+] as const;
+
+const FIRST = [
+  'Anil',
+  'Anitha',
+  'Biju',
+  'Deepa',
+  'Gopika',
+  'Hari',
+  'Jayan',
+  'Lakshmi',
+  'Manoj',
+  'Meera',
+  'Nisha',
+  'Pradeep',
+  'Radhika',
+  'Rajesh',
+  'Sajitha',
+  'Suresh',
+  'Sreeja',
+  'Thomas',
+  'Usha',
+  'Vinod',
+  'Priya',
+  'Arjun',
+  'Fathima',
+  'Joseph',
+];
+const LAST = [
+  'Nair',
+  'Menon',
+  'Pillai',
+  'Kurian',
+  'Varghese',
+  'Thomas',
+  'Kumar',
+  'Das',
+  'Panicker',
+  'Raj',
+  'Krishnan',
+  'Abraham',
+  'Sharma',
+  'Iyer',
+];
+const FOREIGN: Record<'vi' | 'ru', [string[], string[]]> = {
+  vi: [
+    ['Nguyen', 'Tran', 'Le', 'Pham'],
+    ['Van An', 'Thi Lan', 'Minh Duc', 'Thu Ha'],
+  ],
+  ru: [
+    ['Ivan', 'Olga', 'Sergei', 'Natalia'],
+    ['Petrov', 'Ivanova', 'Smirnov', 'Volkova'],
+  ],
+};
+const STREETS = [
+  'TC 14/220, Pattom Palace Road',
+  'Gandhi Nagar',
+  'MG Road',
+  'Temple Road',
+  'Market Junction',
+  'Lake View Lane',
+  'Church Road',
+  'Railway Station Road',
+];
+
+export const DEMO_CONSUMERS_PER_SECTION = 30;
+const BILL_PERIODS = ['2026-08', '2026-09', '2026-10'];
+
+function mulberry32(seed: number) {
+  let a = seed;
+  return () => {
+    a |= 0;
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function buildDemoData(seed = 20261123) {
+  const rand = mulberry32(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+  const officeRows: Office[] = [];
+  const substationRows: (typeof substations.$inferInsert)[] = [];
+  const feederRows: (typeof feeders.$inferInsert)[] = [];
+  const transformerRows: (typeof transformers.$inferInsert)[] = [];
+  const consumerRows: (typeof consumers.$inferInsert)[] = [];
+  const billRows: (typeof bills.$inferInsert)[] = [];
+
+  for (const circle of HIERARCHY) {
+    officeRows.push({ id: circle.id, name: circle.name, level: 'circle', parentId: null, path: circle.id });
+    for (const division of circle.divisions) {
+      const divisionPath = `${circle.id}/${division.id}`;
+      officeRows.push({
+        id: division.id,
+        name: division.name,
+        level: 'division',
+        parentId: circle.id,
+        path: divisionPath,
+      });
+      for (const sub of division.subdivisions) {
+        const subPath = `${divisionPath}/${sub.id}`;
+        officeRows.push({
+          id: sub.id,
+          name: sub.name,
+          level: 'subdivision',
+          parentId: division.id,
+          path: subPath,
+        });
+        const substationId = `ss-${sub.id.replace('subdiv-', '')}`;
+        substationRows.push({
+          id: substationId,
+          name: `110 kV Substation ${sub.name.replace('Electrical Sub Division ', '')}`,
+          officeId: sub.id,
+        });
+        for (const [sectionId, sectionName, code] of sub.sections) {
+          officeRows.push({
+            id: sectionId,
+            name: sectionName,
+            level: 'section',
+            parentId: sub.id,
+            path: `${subPath}/${sectionId}`,
+            phone: `+91471${code}000`,
+            email: `${sectionId}@seva.example`,
+          });
+          const feederId = `fdr-${sectionId.replace('sec-', '')}`;
+          feederRows.push({
+            id: feederId,
+            name: `11 kV Feeder ${sectionName.replace('Electrical Section ', '')}`,
+            substationId,
+          });
+          const dtrIds = [1, 2, 3].map((n) => `dtr-${sectionId.replace('sec-', '')}-${n}`);
+          dtrIds.forEach((id, i) =>
+            transformerRows.push({
+              id,
+              name: `DTR ${i + 1} (${sectionName.replace('Electrical Section ', '')})`,
+              feederId,
+              sectionOfficeId: sectionId,
+            }),
+          );
+
+          for (let n = 1; n <= DEMO_CONSUMERS_PER_SECTION; n++) {
+            const consumerNumber = `1${code}${String(n).padStart(8, '0')}`;
+            const r = rand();
+            const language = r < 0.4 ? 'en' : r < 0.75 ? 'ml' : r < 0.9 ? 'hi' : r < 0.95 ? 'vi' : 'ru';
+            const name =
+              language === 'vi' || language === 'ru'
+                ? `${pick(FOREIGN[language][0])} ${pick(FOREIGN[language][1])}`
+                : `${pick(FIRST)} ${pick(LAST)}`;
+            const phone = `+919${String(Math.floor(rand() * 1e9)).padStart(9, '0')}`;
+            const channelRoll = rand();
+            consumerRows.push({
+              consumerNumber,
+              name,
+              phone,
+              email: rand() < 0.8 ? `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${n}@example.in` : null,
+              language,
+              preferredChannel: channelRoll < 0.45 ? 'sms' : channelRoll < 0.8 ? 'whatsapp' : 'email',
+              address: `${pick(STREETS)}, house ${n}, ${sectionName.replace('Electrical Section ', '')}`,
+              category: n % 10 === 0 ? 'LT-7A commercial' : 'LT-1A domestic',
+              lifeSupport: n % 13 === 0,
+              sectionOfficeId: sectionId,
+              transformerId: dtrIds[n % dtrIds.length]!,
+            });
+            BILL_PERIODS.forEach((period, i) => {
+              const units = Math.round(80 + rand() * 320);
+              billRows.push({
+                id: `bill-${consumerNumber}-${period}`,
+                consumerNumber,
+                period,
+                unitsKwh: String(units),
+                amount: (units * 6.4 + 55).toFixed(2),
+                dueDate: `${period}-28`,
+                paid: i < BILL_PERIODS.length - 1 || rand() < 0.6,
+              });
+            });
+          }
+        }
+      }
+    }
+  }
+  return { officeRows, substationRows, feederRows, transformerRows, consumerRows, billRows };
+}
+
+export async function loadDemoData(
+  db: Database,
+): Promise<{ offices: number; consumers: number; bills: number }> {
+  const data = buildDemoData();
+  await db.transaction(async (tx) => {
+    await tx.insert(offices).values(data.officeRows).onConflictDoNothing();
+    await tx.insert(substations).values(data.substationRows).onConflictDoNothing();
+    await tx.insert(feeders).values(data.feederRows).onConflictDoNothing();
+    await tx.insert(transformers).values(data.transformerRows).onConflictDoNothing();
+    for (let i = 0; i < data.consumerRows.length; i += 500) {
+      await tx
+        .insert(consumers)
+        .values(data.consumerRows.slice(i, i + 500))
+        .onConflictDoNothing();
+    }
+    for (let i = 0; i < data.billRows.length; i += 1000) {
+      await tx
+        .insert(bills)
+        .values(data.billRows.slice(i, i + 1000))
+        .onConflictDoNothing();
+    }
+  });
+  return {
+    offices: data.officeRows.length,
+    consumers: data.consumerRows.length,
+    bills: data.billRows.length,
+  };
+}

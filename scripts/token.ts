@@ -1,0 +1,58 @@
+/**
+ * Prints a dev bearer token signed with JWT_SECRET:
+ *   npm run -s token -- --role executive --office sec-pattom
+ *   npm run -s token -- --role consumer --consumer 1154600000001
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config';
+import { ZRole } from '../domain/roles';
+import { signDevToken } from '../lib/auth-tokens';
+
+const usage = `usage: npm run -s token -- --role <${ZRole.options.join('|')}> (--office <officeId> | --consumer <13 digits> ...) [--sub <subject>] [--expires 12h]`;
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      role: { type: 'string' },
+      office: { type: 'string' },
+      consumer: { type: 'string', multiple: true },
+      sub: { type: 'string' },
+      expires: { type: 'string', default: '12h' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return console.log(usage);
+  const role = ZRole.safeParse(values.role);
+  if (!role.success) throw new Error(`--role must be one of ${ZRole.options.join(', ')}\n${usage}`);
+  const config = loadConfig();
+  if (role.data === 'consumer') {
+    const consumers = values.consumer ?? [];
+    if (consumers.length === 0 || consumers.some((c) => !/^\d{13}$/.test(c))) {
+      throw new Error(`a consumer token needs --consumer <13-digit consumer number>\n${usage}`);
+    }
+    console.log(
+      await signDevToken(config.auth, {
+        role: 'consumer',
+        consumers,
+        subject: values.sub,
+        expiresIn: values.expires,
+      }),
+    );
+    return;
+  }
+  if (!values.office)
+    throw new Error(`staff tokens need --office <officeId> (e.g. sec-pattom, circle-tvm)\n${usage}`);
+  console.log(
+    await signDevToken(config.auth, {
+      role: role.data,
+      office: values.office,
+      subject: values.sub,
+      expiresIn: values.expires,
+    }),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(2);
+});

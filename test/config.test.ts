@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEV_JWT_SECRET, loadConfig } from '../config';
+
+const key32 = Buffer.alloc(32, 7).toString('base64');
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('starts on embedded defaults with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.http.port).toBe(3000);
+    expect(config.temporal.address).toBeUndefined();
+    expect(config.temporal.devPort).toBe(7233);
+    expect(config.temporal.uiPort).toBe(8233);
+    expect(config.database.url).toBeUndefined();
+    expect(config.payloadCodec.keys.get(config.payloadCodec.activeKeyId)).toHaveLength(32);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).http.port).toBe(3000);
+  });
+
+  it('names the variable and the rule when a value is bad', () => {
+    const problems = problemsOf({ PORT: 'eighty', DATABASE_URL: 'mysql://x', TEMPORAL_ADDRESS: 'no-port' });
+    expect(problems.find((p) => p.startsWith('PORT:'))).toBeDefined();
+    expect(problems.find((p) => p.startsWith('DATABASE_URL:'))).toContain('postgres://');
+    expect(problems.find((p) => p.startsWith('TEMPORAL_ADDRESS:'))).toContain('host:port');
+  });
+
+  it('explains malformed payload keys', () => {
+    expect(problemsOf({ PAYLOAD_KEYS: 'k1:c2hvcnQ=' }).join('\n')).toMatch(
+      /PAYLOAD_KEYS: key "k1" must be 32 bytes/,
+    );
+    expect(problemsOf({ PAYLOAD_KEYS: 'nokeyid' }).join('\n')).toMatch(
+      /PAYLOAD_KEYS: .*<keyId>:<base64 key>/,
+    );
+    expect(problemsOf({ PAYLOAD_KEYS: `k1:${key32}`, PAYLOAD_KEY_ID: 'k2' }).join('\n')).toMatch(
+      /PAYLOAD_KEY_ID: no key "k2"/,
+    );
+  });
+
+  it('rotates keys: the active key is PAYLOAD_KEY_ID, older keys stay for decryption', () => {
+    const config = loadConfig({
+      PAYLOAD_KEYS: `old:${key32},new:${Buffer.alloc(32, 9).toString('base64')}`,
+      PAYLOAD_KEY_ID: 'new',
+    });
+    expect(config.payloadCodec.activeKeyId).toBe('new');
+    expect([...config.payloadCodec.keys.keys()]).toEqual(['old', 'new']);
+  });
+
+  it('refuses the dev secrets in production', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems.join('\n')).toMatch(/JWT_SECRET: the dev signing key is refused/);
+    expect(problems.join('\n')).toMatch(/PAYLOAD_KEYS: the dev payload key is refused/);
+    const ok = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(40),
+      PAYLOAD_KEYS: `prod:${key32}`,
+    });
+    expect(ok.auth.jwtSecret).not.toBe(DEV_JWT_SECRET);
+  });
+
+  it('requires TLS certificate and key together', () => {
+    expect(problemsOf({ TEMPORAL_TLS_CERT_PATH: '/c.pem' }).join('\n')).toMatch(/TEMPORAL_TLS_KEY_PATH/);
+  });
+});

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createApp } from '../../api/create-app';
+import { loadConfig, type Config } from '../../config';
+import { createDatabase } from '../../db/client';
+import { createTokenVerifier, signDevToken, type TTokenRequest } from '../../lib/auth-tokens';
+import { createLogger } from '../../lib/logger';
+import { connectClient, connectWorkerConnection } from '../../lib/temporal';
+import { createWorker } from '../../worker/create-worker';
+import { installTemporalRuntime } from '../../worker/runtime';
+
+/** Config for tests: the global setup's Temporal and Postgres, a task queue of its own, quiet logs. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    DATABASE_URL: inject('databaseUrl'),
+    TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    ...env,
+  });
+}
+
+let runtimeInstalled = false;
+
+export type TestStack = Awaited<ReturnType<typeof startTestStack>>;
+
+/**
+ * The real thing for one test file: a pool on the shared Postgres, a client and a worker on the
+ * shared Temporal server (own task queue), and the Hono app. Call `stop()` in afterAll.
+ */
+export async function startTestStack(options: { env?: Record<string, string>; worker?: boolean } = {}) {
+  const config = testConfig(options.env);
+  const logger = createLogger(config);
+  if (!runtimeInstalled) {
+    installTemporalRuntime(logger);
+    runtimeInstalled = true;
+  }
+  const database = createDatabase(config.database.url!, { max: 4 });
+  const client: Client = await connectClient(config);
+  let worker: Worker | undefined;
+  let workerRun: Promise<void> | undefined;
+  let workerConnection: Awaited<ReturnType<typeof connectWorkerConnection>> | undefined;
+  if (options.worker !== false) {
+    workerConnection = await connectWorkerConnection(config);
+    worker = await createWorker({
+      config,
+      connection: workerConnection,
+      deps: { db: database.db, now: () => new Date() },
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
+    workerRun = worker.run();
+  }
+  const app = createApp({
+    config,
+    db: database.db,
+    temporal: client,
+    logger,
+    verifyToken: createTokenVerifier(config.auth),
+  });
+
+  const token = (request: TTokenRequest) => signDevToken(config.auth, request);
+  const call = async (
+    method: string,
+    path: string,
+    init: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) => {
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.token) headers.authorization = `Bearer ${init.token}`;
+    let body: string | undefined;
+    if (init.body !== undefined) {
+      body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await app.request(path, { method, headers, body });
+    const text = await res.text();
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, headers: res.headers, json, text };
+  };
+
+  return {
+    config,
+    app,
+    db: database.db,
+    sql: database.sql,
+    client,
+    token,
+    call,
+    async stop() {
+      if (worker) {
+        worker.shutdown();
+        await workerRun;
+        await workerConnection?.close();
+      }
+      await client.connection.close();
+      await database.close();
+    },
+  };
+}
