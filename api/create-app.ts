@@ -12,7 +12,11 @@ import { rateLimit } from './rate-limit';
 import { createCodecRoutes } from './routes/codec';
 import { createDocsRoutes } from './routes/docs';
 import { createHealthRoutes } from './routes/health';
+import { createCatalogueRoutes } from './routes/catalogue';
+import { createDocumentRoutes } from './routes/documents';
 import { createPingRoutes } from './routes/pings';
+import { createServiceRequestRoutes } from './routes/service-requests';
+import { createWorkItemRoutes } from './routes/work-items';
 import type { AppDeps } from './types';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -60,9 +64,12 @@ export function createApp(deps: AppDeps) {
       BODY_METHODS.has(c.req.method) &&
       hasBody &&
       c.req.header('content-length') !== '0' &&
-      !/^application\/(.+\+)?json\b/i.test(type)
+      !/^(application\/(.+\+)?json|multipart\/form-data)\b/i.test(type)
     ) {
-      throw new HttpProblem(415, `send JSON with Content-Type: application/json (got "${type || 'none'}")`);
+      throw new HttpProblem(
+        415,
+        `send JSON (application/json) or, for uploads, multipart/form-data (got "${type || 'none'}")`,
+      );
     }
     await next();
   });
@@ -72,6 +79,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', createDocsRoutes());
   app.route('/', createCodecRoutes(deps));
   app.route('/', createPingRoutes(deps));
+  app.route('/', createCatalogueRoutes(deps));
+  app.route('/', createDocumentRoutes(deps));
+  app.route('/', createServiceRequestRoutes(deps));
+  app.route('/', createWorkItemRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -7,6 +7,8 @@ import { serve } from '@hono/node-server';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { createApp } from '../api/create-app';
 import { ConfigError, loadConfig } from '../config';
+import { createRecordingNotifier } from '../activities/notifications';
+import { syncCatalogue } from '../db/catalogue';
 import { createDatabase, migrateDatabase } from '../db/client';
 import { SA } from '../domain/search-attributes';
 import { createTokenVerifier, signDevToken } from '../lib/auth-tokens';
@@ -16,6 +18,7 @@ import { bundleWorkflows, createWorker } from '../worker/create-worker';
 import { installTemporalRuntime } from '../worker/runtime';
 import type { pingWorkflow } from '../workflows/ping';
 import { loadDemoData } from './lib/demo-data';
+import { submitDemoRequests } from './lib/demo-requests';
 import { startEmbeddedPostgres } from './lib/embedded-postgres';
 import { assertPortFree } from './lib/ports';
 import { resolveTemporalCli } from './lib/temporal-cli';
@@ -112,6 +115,7 @@ async function main() {
   await migrateDatabase(databaseUrl);
   const database = createDatabase(databaseUrl, { max: config.database.poolMax });
   cleanups.push({ name: 'database pool', run: database.close });
+  await syncCatalogue(database.db);
   if (config.demoData) {
     const counts = await loadDemoData(database.db);
     step(
@@ -125,7 +129,7 @@ async function main() {
   const worker = await createWorker({
     config,
     connection: workerConnection,
-    deps: { db: database.db, now: () => new Date() },
+    deps: { db: database.db, now: () => new Date(), notifier: createRecordingNotifier(database.db) },
     workflowBundle: await bundleWorkflows(),
   });
   const workerRun = worker.run();
@@ -154,7 +158,11 @@ async function main() {
   const server = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port });
   cleanups.push({ name: 'API', run: () => new Promise((r) => server.close(() => r(undefined))) });
 
-  if (config.demoData) await startDemoRuns(client, config.temporal.taskQueue);
+  let demoRequests: string[] = [];
+  if (config.demoData) {
+    await startDemoRuns(client, config.temporal.taskQueue);
+    demoRequests = await submitDemoRequests(app.request.bind(app), config);
+  }
 
   const api = config.http.publicUrl;
   console.log(`
@@ -167,10 +175,12 @@ async function main() {
     PostgreSQL       ${redact(databaseUrl)}
     Data             ${dataDir}
 
+  Demo service requests: ${demoRequests.join(', ') || '(none)'}
+
   Try it:
-    TOKEN=$(npm run -s token -- --role agent --office sec-pattom)
-    curl -s -X POST ${api}/v1/pings -H "authorization: Bearer $TOKEN" \\
-      -H 'content-type: application/json' -d '{"consumerNumber":"1154600000001","message":"hello"}'
+    TOKEN=$(npm run -s token -- --role executive --office sec-pattom)
+    curl -s ${api}/v1/work-items -H "authorization: Bearer $TOKEN"
+    curl -s ${api}/v1/service-requests/${demoRequests[0] ?? '<RN>'} -H "authorization: Bearer $TOKEN"
 
   Ctrl-C stops everything.
 `);

@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { syncCatalogue } from '../db/catalogue';
 import { createDatabase, migrateDatabase } from '../db/client';
 import { loadDemoData } from '../scripts/lib/demo-data';
 import { startEmbeddedPostgres } from '../scripts/lib/embedded-postgres';
@@ -38,6 +39,7 @@ export default async function setup(project: TestProject) {
   await migrateDatabase(postgres.url);
   const database = createDatabase(postgres.url, { max: 2 });
   await loadDemoData(database.db);
+  await syncCatalogue(database.db);
   await database.close();
 
   const bundle = await bundleWorkflows();

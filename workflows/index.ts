@@ -1,1 +1,2 @@
 export { pingWorkflow } from './ping';
+export { serviceRequestWorkflow } from './service-request';

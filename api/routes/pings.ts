@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ZPingInput, type TPingResult } from '../../domain/ping';
@@ -6,6 +6,7 @@ import { SA } from '../../domain/search-attributes';
 import type { pingWorkflow } from '../../workflows/ping';
 import { assertConsumerAccess, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
+import { scopeIdempotencyKey, ZIdempotencyKey } from '../idempotency';
 import { HttpProblem, problemResponses } from '../problem';
 import type { AppDeps } from '../types';
 
@@ -25,11 +26,6 @@ const ZPingResult = z
   })
   .openapi('PingResult');
 const ZPingPending = z.object({ pingId: z.string(), status: z.literal('running') }).openapi('PingPending');
-
-const ZIdempotencyKey = z
-  .string()
-  .regex(/^[A-Za-z0-9._:-]{8,128}$/, '8–128 characters of A-Z a-z 0-9 . _ : -')
-  .optional();
 
 export function createPingRoutes(deps: AppDeps) {
   const app = createRouter();
@@ -75,7 +71,7 @@ export function createPingRoutes(deps: AppDeps) {
       const key = c.req.valid('header')['idempotency-key'];
       // A retried request with the same Idempotency-Key maps to the same workflow id, so it runs once.
       const pingId = key
-        ? `ping-${createHash('sha256').update(`${principal.subject}\n${key}`).digest('hex').slice(0, 32)}`
+        ? `ping-${scopeIdempotencyKey(principal.subject, key).slice(0, 32)}`
         : `ping-${randomUUID()}`;
       try {
         await deps.temporal.workflow.start<typeof pingWorkflow>('pingWorkflow', {

@@ -1,4 +1,4 @@
-import { boolean, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { offices } from './offices';
 import { transformers } from './network';
 
@@ -13,6 +13,7 @@ export const consumers = pgTable(
     preferredChannel: text('preferred_channel').notNull().default('sms'),
     address: text('address').notNull(),
     category: text('category').notNull().default('LT-1A domestic'),
+    sanctionedLoadKw: numeric('sanctioned_load_kw', { precision: 8, scale: 2 }).notNull().default('3'),
     lifeSupport: boolean('life_support').notNull().default(false),
     sectionOfficeId: text('section_office_id')
       .notNull()
@@ -21,6 +22,7 @@ export const consumers = pgTable(
       .notNull()
       .references(() => transformers.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('consumers_section_idx').on(t.sectionOfficeId),

@@ -3,3 +3,7 @@ export * from './network';
 export * from './consumers';
 export * from './bills';
 export * from './pings';
+export * from './request-types';
+export * from './service-requests';
+export * from './notifications';
+export * from './documents';

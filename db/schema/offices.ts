@@ -1,4 +1,5 @@
-import { index, pgEnum, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgEnum, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { TBusinessCalendar } from '../../domain/calendar';
 
 export const officeLevel = pgEnum('office_level', ['circle', 'division', 'subdivision', 'section']);
 
@@ -16,6 +17,8 @@ export const offices = pgTable(
     path: text('path').notNull().unique(),
     phone: text('phone'),
     email: text('email'),
+    /** the office's business calendar; null means the utility's standard one */
+    calendar: jsonb('calendar').$type<TBusinessCalendar>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('offices_parent_idx').on(t.parentId)],

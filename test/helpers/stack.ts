@@ -4,6 +4,7 @@ import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/create-app';
 import { loadConfig, type Config } from '../../config';
+import { createRecordingNotifier } from '../../activities/notifications';
 import { createDatabase } from '../../db/client';
 import { createTokenVerifier, signDevToken, type TTokenRequest } from '../../lib/auth-tokens';
 import { createLogger } from '../../lib/logger';
@@ -43,16 +44,24 @@ export async function startTestStack(options: { env?: Record<string, string>; wo
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
   let workerConnection: Awaited<ReturnType<typeof connectWorkerConnection>> | undefined;
-  if (options.worker !== false) {
+  const startWorker = async () => {
     workerConnection = await connectWorkerConnection(config);
     worker = await createWorker({
       config,
       connection: workerConnection,
-      deps: { db: database.db, now: () => new Date() },
+      deps: { db: database.db, now: () => new Date(), notifier: createRecordingNotifier(database.db) },
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     workerRun = worker.run();
-  }
+  };
+  const stopWorker = async () => {
+    if (!worker) return;
+    worker.shutdown();
+    await workerRun;
+    await workerConnection?.close();
+    worker = undefined;
+  };
+  if (options.worker !== false) await startWorker();
   const app = createApp({
     config,
     db: database.db,
@@ -93,12 +102,10 @@ export async function startTestStack(options: { env?: Record<string, string>; wo
     client,
     token,
     call,
+    startWorker,
+    stopWorker,
     async stop() {
-      if (worker) {
-        worker.shutdown();
-        await workerRun;
-        await workerConnection?.close();
-      }
+      await stopWorker();
       await client.connection.close();
       await database.close();
     },

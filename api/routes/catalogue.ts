@@ -1,0 +1,70 @@
+import { z } from '@hono/zod-openapi';
+import { listServiceTypes, upsertServiceType } from '../../db/catalogue';
+import { ZServiceType } from '../../domain/catalogue';
+import { ROLES } from '../../domain/roles';
+import { secureRoute } from '../auth';
+import { createRouter } from '../create-router';
+import { fieldErrors, HttpProblem, problemResponses } from '../problem';
+import type { AppDeps } from '../types';
+
+const ZTypeJson = z.record(z.string(), z.unknown()).openapi('ServiceType', {
+  description:
+    'code, name, form fields, documents, steps (performer, TAT), overall TAT, escalation matrix, apply, receiptName',
+});
+
+/** The catalogue is data: list it, and let admins add or revise a type without touching workflow code. */
+export function createCatalogueRoutes(deps: AppDeps) {
+  const app = createRouter();
+  app.openapi(
+    secureRoute({
+      method: 'get',
+      path: '/v1/catalogue/service-types',
+      tags: ['catalogue'],
+      summary: 'Service-request types: eForm fields, documents, steps, TAT, escalation',
+      roles: ROLES,
+      responses: {
+        200: {
+          description: 'the catalogue',
+          content: { 'application/json': { schema: z.object({ items: z.array(ZTypeJson) }) } },
+        },
+      },
+    }),
+    async (c) => c.json({ items: await listServiceTypes(deps.db) }, 200),
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'put',
+      path: '/v1/catalogue/service-types/{code}',
+      tags: ['catalogue'],
+      summary: 'Add or revise a service-request type (a higher version replaces the stored one)',
+      roles: ['admin'],
+      request: {
+        params: z.object({ code: z.string().regex(/^[a-z][a-z0-9-]{2,40}$/, 'kebab-case code') }),
+        body: { content: { 'application/json': { schema: ZTypeJson } }, required: true },
+      },
+      responses: {
+        200: { description: 'stored', content: { 'application/json': { schema: ZTypeJson } } },
+        ...problemResponses(400, 409),
+      },
+    }),
+    async (c) => {
+      const { code } = c.req.valid('param');
+      const parsed = ZServiceType.safeParse({ ...c.req.valid('json'), code });
+      if (!parsed.success)
+        throw new HttpProblem(400, 'invalid service type', { errors: fieldErrors(parsed.error.issues) });
+      const existing = (await listServiceTypes(deps.db)).find((t) => t.code === code);
+      if (existing && existing.version >= parsed.data.version) {
+        throw new HttpProblem(
+          409,
+          `stored version is ${existing.version}; send version ${existing.version + 1}`,
+        );
+      }
+      return c.json(
+        (await upsertServiceType(deps.db, parsed.data)) as unknown as Record<string, unknown>,
+        200,
+      );
+    },
+  );
+  return app;
+}

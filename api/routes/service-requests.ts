@@ -1,0 +1,387 @@
+import { z } from '@hono/zod-openapi';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Context } from 'hono';
+import { eq, inArray } from 'drizzle-orm';
+import { findServiceType } from '../../db/catalogue';
+import { allocateRequestNumber } from '../../db/request-numbers';
+import { documents, intakeKeys, offices } from '../../db/schema';
+import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../../domain/calendar';
+import { buildFormSchema } from '../../domain/catalogue';
+import type { TFailureType } from '../../domain/failures';
+import { escalationOffices, STANDARD_CALENDAR } from '../../domain/offices';
+import { ZRequestNumber } from '../../domain/request-number';
+import type { TPrincipal } from '../../domain/roles';
+import { SA } from '../../domain/search-attributes';
+import {
+  addDocumentsUpdate,
+  approveStepUpdate,
+  decideDocumentUpdate,
+  reassignUpdate,
+  rejectRequestUpdate,
+  reportDelayUpdate,
+  requestDocumentsUpdate,
+  statusQuery,
+  withdrawUpdate,
+  ZApproveStep,
+  ZDecideDocument,
+  ZReassign,
+  ZRejectRequest,
+  ZReportDelay,
+  ZRequestDocuments,
+  ZServiceRequestIntake,
+  ZWithdraw,
+  type TActor,
+  type TServiceRequestInput,
+  type TServiceRequestState,
+} from '../../domain/service-request';
+import type { serviceRequestWorkflow } from '../../workflows/service-request';
+import { assertConsumerAccess, secureRoute } from '../auth';
+import { createRouter } from '../create-router';
+import { scopeIdempotencyKey, ZIdempotencyKey } from '../idempotency';
+import { FAILURE_STATUS, fieldErrors, HttpProblem, problemResponses } from '../problem';
+import type { AppDeps, AppEnv } from '../types';
+
+const SUBMIT_ROLES = ['consumer', 'agent', 'executive', 'supervisor', 'admin'] as const;
+const READ_ROLES = ['consumer', 'agent', 'executive', 'supervisor', 'ops', 'admin'] as const;
+const BACK_OFFICE = ['executive', 'supervisor', 'admin'] as const;
+
+const ZRnParam = z.object({ requestNumber: ZRequestNumber });
+
+const ZAccepted = z
+  .object({
+    requestNumber: z.string(),
+    status: z.string(),
+    statusUrl: z.string(),
+    dueAt: z.string().nullable().describe('TAT due date (business calendar of the section office)'),
+    officeId: z.string(),
+  })
+  .openapi('ServiceRequestAccepted');
+
+const ZState = z.record(z.string(), z.unknown()).openapi('ServiceRequestState', {
+  description: 'status, current step, steps, documents, TAT clock, escalation, timeline',
+});
+
+export const actorOf = (p: TPrincipal): TActor =>
+  p.kind === 'consumer'
+    ? { subject: p.subject, role: p.role, consumerNumbers: p.consumerNumbers }
+    : { subject: p.subject, role: p.role, officeId: p.officeId };
+
+export function createServiceRequestRoutes(deps: AppDeps) {
+  const app = createRouter();
+  const now = deps.now ?? (() => new Date());
+
+  const checkDocuments = async (refs: { documentId: string; kind: string }[], consumerNumber: string) => {
+    const ids = refs.map((d) => d.documentId);
+    const stored = ids.length
+      ? await deps.db
+          .select({ id: documents.id, consumerNumber: documents.consumerNumber, kind: documents.kind })
+          .from(documents)
+          .where(inArray(documents.id, ids))
+      : [];
+    return refs.flatMap((d, i) => {
+      const row = stored.find((s) => s.id === d.documentId);
+      if (!row)
+        return [
+          {
+            field: `documents.${i}.documentId`,
+            message: 'no such document; upload it with POST /v1/documents',
+          },
+        ];
+      if (row.consumerNumber !== consumerNumber)
+        return [{ field: `documents.${i}.documentId`, message: 'uploaded for another consumer' }];
+      if (row.kind !== d.kind) return [{ field: `documents.${i}.kind`, message: `uploaded as ${row.kind}` }];
+      return [];
+    });
+  };
+
+  const handleOf = (rn: string) => deps.temporal.workflow.getHandle<typeof serviceRequestWorkflow>(rn);
+
+  /** Reads who the request belongs to from its search attributes and applies the caller's scope. */
+  const authorise = async (c: Context<AppEnv>, rn: string) => {
+    const handle = handleOf(rn);
+    const description = await handle.describe().catch((error: unknown) => {
+      if (error instanceof WorkflowNotFoundError) throw new HttpProblem(404, `no service request ${rn}`);
+      throw error;
+    });
+    const consumerNumber = description.typedSearchAttributes.get(SA.ConsumerNumber);
+    if (description.type !== 'serviceRequestWorkflow' || !consumerNumber)
+      throw new HttpProblem(404, `no service request ${rn}`);
+    await assertConsumerAccess(c, deps.db, consumerNumber);
+    return { handle, running: description.status.name === 'RUNNING' };
+  };
+
+  const runUpdate = async <A>(
+    c: Context<AppEnv>,
+    rn: string,
+    update: UpdateDefinition<TServiceRequestState, [A & { actor: TActor }]>,
+    args: A,
+  ) => {
+    const { handle, running } = await authorise(c, rn);
+    if (!running) throw new HttpProblem(409, `request ${rn} is closed`);
+    try {
+      return await handle.executeUpdate(update, { args: [{ ...args, actor: actorOf(c.get('principal')) }] });
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+        const status = FAILURE_STATUS[error.cause.type as TFailureType] ?? 409;
+        throw new HttpProblem(status, error.cause.message);
+      }
+      if (error instanceof WorkflowNotFoundError) throw new HttpProblem(409, `request ${rn} is closed`);
+      throw error;
+    }
+  };
+
+  // ---------------- intake ----------------
+  app.openapi(
+    secureRoute({
+      method: 'post',
+      path: '/v1/service-requests',
+      tags: ['service requests'],
+      summary: 'Submit an eForm (documents uploaded first via POST /v1/documents)',
+      description:
+        'Answers at once with the Request Number and the TAT due date. A retry with the same Idempotency-Key returns the same request.',
+      roles: SUBMIT_ROLES,
+      request: {
+        headers: z.object({ 'idempotency-key': ZIdempotencyKey }),
+        body: { content: { 'application/json': { schema: ZServiceRequestIntake } }, required: true },
+      },
+      responses: {
+        201: { description: 'request registered', content: { 'application/json': { schema: ZAccepted } } },
+        200: {
+          description: 'the same Idempotency-Key was used before: that request',
+          content: { 'application/json': { schema: ZAccepted } },
+        },
+        ...problemResponses(400, 404, 409, 413, 415, 429),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const principal = c.get('principal');
+      const type = await findServiceType(deps.db, body.type);
+      if (!type) {
+        throw new HttpProblem(400, 'unknown service type', {
+          errors: [
+            {
+              field: 'type',
+              message: `unknown service type "${body.type}"; see GET /v1/catalogue/service-types`,
+            },
+          ],
+        });
+      }
+      const form = buildFormSchema(type.form).safeParse(body.form);
+      if (!form.success)
+        throw new HttpProblem(400, `invalid eForm for ${type.code}`, {
+          errors: fieldErrors(form.error.issues, 'form'),
+        });
+      const officeId = await assertConsumerAccess(c, deps.db, body.consumerNumber);
+
+      // Documents must be uploaded, belong to this consumer, and cover the required kinds.
+      const docErrors = await checkDocuments(body.documents, body.consumerNumber);
+      for (const required of type.documents.filter((d) => d.required)) {
+        if (!body.documents.some((d) => d.kind === required.kind)) {
+          docErrors.push({
+            field: 'documents',
+            message: `a ${required.kind} document is required for ${type.name}${required.note ? ` (${required.note})` : ''}`,
+          });
+        }
+      }
+      if (docErrors.length) throw new HttpProblem(400, 'documents missing or invalid', { errors: docErrors });
+
+      const key = c.req.valid('header')['idempotency-key'];
+      const scopedKey = key ? `sr:${scopeIdempotencyKey(principal.subject, key)}` : undefined;
+      let requestNumber: string | undefined;
+      let replay = false;
+      if (scopedKey) {
+        const [existing] = await deps.db.select().from(intakeKeys).where(eq(intakeKeys.key, scopedKey));
+        if (existing) {
+          requestNumber = existing.requestNumber;
+          replay = true;
+        }
+      }
+      const submittedAt = now();
+      if (!requestNumber) {
+        const allocated = await allocateRequestNumber(deps.db, 'SR', submittedAt);
+        if (scopedKey) {
+          await deps.db
+            .insert(intakeKeys)
+            .values({ key: scopedKey, requestNumber: allocated })
+            .onConflictDoNothing();
+          const [winner] = await deps.db.select().from(intakeKeys).where(eq(intakeKeys.key, scopedKey));
+          replay = winner!.requestNumber !== allocated;
+          requestNumber = winner!.requestNumber;
+        } else {
+          requestNumber = allocated;
+        }
+      }
+
+      const [office] = await deps.db.select().from(offices).where(eq(offices.id, officeId));
+      const calendar = type.calendar === '24x7' ? ALWAYS_OPEN : (office!.calendar ?? STANDARD_CALENDAR);
+      const input: TServiceRequestInput = {
+        requestNumber,
+        type,
+        consumerNumber: body.consumerNumber,
+        officeId,
+        officePath: office!.path,
+        escalationOffices: escalationOffices(office!.path, type.escalation),
+        calendar,
+        form: form.data,
+        documents: body.documents,
+        channel: body.channel,
+        submittedBy: principal.subject,
+        submittedAt: submittedAt.toISOString(),
+      };
+      const dueAt = addBusinessTime(submittedAt, parseBusinessDuration(type.tat), calendar).toISOString();
+      try {
+        await deps.temporal.workflow.start<typeof serviceRequestWorkflow>('serviceRequestWorkflow', {
+          workflowId: requestNumber,
+          taskQueue: deps.config.temporal.taskQueue,
+          args: [input],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          typedSearchAttributes: [
+            { key: SA.RequestNumber, value: requestNumber },
+            { key: SA.ConsumerNumber, value: body.consumerNumber },
+            { key: SA.RequestType, value: type.code },
+            { key: SA.RequestKind, value: 'service' },
+            { key: SA.OfficeId, value: officeId },
+            { key: SA.RequestStatus, value: 'in-progress' },
+            { key: SA.Channel, value: body.channel },
+            { key: SA.SlaDueAt, value: new Date(dueAt) },
+            { key: SA.EscalationLevel, value: 0 },
+          ],
+        });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        replay = true;
+      }
+      c.header('location', `/v1/service-requests/${requestNumber}`);
+      const accepted = {
+        requestNumber,
+        status: 'in-progress',
+        statusUrl: `/v1/service-requests/${requestNumber}`,
+        dueAt,
+        officeId,
+      };
+      return replay ? c.json(accepted, 200) : c.json(accepted, 201);
+    },
+  );
+
+  // ---------------- status ----------------
+  app.openapi(
+    secureRoute({
+      method: 'get',
+      path: '/v1/service-requests/{requestNumber}',
+      tags: ['service requests'],
+      summary: 'Status and timeline (live while running, the final record once closed)',
+      roles: READ_ROLES,
+      request: { params: ZRnParam },
+      responses: {
+        200: { description: 'the request', content: { 'application/json': { schema: ZState } } },
+        ...problemResponses(400, 404),
+      },
+    }),
+    async (c) => {
+      const { requestNumber } = c.req.valid('param');
+      const { handle, running } = await authorise(c, requestNumber);
+      const state = running ? await handle.query(statusQuery) : await handle.result();
+      return c.json(state as unknown as Record<string, unknown>, 200);
+    },
+  );
+
+  // ---------------- actions (Temporal Updates) ----------------
+  const action = <S extends z.ZodObject>(
+    path: string,
+    summary: string,
+    roles: readonly ('consumer' | 'agent' | 'executive' | 'supervisor' | 'admin')[],
+    schema: S,
+    update: UpdateDefinition<TServiceRequestState, [z.infer<S> & { actor: TActor }]>,
+    prepare?: (c: Context<AppEnv>, requestNumber: string, body: z.infer<S>) => Promise<void>,
+  ) =>
+    app.openapi(
+      secureRoute({
+        method: 'post',
+        path: `/v1/service-requests/{requestNumber}/${path}`,
+        tags: ['service requests'],
+        summary,
+        roles,
+        request: { params: ZRnParam, body: { content: { 'application/json': { schema } }, required: true } },
+        responses: {
+          200: {
+            description: 'done; the request as it now stands',
+            content: { 'application/json': { schema: ZState } },
+          },
+          ...problemResponses(400, 404, 409, 415),
+        },
+      }),
+      async (c) => {
+        // The route is built generically, so its validated input is typed here by hand.
+        const valid = c.req.valid.bind(c.req) as unknown as <T extends 'param' | 'json'>(
+          target: T,
+        ) => T extends 'param' ? { requestNumber: string } : z.infer<S>;
+        const { requestNumber } = valid('param');
+        const body = valid('json');
+        await prepare?.(c, requestNumber, body);
+        const state = await runUpdate(c, requestNumber, update, body);
+        return c.json(state as unknown as Record<string, unknown>, 200);
+      },
+    );
+
+  action(
+    'decide-document',
+    'Accept or reject a document (reason required to reject)',
+    BACK_OFFICE,
+    ZDecideDocument,
+    decideDocumentUpdate,
+  );
+  action(
+    'request-documents',
+    'Ask the consumer for more documents (pauses the TAT clock)',
+    BACK_OFFICE,
+    ZRequestDocuments,
+    requestDocumentsUpdate,
+  );
+  action(
+    'approve-step',
+    'Complete the current step (the consumer completes consumer steps)',
+    ['consumer', ...BACK_OFFICE],
+    ZApproveStep,
+    approveStepUpdate,
+  );
+  action('reject', 'Reject the request with a reason', BACK_OFFICE, ZRejectRequest, rejectRequestUpdate);
+  action(
+    'report-delay',
+    'Record why the request is late and when it will be done',
+    BACK_OFFICE,
+    ZReportDelay,
+    reportDelayUpdate,
+  );
+  action('reassign', 'Reassign the request (supervisor)', ['supervisor', 'admin'], ZReassign, reassignUpdate);
+  action(
+    'withdraw',
+    'Withdraw the request (consumer, or an agent for a caller)',
+    ['consumer', 'agent'],
+    ZWithdraw,
+    withdrawUpdate,
+  );
+  action(
+    'documents',
+    'Add documents already uploaded with POST /v1/documents (answers a request for documents)',
+    ['consumer', 'agent'],
+    z.object({ documents: ZServiceRequestIntake.shape.documents.unwrap().min(1) }),
+    addDocumentsUpdate,
+    async (_c, requestNumber, body) => {
+      const consumerNumber =
+        requestNumber &&
+        (await handleOf(requestNumber).describe()).typedSearchAttributes.get(SA.ConsumerNumber);
+      const errors = await checkDocuments(body.documents, consumerNumber ?? '');
+      if (errors.length) throw new HttpProblem(400, 'documents missing or invalid', { errors });
+    },
+  );
+
+  return app;
+}

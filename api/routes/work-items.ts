@@ -1,0 +1,115 @@
+import { z } from '@hono/zod-openapi';
+import { and, asc, count, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
+import { offices, serviceRequests } from '../../db/schema';
+import { REQUEST_STATUSES } from '../../domain/service-request';
+import { assertOfficeAccess, secureRoute } from '../auth';
+import { createRouter } from '../create-router';
+import { HttpProblem, problemResponses } from '../problem';
+import type { AppDeps } from '../types';
+
+const ZWorkItem = z
+  .object({
+    requestNumber: z.string(),
+    typeCode: z.string(),
+    consumerNumber: z.string(),
+    officeId: z.string(),
+    status: z.string(),
+    currentStep: z.string().nullable(),
+    dueAt: z.string().nullable(),
+    escalationLevel: z.number().int(),
+    escalationOfficeId: z.string().nullable(),
+    submittedAt: z.string(),
+  })
+  .openapi('WorkItem');
+
+/** An office's work queue: its requests and its sub-offices', plus those escalated to it; soonest due first. */
+export function createWorkItemRoutes(deps: AppDeps) {
+  const app = createRouter();
+  app.openapi(
+    secureRoute({
+      method: 'get',
+      path: '/v1/work-items',
+      tags: ['service requests'],
+      summary: 'Work queue of an office (defaults to yours), with due dates and escalation levels',
+      roles: ['agent', 'executive', 'supervisor', 'ops', 'admin'],
+      request: {
+        query: z.object({
+          officeId: z.string().optional(),
+          status: z.enum([...REQUEST_STATUSES, 'open', 'all']).default('open'),
+          type: z.string().optional(),
+          escalated: z.enum(['true', 'false']).optional(),
+          page: z.coerce.number().int().min(1).default(1),
+          pageSize: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+      },
+      responses: {
+        200: {
+          description: 'one page of work items',
+          content: {
+            'application/json': {
+              schema: z.object({
+                items: z.array(ZWorkItem),
+                page: z.number(),
+                pageSize: z.number(),
+                total: z.number(),
+              }),
+            },
+          },
+        },
+        ...problemResponses(400, 404),
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const principal = c.get('principal');
+      const officeId = q.officeId ?? (principal.kind === 'staff' ? principal.officeId : undefined);
+      if (!officeId)
+        throw new HttpProblem(400, 'pass officeId', {
+          errors: [{ field: 'query.officeId', message: 'required' }],
+        });
+      const [office] = await deps.db.select().from(offices).where(eq(offices.id, officeId));
+      if (!office) throw new HttpProblem(404, `no office ${officeId}`);
+      await assertOfficeAccess(c, deps.db, officeId);
+
+      const inOffice = deps.db
+        .select({ id: offices.id })
+        .from(offices)
+        .where(or(eq(offices.path, office.path), like(offices.path, `${office.path}/%`)));
+      const filters: SQL[] = [
+        or(inArray(serviceRequests.officeId, inOffice), eq(serviceRequests.escalationOfficeId, officeId))!,
+      ];
+      if (q.status === 'open')
+        filters.push(inArray(serviceRequests.status, ['in-progress', 'awaiting-consumer']));
+      else if (q.status !== 'all') filters.push(eq(serviceRequests.status, q.status));
+      if (q.type) filters.push(eq(serviceRequests.typeCode, q.type));
+      if (q.escalated === 'true') filters.push(sql`${serviceRequests.escalationLevel} > 0`);
+      if (q.escalated === 'false') filters.push(eq(serviceRequests.escalationLevel, 0));
+      const where = and(...filters);
+
+      const [rows, [total]] = await Promise.all([
+        deps.db
+          .select()
+          .from(serviceRequests)
+          .where(where)
+          .orderBy(sql`${serviceRequests.dueAt} asc nulls last`, asc(serviceRequests.requestNumber))
+          .limit(q.pageSize)
+          .offset((q.page - 1) * q.pageSize),
+        deps.db.select({ n: count() }).from(serviceRequests).where(where),
+      ]);
+      const items = rows.map((r) => ({
+        requestNumber: r.requestNumber,
+        typeCode: r.typeCode,
+        consumerNumber: r.consumerNumber,
+        officeId: r.officeId,
+        status: r.status,
+        currentStep: r.currentStep,
+        dueAt: r.dueAt?.toISOString() ?? null,
+        escalationLevel: r.escalationLevel,
+        escalationOfficeId: r.escalationOfficeId,
+        submittedAt: r.submittedAt.toISOString(),
+      }));
+      return c.json({ items, page: q.page, pageSize: q.pageSize, total: total!.n }, 200);
+    },
+  );
+  return app;
+}

@@ -1,0 +1,27 @@
+import { customType, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+export type TDocumentVerdict = { ok: boolean; reasons: string[]; checks: Record<string, string> };
+
+/**
+ * Uploaded documents. The id is the SHA-256 of the content (content-addressed: the same file
+ * uploaded twice is stored once); the content is AES-256-GCM encrypted at rest.
+ */
+export const documents = pgTable(
+  'documents',
+  {
+    id: text('id').primaryKey(),
+    consumerNumber: text('consumer_number').notNull(),
+    kind: text('kind').notNull(),
+    fileName: text('file_name').notNull(),
+    mediaType: text('media_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    keyId: text('key_id').notNull(),
+    ciphertext: bytea('ciphertext').notNull(),
+    verdict: jsonb('verdict').$type<TDocumentVerdict>().notNull(),
+    uploadedBy: text('uploaded_by').notNull(),
+    uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('documents_consumer_idx').on(t.consumerNumber)],
+);

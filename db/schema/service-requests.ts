@@ -1,0 +1,55 @@
+import { index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { TServiceRequestState } from '../../domain/service-request';
+
+/** Read model of service requests for work queues, lists and KPIs; written by workflow activities. */
+export const serviceRequests = pgTable(
+  'service_requests',
+  {
+    requestNumber: text('request_number').primaryKey(),
+    typeCode: text('type_code').notNull(),
+    consumerNumber: text('consumer_number').notNull(),
+    officeId: text('office_id').notNull(),
+    escalationOfficeId: text('escalation_office_id'),
+    escalationLevel: integer('escalation_level').notNull().default(0),
+    status: text('status').notNull(),
+    currentStep: text('current_step'),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    channel: text('channel').notNull(),
+    submittedBy: text('submitted_by').notNull(),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** the workflow's state when last saved; the timeline of a closed request is read from here */
+    state: jsonb('state').$type<TServiceRequestState>(),
+    /** timeline length: a late, older write never overwrites a newer one */
+    version: integer('version').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('service_requests_office_status_idx').on(t.officeId, t.status),
+    index('service_requests_escalation_idx').on(t.escalationOfficeId, t.status),
+    index('service_requests_consumer_idx').on(t.consumerNumber),
+  ],
+);
+
+/** Intake idempotency: one Idempotency-Key (per caller) → one Request Number, forever. */
+export const intakeKeys = pgTable('intake_keys', {
+  key: text('key').primaryKey(),
+  requestNumber: text('request_number').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Every back-office decision, with who made it; keyed by workflow run + activity id so a retry writes once. */
+export const requestDecisions = pgTable(
+  'request_decisions',
+  {
+    id: text('id').primaryKey(),
+    requestNumber: text('request_number').notNull(),
+    action: text('action').notNull(),
+    actorSubject: text('actor_subject').notNull(),
+    actorRole: text('actor_role').notNull(),
+    actorOfficeId: text('actor_office_id'),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('request_decisions_rn_idx').on(t.requestNumber)],
+);

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/**
+ * Business-calendar arithmetic for TAT clocks. Pure and deterministic: workflows call it with
+ * workflow time. Offices keep local time as a fixed UTC offset (India has no DST); a calendar that
+ * is `alwaysOpen` counts wall-clock time (24x7 complaint desks, and tests that run in seconds).
+ */
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
+
+export const ZBusinessCalendar = z.object({
+  id: z.string().min(1),
+  utcOffsetMinutes: z.number().int().min(-720).max(840).default(330),
+  alwaysOpen: z.boolean().default(false),
+  workingHours: z.object({ start: hhmm, end: hhmm }).default({ start: '10:00', end: '17:00' }),
+  /** 0 = Sunday … 6 = Saturday */
+  weeklyOff: z.array(z.number().int().min(0).max(6)).default([0]),
+  /** also off: the 2nd and 4th Saturday of each month (Kerala government offices) */
+  secondAndFourthSaturdayOff: z.boolean().default(false),
+  holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
+});
+export type TBusinessCalendar = z.output<typeof ZBusinessCalendar>;
+
+export const ALWAYS_OPEN: TBusinessCalendar = ZBusinessCalendar.parse({ id: '24x7', alwaysOpen: true });
+
+/** "8h", "90m", "30s", "1.5h": an amount of business time. Days are deliberately not allowed. */
+export const ZBusinessDuration = z
+  .string()
+  .regex(/^\d+(\.\d+)?(s|m|h)$/, 'must be a business duration like "16h", "90m" or "30s"');
+
+export function parseBusinessDuration(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(s|m|h)$/.exec(value);
+  if (!match) throw new Error(`not a business duration: ${value}`);
+  const unit = { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'];
+  return Math.round(Number(match[1]) * unit);
+}
+
+const DAY = 86_400_000;
+const toMinutes = (value: string) => Number(value.slice(0, 2)) * 60 + Number(value.slice(3, 5));
+
+/** Working window of the local day that starts at `localDayStart` (ms, local clock as UTC), or none. */
+function windowOf(cal: TBusinessCalendar, localDayStart: number): [number, number] | undefined {
+  const date = new Date(localDayStart);
+  const weekday = date.getUTCDay();
+  if (cal.weeklyOff.includes(weekday)) return undefined;
+  if (cal.secondAndFourthSaturdayOff && weekday === 6) {
+    const nth = Math.floor((date.getUTCDate() - 1) / 7) + 1;
+    if (nth === 2 || nth === 4) return undefined;
+  }
+  if (cal.holidays.includes(date.toISOString().slice(0, 10))) return undefined;
+  const start = localDayStart + toMinutes(cal.workingHours.start) * 60_000;
+  const end = localDayStart + toMinutes(cal.workingHours.end) * 60_000;
+  return end > start ? [start, end] : undefined;
+}
+
+const MAX_DAYS = 3660;
+
+/** The instant when `durationMs` of business time has elapsed after `from`. */
+export function addBusinessTime(from: Date, durationMs: number, cal: TBusinessCalendar): Date {
+  if (durationMs <= 0) return new Date(from.getTime());
+  if (cal.alwaysOpen) return new Date(from.getTime() + durationMs);
+  const offset = cal.utcOffsetMinutes * 60_000;
+  let t = from.getTime() + offset; // local clock, expressed as a UTC timestamp
+  let remaining = durationMs;
+  for (let i = 0; i < MAX_DAYS; i++) {
+    const dayStart = Math.floor(t / DAY) * DAY;
+    const window = windowOf(cal, dayStart);
+    if (window && t < window[1]) {
+      const start = Math.max(t, window[0]);
+      const available = window[1] - start;
+      if (remaining <= available) return new Date(start + remaining - offset);
+      remaining -= available;
+    }
+    t = dayStart + DAY;
+  }
+  throw new Error('business calendar has no working time within ten years');
+}
+
+/** Business time between two instants (0 when `to` is not after `from`). */
+export function businessTimeBetween(from: Date, to: Date, cal: TBusinessCalendar): number {
+  if (to <= from) return 0;
+  if (cal.alwaysOpen) return to.getTime() - from.getTime();
+  const offset = cal.utcOffsetMinutes * 60_000;
+  const a = from.getTime() + offset;
+  const b = to.getTime() + offset;
+  let total = 0;
+  for (let dayStart = Math.floor(a / DAY) * DAY; dayStart < b; dayStart += DAY) {
+    const window = windowOf(cal, dayStart);
+    if (!window) continue;
+    const start = Math.max(a, window[0]);
+    const end = Math.min(b, window[1]);
+    if (end > start) total += end - start;
+  }
+  return total;
+}

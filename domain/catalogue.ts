@@ -1,0 +1,327 @@
+import { z } from 'zod';
+import { ZBusinessDuration } from './calendar';
+import { ZRole } from './roles';
+
+/**
+ * The request catalogue is data. A type says what form to fill, which documents to bring, which
+ * steps run and who performs each, how long each may take (business time), who it escalates to,
+ * and what changes on completion. Workflows receive a snapshot of their type at intake, so adding
+ * or editing a type needs no workflow change and never alters requests already in flight.
+ */
+
+export const FIELD_TYPES = [
+  'text',
+  'longText',
+  'enum',
+  'phone',
+  'email',
+  'pincode',
+  'number',
+  'date',
+  'boolean',
+] as const;
+
+export const ZFieldSpec = z.object({
+  name: z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'camelCase field name'),
+  label: z.string().min(1),
+  type: z.enum(FIELD_TYPES),
+  required: z.boolean().default(true),
+  options: z.array(z.string().min(1)).min(1).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+});
+export type TFieldSpec = z.output<typeof ZFieldSpec>;
+
+export const DOCUMENT_KINDS = [
+  'identity',
+  'address',
+  'ownership',
+  'load-calculation',
+  'wiring-certificate',
+  'tariff-eligibility',
+  'other',
+] as const;
+export const ZDocumentKind = z.enum(DOCUMENT_KINDS);
+export type TDocumentKind = z.infer<typeof ZDocumentKind>;
+
+export const ZStepSpec = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  name: z.string().min(1),
+  /** a staff role, or 'consumer' for a step the consumer completes (the TAT clock pauses meanwhile) */
+  performer: ZRole,
+  tat: ZBusinessDuration,
+});
+export type TStepSpec = z.output<typeof ZStepSpec>;
+
+export const OFFICE_LEVELS = ['circle', 'division', 'subdivision', 'section'] as const;
+
+export const ZEscalationLevel = z.object({
+  level: z.number().int().min(1),
+  /** which office up the hierarchy from the request's section office takes it */
+  officeLevel: z.enum(OFFICE_LEVELS),
+  role: ZRole.exclude(['consumer']),
+  /** how long this level has before the request goes up again */
+  deadline: ZBusinessDuration,
+});
+
+/** Consumer-account columns a completed request may change, each fed from an eForm field. */
+export const APPLY_COLUMNS = ['name', 'address', 'phone', 'email', 'category', 'sanctionedLoadKw'] as const;
+export const ZApply = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none'), note: z.string() }),
+  z.object({
+    kind: z.literal('update-consumer'),
+    set: z
+      .partialRecord(z.enum(APPLY_COLUMNS), z.string())
+      .refine((s) => Object.keys(s).length > 0, 'set at least one column'),
+  }),
+]);
+export type TApply = z.output<typeof ZApply>;
+
+export const ZServiceType = z
+  .object({
+    code: z.string().regex(/^[a-z][a-z0-9-]{2,40}$/, 'kebab-case code'),
+    kind: z.literal('service').default('service'),
+    version: z.number().int().min(1).default(1),
+    name: z.string().min(1),
+    description: z.string().default(''),
+    form: z.array(ZFieldSpec).min(1),
+    documents: z.array(
+      z.object({ kind: ZDocumentKind, required: z.boolean().default(true), note: z.string().optional() }),
+    ),
+    steps: z.array(ZStepSpec).min(1),
+    tat: ZBusinessDuration,
+    /** whose clock the TAT runs on: the section office's business calendar, or round the clock */
+    calendar: z.enum(['office', '24x7']).default('office'),
+    /** share of the TAT after which the executive is alerted */
+    warnAtShare: z.number().gt(0).lt(1).default(0.75),
+    escalation: z.array(ZEscalationLevel).min(1),
+    /** waiting on the consumer (documents asked for): remind half-way, close as abandoned at the limit */
+    consumerResponseLimit: ZBusinessDuration.default('70h'),
+    apply: ZApply,
+    /** completion notice: "The requested service — <receiptName> — is processed" */
+    receiptName: z.string().min(1),
+  })
+  .superRefine((t, ctx) => {
+    const fields = new Set(t.form.map((f) => f.name));
+    if (t.apply.kind === 'update-consumer') {
+      for (const [column, field] of Object.entries(t.apply.set)) {
+        if (!fields.has(field))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['apply', 'set', column],
+            message: `no form field "${field}"`,
+          });
+      }
+    }
+    const ids = t.steps.map((s) => s.id);
+    if (new Set(ids).size !== ids.length)
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'step ids must be unique' });
+    t.form.forEach((f, i) => {
+      if (f.type === 'enum' && !f.options)
+        ctx.addIssue({ code: 'custom', path: ['form', i, 'options'], message: 'enum fields need options' });
+    });
+  });
+export type TServiceType = z.output<typeof ZServiceType>;
+
+/** The eForm of a type as a zod schema, built from its field specs. */
+export function buildFormSchema(fields: readonly TFieldSpec[]) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const f of fields) {
+    let s: z.ZodType;
+    switch (f.type) {
+      case 'text':
+        s = z
+          .string()
+          .trim()
+          .min(f.min ?? 1, 'must not be empty')
+          .max(f.max ?? 200);
+        break;
+      case 'longText':
+        s = z
+          .string()
+          .trim()
+          .min(f.min ?? 1, 'must not be empty')
+          .max(f.max ?? 2000);
+        break;
+      case 'enum':
+        s = z.enum(f.options as [string, ...string[]]);
+        break;
+      case 'phone':
+        s = z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 phone number like +919447012345');
+        break;
+      case 'email':
+        s = z.email('must be an e-mail address');
+        break;
+      case 'pincode':
+        s = z.string().regex(/^[1-9]\d{5}$/, 'must be a 6-digit PIN code');
+        break;
+      case 'number': {
+        let n = z.number();
+        if (f.min !== undefined) n = n.min(f.min);
+        if (f.max !== undefined) n = n.max(f.max);
+        s = n;
+        break;
+      }
+      case 'date':
+        s = z.iso.date('must be a date YYYY-MM-DD');
+        break;
+      case 'boolean':
+        s = z.boolean();
+        break;
+    }
+    shape[f.name] = f.required ? s : s.optional();
+  }
+  return z.strictObject(shape);
+}
+
+const STANDARD_ESCALATION = [
+  { level: 1, officeLevel: 'subdivision', role: 'supervisor', deadline: '14h' },
+  { level: 2, officeLevel: 'division', role: 'supervisor', deadline: '14h' },
+  { level: 3, officeLevel: 'circle', role: 'supervisor', deadline: '21h' },
+] as const;
+
+const addressFields = [
+  { name: 'newAddress', label: 'New address', type: 'longText' },
+  { name: 'pinCode', label: 'PIN code', type: 'pincode' },
+] as const;
+
+/** The utility's service catalogue (seed 001). Loaded into `request_types` at start. */
+export const SERVICE_CATALOGUE: TServiceType[] = [
+  {
+    code: 'address-change',
+    name: 'Address change',
+    form: [...addressFields, { name: 'reason', label: 'Reason', type: 'text', required: false }],
+    documents: [{ kind: 'address', required: true }],
+    steps: [{ id: 'document-review', name: 'Document review', performer: 'executive', tat: '7h' }],
+    tat: '21h',
+    escalation: [...STANDARD_ESCALATION],
+    apply: { kind: 'update-consumer', set: { address: 'newAddress' } },
+    receiptName: 'Address change',
+  },
+  {
+    code: 'ownership-transfer',
+    name: 'Name change / ownership transfer',
+    form: [
+      { name: 'newName', label: 'Name of the new owner', type: 'text' },
+      {
+        name: 'relationship',
+        label: 'Transfer by',
+        type: 'enum',
+        options: ['sale', 'inheritance', 'gift', 'correction'],
+      },
+    ],
+    documents: [
+      { kind: 'identity', required: true },
+      {
+        kind: 'ownership',
+        required: true,
+        note: 'sale deed, legal-heir certificate or possession certificate',
+      },
+    ],
+    steps: [
+      { id: 'document-review', name: 'Document review', performer: 'executive', tat: '14h' },
+      { id: 'approval', name: 'Approval by the Assistant Engineer', performer: 'supervisor', tat: '7h' },
+    ],
+    tat: '35h',
+    escalation: [...STANDARD_ESCALATION],
+    apply: { kind: 'update-consumer', set: { name: 'newName' } },
+    receiptName: 'Ownership transfer',
+  },
+  {
+    code: 'new-connection',
+    name: 'New connection',
+    form: [
+      { name: 'premisesAddress', label: 'Premises address', type: 'longText' },
+      { name: 'pinCode', label: 'PIN code', type: 'pincode' },
+      { name: 'connectedLoadKw', label: 'Connected load (kW)', type: 'number', min: 0.1, max: 100 },
+      {
+        name: 'purpose',
+        label: 'Purpose',
+        type: 'enum',
+        options: ['domestic', 'commercial', 'industrial', 'agricultural'],
+      },
+    ],
+    documents: [
+      { kind: 'identity', required: true },
+      { kind: 'ownership', required: true },
+      { kind: 'wiring-certificate', required: false },
+    ],
+    steps: [
+      { id: 'document-review', name: 'Document review', performer: 'executive', tat: '7h' },
+      { id: 'site-inspection', name: 'Site inspection', performer: 'executive', tat: '14h' },
+      { id: 'estimate-payment', name: 'Estimate paid by the applicant', performer: 'consumer', tat: '70h' },
+      { id: 'energisation', name: 'Energisation', performer: 'executive', tat: '14h' },
+    ],
+    tat: '70h',
+    escalation: [...STANDARD_ESCALATION],
+    apply: { kind: 'none', note: 'a new service connection is energised and numbered by the billing system' },
+    receiptName: 'New connection',
+  },
+  {
+    code: 'load-change',
+    name: 'Load change',
+    form: [
+      { name: 'newLoadKw', label: 'New connected load (kW)', type: 'number', min: 0.1, max: 100 },
+      { name: 'reason', label: 'Reason', type: 'text', required: false },
+    ],
+    documents: [{ kind: 'load-calculation', required: true }],
+    steps: [
+      { id: 'document-review', name: 'Document review', performer: 'executive', tat: '7h' },
+      { id: 'site-inspection', name: 'Site inspection', performer: 'executive', tat: '14h' },
+    ],
+    tat: '28h',
+    escalation: [...STANDARD_ESCALATION],
+    apply: { kind: 'update-consumer', set: { sanctionedLoadKw: 'newLoadKw' } },
+    receiptName: 'Load change',
+  },
+  {
+    code: 'tariff-change',
+    name: 'Tariff change',
+    form: [
+      {
+        name: 'newTariff',
+        label: 'New tariff',
+        type: 'enum',
+        options: ['LT-1A domestic', 'LT-6A general', 'LT-7A commercial', 'LT-5 agricultural'],
+      },
+      { name: 'reason', label: 'Reason', type: 'text' },
+    ],
+    documents: [{ kind: 'tariff-eligibility', required: true }],
+    steps: [{ id: 'document-review', name: 'Eligibility review', performer: 'executive', tat: '14h' }],
+    tat: '21h',
+    escalation: [...STANDARD_ESCALATION],
+    apply: { kind: 'update-consumer', set: { category: 'newTariff' } },
+    receiptName: 'Tariff change',
+  },
+  {
+    code: 'meter-shifting',
+    name: 'Meter shifting',
+    form: [
+      { name: 'newLocation', label: 'New meter location', type: 'longText' },
+      { name: 'preferredDate', label: 'Preferred date', type: 'date', required: false },
+    ],
+    documents: [],
+    steps: [
+      { id: 'site-inspection', name: 'Site inspection', performer: 'executive', tat: '14h' },
+      { id: 'shifting', name: 'Meter shifted', performer: 'executive', tat: '14h' },
+    ],
+    tat: '35h',
+    escalation: [...STANDARD_ESCALATION],
+    apply: { kind: 'none', note: 'meter moved within the premises' },
+    receiptName: 'Meter shifting',
+  },
+  {
+    code: 'contact-update',
+    name: 'Contact details update',
+    form: [
+      { name: 'newPhone', label: 'Mobile number', type: 'phone' },
+      { name: 'newEmail', label: 'E-mail', type: 'email', required: false },
+    ],
+    documents: [{ kind: 'identity', required: true }],
+    steps: [{ id: 'document-review', name: 'Verification', performer: 'executive', tat: '7h' }],
+    tat: '7h',
+    escalation: [...STANDARD_ESCALATION],
+    apply: { kind: 'update-consumer', set: { phone: 'newPhone', email: 'newEmail' } },
+    receiptName: 'Contact details update',
+  },
+].map((t) => ZServiceType.parse(t));

@@ -1,0 +1,88 @@
+/**
+ * Judges an uploaded file by its content, never its name: magic bytes, size, and page / pixel
+ * limits; encrypted PDFs are refused because nobody could read them. Pure: bytes in, verdict out.
+ */
+export const DOCUMENT_LIMITS = {
+  maxBytes: 5 * 1024 * 1024,
+  maxPdfPages: 30,
+  maxPixels: 40_000_000,
+  minPixels: 200 * 200,
+};
+
+export type TSniffed = {
+  mediaType: 'application/pdf' | 'image/jpeg' | 'image/png' | 'unknown';
+  pages?: number;
+  width?: number;
+  height?: number;
+  encrypted?: boolean;
+};
+
+export type TContentVerdict = { ok: boolean; reasons: string[]; sniffed: TSniffed };
+
+const startsWith = (b: Uint8Array, sig: number[]) => sig.every((v, i) => b[i] === v);
+
+function pngSize(b: Uint8Array): { width: number; height: number } | undefined {
+  // IHDR is the first chunk: width and height are big-endian uint32 at bytes 16 and 20.
+  if (b.length < 24) return undefined;
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+function jpegSize(b: Uint8Array): { width: number; height: number } | undefined {
+  let i = 2;
+  while (i + 9 < b.length) {
+    if (b[i] !== 0xff) return undefined;
+    const marker = b[i + 1]!;
+    const length = (b[i + 2]! << 8) | b[i + 3]!;
+    // SOF0–SOF15 carry the frame size, except DHT (C4), JPG (C8) and DAC (CC).
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: (b[i + 5]! << 8) | b[i + 6]!, width: (b[i + 7]! << 8) | b[i + 8]! };
+    }
+    i += 2 + length;
+  }
+  return undefined;
+}
+
+function pdfFacts(b: Uint8Array): { pages: number; encrypted: boolean } {
+  const text = new TextDecoder('latin1').decode(b);
+  const pages = (text.match(/\/Type\s*\/Page(?![s\w])/g) ?? []).length;
+  return { pages, encrypted: /\/Encrypt\s/.test(text) };
+}
+
+export function sniffDocument(bytes: Uint8Array): TSniffed {
+  if (startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d]))
+    return { mediaType: 'application/pdf', ...pdfFacts(bytes) };
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { mediaType: 'image/jpeg', ...jpegSize(bytes) };
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+    return { mediaType: 'image/png', ...pngSize(bytes) };
+  return { mediaType: 'unknown' };
+}
+
+export function judgeDocumentContent(bytes: Uint8Array, limits = DOCUMENT_LIMITS): TContentVerdict {
+  const reasons: string[] = [];
+  if (bytes.length === 0)
+    return { ok: false, reasons: ['the file is empty'], sniffed: { mediaType: 'unknown' } };
+  if (bytes.length > limits.maxBytes)
+    reasons.push(`the file is ${bytes.length} bytes; the limit is ${limits.maxBytes}`);
+  const sniffed = sniffDocument(bytes);
+  if (sniffed.mediaType === 'unknown') {
+    reasons.push('not a PDF, JPEG or PNG file (judged by its content, not its name)');
+  } else if (sniffed.mediaType === 'application/pdf') {
+    if (sniffed.encrypted)
+      reasons.push('the PDF is password-protected or encrypted; upload an unprotected copy');
+    if (!sniffed.pages) reasons.push('the PDF has no readable pages');
+    else if (sniffed.pages > limits.maxPdfPages)
+      reasons.push(`the PDF has ${sniffed.pages} pages; the limit is ${limits.maxPdfPages}`);
+  } else if (!sniffed.width || !sniffed.height) {
+    reasons.push('the image is damaged (no size found)');
+  } else {
+    const pixels = sniffed.width * sniffed.height;
+    if (pixels > limits.maxPixels)
+      reasons.push(
+        `the image is ${sniffed.width}×${sniffed.height}; the limit is ${limits.maxPixels} pixels`,
+      );
+    if (pixels < limits.minPixels)
+      reasons.push(`the image is ${sniffed.width}×${sniffed.height}, too small to read`);
+  }
+  return { ok: reasons.length === 0, reasons, sniffed };
+}

@@ -1,0 +1,165 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { z } from 'zod';
+import type { TBusinessCalendar } from './calendar';
+import { ZDocumentKind, type TServiceType } from './catalogue';
+import { ZChannel, ZConsumerNumber, type TChannel } from './consumer';
+import type { TRole } from './roles';
+
+/** Who acts on a request: taken from the verified token by the API and re-checked by the workflow. */
+export type TActor = { subject: string; role: TRole; officeId?: string; consumerNumbers?: string[] };
+
+export type TDocumentRef = { documentId: string; kind: z.infer<typeof ZDocumentKind>; fileName: string };
+export type TDocumentState = TDocumentRef & {
+  status: 'pending' | 'accepted' | 'rejected';
+  reason?: string;
+  decidedBy?: string;
+  addedAt: string;
+};
+
+export const REQUEST_STATUSES = [
+  'in-progress',
+  'awaiting-consumer',
+  'completed',
+  'rejected',
+  'withdrawn',
+  'abandoned',
+] as const;
+export type TRequestStatus = (typeof REQUEST_STATUSES)[number];
+export const CLOSED_STATUSES: ReadonlySet<TRequestStatus> = new Set([
+  'completed',
+  'rejected',
+  'withdrawn',
+  'abandoned',
+]);
+
+export type TTimelineEntry = { at: string; event: string; by?: string; detail?: string };
+
+export type TEscalationOffice = { level: number; officeId: string };
+
+export type TServiceRequestInput = {
+  requestNumber: string;
+  type: TServiceType;
+  consumerNumber: string;
+  /** the section office the request is routed to, and its path up to the circle */
+  officeId: string;
+  officePath: string;
+  /** offices that take each escalation level, resolved from the hierarchy at intake */
+  escalationOffices: TEscalationOffice[];
+  calendar: TBusinessCalendar;
+  form: Record<string, unknown>;
+  documents: TDocumentRef[];
+  channel: TChannel;
+  submittedBy: string;
+  /** set by the API, so the due date it answers with is the one the workflow keeps */
+  submittedAt: string;
+};
+
+export type TServiceRequestState = {
+  requestNumber: string;
+  typeCode: string;
+  typeName: string;
+  consumerNumber: string;
+  officeId: string;
+  status: TRequestStatus;
+  currentStepId?: string;
+  steps: {
+    id: string;
+    name: string;
+    performer: TRole;
+    status: 'pending' | 'active' | 'done';
+    doneBy?: string;
+    doneAt?: string;
+    note?: string;
+  }[];
+  documents: TDocumentState[];
+  documentRequest?: {
+    kinds: string[];
+    message: string;
+    requestedAt: string;
+    remindAt: string;
+    abandonAt: string;
+    reminded: boolean;
+  };
+  clock: {
+    tatMs: number;
+    consumedMs: number;
+    runningSince?: string;
+    dueAt?: string;
+    warnAt?: string;
+    paused: boolean;
+  };
+  warned: boolean;
+  breached: boolean;
+  escalationLevel: number;
+  escalationOfficeId?: string;
+  escalationDueAt?: string;
+  delay?: { reason: string; expectedBy: string; reportedBy: string };
+  assignee?: string;
+  channel: TChannel;
+  submittedBy: string;
+  submittedAt: string;
+  closedAt?: string;
+  closeReason?: string;
+  timeline: TTimelineEntry[];
+};
+
+// ---- back-office and consumer actions (Temporal Updates) ----
+
+export const ZDecideDocument = z.object({
+  documentId: z.string().min(1),
+  decision: z.enum(['accept', 'reject']),
+  reason: z.string().trim().min(3).max(500).optional(),
+});
+export const ZRequestDocuments = z.object({
+  kinds: z.array(ZDocumentKind).min(1),
+  message: z.string().trim().min(3).max(1000),
+});
+export const ZApproveStep = z.object({
+  stepId: z.string().min(1),
+  note: z.string().trim().max(1000).optional(),
+});
+export const ZRejectRequest = z.object({ reason: z.string().trim().min(3).max(1000) });
+export const ZReportDelay = z.object({
+  reason: z.string().trim().min(3).max(500),
+  expectedBy: z.iso.datetime({ offset: true }),
+});
+export const ZReassign = z.object({ assignee: z.string().trim().min(1).max(100) });
+export const ZWithdraw = z.object({ reason: z.string().trim().max(500).optional() });
+
+type WithActor<T extends z.ZodType> = z.infer<T> & { actor: TActor };
+export type TDecideDocument = WithActor<typeof ZDecideDocument>;
+export type TRequestDocuments = WithActor<typeof ZRequestDocuments>;
+export type TApproveStep = WithActor<typeof ZApproveStep>;
+export type TRejectRequest = WithActor<typeof ZRejectRequest>;
+export type TReportDelay = WithActor<typeof ZReportDelay>;
+export type TReassign = WithActor<typeof ZReassign>;
+export type TWithdraw = WithActor<typeof ZWithdraw>;
+export type TAddDocuments = { documents: TDocumentRef[]; actor: TActor };
+
+export const decideDocumentUpdate = defineUpdate<TServiceRequestState, [TDecideDocument]>('decideDocument');
+export const requestDocumentsUpdate = defineUpdate<TServiceRequestState, [TRequestDocuments]>(
+  'requestDocuments',
+);
+export const approveStepUpdate = defineUpdate<TServiceRequestState, [TApproveStep]>('approveStep');
+export const rejectRequestUpdate = defineUpdate<TServiceRequestState, [TRejectRequest]>('rejectRequest');
+export const reportDelayUpdate = defineUpdate<TServiceRequestState, [TReportDelay]>('reportDelay');
+export const reassignUpdate = defineUpdate<TServiceRequestState, [TReassign]>('reassign');
+export const addDocumentsUpdate = defineUpdate<TServiceRequestState, [TAddDocuments]>('addDocuments');
+export const withdrawUpdate = defineUpdate<TServiceRequestState, [TWithdraw]>('withdraw');
+export const statusQuery = defineQuery<TServiceRequestState>('status');
+
+// ---- intake ----
+
+export const ZServiceRequestIntake = z.object({
+  type: z.string().min(1).describe('catalogue code, e.g. address-change'),
+  consumerNumber: ZConsumerNumber,
+  channel: ZChannel.default('web'),
+  form: z.record(z.string(), z.unknown()),
+  documents: z
+    .array(
+      z.object({ documentId: z.string().min(1), kind: ZDocumentKind, fileName: z.string().min(1).max(200) }),
+    )
+    .max(20)
+    .default([]),
+});
+export type TServiceRequestIntake = z.infer<typeof ZServiceRequestIntake>;

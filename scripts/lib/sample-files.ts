@@ -1,0 +1,42 @@
+import { crc32, deflateSync } from 'node:zlib';
+
+/** A real, decodable PNG of the given size (grey pixels). */
+export function makePng(width = 800, height = 600, seed = 0): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // greyscale
+  const raw = Buffer.alloc((width + 1) * height, 0x80);
+  for (let y = 0; y < height; y++) raw[y * (width + 1)] = 0; // filter byte per row
+  raw[1] = seed & 0xff; // vary content so each call can give a distinct document
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** A minimal one-page PDF; `encrypted` adds an /Encrypt entry to the trailer. */
+export function makePdf(pages = 1, encrypted = false): Buffer {
+  const kids = Array.from({ length: pages }, (_, i) => `${3 + i} 0 R`).join(' ');
+  const objects = [
+    '1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj',
+    `2 0 obj << /Type /Pages /Kids [${kids}] /Count ${pages} >> endobj`,
+    ...Array.from(
+      { length: pages },
+      (_, i) => `${3 + i} 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj`,
+    ),
+  ];
+  const trailer = `trailer << /Root 1 0 R${encrypted ? ' /Encrypt 99 0 R' : ''} >>`;
+  return Buffer.from(`%PDF-1.7\n${objects.join('\n')}\n${trailer}\n%%EOF\n`, 'latin1');
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { SERVICE_CATALOGUE, buildFormSchema, ZServiceType } from '../domain/catalogue';
+import { judgeDocumentContent } from '../domain/document-content';
+import { formatRequestNumber, isValidRequestNumber } from '../domain/request-number';
+import { verhoeffCheckDigit, verhoeffValid } from '../domain/verhoeff';
+import { makePdf, makePng } from '../scripts/lib/sample-files';
+
+describe('Verhoeff and Request Numbers', () => {
+  it('computes the textbook check digit', () => {
+    expect(verhoeffCheckDigit('236')).toBe(3);
+    expect(verhoeffValid('2363')).toBe(true);
+    expect(verhoeffValid('2364')).toBe(false);
+  });
+
+  it('formats Request Numbers that catch a misheard digit or a swap', () => {
+    const rn = formatRequestNumber('SR', 2026, 123);
+    expect(rn).toMatch(/^SR-2026-000123-\d$/);
+    expect(isValidRequestNumber(rn)).toBe(true);
+    expect(isValidRequestNumber(rn.replace('000123', '000124'))).toBe(false);
+    expect(isValidRequestNumber(rn.replace('000123', '000132'))).toBe(false);
+  });
+});
+
+describe('catalogue', () => {
+  it('has the service types the utility offers, each valid', () => {
+    expect(SERVICE_CATALOGUE.map((t) => t.code)).toEqual(
+      expect.arrayContaining([
+        'address-change',
+        'ownership-transfer',
+        'new-connection',
+        'load-change',
+        'tariff-change',
+        'meter-shifting',
+        'contact-update',
+      ]),
+    );
+    expect(SERVICE_CATALOGUE.find((t) => t.code === 'new-connection')!.steps.map((s) => s.id)).toEqual([
+      'document-review',
+      'site-inspection',
+      'estimate-payment',
+      'energisation',
+    ]);
+  });
+
+  it('refuses a type whose completion change names a missing form field', () => {
+    const base = SERVICE_CATALOGUE[0]!;
+    const result = ZServiceType.safeParse({
+      ...base,
+      apply: { kind: 'update-consumer', set: { address: 'nope' } },
+    });
+    expect(result.success).toBe(false);
+  });
+
+  it('builds eForm schemas that name the bad field', () => {
+    const schema = buildFormSchema(SERVICE_CATALOGUE.find((t) => t.code === 'contact-update')!.form);
+    const bad = schema.safeParse({ newPhone: '9447012345', extra: 1 });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues.map((i) => i.path.join('.') || i.code)).toEqual(
+      expect.arrayContaining(['newPhone']),
+    );
+    expect(schema.safeParse({ newPhone: '+919447012345' }).success).toBe(true);
+  });
+});
+
+describe('document content', () => {
+  it('accepts real PNGs and PDFs by their bytes', () => {
+    expect(judgeDocumentContent(makePng())).toMatchObject({
+      ok: true,
+      sniffed: { mediaType: 'image/png', width: 800, height: 600 },
+    });
+    expect(judgeDocumentContent(makePdf(2))).toMatchObject({
+      ok: true,
+      sniffed: { mediaType: 'application/pdf', pages: 2 },
+    });
+  });
+
+  it('refuses renamed files, encrypted PDFs, tiny images and oversize files', () => {
+    expect(judgeDocumentContent(Buffer.from('MZ\x90\x00 this is an exe')).reasons[0]).toMatch(
+      /not a PDF, JPEG or PNG/,
+    );
+    expect(judgeDocumentContent(makePdf(1, true)).reasons[0]).toMatch(/password-protected/);
+    expect(judgeDocumentContent(makePng(20, 20)).reasons[0]).toMatch(/too small/);
+    expect(
+      judgeDocumentContent(makePng(), { maxBytes: 100, maxPdfPages: 30, maxPixels: 4e7, minPixels: 1 })
+        .reasons[0],
+    ).toMatch(/limit is 100/);
+  });
+});

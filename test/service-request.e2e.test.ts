@@ -1,0 +1,447 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consumers, notifications, requestDecisions } from '../db/schema';
+import { isValidRequestNumber } from '../domain/request-number';
+import { makePng } from '../scripts/lib/sample-files';
+import { startTestStack, type TestStack } from './helpers/stack';
+
+/**
+ * Service requests end to end on the real stack. The types used here are added through the
+ * catalogue API in this file — with TATs of seconds on a 24x7 clock — which is also the proof
+ * that a new type needs no workflow change.
+ */
+let stack: TestStack;
+let admin: string;
+let executive: string;
+let seq = 0;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const consumerNo = (n: number) => `11546000000${String(n).padStart(2, '0')}`;
+
+const testType = (code: string, overrides: Record<string, unknown> = {}) => ({
+  version: 1,
+  name: `Test ${code}`,
+  form: [
+    { name: 'newAddress', label: 'New address', type: 'longText' },
+    { name: 'pinCode', label: 'PIN code', type: 'pincode' },
+  ],
+  documents: [{ kind: 'address', required: true }],
+  steps: [{ id: 'document-review', name: 'Document review', performer: 'executive', tat: '30s' }],
+  tat: '60s',
+  calendar: '24x7',
+  escalation: [
+    { level: 1, officeLevel: 'subdivision', role: 'supervisor', deadline: '60s' },
+    { level: 2, officeLevel: 'division', role: 'supervisor', deadline: '60s' },
+  ],
+  apply: { kind: 'update-consumer', set: { address: 'newAddress' } },
+  receiptName: 'Address change',
+  ...overrides,
+});
+
+async function upload(
+  token: string,
+  consumerNumber: string,
+  kind = 'address',
+  bytes = makePng(800, 600, ++seq),
+) {
+  const form = new FormData();
+  form.set('consumerNumber', consumerNumber);
+  form.set('kind', kind);
+  form.set('file', new Blob([bytes], { type: 'image/png' }), 'proof.png');
+  const res = await stack.app.request('/v1/documents', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+  return { status: res.status, json: (await res.json()) as any };
+}
+
+async function submit(
+  consumerNumber: string,
+  type: string,
+  extra: { idempotencyKey?: string; token?: string } = {},
+) {
+  const token = extra.token ?? (await stack.token({ role: 'consumer', consumers: [consumerNumber] }));
+  const doc = await upload(token, consumerNumber);
+  expect(doc.status).toBeLessThan(300);
+  return stack.call('POST', '/v1/service-requests', {
+    token,
+    headers: extra.idempotencyKey ? { 'idempotency-key': extra.idempotencyKey } : {},
+    body: {
+      type,
+      consumerNumber,
+      form: { newAddress: 'TC 25/1001, Kowdiar, Thiruvananthapuram', pinCode: '695003' },
+      documents: [{ documentId: doc.json.documentId, kind: 'address', fileName: 'proof.png' }],
+    },
+  });
+}
+
+const act = (rn: string, action: string, token: string, body: unknown) =>
+  stack.call('POST', `/v1/service-requests/${rn}/${action}`, { token, body });
+
+const notices = (rn: string) =>
+  stack.db
+    .select()
+    .from(notifications)
+    .then((rows) => rows.filter((r) => r.key.startsWith(`${rn}/`)));
+
+async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > until) return v;
+    await sleep(200);
+  }
+}
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  admin = await stack.token({ role: 'admin', office: 'hq' });
+  executive = await stack.token({ role: 'executive', office: 'sec-pattom', subject: 'exec-pattom' });
+  for (const [code, overrides] of [
+    ['test-address', {}],
+    [
+      'test-timers',
+      {
+        tat: '4s',
+        warnAtShare: 0.5,
+        escalation: [
+          { level: 1, officeLevel: 'subdivision', role: 'supervisor', deadline: '2s' },
+          { level: 2, officeLevel: 'division', role: 'supervisor', deadline: '30s' },
+        ],
+      },
+    ],
+    ['test-abandon', { consumerResponseLimit: '3s' }],
+  ] as const) {
+    const res = await stack.call('PUT', `/v1/catalogue/service-types/${code}`, {
+      token: admin,
+      body: testType(code, overrides),
+    });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+  }
+});
+afterAll(async () => stack?.stop());
+
+describe('intake', () => {
+  it('answers at once with a Request Number, status URL and due date, and routes to the section office', async () => {
+    const before = Date.now();
+    const res = await submit(consumerNo(11), 'test-address');
+    expect(res.status).toBe(201);
+    expect(isValidRequestNumber(res.json.requestNumber)).toBe(true);
+    expect(res.json.statusUrl).toBe(`/v1/service-requests/${res.json.requestNumber}`);
+    expect(res.json.officeId).toBe('sec-pattom');
+    expect(new Date(res.json.dueAt).getTime() - before).toBeGreaterThanOrEqual(59_000);
+
+    const items = await waitFor(
+      () => stack.call('GET', '/v1/work-items?type=test-address', { token: executive }),
+      (r) => r.json.items.some((i: any) => i.requestNumber === res.json.requestNumber),
+    );
+    const item = items.json.items.find((i: any) => i.requestNumber === res.json.requestNumber);
+    expect(item).toMatchObject({ status: 'in-progress', currentStep: 'document-review', escalationLevel: 0 });
+    expect(item.dueAt).toBe(res.json.dueAt);
+  });
+
+  it('returns the same request for a retried submission with the same Idempotency-Key', async () => {
+    const first = await submit(consumerNo(12), 'test-address', { idempotencyKey: 'sr-retry-000001' });
+    const second = await submit(consumerNo(12), 'test-address', { idempotencyKey: 'sr-retry-000001' });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(200);
+    expect(second.json.requestNumber).toBe(first.json.requestNumber);
+  });
+
+  it('refuses bad input precisely and creates nothing', async () => {
+    const consumer = await stack.token({ role: 'consumer', consumers: [consumerNo(13)] });
+    const unknown = await stack.call('POST', '/v1/service-requests', {
+      token: consumer,
+      body: { type: 'teleportation', consumerNumber: consumerNo(13), form: {} },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.errors[0]).toMatchObject({ field: 'type' });
+
+    const badForm = await stack.call('POST', '/v1/service-requests', {
+      token: consumer,
+      body: { type: 'test-address', consumerNumber: consumerNo(13), form: { newAddress: '', pinCode: '12' } },
+    });
+    expect(badForm.status).toBe(400);
+    expect(badForm.json.errors.map((e: any) => e.field).sort()).toEqual(['form.newAddress', 'form.pinCode']);
+
+    const noDocs = await stack.call('POST', '/v1/service-requests', {
+      token: consumer,
+      body: {
+        type: 'test-address',
+        consumerNumber: consumerNo(13),
+        form: { newAddress: 'Somewhere 1', pinCode: '695003' },
+      },
+    });
+    expect(noDocs.status).toBe(400);
+    expect(noDocs.json.errors[0]).toMatchObject({
+      field: 'documents',
+      message: expect.stringMatching(/address document is required/),
+    });
+
+    const ghost = await stack.call('POST', '/v1/service-requests', {
+      token: consumer,
+      body: {
+        type: 'test-address',
+        consumerNumber: consumerNo(13),
+        form: { newAddress: 'Somewhere 1', pinCode: '695003' },
+        documents: [{ documentId: 'f'.repeat(64), kind: 'address', fileName: 'x.png' }],
+      },
+    });
+    expect(ghost.status).toBe(400);
+    expect(ghost.json.errors[0].field).toBe('documents.0.documentId');
+
+    expect((await upload(consumer, consumerNo(14))).status).toBe(403); // someone else's number
+
+    const items = await stack.call('GET', `/v1/work-items?status=all&type=test-address&pageSize=200`, {
+      token: executive,
+    });
+    expect(items.json.items.filter((i: any) => i.consumerNumber === consumerNo(13))).toHaveLength(0);
+  });
+
+  it('refuses uploads that are not what they claim', async () => {
+    const consumer = await stack.token({ role: 'consumer', consumers: [consumerNo(13)] });
+    const fake = await upload(consumer, consumerNo(13), 'address', Buffer.from('<html>not an image</html>'));
+    expect(fake.status).toBe(422);
+    expect(fake.json.errors[0]).toMatchObject({
+      field: 'file',
+      message: expect.stringMatching(/not a PDF, JPEG or PNG/),
+    });
+  });
+});
+
+describe('lifecycle', () => {
+  it('completes: document accepted, step approved, change applied, consumer told, decisions recorded', async () => {
+    const consumerNumber = consumerNo(15);
+    const { json } = await submit(consumerNumber, 'test-address');
+    const rn = json.requestNumber as string;
+    const status = await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive });
+    const documentId = status.json.documents[0].documentId;
+
+    const early = await act(rn, 'approve-step', executive, { stepId: 'document-review' });
+    expect(early.status).toBe(409);
+    expect(early.json.detail).toMatch(/decide every document first/);
+
+    expect((await act(rn, 'decide-document', executive, { documentId, decision: 'accept' })).status).toBe(
+      200,
+    );
+    const done = await act(rn, 'approve-step', executive, {
+      stepId: 'document-review',
+      note: 'address proof verified',
+    });
+    expect(done.status).toBe(200);
+    expect(done.json).toMatchObject({
+      status: 'completed',
+      closeReason: 'The requested service — Address change — is processed',
+    });
+
+    const [row] = await stack.db.select().from(consumers).where(eq(consumers.consumerNumber, consumerNumber));
+    expect(row!.address).toBe('TC 25/1001, Kowdiar, Thiruvananthapuram');
+    const sent = await waitFor(
+      () => notices(rn),
+      (n) => n.length >= 2,
+    );
+    expect(sent.map((n) => n.template).sort()).toEqual(['request-completed', 'request-received']);
+    expect(sent.find((n) => n.template === 'request-completed')!.params).toMatchObject({
+      service: 'Address change',
+    });
+    const decisions = await stack.db
+      .select()
+      .from(requestDecisions)
+      .where(eq(requestDecisions.requestNumber, rn));
+    expect(decisions.map((d) => `${d.action}:${d.actorSubject}`).sort()).toEqual([
+      'document-accept:exec-pattom',
+      'step-document-review:exec-pattom',
+    ]);
+
+    // Closed: the final record is still readable, and further actions are refused.
+    const closed = await stack.call('GET', `/v1/service-requests/${rn}`, {
+      token: await stack.token({ role: 'consumer', consumers: [consumerNumber] }),
+    });
+    expect(closed.json.status).toBe('completed');
+    expect(closed.json.timeline.map((t: any) => t.event)).toEqual([
+      'submitted',
+      'document-accepted',
+      'step-done',
+      'completed',
+    ]);
+    expect((await act(rn, 'reject', executive, { reason: 'too late' })).status).toBe(409);
+  });
+
+  it('pauses the clock while waiting on the consumer: the due date moves by the time waited', async () => {
+    const consumerNumber = consumerNo(16);
+    const consumer = await stack.token({ role: 'consumer', consumers: [consumerNumber] });
+    const { json } = await submit(consumerNumber, 'test-address');
+    const rn = json.requestNumber as string;
+    const dueBefore = new Date(json.dueAt).getTime();
+    const state = (await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive })).json;
+
+    const rejected = await act(rn, 'decide-document', executive, {
+      documentId: state.documents[0].documentId,
+      decision: 'reject',
+      reason: 'the scan is unreadable',
+    });
+    expect(rejected.json.documents[0]).toMatchObject({
+      status: 'rejected',
+      reason: 'the scan is unreadable',
+    });
+    const asked = await act(rn, 'request-documents', executive, {
+      kinds: ['address'],
+      message: 'Please upload a clear copy of your address proof',
+    });
+    expect(asked.json).toMatchObject({ status: 'awaiting-consumer', clock: { paused: true } });
+
+    await sleep(2500);
+    const doc = await upload(consumer, consumerNumber);
+    const added = await act(rn, 'documents', consumer, {
+      documents: [{ documentId: doc.json.documentId, kind: 'address', fileName: 'clear.png' }],
+    });
+    expect(added.status).toBe(200);
+    expect(added.json.status).toBe('in-progress');
+    const moved = new Date(added.json.clock.dueAt).getTime() - dueBefore;
+    expect(moved).toBeGreaterThanOrEqual(2400);
+    expect(moved).toBeLessThan(10_000);
+
+    await act(rn, 'decide-document', executive, { documentId: doc.json.documentId, decision: 'accept' });
+    const done = await act(rn, 'approve-step', executive, { stepId: 'document-review' });
+    expect(done.json.status).toBe('completed');
+    const sent = await notices(rn);
+    expect(sent.find((n) => n.template === 'documents-requested')!.params.message).toMatch(/clear copy/);
+  });
+
+  it('warns the executive, tells the consumer of the delay with its reason, and escalates through two levels', async () => {
+    const consumerNumber = consumerNo(17);
+    const { json } = await submit(consumerNumber, 'test-timers');
+    const rn = json.requestNumber as string;
+    const reported = await act(rn, 'report-delay', executive, {
+      reason: 'the line inspector is on flood duty',
+      expectedBy: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    expect(reported.status).toBe(200);
+
+    const sent = await waitFor(
+      () => notices(rn),
+      (n) => n.some((x) => x.template === 'escalation-alert' && x.params.level === '2'),
+      20_000,
+    );
+    const byTemplate = (t: string) => sent.filter((n) => n.template === t);
+    expect(byTemplate('tat-warning')[0]).toMatchObject({ officeId: 'sec-pattom', role: 'executive' });
+    expect(byTemplate('delay-notice')[0]).toMatchObject({ consumerNumber, channel: expect.any(String) });
+    expect(byTemplate('delay-notice')[0]!.params.reason).toBe('the line inspector is on flood duty');
+    expect(byTemplate('escalation-alert').map((n) => [n.params.level, n.officeId])).toEqual([
+      ['1', 'subdiv-pattom'],
+      ['2', 'div-tvm-city'],
+    ]);
+
+    const state = (await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive })).json;
+    expect(state).toMatchObject({
+      warned: true,
+      breached: true,
+      escalationLevel: 2,
+      escalationOfficeId: 'div-tvm-city',
+    });
+    const supervisor = await stack.token({ role: 'supervisor', office: 'div-tvm-city' });
+    const queue = await waitFor(
+      () => stack.call('GET', '/v1/work-items?escalated=true', { token: supervisor }),
+      (r) => r.json.items.some((i: any) => i.requestNumber === rn && i.escalationLevel === 2),
+    );
+    expect(queue.json.items.find((i: any) => i.requestNumber === rn)).toMatchObject({
+      escalationLevel: 2,
+      escalationOfficeId: 'div-tvm-city',
+    });
+    const description = await stack.client.workflow.getHandle(rn).describe();
+    expect(description.searchAttributes.EscalationLevel).toEqual([2]);
+  });
+
+  it('reminds half-way and closes as abandoned when the consumer never answers', async () => {
+    const { json } = await submit(consumerNo(18), 'test-abandon');
+    const rn = json.requestNumber as string;
+    await act(rn, 'request-documents', executive, {
+      kinds: ['identity'],
+      message: 'Please upload your Aadhaar',
+    });
+    const state = await waitFor(
+      () => stack.call('GET', `/v1/service-requests/${rn}`, { token: executive }),
+      (r) => r.json.status === 'abandoned',
+    );
+    expect(state.json.status).toBe('abandoned');
+    const templates = (await notices(rn)).map((n) => n.template);
+    expect(templates).toEqual(
+      expect.arrayContaining(['documents-requested', 'documents-reminder', 'request-abandoned']),
+    );
+  });
+
+  it('lets the consumer withdraw', async () => {
+    const consumerNumber = consumerNo(19);
+    const { json } = await submit(consumerNumber, 'test-address');
+    const consumer = await stack.token({ role: 'consumer', consumers: [consumerNumber] });
+    const res = await act(json.requestNumber, 'withdraw', consumer, { reason: 'moved house' });
+    expect(res.json).toMatchObject({ status: 'withdrawn', closeReason: 'moved house' });
+  });
+});
+
+describe('who may act', () => {
+  it('refuses the wrong office, the wrong role, the wrong step and the wrong state', async () => {
+    const consumerNumber = consumerNo(20);
+    const { json } = await submit(consumerNumber, 'test-address');
+    const rn = json.requestNumber as string;
+    const state = (await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive })).json;
+    const documentId = state.documents[0].documentId;
+
+    const kaloor = await stack.token({ role: 'executive', office: 'sec-kaloor' });
+    expect((await act(rn, 'decide-document', kaloor, { documentId, decision: 'accept' })).status).toBe(403);
+    expect((await stack.call('GET', `/v1/service-requests/${rn}`, { token: kaloor })).status).toBe(403);
+
+    const consumer = await stack.token({ role: 'consumer', consumers: [consumerNumber] });
+    expect((await act(rn, 'decide-document', consumer, { documentId, decision: 'accept' })).status).toBe(403);
+    const selfApprove = await act(rn, 'approve-step', consumer, { stepId: 'document-review' });
+    expect(selfApprove.status).toBe(403);
+
+    expect((await act(rn, 'approve-step', executive, { stepId: 'no-such-step' })).status).toBe(400);
+    expect(
+      (await act(rn, 'decide-document', executive, { documentId, decision: 'reject' })).json.detail,
+    ).toMatch(/needs a reason/);
+    expect((await act(rn, 'reassign', executive, { assignee: 'someone' })).status).toBe(403);
+
+    const other = await stack.token({ role: 'consumer', consumers: [consumerNo(21)] });
+    expect((await stack.call('GET', `/v1/service-requests/${rn}`, { token: other })).status).toBe(403);
+    expect(
+      (await stack.call('GET', '/v1/service-requests/SR-2026-000001-0', { token: executive })).status,
+    ).toBe(400);
+
+    // Nothing above changed the request.
+    const after = (await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive })).json;
+    expect(after.documents[0].status).toBe('pending');
+    expect(after.timeline).toHaveLength(1);
+  });
+});
+
+describe('durability', () => {
+  it('loses nothing when the worker restarts mid-request', async () => {
+    const { json } = await submit(consumerNo(22), 'test-address');
+    const rn = json.requestNumber as string;
+    const state = (await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive })).json;
+    await act(rn, 'decide-document', executive, {
+      documentId: state.documents[0].documentId,
+      decision: 'accept',
+    });
+
+    await stack.stopWorker();
+    await stack.startWorker();
+
+    const done = await act(rn, 'approve-step', executive, { stepId: 'document-review' });
+    expect(done.json.status).toBe('completed');
+    expect(done.json.timeline.map((t: any) => t.event)).toEqual([
+      'submitted',
+      'document-accepted',
+      'step-done',
+      'completed',
+    ]);
+    const rows = await stack.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.key, `${rn}/completed`)));
+    expect(rows).toHaveLength(1);
+  });
+});

@@ -1,0 +1,583 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createServiceRequestActivities } from '../activities/service-requests';
+import { addBusinessTime, businessTimeBetween, parseBusinessDuration } from '../domain/calendar';
+import { FailureType } from '../domain/failures';
+import { UNSCOPED_ROLES, type TRole } from '../domain/roles';
+import { SA } from '../domain/search-attributes';
+import {
+  addDocumentsUpdate,
+  approveStepUpdate,
+  CLOSED_STATUSES,
+  decideDocumentUpdate,
+  reassignUpdate,
+  rejectRequestUpdate,
+  reportDelayUpdate,
+  requestDocumentsUpdate,
+  statusQuery,
+  withdrawUpdate,
+  type TActor,
+  type TAddDocuments,
+  type TApproveStep,
+  type TDecideDocument,
+  type TReassign,
+  type TRejectRequest,
+  type TReportDelay,
+  type TRequestDocuments,
+  type TWithdraw,
+  type TRequestStatus,
+  type TServiceRequestInput,
+  type TServiceRequestState,
+} from '../domain/service-request';
+
+const acts = proxyActivities<ReturnType<typeof createServiceRequestActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20 },
+});
+
+type TContinued = { input: TServiceRequestInput; state: TServiceRequestState };
+
+/**
+ * One service request, from intake to completion. The workflow id is the Request Number.
+ * Back-office and consumer actions arrive as Updates whose validators check role, office and
+ * state, so a refused action changes nothing. The TAT clock runs on the office's business
+ * calendar and pauses while the request waits on the consumer.
+ */
+export async function serviceRequestWorkflow(
+  input: TServiceRequestInput,
+  continued?: TContinued,
+): Promise<TServiceRequestState> {
+  const type = input.type;
+  const now = () => new Date();
+  const iso = (d: Date) => d.toISOString();
+  const state: TServiceRequestState = continued?.state ?? initialState(input);
+  let dirty = false;
+
+  // ---------- helpers ----------
+  const log = (event: string, by?: string, detail?: string) => {
+    state.timeline.push({ at: iso(now()), event, by, detail });
+    dirty = true;
+  };
+  const refuse = (message: string): never => {
+    throw ApplicationFailure.create({ type: FailureType.Forbidden, message, nonRetryable: true });
+  };
+  const conflict = (message: string): never => {
+    throw ApplicationFailure.create({ type: FailureType.Conflict, message, nonRetryable: true });
+  };
+  const invalid = (message: string): never => {
+    throw ApplicationFailure.create({ type: FailureType.InvalidInput, message, nonRetryable: true });
+  };
+  const inScope = (actor: TActor): boolean =>
+    UNSCOPED_ROLES.has(actor.role) ||
+    (actor.officeId !== undefined &&
+      (input.officePath.split('/').includes(actor.officeId) || actor.officeId === state.escalationOfficeId));
+  const assertStaff = (actor: TActor, roles: readonly TRole[]) => {
+    if (actor.role === 'consumer') refuse('back-office action: consumers may not do this');
+    if (!roles.includes(actor.role) && !UNSCOPED_ROLES.has(actor.role))
+      refuse(`role "${actor.role}" may not do this; allowed: ${roles.join(', ')}`);
+    if (!inScope(actor))
+      refuse(
+        `request ${input.requestNumber} belongs to office ${state.officeId}, outside your office ${actor.officeId}`,
+      );
+  };
+  const assertConsumer = (actor: TActor) => {
+    if (actor.role === 'consumer' && !actor.consumerNumbers?.includes(input.consumerNumber))
+      refuse('this request is not yours');
+    if (actor.role !== 'consumer' && !inScope(actor))
+      refuse(`request ${input.requestNumber} is outside your office`);
+  };
+  const assertOpen = () => {
+    if (CLOSED_STATUSES.has(state.status)) conflict(`request is ${state.status}`);
+  };
+  const activeStep = () => state.steps.find((s) => s.id === state.currentStepId);
+
+  // ---------- TAT clock ----------
+  const tatMs = state.clock.tatMs;
+  const warnShareMs = Math.round(tatMs * type.warnAtShare);
+  const startClock = (at?: Date) => {
+    const t = at ?? now();
+    state.clock.runningSince = iso(t);
+    state.clock.paused = false;
+    state.clock.dueAt = iso(addBusinessTime(t, tatMs - state.clock.consumedMs, input.calendar));
+    state.clock.warnAt =
+      !state.warned && state.clock.consumedMs < warnShareMs
+        ? iso(addBusinessTime(t, warnShareMs - state.clock.consumedMs, input.calendar))
+        : undefined;
+  };
+  const pauseClock = () => {
+    if (state.clock.paused || !state.clock.runningSince) return;
+    state.clock.consumedMs += businessTimeBetween(new Date(state.clock.runningSince), now(), input.calendar);
+    state.clock.runningSince = undefined;
+    state.clock.dueAt = undefined;
+    state.clock.warnAt = undefined;
+    state.clock.paused = true;
+  };
+
+  const setStatus = (status: TRequestStatus) => {
+    state.status = status;
+    dirty = true;
+  };
+
+  const activateStep = (index: number, at?: Date) => {
+    const step = state.steps[index];
+    if (!step) return;
+    step.status = 'active';
+    state.currentStepId = step.id;
+    if (step.performer === 'consumer') {
+      pauseClock();
+      setStatus('awaiting-consumer');
+    } else if (state.status !== 'in-progress' || state.clock.paused) {
+      setStatus('in-progress');
+      startClock(at);
+    }
+  };
+
+  const close = (status: TRequestStatus, reason: string, by?: string) => {
+    pauseClock();
+    state.clock.paused = false;
+    state.status = status;
+    state.closedAt = iso(now());
+    state.closeReason = reason;
+    state.currentStepId = undefined;
+    state.documentRequest = undefined;
+    log(status, by, reason);
+  };
+
+  // ---------- handlers (state is initialised above, before any handler is set) ----------
+  setHandler(statusQuery, () => state);
+
+  setHandler(
+    decideDocumentUpdate,
+    async ({ documentId, decision, reason, actor }) => {
+      const doc = state.documents.find((d) => d.documentId === documentId)!;
+      doc.status = decision === 'accept' ? 'accepted' : 'rejected';
+      doc.reason = reason;
+      doc.decidedBy = actor.subject;
+      log(
+        `document-${doc.status}`,
+        actor.subject,
+        `${doc.kind}: ${doc.fileName}${reason ? ` — ${reason}` : ''}`,
+      );
+      await acts.recordDecision({
+        requestNumber: input.requestNumber,
+        action: `document-${decision}`,
+        actor,
+        detail: { documentId, reason },
+      });
+      return state;
+    },
+    {
+      validator: ({ documentId, decision, reason, actor }: TDecideDocument) => {
+        assertOpen();
+        assertStaff(actor, ['executive', 'supervisor']);
+        const doc = state.documents.find((d) => d.documentId === documentId);
+        if (!doc) invalid(`no document ${documentId} on this request`);
+        if (decision === 'reject' && !reason) invalid('a rejection needs a reason');
+      },
+    },
+  );
+
+  setHandler(
+    requestDocumentsUpdate,
+    async ({ kinds, message, actor }) => {
+      pauseClock();
+      const t = now();
+      const limitMs = parseBusinessDuration(type.consumerResponseLimit);
+      state.documentRequest = {
+        kinds,
+        message,
+        requestedAt: iso(t),
+        remindAt: iso(addBusinessTime(t, Math.round(limitMs / 2), input.calendar)),
+        abandonAt: iso(addBusinessTime(t, limitMs, input.calendar)),
+        reminded: false,
+      };
+      setStatus('awaiting-consumer');
+      log('documents-requested', actor.subject, `${kinds.join(', ')}: ${message}`);
+      await acts.recordDecision({
+        requestNumber: input.requestNumber,
+        action: 'request-documents',
+        actor,
+        detail: { kinds, message },
+      });
+      await acts.notify({
+        key: `${input.requestNumber}/documents-requested/${state.timeline.length}`,
+        to: { consumerNumber: input.consumerNumber },
+        template: 'documents-requested',
+        params: {
+          requestNumber: input.requestNumber,
+          kinds: kinds.join(', '),
+          message,
+          respondBy: state.documentRequest.abandonAt,
+        },
+      });
+      return state;
+    },
+    {
+      validator: ({ actor }: TRequestDocuments) => {
+        assertOpen();
+        assertStaff(actor, ['executive', 'supervisor']);
+        if (state.documentRequest) conflict('documents have already been requested and not yet supplied');
+      },
+    },
+  );
+
+  setHandler(
+    addDocumentsUpdate,
+    async ({ documents, actor }) => {
+      for (const d of documents) state.documents.push({ ...d, status: 'pending', addedAt: iso(now()) });
+      log('documents-added', actor.subject, documents.map((d) => `${d.kind}: ${d.fileName}`).join('; '));
+      if (state.documentRequest) {
+        state.documentRequest = undefined;
+        const step = activeStep();
+        if (!step || step.performer !== 'consumer') {
+          setStatus('in-progress');
+          startClock();
+        }
+      }
+      return state;
+    },
+    {
+      validator: ({ documents, actor }: TAddDocuments) => {
+        assertOpen();
+        assertConsumer(actor);
+        if (documents.length === 0) invalid('send at least one document');
+        const known = new Set(state.documents.map((d) => d.documentId));
+        const dup = documents.find((d) => known.has(d.documentId));
+        if (dup) conflict(`document ${dup.documentId} is already on this request`);
+      },
+    },
+  );
+
+  setHandler(
+    approveStepUpdate,
+    async ({ stepId, note, actor }) => {
+      const index = state.steps.findIndex((s) => s.id === stepId);
+      const step = state.steps[index]!;
+      step.status = 'done';
+      step.doneBy = actor.subject;
+      step.doneAt = iso(now());
+      step.note = note;
+      log('step-done', actor.subject, `${step.name}${note ? ` — ${note}` : ''}`);
+      await acts.recordDecision({
+        requestNumber: input.requestNumber,
+        action: `step-${stepId}`,
+        actor,
+        detail: { note },
+      });
+      if (index + 1 < state.steps.length) {
+        activateStep(index + 1);
+        return state;
+      }
+      await acts.applyCompletion({
+        requestNumber: input.requestNumber,
+        consumerNumber: input.consumerNumber,
+        apply: type.apply,
+        form: input.form,
+      });
+      close('completed', `The requested service — ${type.receiptName} — is processed`, actor.subject);
+      await acts.notify({
+        key: `${input.requestNumber}/completed`,
+        to: { consumerNumber: input.consumerNumber },
+        template: 'request-completed',
+        params: { requestNumber: input.requestNumber, service: type.receiptName },
+      });
+      return state;
+    },
+    {
+      validator: ({ stepId, actor }: TApproveStep) => {
+        assertOpen();
+        const step = state.steps.find((s) => s.id === stepId);
+        if (!step) return invalid(`no step "${stepId}"; steps: ${state.steps.map((s) => s.id).join(', ')}`);
+        if (step.id !== state.currentStepId)
+          conflict(`step "${stepId}" is not the current step (${state.currentStepId ?? 'none'})`);
+        if (step.performer === 'consumer') {
+          assertConsumer(actor);
+        } else {
+          assertStaff(actor, [step.performer, 'supervisor']);
+          if (state.documentRequest) conflict('waiting for documents from the consumer');
+          const undecided = state.documents.filter((d) => d.status === 'pending');
+          if (undecided.length > 0)
+            conflict(`decide every document first: ${undecided.map((d) => d.documentId).join(', ')}`);
+          const missing = type.documents.filter(
+            (r) => r.required && !state.documents.some((d) => d.kind === r.kind && d.status === 'accepted'),
+          );
+          if (missing.length > 0)
+            conflict(
+              `no accepted ${missing.map((m) => m.kind).join(', ')} document; request it from the consumer`,
+            );
+        }
+      },
+    },
+  );
+
+  setHandler(
+    rejectRequestUpdate,
+    async ({ reason, actor }) => {
+      close('rejected', reason, actor.subject);
+      await acts.recordDecision({
+        requestNumber: input.requestNumber,
+        action: 'reject',
+        actor,
+        detail: { reason },
+      });
+      await acts.notify({
+        key: `${input.requestNumber}/rejected`,
+        to: { consumerNumber: input.consumerNumber },
+        template: 'request-rejected',
+        params: { requestNumber: input.requestNumber, service: type.receiptName, reason },
+      });
+      return state;
+    },
+    {
+      validator: ({ actor }: TRejectRequest) => {
+        assertOpen();
+        assertStaff(actor, ['executive', 'supervisor']);
+      },
+    },
+  );
+
+  setHandler(
+    reportDelayUpdate,
+    async ({ reason, expectedBy, actor }) => {
+      state.delay = { reason, expectedBy, reportedBy: actor.subject };
+      log('delay-reported', actor.subject, `${reason} (expected by ${expectedBy})`);
+      await acts.recordDecision({
+        requestNumber: input.requestNumber,
+        action: 'report-delay',
+        actor,
+        detail: { reason, expectedBy },
+      });
+      return state;
+    },
+    {
+      validator: ({ expectedBy, actor }: TReportDelay) => {
+        assertOpen();
+        assertStaff(actor, ['executive', 'supervisor']);
+        if (new Date(expectedBy) <= now()) invalid('expectedBy must be in the future');
+      },
+    },
+  );
+
+  setHandler(
+    reassignUpdate,
+    async ({ assignee, actor }) => {
+      state.assignee = assignee;
+      log('reassigned', actor.subject, assignee);
+      await acts.recordDecision({
+        requestNumber: input.requestNumber,
+        action: 'reassign',
+        actor,
+        detail: { assignee },
+      });
+      return state;
+    },
+    {
+      validator: ({ actor }: TReassign) => {
+        assertOpen();
+        assertStaff(actor, ['supervisor']);
+      },
+    },
+  );
+
+  setHandler(
+    withdrawUpdate,
+    async ({ reason, actor }) => {
+      close('withdrawn', reason ?? 'withdrawn by the consumer', actor.subject);
+      return state;
+    },
+    {
+      validator: ({ actor }: TWithdraw) => {
+        assertOpen();
+        assertConsumer(actor);
+      },
+    },
+  );
+
+  // ---------- intake ----------
+  if (!continued) {
+    state.timeline.push({
+      at: input.submittedAt,
+      event: 'submitted',
+      by: input.submittedBy,
+      detail: `${type.name} via ${input.channel}`,
+    });
+    activateStep(0, new Date(input.submittedAt));
+    await acts.notify({
+      key: `${input.requestNumber}/received`,
+      to: { consumerNumber: input.consumerNumber },
+      template: 'request-received',
+      params: {
+        requestNumber: input.requestNumber,
+        service: type.receiptName,
+        dueAt: state.clock.dueAt ?? '',
+      },
+    });
+  }
+
+  // ---------- timers and bookkeeping ----------
+  const syncedKey = { value: '' };
+  const sync = async () => {
+    upsertSearchAttributes([
+      { key: SA.RequestStatus, value: state.status },
+      { key: SA.OfficeId, value: state.officeId },
+      { key: SA.EscalationLevel, value: state.escalationLevel },
+      { key: SA.SlaDueAt, value: state.clock.dueAt ? new Date(state.clock.dueAt) : null },
+    ]);
+    const key = JSON.stringify([
+      state.status,
+      state.currentStepId,
+      state.clock.dueAt,
+      state.escalationLevel,
+      state.timeline.length,
+    ]);
+    if (key === syncedKey.value) return;
+    syncedKey.value = key;
+    await acts.saveReadModel({ state });
+  };
+
+  const nextDeadline = (): Date | undefined => {
+    const candidates = [
+      state.clock.warnAt && !state.warned ? state.clock.warnAt : undefined,
+      state.clock.dueAt && !state.breached ? state.clock.dueAt : undefined,
+      state.escalationDueAt,
+      state.documentRequest && !state.documentRequest.reminded ? state.documentRequest.remindAt : undefined,
+      state.documentRequest?.abandonAt,
+    ].filter((d): d is string => Boolean(d));
+    if (candidates.length === 0) return undefined;
+    return new Date(Math.min(...candidates.map((d) => new Date(d).getTime())));
+  };
+
+  const escalate = async (level: number) => {
+    const spec = type.escalation.find((e) => e.level === level);
+    if (!spec) return;
+    const office = input.escalationOffices.find((o) => o.level === level);
+    state.escalationLevel = level;
+    state.escalationOfficeId = office?.officeId;
+    state.escalationDueAt = iso(addBusinessTime(now(), parseBusinessDuration(spec.deadline), input.calendar));
+    log('escalated', undefined, `level ${level}: ${spec.role} of ${office?.officeId ?? spec.officeLevel}`);
+    await acts.notify({
+      key: `${input.requestNumber}/escalated/${level}`,
+      to: { officeId: office?.officeId ?? state.officeId, role: spec.role },
+      template: 'escalation-alert',
+      params: {
+        requestNumber: input.requestNumber,
+        service: type.receiptName,
+        level: String(level),
+        dueAt: state.escalationDueAt,
+      },
+    });
+  };
+
+  const fireDueTimers = async () => {
+    const t = now();
+    if (state.clock.warnAt && !state.warned && t >= new Date(state.clock.warnAt)) {
+      state.warned = true;
+      log('tat-warning', undefined, `${Math.round(type.warnAtShare * 100)}% of the turnaround time used`);
+      await acts.notify({
+        key: `${input.requestNumber}/tat-warning`,
+        to: { officeId: state.officeId, role: 'executive' },
+        template: 'tat-warning',
+        params: {
+          requestNumber: input.requestNumber,
+          service: type.receiptName,
+          dueAt: state.clock.dueAt ?? '',
+        },
+      });
+    }
+    if (state.clock.dueAt && !state.breached && t >= new Date(state.clock.dueAt)) {
+      state.breached = true;
+      const reason = state.delay?.reason ?? 'a higher than usual number of requests at your section office';
+      const newDate =
+        state.delay?.expectedBy ??
+        iso(addBusinessTime(t, parseBusinessDuration(type.escalation[0]!.deadline), input.calendar));
+      log('tat-breached', undefined, reason);
+      await acts.notify({
+        key: `${input.requestNumber}/delay-notice`,
+        to: { consumerNumber: input.consumerNumber },
+        template: 'delay-notice',
+        params: { requestNumber: input.requestNumber, service: type.receiptName, reason, newDate },
+      });
+      await escalate(1);
+    } else if (state.escalationDueAt && t >= new Date(state.escalationDueAt)) {
+      const next = state.escalationLevel + 1;
+      if (type.escalation.some((e) => e.level === next)) await escalate(next);
+      else state.escalationDueAt = undefined; // top of the matrix: stays with the last level
+    }
+    const request = state.documentRequest;
+    if (request && !request.reminded && t >= new Date(request.remindAt)) {
+      request.reminded = true;
+      log('reminder-sent', undefined, 'documents still awaited');
+      await acts.notify({
+        key: `${input.requestNumber}/documents-reminder/${request.requestedAt}`,
+        to: { consumerNumber: input.consumerNumber },
+        template: 'documents-reminder',
+        params: {
+          requestNumber: input.requestNumber,
+          kinds: request.kinds.join(', '),
+          respondBy: request.abandonAt,
+        },
+      });
+    }
+    if (request && t >= new Date(request.abandonAt)) {
+      close('abandoned', 'the documents asked for did not arrive in time');
+      await acts.notify({
+        key: `${input.requestNumber}/abandoned`,
+        to: { consumerNumber: input.consumerNumber },
+        template: 'request-abandoned',
+        params: { requestNumber: input.requestNumber, service: type.receiptName },
+      });
+    }
+  };
+
+  while (!CLOSED_STATUSES.has(state.status)) {
+    await sync();
+    const deadline = nextDeadline();
+    const timeout = deadline ? Math.max(1, deadline.getTime() - Date.now()) : undefined;
+    dirty = false;
+    if (timeout === undefined) await condition(() => dirty);
+    else await condition(() => dirty, timeout);
+    await fireDueTimers();
+    if (workflowInfo().continueAsNewSuggested && !CLOSED_STATUSES.has(state.status)) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof serviceRequestWorkflow>(input, { input, state });
+    }
+  }
+  await condition(allHandlersFinished);
+  await sync();
+  return state;
+}
+
+function initialState(input: TServiceRequestInput): TServiceRequestState {
+  const t = input.submittedAt;
+  return {
+    requestNumber: input.requestNumber,
+    typeCode: input.type.code,
+    typeName: input.type.name,
+    consumerNumber: input.consumerNumber,
+    officeId: input.officeId,
+    status: 'in-progress',
+    steps: input.type.steps.map((s) => ({
+      id: s.id,
+      name: s.name,
+      performer: s.performer,
+      status: 'pending' as const,
+    })),
+    documents: input.documents.map((d) => ({ ...d, status: 'pending' as const, addedAt: t })),
+    clock: { tatMs: parseBusinessDuration(input.type.tat), consumedMs: 0, paused: true },
+    warned: false,
+    breached: false,
+    escalationLevel: 0,
+    channel: input.channel,
+    submittedBy: input.submittedBy,
+    submittedAt: t,
+    timeline: [],
+  };
+}
