@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SERVICE_CATALOGUE, buildFormSchema, ZServiceType } from '../domain/catalogue';
 import { judgeDocumentContent } from '../domain/document-content';
+import { checkAadhaar, checkPan } from '../domain/identity-numbers';
 import { formatRequestNumber, isValidRequestNumber } from '../domain/request-number';
 import { verhoeffCheckDigit, verhoeffValid } from '../domain/verhoeff';
 import { makePdf, makePng } from '../scripts/lib/sample-files';
@@ -84,5 +85,23 @@ describe('document content', () => {
       judgeDocumentContent(makePng(), { maxBytes: 100, maxPdfPages: 30, maxPixels: 4e7, minPixels: 1 })
         .reasons[0],
     ).toMatch(/limit is 100/);
+  });
+});
+
+describe('ID numbers', () => {
+  it('checks Aadhaar numbers by Verhoeff and never returns them whole', () => {
+    const body = '23412341234';
+    const valid = `${body}${verhoeffCheckDigit(body)}`;
+    expect(checkAadhaar(valid)).toEqual({ ok: true, masked: `XXXX-XXXX-${valid.slice(-4)}` });
+    const typo = `${body.slice(0, 5)}${(Number(body[5]) + 1) % 10}${body.slice(6)}${verhoeffCheckDigit(body)}`;
+    expect(checkAadhaar(typo).reason).toMatch(/check digit/);
+    expect(checkAadhaar('1234 5678 9012').reason).toMatch(/never starts with 0 or 1/);
+    expect(checkAadhaar('2345').reason).toMatch(/12 digits/);
+  });
+
+  it('checks PANs by pattern', () => {
+    expect(checkPan('abcpe1234f')).toEqual({ ok: true, masked: 'ABXXXXXX4F' });
+    expect(checkPan('ABCDE1234F').ok).toBe(false); // D is not a holder type
+    expect(checkPan('ABCP1234FF').ok).toBe(false);
   });
 });

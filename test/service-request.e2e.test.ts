@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumers, notifications, requestDecisions } from '../db/schema';
 import { isValidRequestNumber } from '../domain/request-number';
+import { verhoeffCheckDigit } from '../domain/verhoeff';
 import { makePng } from '../scripts/lib/sample-files';
 import { startTestStack, type TestStack } from './helpers/stack';
 
@@ -198,6 +199,34 @@ describe('intake', () => {
       token: executive,
     });
     expect(items.json.items.filter((i: any) => i.consumerNumber === consumerNo(13))).toHaveLength(0);
+  });
+
+  it('checks the ID number printed on an identity document and keeps it masked', async () => {
+    const consumer = await stack.token({ role: 'consumer', consumers: [consumerNo(13)] });
+    const send = (idNumber: string) => {
+      const form = new FormData();
+      form.set('consumerNumber', consumerNo(13));
+      form.set('kind', 'identity');
+      form.set('idType', 'aadhaar');
+      form.set('idNumber', idNumber);
+      form.set('file', new Blob([makePng(800, 600, ++seq)], { type: 'image/png' }), 'aadhaar.png');
+      return stack.app.request('/v1/documents', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${consumer}` },
+        body: form,
+      });
+    };
+    const bad = await send(`23412341234${(verhoeffCheckDigit('23412341234') + 1) % 10}`);
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as any).errors[0]).toMatchObject({
+      field: 'idNumber',
+      message: expect.stringMatching(/check digit/),
+    });
+    const good = await send(`23412341234${verhoeffCheckDigit('23412341234')}`);
+    expect(good.status).toBe(201);
+    const text = await good.text();
+    expect(text).toContain('XXXX-XXXX-');
+    expect(text).not.toContain('23412341234');
   });
 
   it('refuses uploads that are not what they claim', async () => {

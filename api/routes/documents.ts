@@ -4,6 +4,7 @@ import { documents } from '../../db/schema';
 import { ZDocumentKind } from '../../domain/catalogue';
 import { ZConsumerNumber } from '../../domain/consumer';
 import { judgeDocumentContent } from '../../domain/document-content';
+import { checkIdNumber, ID_TYPES } from '../../domain/identity-numbers';
 import { sealBytes } from '../../lib/at-rest';
 import { assertConsumerAccess, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
@@ -30,6 +31,8 @@ const ZDocument = z
 const ZUploadFields = z.object({
   consumerNumber: ZConsumerNumber,
   kind: ZDocumentKind,
+  idType: z.enum(ID_TYPES).optional(),
+  idNumber: z.string().trim().max(20).optional(),
 });
 
 /** Upload first, then cite the documentId in a service request: content-addressed, encrypted at rest. */
@@ -50,6 +53,11 @@ export function createDocumentRoutes(deps: AppDeps) {
               schema: z.object({
                 consumerNumber: ZConsumerNumber,
                 kind: ZDocumentKind,
+                idType: z.enum(ID_TYPES).optional().describe('for identity documents: the ID printed on it'),
+                idNumber: z
+                  .string()
+                  .optional()
+                  .describe('checked (Aadhaar by Verhoeff, PAN by pattern), stored masked only'),
                 file: z.any().openapi({ type: 'string', format: 'binary' }),
               }),
             },
@@ -72,14 +80,29 @@ export function createDocumentRoutes(deps: AppDeps) {
       const body = await c.req.parseBody().catch(() => {
         throw new HttpProblem(400, 'malformed multipart body');
       });
-      const fields = ZUploadFields.safeParse({ consumerNumber: body.consumerNumber, kind: body.kind });
+      const fields = ZUploadFields.safeParse({
+        consumerNumber: body.consumerNumber,
+        kind: body.kind,
+        idType: body.idType || undefined,
+        idNumber: body.idNumber || undefined,
+      });
       const file = body.file;
       const errors = [...(fields.success ? [] : (fieldErrors(fields.error.issues) ?? []))];
       if (!(file instanceof File))
         errors.push({ field: 'file', message: 'attach the document as a file part named "file"' });
       if (!fields.success || !(file instanceof File))
         throw new HttpProblem(400, 'invalid upload', { errors });
-      const { consumerNumber, kind } = fields.data;
+      const { consumerNumber, kind, idType, idNumber } = fields.data;
+      if (Boolean(idType) !== Boolean(idNumber)) {
+        throw new HttpProblem(400, 'idType and idNumber go together', {
+          errors: [{ field: idType ? 'idNumber' : 'idType', message: 'send idType and idNumber together' }],
+        });
+      }
+      const idCheck = idType && idNumber ? checkIdNumber(idType, idNumber) : undefined;
+      if (idCheck && !idCheck.ok)
+        throw new HttpProblem(422, idCheck.reason, {
+          errors: [{ field: 'idNumber', message: idCheck.reason! }],
+        });
       await assertConsumerAccess(c, deps.db, consumerNumber);
 
       const bytes = new Uint8Array(await file.arrayBuffer());
@@ -96,6 +119,11 @@ export function createDocumentRoutes(deps: AppDeps) {
         checks: {
           content: `${content.sniffed.mediaType}${content.sniffed.pages ? `, ${content.sniffed.pages} page(s)` : ''}${content.sniffed.width ? `, ${content.sniffed.width}×${content.sniffed.height}` : ''}`,
           size: `${bytes.length} bytes`,
+          ...(idCheck
+            ? {
+                idNumber: `${idType} ${idCheck.masked} (${idType === 'aadhaar' ? 'Verhoeff check digit ok' : 'format ok'})`,
+              }
+            : {}),
         },
       };
       const fileName = (file.name || 'upload').replace(/[^\w.\- ]+/g, '_').slice(0, 200);

@@ -5,9 +5,24 @@ import { makePng } from './sample-files';
 type Fetch = (path: string, init: RequestInit) => Response | Promise<Response>;
 
 const DEMO = [
-  { consumerNumber: '1154600000003', type: 'address-change', kind: 'address', form: { newAddress: 'TC 12/44, Pattom Palace Road, Thiruvananthapuram', pinCode: '695004' } },
-  { consumerNumber: '1154700000004', type: 'contact-update', kind: 'identity', form: { newPhone: '+919447012345' } },
-  { consumerNumber: '1552100000005', type: 'address-change', kind: 'address', form: { newAddress: '34/1207, Kaloor, Kochi', pinCode: '682017' } },
+  {
+    consumerNumber: '1154600000003',
+    type: 'address-change',
+    kind: 'address',
+    form: { newAddress: 'TC 12/44, Pattom Palace Road, Thiruvananthapuram', pinCode: '695004' },
+  },
+  {
+    consumerNumber: '1154700000004',
+    type: 'contact-update',
+    kind: 'identity',
+    form: { newPhone: '+919447012345' },
+  },
+  {
+    consumerNumber: '1552100000005',
+    type: 'address-change',
+    kind: 'address',
+    form: { newAddress: '34/1207, Kaloor, Kochi', pinCode: '682017' },
+  },
 ];
 
 /**
@@ -17,17 +32,30 @@ const DEMO = [
 export async function submitDemoRequests(fetch: Fetch, config: Pick<Config, 'auth'>): Promise<string[]> {
   const numbers: string[] = [];
   for (const [i, demo] of DEMO.entries()) {
-    const token = await signDevToken(config.auth, { role: 'consumer', consumers: [demo.consumerNumber], subject: `demo-consumer-${i + 1}` });
+    const token = await signDevToken(config.auth, {
+      role: 'consumer',
+      consumers: [demo.consumerNumber],
+      subject: `demo-consumer-${i + 1}`,
+    });
     const form = new FormData();
     form.set('consumerNumber', demo.consumerNumber);
     form.set('kind', demo.kind);
     form.set('file', new Blob([makePng(800, 600, i + 1)], { type: 'image/png' }), `${demo.kind}-proof.png`);
-    const uploaded = await fetch('/v1/documents', { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
-    if (uploaded.status >= 300) throw new Error(`demo upload failed: ${uploaded.status} ${await uploaded.text()}`);
+    const uploaded = await fetch('/v1/documents', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    if (uploaded.status >= 300)
+      throw new Error(`demo upload failed: ${uploaded.status} ${await uploaded.text()}`);
     const { documentId } = (await uploaded.json()) as { documentId: string };
     const submitted = await fetch('/v1/service-requests', {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `demo-service-request-${i + 1}` },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'idempotency-key': `demo-service-request-${i + 1}`,
+      },
       body: JSON.stringify({
         type: demo.type,
         consumerNumber: demo.consumerNumber,
@@ -36,7 +64,8 @@ export async function submitDemoRequests(fetch: Fetch, config: Pick<Config, 'aut
         documents: [{ documentId, kind: demo.kind, fileName: `${demo.kind}-proof.png` }],
       }),
     });
-    if (submitted.status >= 300) throw new Error(`demo request failed: ${submitted.status} ${await submitted.text()}`);
+    if (submitted.status >= 300)
+      throw new Error(`demo request failed: ${submitted.status} ${await submitted.text()}`);
     numbers.push(((await submitted.json()) as { requestNumber: string }).requestNumber);
   }
   return numbers;
