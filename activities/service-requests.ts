@@ -1,11 +1,15 @@
 import { Context } from '@temporalio/activity';
 import { eq, sql } from 'drizzle-orm';
-import { consumers, requestDecisions, serviceRequests } from '../db/schema';
+import { consumers, feedback, requestDecisions, serviceRequests } from '../db/schema';
+import type { FeedbackLinks } from '../lib/feedback-links';
 import type { TApply } from '../domain/catalogue';
 import type { TActor, TServiceRequestState } from '../domain/service-request';
 import { createNotificationActivities, type NotificationActivityDeps } from './notifications';
 
-export type ServiceRequestActivityDeps = NotificationActivityDeps & { now: () => Date };
+export type ServiceRequestActivityDeps = NotificationActivityDeps & {
+  now: () => Date;
+  feedbackLinks: FeedbackLinks;
+};
 
 /** Stable across retries of one activity, distinct across activities and runs. */
 function activityKey(): string {
@@ -61,6 +65,33 @@ export function createServiceRequestActivities(deps: ServiceRequestActivityDeps)
         .update(consumers)
         .set({ ...values, updatedAt: now() })
         .where(eq(consumers.consumerNumber, input.consumerNumber));
+    },
+
+    async createFeedbackLink(input: {
+      requestNumber: string;
+      consumerNumber: string;
+      ttlSeconds: number;
+    }): Promise<string> {
+      return deps.feedbackLinks.create(input);
+    },
+
+    async recordFeedback(input: {
+      requestNumber: string;
+      consumerNumber: string;
+      rating: number;
+      category: string;
+      comment?: string;
+      reopened: boolean;
+    }) {
+      await db
+        .insert(feedback)
+        .values({
+          ...input,
+          comment: input.comment ?? null,
+          reopened: input.reopened ? 'yes' : 'no',
+          receivedAt: now(),
+        })
+        .onConflictDoNothing({ target: feedback.requestNumber });
     },
 
     /** Upserts the read model; a write older than what is stored (fewer timeline entries) is ignored. */

@@ -18,7 +18,9 @@ export function isPublicPath(path: string): boolean {
     path.startsWith('/docs/') ||
     // The Temporal UI cannot send our bearer header; its codec URL carries the token in the path,
     // and that route verifies it itself.
-    path.startsWith('/codec/ui/')
+    path.startsWith('/codec/ui/') ||
+    // Feedback links carry their own signed, expiring token for one request.
+    path.startsWith('/v1/feedback/')
   );
 }
 

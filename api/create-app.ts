@@ -14,6 +14,7 @@ import { createDocsRoutes } from './routes/docs';
 import { createHealthRoutes } from './routes/health';
 import { createCatalogueRoutes } from './routes/catalogue';
 import { createDocumentRoutes } from './routes/documents';
+import { createFeedbackRoutes } from './routes/feedback';
 import { createPingRoutes } from './routes/pings';
 import { createServiceRequestRoutes } from './routes/service-requests';
 import { createWorkItemRoutes } from './routes/work-items';
@@ -64,7 +65,7 @@ export function createApp(deps: AppDeps) {
       BODY_METHODS.has(c.req.method) &&
       hasBody &&
       c.req.header('content-length') !== '0' &&
-      !/^(application\/(.+\+)?json|multipart\/form-data)\b/i.test(type)
+      !/^(application\/(.+\+)?json|multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(type)
     ) {
       throw new HttpProblem(
         415,
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createDocumentRoutes(deps));
   app.route('/', createServiceRequestRoutes(deps));
   app.route('/', createWorkItemRoutes(deps));
+  app.route('/', createFeedbackRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

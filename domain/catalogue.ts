@@ -97,6 +97,8 @@ export const ZServiceType = z
     escalation: z.array(ZEscalationLevel).min(1),
     /** waiting on the consumer (documents asked for): remind half-way, close as abandoned at the limit */
     consumerResponseLimit: ZBusinessDuration.default('70h'),
+    /** how long the feedback link stays valid after completion (wall-clock time) */
+    feedbackWindow: ZBusinessDuration.default('720h'),
     apply: ZApply,
     /** completion notice: "The requested service — <receiptName> — is processed" */
     receiptName: z.string().min(1),

@@ -100,6 +100,10 @@ export type TServiceRequestState = {
   submittedAt: string;
   closedAt?: string;
   closeReason?: string;
+  completionApplied?: boolean;
+  feedbackUrl?: string;
+  feedback?: { rating: number; category: TFeedbackCategory; comment?: string; at: string };
+  reopenCount: number;
   timeline: TTimelineEntry[];
 };
 
@@ -125,6 +129,16 @@ export const ZReportDelay = z.object({
 });
 export const ZReassign = z.object({ assignee: z.string().trim().min(1).max(100) });
 export const ZWithdraw = z.object({ reason: z.string().trim().max(500).optional() });
+export const FEEDBACK_CATEGORIES = ['suggestion', 'complaint', 'escalation'] as const;
+export type TFeedbackCategory = (typeof FEEDBACK_CATEGORIES)[number];
+export const ZFeedback = z.object({
+  rating: z.coerce.number().int().min(1, 'from 1 to 5').max(5, 'from 1 to 5'),
+  category: z.enum(FEEDBACK_CATEGORIES).default('suggestion'),
+  comment: z.string().trim().max(2000).optional(),
+});
+/** Feedback that reopens the request to the supervisor. */
+export const isNegativeFeedback = (f: { rating: number; category: string }) =>
+  f.rating <= 2 || f.category === 'escalation';
 
 type WithActor<T extends z.ZodType> = z.infer<T> & { actor: TActor };
 export type TDecideDocument = WithActor<typeof ZDecideDocument>;
@@ -134,6 +148,7 @@ export type TRejectRequest = WithActor<typeof ZRejectRequest>;
 export type TReportDelay = WithActor<typeof ZReportDelay>;
 export type TReassign = WithActor<typeof ZReassign>;
 export type TWithdraw = WithActor<typeof ZWithdraw>;
+export type TSubmitFeedback = WithActor<typeof ZFeedback>;
 export type TAddDocuments = { documents: TDocumentRef[]; actor: TActor };
 
 export const decideDocumentUpdate = defineUpdate<TServiceRequestState, [TDecideDocument]>('decideDocument');
@@ -146,6 +161,7 @@ export const reportDelayUpdate = defineUpdate<TServiceRequestState, [TReportDela
 export const reassignUpdate = defineUpdate<TServiceRequestState, [TReassign]>('reassign');
 export const addDocumentsUpdate = defineUpdate<TServiceRequestState, [TAddDocuments]>('addDocuments');
 export const withdrawUpdate = defineUpdate<TServiceRequestState, [TWithdraw]>('withdraw');
+export const submitFeedbackUpdate = defineUpdate<TServiceRequestState, [TSubmitFeedback]>('submitFeedback');
 export const statusQuery = defineQuery<TServiceRequestState>('status');
 
 // ---- intake ----

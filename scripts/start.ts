@@ -12,6 +12,7 @@ import { syncCatalogue } from '../db/catalogue';
 import { createDatabase, migrateDatabase } from '../db/client';
 import { SA } from '../domain/search-attributes';
 import { createTokenVerifier, signDevToken } from '../lib/auth-tokens';
+import { createFeedbackLinks } from '../lib/feedback-links';
 import { createLogger } from '../lib/logger';
 import { connectClient, connectWorkerConnection, temporalAddress } from '../lib/temporal';
 import { bundleWorkflows, createWorker } from '../worker/create-worker';
@@ -129,7 +130,12 @@ async function main() {
   const worker = await createWorker({
     config,
     connection: workerConnection,
-    deps: { db: database.db, now: () => new Date(), notifier: createRecordingNotifier(database.db) },
+    deps: {
+      db: database.db,
+      now: () => new Date(),
+      notifier: createRecordingNotifier(database.db),
+      feedbackLinks: createFeedbackLinks(config),
+    },
     workflowBundle: await bundleWorkflows(),
   });
   const workerRun = worker.run();

@@ -410,6 +410,81 @@ describe('lifecycle', () => {
   });
 });
 
+describe('feedback', () => {
+  async function completed(n: number) {
+    const { json } = await submit(consumerNo(n), 'test-address');
+    const rn = json.requestNumber as string;
+    const state = (await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive })).json;
+    await act(rn, 'decide-document', executive, {
+      documentId: state.documents[0].documentId,
+      decision: 'accept',
+    });
+    await act(rn, 'approve-step', executive, { stepId: 'document-review' });
+    const sent = await waitFor(
+      () => notices(rn),
+      (ns) => ns.some((x) => x.template === 'request-completed'),
+    );
+    const url = new URL(sent.find((x) => x.template === 'request-completed')!.params.feedbackUrl!);
+    return { rn, path: url.pathname };
+  }
+
+  it('takes a good rating once, from the signed link, and closes the request', async () => {
+    const { rn, path } = await completed(23);
+    const page = await stack.call('GET', path);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<form method="post">');
+    const res = await stack.call('POST', path, { body: { rating: 5, comment: 'quick and polite' } });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ requestNumber: rn, status: 'completed', reopened: false });
+    expect((await stack.call('POST', path, { body: { rating: 4 } })).status).toBe(409);
+    const finished = await waitFor(
+      () => stack.client.workflow.getHandle(rn).describe(),
+      (d) => d.status.name === 'COMPLETED',
+    );
+    expect(finished.status.name).toBe('COMPLETED');
+    const tampered = path.slice(0, -3) + (path.endsWith('AAA') ? 'BBB' : 'AAA');
+    expect((await stack.call('POST', tampered, { body: { rating: 5 } })).status).toBe(401);
+  });
+
+  it('reopens the request to the supervisor on a rating of 1, and the supervisor closes it again', async () => {
+    const { rn, path } = await completed(24);
+    const form = await stack.app.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'rating=1&category=complaint&comment=nobody+came',
+    });
+    expect(form.status, await form.clone().text()).toBe(200);
+    expect(await form.text()).toMatch(/A supervisor will look into it/);
+
+    const state = (await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive })).json;
+    expect(state).toMatchObject({
+      status: 'in-progress',
+      currentStepId: 'review-1',
+      escalationOfficeId: 'subdiv-pattom',
+      reopenCount: 1,
+    });
+    const alert = (await notices(rn)).find((n) => n.template === 'request-reopened');
+    expect(alert).toMatchObject({ officeId: 'subdiv-pattom', role: 'supervisor' });
+
+    const byExecutive = await act(rn, 'approve-step', executive, { stepId: 'review-1' });
+    expect(byExecutive.status, byExecutive.json.detail).toBe(403);
+    const supervisor = await stack.token({ role: 'supervisor', office: 'subdiv-pattom' });
+    const closed = await act(rn, 'approve-step', supervisor, {
+      stepId: 'review-1',
+      note: 'spoke to the consumer',
+    });
+    expect(closed.json.status).toBe('completed');
+    expect((await stack.call('POST', path, { body: { rating: 5 } })).status).toBe(409);
+  });
+
+  it('names the bad field', async () => {
+    const { path } = await completed(25);
+    const res = await stack.call('POST', path, { body: { rating: 9, category: 'praise' } });
+    expect(res.status).toBe(400);
+    expect(res.json.errors.map((e: any) => e.field).sort()).toEqual(['category', 'rating']);
+  });
+});
+
 describe('who may act', () => {
   it('refuses the wrong office, the wrong role, the wrong step and the wrong state', async () => {
     const consumerNumber = consumerNo(20);
@@ -470,7 +545,7 @@ describe('durability', () => {
     const rows = await stack.db
       .select()
       .from(notifications)
-      .where(and(eq(notifications.key, `${rn}/completed`)));
+      .where(and(eq(notifications.key, `${rn}/completed/0`)));
     expect(rows).toHaveLength(1);
   });
 });

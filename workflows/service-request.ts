@@ -23,6 +23,8 @@ import {
   reportDelayUpdate,
   requestDocumentsUpdate,
   statusQuery,
+  submitFeedbackUpdate,
+  isNegativeFeedback,
   withdrawUpdate,
   type TActor,
   type TAddDocuments,
@@ -34,6 +36,7 @@ import {
   type TRequestDocuments,
   type TWithdraw,
   type TRequestStatus,
+  type TSubmitFeedback,
   type TServiceRequestInput,
   type TServiceRequestState,
 } from '../domain/service-request';
@@ -276,18 +279,32 @@ export async function serviceRequestWorkflow(
         activateStep(index + 1);
         return state;
       }
-      await acts.applyCompletion({
-        requestNumber: input.requestNumber,
-        consumerNumber: input.consumerNumber,
-        apply: type.apply,
-        form: input.form,
-      });
+      if (!state.completionApplied) {
+        await acts.applyCompletion({
+          requestNumber: input.requestNumber,
+          consumerNumber: input.consumerNumber,
+          apply: type.apply,
+          form: input.form,
+        });
+        state.completionApplied = true;
+      }
       close('completed', `The requested service — ${type.receiptName} — is processed`, actor.subject);
+      if (!state.feedbackUrl && !state.feedback) {
+        state.feedbackUrl = await acts.createFeedbackLink({
+          requestNumber: input.requestNumber,
+          consumerNumber: input.consumerNumber,
+          ttlSeconds: Math.round(parseBusinessDuration(type.feedbackWindow) / 1000),
+        });
+      }
       await acts.notify({
-        key: `${input.requestNumber}/completed`,
+        key: `${input.requestNumber}/completed/${state.reopenCount}`,
         to: { consumerNumber: input.consumerNumber },
         template: 'request-completed',
-        params: { requestNumber: input.requestNumber, service: type.receiptName },
+        params: {
+          requestNumber: input.requestNumber,
+          service: type.receiptName,
+          ...(state.feedback ? {} : { feedbackUrl: state.feedbackUrl ?? '' }),
+        },
       });
       return state;
     },
@@ -397,6 +414,67 @@ export async function serviceRequestWorkflow(
       validator: ({ actor }: TWithdraw) => {
         assertOpen();
         assertConsumer(actor);
+      },
+    },
+  );
+
+  setHandler(
+    submitFeedbackUpdate,
+    async ({ rating, category, comment, actor }) => {
+      state.feedback = { rating, category, comment, at: iso(now()) };
+      const negative = isNegativeFeedback({ rating, category });
+      log('feedback', actor.subject, `${rating}/5 ${category}${comment ? `: ${comment}` : ''}`);
+      await acts.recordFeedback({
+        requestNumber: input.requestNumber,
+        consumerNumber: input.consumerNumber,
+        rating,
+        category,
+        comment,
+        reopened: negative,
+      });
+      if (!negative) return state;
+      // Negative feedback reopens the request to the first escalation level's supervisor.
+      const spec = type.escalation[0]!;
+      const office = input.escalationOffices.find((o) => o.level === spec.level);
+      state.reopenCount += 1;
+      state.steps.push({
+        id: `review-${state.reopenCount}`,
+        name: 'Review after negative feedback',
+        performer: spec.role,
+        status: 'active',
+      });
+      state.currentStepId = `review-${state.reopenCount}`;
+      state.status = 'in-progress';
+      state.closedAt = undefined;
+      state.closeReason = undefined;
+      state.warned = true;
+      state.breached = true;
+      state.escalationLevel = Math.max(state.escalationLevel, spec.level);
+      state.escalationOfficeId = office?.officeId;
+      state.escalationDueAt = iso(
+        addBusinessTime(now(), parseBusinessDuration(spec.deadline), input.calendar),
+      );
+      log('reopened', actor.subject, `to the ${spec.role} of ${office?.officeId ?? spec.officeLevel}`);
+      await acts.notify({
+        key: `${input.requestNumber}/reopened/${state.reopenCount}`,
+        to: { officeId: office?.officeId ?? state.officeId, role: spec.role },
+        template: 'request-reopened',
+        params: {
+          requestNumber: input.requestNumber,
+          service: type.receiptName,
+          rating: String(rating),
+          category,
+          comment: comment ?? '',
+        },
+      });
+      return state;
+    },
+    {
+      validator: ({ actor }: TSubmitFeedback) => {
+        assertConsumer(actor);
+        if (state.status !== 'completed')
+          conflict(`feedback is taken once the request is completed; it is ${state.status}`);
+        if (state.feedback) conflict('feedback for this request has already been given');
       },
     },
   );
@@ -537,20 +615,35 @@ export async function serviceRequestWorkflow(
     }
   };
 
-  while (!CLOSED_STATUSES.has(state.status)) {
-    await sync();
-    const deadline = nextDeadline();
-    const timeout = deadline ? Math.max(1, deadline.getTime() - Date.now()) : undefined;
-    dirty = false;
-    if (timeout === undefined) await condition(() => dirty);
-    else await condition(() => dirty, timeout);
-    await fireDueTimers();
-    if (workflowInfo().continueAsNewSuggested && !CLOSED_STATUSES.has(state.status)) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof serviceRequestWorkflow>(input, { input, state });
+  for (;;) {
+    while (!CLOSED_STATUSES.has(state.status)) {
+      await sync();
+      const deadline = nextDeadline();
+      const timeout = deadline ? Math.max(1, deadline.getTime() - Date.now()) : undefined;
+      dirty = false;
+      if (timeout === undefined) await condition(() => dirty);
+      else await condition(() => dirty, timeout);
+      await fireDueTimers();
+      if (workflowInfo().continueAsNewSuggested && !CLOSED_STATUSES.has(state.status)) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof serviceRequestWorkflow>(input, { input, state });
+      }
     }
+    // Handlers still running (or started while we awaited) may reopen the request: settle first.
+    const reopened = async () => {
+      await condition(allHandlersFinished);
+      return !CLOSED_STATUSES.has(state.status);
+    };
+    if (await reopened()) continue;
+    await sync();
+    if (await reopened()) continue;
+    // A completed request waits for its feedback (once); negative feedback reopens it.
+    if (state.status !== 'completed' || !state.feedbackUrl) break;
+    if (!state.feedback)
+      await condition(() => state.feedback !== undefined, parseBusinessDuration(type.feedbackWindow));
+    if (await reopened()) continue;
+    break;
   }
-  await condition(allHandlersFinished);
   await sync();
   return state;
 }
@@ -575,6 +668,7 @@ function initialState(input: TServiceRequestInput): TServiceRequestState {
     warned: false,
     breached: false,
     escalationLevel: 0,
+    reopenCount: 0,
     channel: input.channel,
     submittedBy: input.submittedBy,
     submittedAt: t,

@@ -7,3 +7,4 @@ export * from './request-types';
 export * from './service-requests';
 export * from './notifications';
 export * from './documents';
+export * from './feedback';

@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../config';
 import { createRecordingNotifier } from '../../activities/notifications';
 import { createDatabase } from '../../db/client';
 import { createTokenVerifier, signDevToken, type TTokenRequest } from '../../lib/auth-tokens';
+import { createFeedbackLinks } from '../../lib/feedback-links';
 import { createLogger } from '../../lib/logger';
 import { connectClient, connectWorkerConnection } from '../../lib/temporal';
 import { createWorker } from '../../worker/create-worker';
@@ -49,7 +50,12 @@ export async function startTestStack(options: { env?: Record<string, string>; wo
     worker = await createWorker({
       config,
       connection: workerConnection,
-      deps: { db: database.db, now: () => new Date(), notifier: createRecordingNotifier(database.db) },
+      deps: {
+        db: database.db,
+        now: () => new Date(),
+        notifier: createRecordingNotifier(database.db),
+        feedbackLinks: createFeedbackLinks(config),
+      },
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     workerRun = worker.run();
