@@ -522,6 +522,55 @@ describe('who may act', () => {
 });
 
 describe('durability', () => {
+  it('completes runs whose type snapshot predates newer catalogue fields', async () => {
+    // A run started before `feedbackWindow` (and other defaulted fields) existed in the catalogue.
+    const consumerNumber = consumerNo(26);
+    const rn = 'SR-2026-900001-' + String(verhoeffCheckDigit('2026900001'));
+    const {
+      feedbackWindow: _fw,
+      warnAtShare: _w,
+      consumerResponseLimit: _c,
+      calendar: _cal,
+      ...oldType
+    } = (await stack.call('GET', '/v1/catalogue/service-types', { token: executive })).json.items.find(
+      (t: any) => t.code === 'test-address',
+    );
+    const handle = await stack.client.workflow.start('serviceRequestWorkflow', {
+      workflowId: rn,
+      taskQueue: stack.config.temporal.taskQueue,
+      args: [
+        {
+          requestNumber: rn,
+          type: { ...oldType, documents: [] },
+          consumerNumber,
+          officeId: 'sec-pattom',
+          officePath: 'circle-tvm/div-tvm-city/subdiv-pattom/sec-pattom',
+          escalationOffices: [],
+          calendar: {
+            id: '24x7',
+            alwaysOpen: true,
+            utcOffsetMinutes: 0,
+            workingHours: { start: '10:00', end: '17:00' },
+            weeklyOff: [],
+            secondAndFourthSaturdayOff: false,
+            holidays: [],
+          },
+          form: { newAddress: 'Old snapshot road', pinCode: '695003' },
+          documents: [],
+          channel: 'web',
+          submittedBy: 'legacy',
+          submittedAt: new Date().toISOString(),
+        },
+      ],
+      searchAttributes: { ConsumerNumber: [consumerNumber] },
+    });
+    const done = await act(rn, 'approve-step', executive, { stepId: 'document-review' });
+    expect(done.status, JSON.stringify(done.json)).toBe(200);
+    expect(done.json.status).toBe('completed');
+    expect(done.json.feedbackUrl).toMatch(/\/v1\/feedback\//);
+    await handle.terminate('test done');
+  });
+
   it('loses nothing when the worker restarts mid-request', async () => {
     const { json } = await submit(consumerNo(22), 'test-address');
     const rn = json.requestNumber as string;

@@ -10,6 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { createServiceRequestActivities } from '../activities/service-requests';
 import { addBusinessTime, businessTimeBetween, parseBusinessDuration } from '../domain/calendar';
+import { ZServiceType } from '../domain/catalogue';
 import { FailureType } from '../domain/failures';
 import { UNSCOPED_ROLES, type TRole } from '../domain/roles';
 import { SA } from '../domain/search-attributes';
@@ -58,7 +59,9 @@ export async function serviceRequestWorkflow(
   input: TServiceRequestInput,
   continued?: TContinued,
 ): Promise<TServiceRequestState> {
-  const type = input.type;
+  // Runs started under an older catalogue schema carry a snapshot without newer fields:
+  // re-parsing fills today's defaults (pure and deterministic, so safe in replay).
+  const type = ZServiceType.parse(input.type);
   const now = () => new Date();
   const iso = (d: Date) => d.toISOString();
   const state: TServiceRequestState = continued?.state ?? initialState(input);
