@@ -229,6 +229,25 @@ describe('intake', () => {
     expect(text).not.toContain('23412341234');
   });
 
+  it('stores the same file separately for two consumers', async () => {
+    const bytes = makePng(800, 600, 250);
+    const a = await upload(
+      await stack.token({ role: 'consumer', consumers: [consumerNo(27)] }),
+      consumerNo(27),
+      'address',
+      bytes,
+    );
+    const b = await upload(
+      await stack.token({ role: 'consumer', consumers: [consumerNo(28)] }),
+      consumerNo(28),
+      'address',
+      bytes,
+    );
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.json.sha256).toBe(b.json.sha256);
+    expect(a.json.documentId).not.toBe(b.json.documentId);
+  });
+
   it('refuses uploads that are not what they claim', async () => {
     const consumer = await stack.token({ role: 'consumer', consumers: [consumerNo(13)] });
     const fake = await upload(consumer, consumerNo(13), 'address', Buffer.from('<html>not an image</html>'));

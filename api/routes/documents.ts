@@ -15,7 +15,8 @@ export const DOCUMENT_ROLES = ['consumer', 'agent', 'executive', 'supervisor', '
 
 const ZDocument = z
   .object({
-    documentId: z.string().describe('SHA-256 of the content; pass it in a service request'),
+    documentId: z.string().describe('content address (per consumer); pass it in a service request'),
+    sha256: z.string().describe('SHA-256 of the file'),
     kind: ZDocumentKind,
     fileName: z.string(),
     mediaType: z.string(),
@@ -112,7 +113,8 @@ export function createDocumentRoutes(deps: AppDeps) {
           errors: content.reasons.map((message) => ({ field: 'file', message })),
         });
       }
-      const documentId = createHash('sha256').update(bytes).digest('hex');
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const documentId = createHash('sha256').update(`${consumerNumber}:${sha256}`).digest('hex');
       const verdict = {
         ok: true,
         reasons: [],
@@ -132,6 +134,7 @@ export function createDocumentRoutes(deps: AppDeps) {
         .insert(documents)
         .values({
           id: documentId,
+          sha256,
           consumerNumber,
           kind,
           fileName,
@@ -146,6 +149,7 @@ export function createDocumentRoutes(deps: AppDeps) {
         .returning({ id: documents.id });
       const result = {
         documentId,
+        sha256,
         kind,
         fileName,
         mediaType: content.sniffed.mediaType,

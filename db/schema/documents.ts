@@ -5,13 +5,15 @@ const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () =>
 export type TDocumentVerdict = { ok: boolean; reasons: string[]; checks: Record<string, string> };
 
 /**
- * Uploaded documents. The id is the SHA-256 of the content (content-addressed: the same file
- * uploaded twice is stored once); the content is AES-256-GCM encrypted at rest.
+ * Uploaded documents, content-addressed per consumer: the id is SHA-256 over the consumer number
+ * and the content's SHA-256, so the same file uploaded twice by one consumer is stored once, and
+ * two consumers uploading the same file each own their copy. Content is AES-256-GCM encrypted at rest.
  */
 export const documents = pgTable(
   'documents',
   {
     id: text('id').primaryKey(),
+    sha256: text('sha256').notNull(),
     consumerNumber: text('consumer_number').notNull(),
     kind: text('kind').notNull(),
     fileName: text('file_name').notNull(),
