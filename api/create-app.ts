@@ -1,4 +1,4 @@
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
@@ -107,7 +107,8 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => problemResponse(c, 404, `no route ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
     if (error instanceof HttpProblem) return problemResponse(c, error.status, error.detail, error.extra);
-    if (error instanceof WorkflowFailedError) {
+    // Business failures from a workflow run or from an Update's validator/handler: one table.
+    if (error instanceof WorkflowFailedError || error instanceof WorkflowUpdateFailedError) {
       const cause = error.cause;
       if (cause instanceof ApplicationFailure && cause.type && cause.type in FAILURE_STATUS) {
         return problemResponse(c, FAILURE_STATUS[cause.type as TFailureType], cause.message);

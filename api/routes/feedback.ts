@@ -1,8 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { html } from 'hono/html';
-import type { TFailureType } from '../../domain/failures';
 import {
   FEEDBACK_CATEGORIES,
   isNegativeFeedback,
@@ -13,7 +11,7 @@ import {
 import { createFeedbackLinks } from '../../lib/feedback-links';
 import type { serviceRequestWorkflow } from '../../workflows/service-request';
 import { createRouter } from '../create-router';
-import { FAILURE_STATUS, fieldErrors, HttpProblem, problemResponses } from '../problem';
+import { fieldErrors, HttpProblem, problemResponses } from '../problem';
 import type { AppDeps } from '../types';
 
 /**
@@ -142,9 +140,6 @@ export function createFeedbackRoutes(deps: AppDeps) {
       }
       return c.json(body, 200);
     } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-        throw new HttpProblem(FAILURE_STATUS[error.cause.type as TFailureType] ?? 409, error.cause.message);
-      }
       if (error instanceof WorkflowNotFoundError)
         throw new HttpProblem(409, 'the feedback window for this request has closed');
       throw error;

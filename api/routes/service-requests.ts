@@ -1,10 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Context } from 'hono';
 import { eq, inArray } from 'drizzle-orm';
@@ -13,7 +8,6 @@ import { allocateRequestNumber } from '../../db/request-numbers';
 import { documents, intakeKeys, offices } from '../../db/schema';
 import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../../domain/calendar';
 import { buildFormSchema } from '../../domain/catalogue';
-import type { TFailureType } from '../../domain/failures';
 import { escalationOffices, STANDARD_CALENDAR } from '../../domain/offices';
 import { ZRequestNumber } from '../../domain/request-number';
 import type { TPrincipal } from '../../domain/roles';
@@ -44,7 +38,7 @@ import type { serviceRequestWorkflow } from '../../workflows/service-request';
 import { assertConsumerAccess, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
 import { scopeIdempotencyKey, ZIdempotencyKey } from '../idempotency';
-import { FAILURE_STATUS, fieldErrors, HttpProblem, problemResponses } from '../problem';
+import { fieldErrors, HttpProblem, problemResponses } from '../problem';
 import type { AppDeps, AppEnv } from '../types';
 
 const SUBMIT_ROLES = ['consumer', 'agent', 'executive', 'supervisor', 'admin'] as const;
@@ -127,10 +121,6 @@ export function createServiceRequestRoutes(deps: AppDeps) {
     try {
       return await handle.executeUpdate(update, { args: [{ ...args, actor: actorOf(c.get('principal')) }] });
     } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-        const status = FAILURE_STATUS[error.cause.type as TFailureType] ?? 409;
-        throw new HttpProblem(status, error.cause.message);
-      }
       if (error instanceof WorkflowNotFoundError) throw new HttpProblem(409, `request ${rn} is closed`);
       throw error;
     }
