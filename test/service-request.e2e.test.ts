@@ -4,6 +4,7 @@ import { consumers, notifications, requestDecisions } from '../db/schema';
 import { isValidRequestNumber } from '../domain/request-number';
 import { verhoeffCheckDigit } from '../domain/verhoeff';
 import { makePng } from '../scripts/lib/sample-files';
+import { saveHistories } from './helpers/histories';
 import { startTestStack, type TestStack } from './helpers/stack';
 
 /**
@@ -122,7 +123,11 @@ beforeAll(async () => {
     expect(res.status, JSON.stringify(res.json)).toBe(200);
   }
 });
-afterAll(async () => stack?.stop());
+afterAll(async () => {
+  // Every run leaves its histories behind; copying them to test/histories/ keeps them replayable.
+  if (stack) await saveHistories(stack, 'serviceRequestWorkflow', 'test/.histories-latest');
+  await stack?.stop();
+});
 
 describe('intake', () => {
   it('answers at once with a Request Number, status URL and due date, and routes to the section office', async () => {
