@@ -38,6 +38,9 @@ export function createServiceRequestActivities(deps: ServiceRequestActivityDeps)
           actorRole: input.actor.role,
           actorOfficeId: input.actor.officeId ?? null,
           detail: input.detail,
+          signatureKeyId: input.actor.signature?.keyId ?? null,
+          signedMessage: input.actor.signature?.message ?? null,
+          signature: input.actor.signature?.value ?? null,
           decidedAt: now(),
         })
         .onConflictDoNothing({ target: requestDecisions.id });

@@ -17,6 +17,7 @@ import { createDocumentRoutes } from './routes/documents';
 import { createFeedbackRoutes } from './routes/feedback';
 import { createPingRoutes } from './routes/pings';
 import { createServiceRequestRoutes } from './routes/service-requests';
+import { createSigningKeyRoutes } from './routes/signing-keys';
 import { createWorkItemRoutes } from './routes/work-items';
 import type { AppDeps } from './types';
 
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createPingRoutes(deps));
   app.route('/', createCatalogueRoutes(deps));
   app.route('/', createDocumentRoutes(deps));
+  app.route('/', createSigningKeyRoutes(deps));
   app.route('/', createServiceRequestRoutes(deps));
   app.route('/', createWorkItemRoutes(deps));
   app.route('/', createFeedbackRoutes(deps));

@@ -6,7 +6,7 @@ import type { TokenVerifier } from '../lib/auth-tokens';
 import type { Logger } from '../lib/logger';
 
 export type AppDeps = {
-  config: Pick<Config, 'http' | 'temporal' | 'auth' | 'payloadCodec' | 'env'>;
+  config: Pick<Config, 'http' | 'temporal' | 'auth' | 'payloadCodec' | 'env' | 'decisions'>;
   db: Database;
   temporal: Client;
   logger: Logger;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 // Dev-only secrets: fine on a laptop, refused when NODE_ENV=production.
 export const DEV_JWT_SECRET = 'seva-dev-signing-key-change-me-0123456789abcdef';
 export const DEV_PAYLOAD_KEYS = 'dev-2026:Q2hhbmdlTWVJblByb2R1Y3Rpb24tU2V2YURldktleTE=';
+export const DEV_RECEIPT_PASSPHRASE = 'seva-dev-receipts';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -95,6 +96,13 @@ const EnvSchema = z
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 
+    UTILITY_NAME: z.string().trim().min(2).max(120).default('Kerala State Electricity Board'),
+    RECEIPT_SIGNING_P12_PATH: z.string().min(1).optional(),
+    RECEIPT_SIGNING_P12_PASSPHRASE: z.string().min(1).default(DEV_RECEIPT_PASSPHRASE),
+    RECEIPT_TRUST_ANCHORS_PATH: z.string().min(1).optional(),
+    SIGNING_KEY_SELF_ENROLMENT: booleanFlag.optional(),
+    DECISION_SIGNATURE_MAX_SKEW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+
     DEMO_DATA: booleanFlag.default(true),
   })
   .superRefine((env, ctx) => {
@@ -130,6 +138,13 @@ const EnvSchema = z
           code: 'custom',
           path: ['PAYLOAD_KEYS'],
           message: 'the dev payload key is refused in production',
+        });
+      }
+      if (env.RECEIPT_SIGNING_P12_PASSPHRASE === DEV_RECEIPT_PASSPHRASE) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['RECEIPT_SIGNING_P12_PASSPHRASE'],
+          message: 'the dev receipt passphrase is refused in production; bring the utility certificate',
         });
       }
     }
@@ -181,6 +196,18 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       audience: env.JWT_AUDIENCE,
     },
     payloadCodec: { keys: env.PAYLOAD_KEYS, activeKeyId: payloadKeyId },
+    utilityName: env.UTILITY_NAME,
+    receipts: {
+      p12Path: env.RECEIPT_SIGNING_P12_PATH ?? `${env.DATA_DIR}/keys/receipt-signing.p12`,
+      passphrase: env.RECEIPT_SIGNING_P12_PASSPHRASE,
+      trustAnchorsPath: env.RECEIPT_TRUST_ANCHORS_PATH ?? `${env.DATA_DIR}/keys/receipt-trust-anchors.pem`,
+      /** outside production a missing bundle is created with a development CA */
+      createIfMissing: env.NODE_ENV !== 'production',
+    },
+    decisions: {
+      selfEnrolment: env.SIGNING_KEY_SELF_ENROLMENT ?? env.NODE_ENV !== 'production',
+      maxSkewMs: env.DECISION_SIGNATURE_MAX_SKEW_SECONDS * 1000,
+    },
     demoData: env.DEMO_DATA,
   };
 }

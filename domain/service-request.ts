@@ -3,10 +3,18 @@ import { z } from 'zod';
 import type { TBusinessCalendar } from './calendar';
 import { ZDocumentKind, type TServiceType } from './catalogue';
 import { ZChannel, ZConsumerNumber, type TChannel } from './consumer';
+import type { TSignedDecision } from './decision-signature';
 import type { TRole } from './roles';
 
 /** Who acts on a request: taken from the verified token by the API and re-checked by the workflow. */
-export type TActor = { subject: string; role: TRole; officeId?: string; consumerNumbers?: string[] };
+export type TActor = {
+  subject: string;
+  role: TRole;
+  officeId?: string;
+  consumerNumbers?: string[];
+  /** a staff decision's Ed25519 signature, verified by the API against the registered key */
+  signature?: TSignedDecision;
+};
 
 export type TDocumentRef = { documentId: string; kind: z.infer<typeof ZDocumentKind>; fileName: string };
 export type TDocumentState = TDocumentRef & {

@@ -60,12 +60,18 @@ describe('config', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems.join('\n')).toMatch(/JWT_SECRET: the dev signing key is refused/);
     expect(problems.join('\n')).toMatch(/PAYLOAD_KEYS: the dev payload key is refused/);
+    expect(problems.join('\n')).toMatch(
+      /RECEIPT_SIGNING_P12_PASSPHRASE: the dev receipt passphrase is refused/,
+    );
     const ok = loadConfig({
       NODE_ENV: 'production',
       JWT_SECRET: 'x'.repeat(40),
       PAYLOAD_KEYS: `prod:${key32}`,
+      RECEIPT_SIGNING_P12_PASSPHRASE: 'utility-p12-passphrase',
     });
     expect(ok.auth.jwtSecret).not.toBe(DEV_JWT_SECRET);
+    expect(ok.receipts.createIfMissing).toBe(false);
+    expect(ok.decisions.selfEnrolment).toBe(false);
   });
 
   it('requires TLS certificate and key together', () => {

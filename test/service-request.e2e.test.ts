@@ -1,8 +1,10 @@
 import { and, eq } from 'drizzle-orm';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumers, notifications, requestDecisions } from '../db/schema';
 import { isValidRequestNumber } from '../domain/request-number';
 import { verhoeffCheckDigit } from '../domain/verhoeff';
+import { generateEd25519 } from '../lib/ed25519';
 import { makePng } from '../scripts/lib/sample-files';
 import { saveHistories } from './helpers/histories';
 import { startTestStack, type TestStack } from './helpers/stack';
@@ -78,8 +80,27 @@ async function submit(
   });
 }
 
-const act = (rn: string, action: string, token: string, body: unknown) =>
-  stack.call('POST', `/v1/service-requests/${rn}/${action}`, { token, body });
+const DECISIONS = new Set([
+  'decide-document',
+  'request-documents',
+  'approve-step',
+  'reject',
+  'report-delay',
+  'reassign',
+]);
+/** Staff decisions go out signed, as the back-office client sends them; `unsigned` sends them bare. */
+const act = async (
+  rn: string,
+  action: string,
+  token: string,
+  body: Record<string, unknown>,
+  options: { unsigned?: boolean } = {},
+) => {
+  const staff = decodeJwt(token).role !== 'consumer';
+  const signed =
+    staff && DECISIONS.has(action) && !options.unsigned ? await stack.sign(token, rn, action, body) : body;
+  return stack.call('POST', `/v1/service-requests/${rn}/${action}`, { token, body: signed });
+};
 
 const notices = (rn: string) =>
   stack.db
@@ -542,6 +563,131 @@ describe('who may act', () => {
     const after = (await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive })).json;
     expect(after.documents[0].status).toBe('pending');
     expect(after.timeline).toHaveLength(1);
+  });
+});
+
+describe('signed decisions', () => {
+  it('refuses unsigned, tampered, stale and borrowed signatures, and changes nothing', async () => {
+    const { json } = await submit(consumerNo(29), 'test-address');
+    const rn = json.requestNumber as string;
+    const documentId = (await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive })).json
+      .documents[0].documentId;
+    const decide = { documentId, decision: 'accept' };
+    const post = (body: unknown, token = executive) =>
+      stack.call('POST', `/v1/service-requests/${rn}/decide-document`, { token, body });
+
+    const unsigned = await post(decide);
+    expect(unsigned.status).toBe(400);
+    expect(unsigned.json.errors[0]).toMatchObject({
+      field: 'signature',
+      message: expect.stringMatching(/signed/),
+    });
+
+    // signed for "accept", sent as "reject"
+    const signed = await stack.sign(executive, rn, 'decide-document', decide);
+    const tampered = await post({ ...signed, decision: 'reject', reason: 'not readable' });
+    expect(tampered.status).toBe(400);
+    expect(tampered.json.errors[0].field).toBe('signature.value');
+    expect(tampered.json.signedMessage).toContain('"decision":"reject"');
+
+    // signed for another request
+    const elsewhere = await stack.sign(executive, 'SR-2026-000001-5', 'decide-document', decide);
+    expect((await post(elsewhere)).json.errors[0].field).toBe('signature.value');
+
+    const stale = await stack.sign(executive, rn, 'decide-document', decide);
+    stale.signature.signedAt = new Date(Date.now() - 3_600_000).toISOString();
+    expect((await post(stale)).json.errors[0].field).toBe('signature.signedAt');
+
+    // another executive of the same office presents the first one's signature
+    const colleague = await stack.token({
+      role: 'executive',
+      office: 'sec-pattom',
+      subject: 'exec-pattom-2',
+    });
+    const borrowed = await post(signed, colleague);
+    expect(borrowed.status).toBe(400);
+    expect(borrowed.json.errors[0]).toMatchObject({ field: 'signature.keyId', message: /registered to you/ });
+
+    const state = (await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive })).json;
+    expect(state.documents[0].status).toBe('pending');
+    expect(
+      (await stack.call('GET', `/v1/service-requests/${rn}/decisions`, { token: executive })).json.items,
+    ).toEqual([]);
+
+    expect((await post(signed)).status).toBe(200);
+  });
+
+  it('records each decision with its signature, verifiable later; revoking a key stops new decisions only', async () => {
+    const { json } = await submit(consumerNo(30), 'test-address');
+    const rn = json.requestNumber as string;
+    const supervisor = await stack.token({
+      role: 'supervisor',
+      office: 'sec-pattom',
+      subject: 'sup-pattom-sig',
+    });
+    const documentId = (await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive })).json
+      .documents[0].documentId;
+    expect((await act(rn, 'decide-document', supervisor, { documentId, decision: 'accept' })).status).toBe(
+      200,
+    );
+    const { keyId } = await stack.keyFor(supervisor);
+    const revoked = await stack.call('POST', `/v1/signing-keys/${keyId}/revoke`, { token: supervisor });
+    expect(revoked.json.revokedAt).toEqual(expect.any(String));
+
+    const refused = await act(rn, 'approve-step', supervisor, { stepId: 'document-review' });
+    expect(refused.status).toBe(400);
+    expect(refused.json.errors[0]).toMatchObject({ field: 'signature.keyId', message: /revoked/ });
+
+    const decisions = (await stack.call('GET', `/v1/service-requests/${rn}/decisions`, { token: executive }))
+      .json.items;
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0]).toMatchObject({
+      action: 'document-accept',
+      actor: 'sup-pattom-sig',
+      verified: true,
+      signature: { keyId },
+    });
+    expect(JSON.parse(decisions[0].signature.signedMessage)).toMatchObject({
+      requestNumber: rn,
+      action: 'decide-document',
+    });
+
+    // A record altered in the database no longer verifies.
+    await stack.sql`update request_decisions set signed_message = replace(signed_message, 'accept', 'reject') where request_number = ${rn}`;
+    const after = (await stack.call('GET', `/v1/service-requests/${rn}/decisions`, { token: executive })).json
+      .items;
+    expect(after[0]).toMatchObject({ verified: false, problem: 'the signature does not verify' });
+  });
+
+  it('lets staff register only their own keys, and only real Ed25519 keys', async () => {
+    const consumer = await stack.token({ role: 'consumer', consumers: [consumerNo(30)] });
+    const { x } = generateEd25519();
+    expect(
+      (await stack.call('POST', '/v1/signing-keys', { token: consumer, body: { publicKey: x } })).status,
+    ).toBe(403);
+    const forOther = await stack.call('POST', '/v1/signing-keys', {
+      token: executive,
+      body: { publicKey: x, subject: 'someone-else' },
+    });
+    expect(forOther.status).toBe(403);
+    const garbage = await stack.call('POST', '/v1/signing-keys', {
+      token: executive,
+      body: { publicKey: 'abc' },
+    });
+    expect(garbage.status).toBe(400);
+    expect(garbage.json.errors[0].field).toBe('publicKey');
+    const byAdmin = await stack.call('POST', '/v1/signing-keys', {
+      token: admin,
+      body: { publicKey: x, subject: 'exec-new' },
+    });
+    expect(byAdmin.status).toBe(201);
+    expect(byAdmin.json).toMatchObject({ subject: 'exec-new', registeredBy: expect.any(String) });
+    const again = await stack.call('POST', '/v1/signing-keys', {
+      token: admin,
+      body: { publicKey: x, subject: 'exec-new' },
+    });
+    expect(again.status).toBe(200);
+    expect(again.json.keyId).toBe(byAdmin.json.keyId);
   });
 });
 

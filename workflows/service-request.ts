@@ -87,6 +87,8 @@ export async function serviceRequestWorkflow(
       (input.officePath.split('/').includes(actor.officeId) || actor.officeId === state.escalationOfficeId));
   const assertStaff = (actor: TActor, roles: readonly TRole[]) => {
     if (actor.role === 'consumer') refuse('back-office action: consumers may not do this');
+    // The API verifies the signature against the registered key; the workflow refuses unsigned decisions.
+    if (!actor.signature) refuse('a back-office decision must be signed with your registered key');
     if (!roles.includes(actor.role) && !UNSCOPED_ROLES.has(actor.role))
       refuse(`role "${actor.role}" may not do this; allowed: ${roles.join(', ')}`);
     if (!inScope(actor))
@@ -157,7 +159,20 @@ export async function serviceRequestWorkflow(
     log(status, by, reason);
   };
 
-  // ---------- handlers (state is initialised above, before any handler is set) ----------
+  // ---------- intake state, before any handler is set ----------
+  // An Update delivered with the first workflow task is validated as soon as its handler is set,
+  // so the first step must be active by then. (Pure state: moving it here emits no new command.)
+  if (!continued) {
+    state.timeline.push({
+      at: input.submittedAt,
+      event: 'submitted',
+      by: input.submittedBy,
+      detail: `${type.name} via ${input.channel}`,
+    });
+    activateStep(0, new Date(input.submittedAt));
+  }
+
+  // ---------- handlers ----------
   setHandler(statusQuery, () => state);
 
   setHandler(
@@ -484,13 +499,6 @@ export async function serviceRequestWorkflow(
 
   // ---------- intake ----------
   if (!continued) {
-    state.timeline.push({
-      at: input.submittedAt,
-      event: 'submitted',
-      by: input.submittedBy,
-      detail: `${type.name} via ${input.channel}`,
-    });
-    activateStep(0, new Date(input.submittedAt));
     await acts.notify({
       key: `${input.requestNumber}/received`,
       to: { consumerNumber: input.consumerNumber },

@@ -4,10 +4,13 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Context } from 'hono';
 import { eq, inArray } from 'drizzle-orm';
 import { findServiceType } from '../../db/catalogue';
+import { listVerifiedDecisions } from '../../db/decisions';
+import { findSigningKey } from '../../db/signing-keys';
 import { allocateRequestNumber } from '../../db/request-numbers';
 import { documents, intakeKeys, offices } from '../../db/schema';
 import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../../domain/calendar';
 import { buildFormSchema } from '../../domain/catalogue';
+import { decisionMessage, ZDecisionSignature, type TSignedDecision } from '../../domain/decision-signature';
 import { escalationOffices, STANDARD_CALENDAR } from '../../domain/offices';
 import { ZRequestNumber } from '../../domain/request-number';
 import type { TPrincipal } from '../../domain/roles';
@@ -34,6 +37,7 @@ import {
   type TServiceRequestInput,
   type TServiceRequestState,
 } from '../../domain/service-request';
+import { publicKeyFromBase64url, verifyEd25519 } from '../../lib/ed25519';
 import type { serviceRequestWorkflow } from '../../workflows/service-request';
 import { assertConsumerAccess, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
@@ -56,6 +60,22 @@ const ZAccepted = z
     officeId: z.string(),
   })
   .openapi('ServiceRequestAccepted');
+
+const ZDecision = z
+  .object({
+    action: z.string(),
+    actor: z.string(),
+    role: z.string(),
+    officeId: z.string().nullable(),
+    decidedAt: z.string(),
+    detail: z.record(z.string(), z.unknown()),
+    signature: z.object({ keyId: z.string(), value: z.string(), signedMessage: z.string() }).nullable(),
+    verified: z
+      .boolean()
+      .describe('the signature verifies, by a key registered to the actor, over this request'),
+    problem: z.string().optional(),
+  })
+  .openapi('Decision');
 
 const ZState = z.record(z.string(), z.unknown()).openapi('ServiceRequestState', {
   description: 'status, current step, steps, documents, TAT clock, escalation, timeline',
@@ -110,16 +130,60 @@ export function createServiceRequestRoutes(deps: AppDeps) {
     return { handle, running: description.status.name === 'RUNNING' };
   };
 
+  /**
+   * A staff decision must carry a fresh Ed25519 signature over its canonical message, made with a
+   * key registered to the caller and not revoked. Checked before anything reaches the workflow.
+   */
+  const verifySignature = async (
+    c: Context<AppEnv>,
+    rn: string,
+    action: string,
+    body: Record<string, unknown>,
+  ): Promise<TSignedDecision> => {
+    const principal = c.get('principal');
+    const bad = (field: string, message: string, extensions?: Record<string, unknown>): never => {
+      throw new HttpProblem(400, 'the decision is not properly signed', {
+        errors: [{ field, message }],
+        extensions,
+      });
+    };
+    const parsed = ZDecisionSignature.safeParse(body.signature);
+    if (!parsed.success)
+      return bad(
+        'signature',
+        body.signature === undefined
+          ? 'a back-office decision must be signed with your Ed25519 key (register it with POST /v1/signing-keys)'
+          : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      );
+    const signature = parsed.data;
+    const key = await findSigningKey(deps.db, signature.keyId);
+    if (!key || key.subject !== principal.subject)
+      return bad('signature.keyId', `no key ${signature.keyId} is registered to you`);
+    if (key.revokedAt) return bad('signature.keyId', `key revoked at ${key.revokedAt.toISOString()}`);
+    const skew = Math.abs(new Date(signature.signedAt).getTime() - now().getTime());
+    if (skew > deps.config.decisions.maxSkewMs)
+      return bad(
+        'signature.signedAt',
+        `must be within ${deps.config.decisions.maxSkewMs / 1000} s of the server clock (${now().toISOString()})`,
+      );
+    const message = decisionMessage({ requestNumber: rn, action, body, signedAt: signature.signedAt });
+    if (!verifyEd25519(publicKeyFromBase64url(key.publicKey), message, signature.value))
+      return bad('signature.value', 'does not verify over the decision message', { signedMessage: message });
+    return { ...signature, message };
+  };
+
   const runUpdate = async <A>(
     c: Context<AppEnv>,
     rn: string,
     update: UpdateDefinition<TServiceRequestState, [A & { actor: TActor }]>,
     args: A,
+    signature?: TSignedDecision,
   ) => {
     const { handle, running } = await authorise(c, rn);
     if (!running) throw new HttpProblem(409, `request ${rn} is closed`);
+    const actor: TActor = { ...actorOf(c.get('principal')), ...(signature ? { signature } : {}) };
     try {
-      return await handle.executeUpdate(update, { args: [{ ...args, actor: actorOf(c.get('principal')) }] });
+      return await handle.executeUpdate(update, { args: [{ ...args, actor }] });
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw new HttpProblem(409, `request ${rn} is closed`);
       throw error;
@@ -283,6 +347,30 @@ export function createServiceRequestRoutes(deps: AppDeps) {
     },
   );
 
+  // ---------------- decision trail ----------------
+  app.openapi(
+    secureRoute({
+      method: 'get',
+      path: '/v1/service-requests/{requestNumber}/decisions',
+      tags: ['service requests'],
+      summary: 'Every decision on the request, with its signature checked again now',
+      roles: READ_ROLES,
+      request: { params: ZRnParam },
+      responses: {
+        200: {
+          description: 'decisions, oldest first',
+          content: { 'application/json': { schema: z.object({ items: z.array(ZDecision) }) } },
+        },
+        ...problemResponses(400, 404),
+      },
+    }),
+    async (c) => {
+      const { requestNumber } = c.req.valid('param');
+      await authorise(c, requestNumber);
+      return c.json({ items: await listVerifiedDecisions(deps.db, requestNumber) }, 200);
+    },
+  );
+
   // ---------------- actions (Temporal Updates) ----------------
   const action = <S extends z.ZodObject>(
     path: string,
@@ -290,16 +378,30 @@ export function createServiceRequestRoutes(deps: AppDeps) {
     roles: readonly ('consumer' | 'agent' | 'executive' | 'supervisor' | 'admin')[],
     schema: S,
     update: UpdateDefinition<TServiceRequestState, [z.infer<S> & { actor: TActor }]>,
-    prepare?: (c: Context<AppEnv>, requestNumber: string, body: z.infer<S>) => Promise<void>,
-  ) =>
-    app.openapi(
+    options: {
+      /** a staff decision: signed by the executive (see POST /v1/signing-keys) */
+      decision?: boolean;
+      prepare?: (c: Context<AppEnv>, requestNumber: string, body: z.infer<S>) => Promise<void>;
+    } = {},
+  ) => {
+    const bodySchema = options.decision
+      ? schema.extend({
+          signature: ZDecisionSignature.optional().describe(
+            'required from staff: Ed25519 over the canonical JSON of {context:"seva-decision-v1", requestNumber, action, body (without signature), signedAt}',
+          ),
+        })
+      : schema;
+    return app.openapi(
       secureRoute({
         method: 'post',
         path: `/v1/service-requests/{requestNumber}/${path}`,
         tags: ['service requests'],
         summary,
         roles,
-        request: { params: ZRnParam, body: { content: { 'application/json': { schema } }, required: true } },
+        request: {
+          params: ZRnParam,
+          body: { content: { 'application/json': { schema: bodySchema } }, required: true },
+        },
         responses: {
           200: {
             description: 'done; the request as it now stands',
@@ -314,12 +416,18 @@ export function createServiceRequestRoutes(deps: AppDeps) {
           target: T,
         ) => T extends 'param' ? { requestNumber: string } : z.infer<S>;
         const { requestNumber } = valid('param');
-        const body = valid('json');
-        await prepare?.(c, requestNumber, body);
-        const state = await runUpdate(c, requestNumber, update, body);
+        const { signature: _signature, ...body } = valid('json') as z.infer<S> & { signature?: unknown };
+        await options.prepare?.(c, requestNumber, body as z.infer<S>);
+        const signed =
+          options.decision && c.get('principal').kind === 'staff'
+            ? // the signature covers the body as sent, before trimming or defaults
+              await verifySignature(c, requestNumber, path, await c.req.json<Record<string, unknown>>())
+            : undefined;
+        const state = await runUpdate(c, requestNumber, update, body as z.infer<S>, signed);
         return c.json(state as unknown as Record<string, unknown>, 200);
       },
     );
+  };
 
   action(
     'decide-document',
@@ -327,6 +435,7 @@ export function createServiceRequestRoutes(deps: AppDeps) {
     BACK_OFFICE,
     ZDecideDocument,
     decideDocumentUpdate,
+    { decision: true },
   );
   action(
     'request-documents',
@@ -334,6 +443,7 @@ export function createServiceRequestRoutes(deps: AppDeps) {
     BACK_OFFICE,
     ZRequestDocuments,
     requestDocumentsUpdate,
+    { decision: true },
   );
   action(
     'approve-step',
@@ -341,16 +451,29 @@ export function createServiceRequestRoutes(deps: AppDeps) {
     ['consumer', ...BACK_OFFICE],
     ZApproveStep,
     approveStepUpdate,
+    { decision: true },
   );
-  action('reject', 'Reject the request with a reason', BACK_OFFICE, ZRejectRequest, rejectRequestUpdate);
+  action('reject', 'Reject the request with a reason', BACK_OFFICE, ZRejectRequest, rejectRequestUpdate, {
+    decision: true,
+  });
   action(
     'report-delay',
     'Record why the request is late and when it will be done',
     BACK_OFFICE,
     ZReportDelay,
     reportDelayUpdate,
+    { decision: true },
   );
-  action('reassign', 'Reassign the request (supervisor)', ['supervisor', 'admin'], ZReassign, reassignUpdate);
+  action(
+    'reassign',
+    'Reassign the request (supervisor)',
+    ['supervisor', 'admin'],
+    ZReassign,
+    reassignUpdate,
+    {
+      decision: true,
+    },
+  );
   action(
     'withdraw',
     'Withdraw the request (consumer, or an agent for a caller)',
@@ -364,12 +487,14 @@ export function createServiceRequestRoutes(deps: AppDeps) {
     ['consumer', 'agent'],
     z.object({ documents: ZServiceRequestIntake.shape.documents.unwrap().min(1) }),
     addDocumentsUpdate,
-    async (_c, requestNumber, body) => {
-      const consumerNumber =
-        requestNumber &&
-        (await handleOf(requestNumber).describe()).typedSearchAttributes.get(SA.ConsumerNumber);
-      const errors = await checkDocuments(body.documents, consumerNumber ?? '');
-      if (errors.length) throw new HttpProblem(400, 'documents missing or invalid', { errors });
+    {
+      prepare: async (_c, requestNumber, body) => {
+        const consumerNumber =
+          requestNumber &&
+          (await handleOf(requestNumber).describe()).typedSearchAttributes.get(SA.ConsumerNumber);
+        const errors = await checkDocuments(body.documents, consumerNumber ?? '');
+        if (errors.length) throw new HttpProblem(400, 'documents missing or invalid', { errors });
+      },
     },
   );
 

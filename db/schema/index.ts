@@ -8,3 +8,5 @@ export * from './service-requests';
 export * from './notifications';
 export * from './documents';
 export * from './feedback';
+export * from './signing-keys';
+export * from './receipts';

@@ -49,6 +49,10 @@ export const requestDecisions = pgTable(
     actorRole: text('actor_role').notNull(),
     actorOfficeId: text('actor_office_id'),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
+    /** the executive's Ed25519 signature over `signedMessage`, made with the key `signatureKeyId` */
+    signatureKeyId: text('signature_key_id'),
+    signedMessage: text('signed_message'),
+    signature: text('signature'),
     decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('request_decisions_rn_idx').on(t.requestNumber)],

@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
@@ -7,6 +8,8 @@ import { loadConfig, type Config } from '../../config';
 import { createRecordingNotifier } from '../../activities/notifications';
 import { createDatabase } from '../../db/client';
 import { createTokenVerifier, signDevToken, type TTokenRequest } from '../../lib/auth-tokens';
+import { decisionMessage } from '../../domain/decision-signature';
+import { generateEd25519, signEd25519 } from '../../lib/ed25519';
 import { createFeedbackLinks } from '../../lib/feedback-links';
 import { createLogger } from '../../lib/logger';
 import { connectClient, connectWorkerConnection } from '../../lib/temporal';
@@ -100,8 +103,40 @@ export async function startTestStack(options: { env?: Record<string, string>; wo
     return { status: res.status, headers: res.headers, json, text };
   };
 
+  // Staff sign their decisions with an Ed25519 key of their own, registered on first use.
+  const staffKeys = new Map<string, { keyId: string; privateKey: KeyObject }>();
+  const keyFor = async (token: string) => {
+    const subject = decodeJwt(token).sub!;
+    let key = staffKeys.get(subject);
+    if (!key) {
+      const { privateKey, x } = generateEd25519();
+      const res = await call('POST', '/v1/signing-keys', { token, body: { publicKey: x } });
+      if (res.status !== 201) throw new Error(`key registration failed: ${res.status} ${res.text}`);
+      key = { keyId: res.json.keyId as string, privateKey };
+      staffKeys.set(subject, key);
+    }
+    return key;
+  };
+  /** The body with a signature, as an executive's client would send it. */
+  const sign = async (
+    token: string,
+    requestNumber: string,
+    action: string,
+    body: Record<string, unknown>,
+  ) => {
+    const key = await keyFor(token);
+    const signedAt = new Date().toISOString();
+    const message = decisionMessage({ requestNumber, action, body, signedAt });
+    return {
+      ...body,
+      signature: { keyId: key.keyId, signedAt, value: signEd25519(key.privateKey, message) },
+    };
+  };
+
   return {
     config,
+    keyFor,
+    sign,
     app,
     db: database.db,
     sql: database.sql,
