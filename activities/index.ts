@@ -1,13 +1,15 @@
 import { createPingActivities, type PingActivityDeps } from './ping';
+import { createReceiptActivities, type ReceiptActivityDeps } from './receipts';
 import { createServiceRequestActivities, type ServiceRequestActivityDeps } from './service-requests';
 
-export type ActivityDeps = PingActivityDeps & ServiceRequestActivityDeps;
+export type ActivityDeps = PingActivityDeps & ServiceRequestActivityDeps & ReceiptActivityDeps;
 
 /** Every activity the worker registers, built from injected dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPingActivities(deps),
     ...createServiceRequestActivities(deps),
+    ...createReceiptActivities(deps),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -20,7 +20,9 @@ export function isPublicPath(path: string): boolean {
     // and that route verifies it itself.
     path.startsWith('/codec/ui/') ||
     // Feedback links carry their own signed, expiring token for one request.
-    path.startsWith('/v1/feedback/')
+    path.startsWith('/v1/feedback/') ||
+    // Anyone holding a receipt may check it; these routes show no personal data.
+    path.startsWith('/v1/receipts/')
   );
 }
 

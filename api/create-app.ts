@@ -16,6 +16,7 @@ import { createCatalogueRoutes } from './routes/catalogue';
 import { createDocumentRoutes } from './routes/documents';
 import { createFeedbackRoutes } from './routes/feedback';
 import { createPingRoutes } from './routes/pings';
+import { createReceiptRoutes } from './routes/receipts';
 import { createServiceRequestRoutes } from './routes/service-requests';
 import { createSigningKeyRoutes } from './routes/signing-keys';
 import { createWorkItemRoutes } from './routes/work-items';
@@ -66,7 +67,9 @@ export function createApp(deps: AppDeps) {
       BODY_METHODS.has(c.req.method) &&
       hasBody &&
       c.req.header('content-length') !== '0' &&
-      !/^(application\/(.+\+)?json|multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(type)
+      !/^(application\/(.+\+)?json|multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(type) &&
+      // receipts may be verified by posting the PDF itself
+      !(c.req.path === '/v1/receipts/verify' && /^application\/pdf\b/i.test(type))
     ) {
       throw new HttpProblem(
         415,
@@ -87,6 +90,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createServiceRequestRoutes(deps));
   app.route('/', createWorkItemRoutes(deps));
   app.route('/', createFeedbackRoutes(deps));
+  app.route('/', createReceiptRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

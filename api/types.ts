@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/client';
 import type { TPrincipal } from '../domain/roles';
 import type { TokenVerifier } from '../lib/auth-tokens';
+import type { TReceiptVerdict } from '../lib/receipt-pdf';
 import type { Logger } from '../lib/logger';
 
 export type AppDeps = {
@@ -11,6 +12,8 @@ export type AppDeps = {
   temporal: Client;
   logger: Logger;
   verifyToken: TokenVerifier;
+  /** checks a receipt PDF against the configured trust anchors */
+  verifyReceipt: (pdf: Buffer) => Promise<TReceiptVerdict>;
   now?: () => Date;
 };
 

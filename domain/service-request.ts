@@ -109,6 +109,8 @@ export type TServiceRequestState = {
   closedAt?: string;
   closeReason?: string;
   completionApplied?: boolean;
+  /** the signed PDF receipt of the latest completion */
+  receipt?: { revision: number; sha256: string; url: string; verifyUrl: string };
   feedbackUrl?: string;
   feedback?: { rating: number; category: TFeedbackCategory; comment?: string; at: string };
   reopenCount: number;

@@ -7,14 +7,13 @@ import { serve } from '@hono/node-server';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { createApp } from '../api/create-app';
 import { ConfigError, loadConfig } from '../config';
-import { createRecordingNotifier } from '../activities/notifications';
 import { syncCatalogue } from '../db/catalogue';
 import { createDatabase, migrateDatabase } from '../db/client';
 import { SA } from '../domain/search-attributes';
 import { createTokenVerifier, signDevToken } from '../lib/auth-tokens';
-import { createFeedbackLinks } from '../lib/feedback-links';
 import { createLogger } from '../lib/logger';
 import { connectClient, connectWorkerConnection, temporalAddress } from '../lib/temporal';
+import { createActivityDeps } from '../worker/activity-deps';
 import { bundleWorkflows, createWorker } from '../worker/create-worker';
 import { installTemporalRuntime } from '../worker/runtime';
 import type { pingWorkflow } from '../workflows/ping';
@@ -127,15 +126,11 @@ async function main() {
   // 3. Worker and API.
   const workerConnection = await connectWorkerConnection(config);
   step('bundling workflows and starting the worker');
+  const { deps, verifyReceipt } = await createActivityDeps(config, database.db);
   const worker = await createWorker({
     config,
     connection: workerConnection,
-    deps: {
-      db: database.db,
-      now: () => new Date(),
-      notifier: createRecordingNotifier(database.db),
-      feedbackLinks: createFeedbackLinks(config),
-    },
+    deps,
     workflowBundle: await bundleWorkflows(),
   });
   const workerRun = worker.run();
@@ -160,6 +155,7 @@ async function main() {
     temporal: client,
     logger: createLogger(config, 'api'),
     verifyToken: createTokenVerifier(config.auth),
+    verifyReceipt,
   });
   const server = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port });
   cleanups.push({ name: 'API', run: () => new Promise((r) => server.close(() => r(undefined))) });

@@ -2,7 +2,9 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { DEV_RECEIPT_PASSPHRASE } from '../config';
 import { syncCatalogue } from '../db/catalogue';
+import { loadSigningMaterial } from '../lib/signing-material';
 import { createDatabase, migrateDatabase } from '../db/client';
 import { loadDemoData } from '../scripts/lib/demo-data';
 import { startEmbeddedPostgres } from '../scripts/lib/embedded-postgres';
@@ -18,6 +20,7 @@ declare module 'vitest' {
     databaseUrl: string;
     workflowBundlePath: string;
     temporalCliPath: string;
+    keysDir: string;
   }
 }
 
@@ -42,6 +45,16 @@ export default async function setup(project: TestProject) {
   await syncCatalogue(database.db);
   await database.close();
 
+  // One development CA and receipt-signing certificate for the whole run.
+  const keysDir = join(tmp, 'keys');
+  await loadSigningMaterial({
+    p12Path: join(keysDir, 'receipt-signing.p12'),
+    trustAnchorsPath: join(keysDir, 'receipt-trust-anchors.pem'),
+    passphrase: DEV_RECEIPT_PASSPHRASE,
+    organisation: 'Seva Test Utility',
+    createIfMissing: true,
+  });
+
   const bundle = await bundleWorkflows();
   const workflowBundlePath = join(tmp, 'workflow-bundle.js');
   writeFileSync(workflowBundlePath, bundle.code);
@@ -50,6 +63,7 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', postgres.url);
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('temporalCliPath', temporalCliPath);
+  project.provide('keysDir', keysDir);
   log(`Temporal ${temporal.address}, PostgreSQL ${postgres.url.replace(/:[^:@/]+@/, ':***@')}`);
 
   return async () => {

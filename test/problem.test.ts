@@ -101,6 +101,7 @@ describe('429 and 500', () => {
       temporal: stack.client,
       logger: createLogger(config),
       verifyToken: createTokenVerifier(config.auth),
+      verifyReceipt: stack.verifyReceipt,
     });
     const statuses: number[] = [];
     let last: Response | undefined;
@@ -124,6 +125,7 @@ describe('429 and 500', () => {
         temporal: client,
         logger: createLogger(config),
         verifyToken: createTokenVerifier(config.auth),
+        verifyReceipt: stack.verifyReceipt,
       });
       const res = await app.request('/v1/pings', {
         method: 'POST',

@@ -42,6 +42,7 @@ describe('/healthz and /readyz', () => {
       temporal: stack.client,
       logger: createLogger(config),
       verifyToken: createTokenVerifier(config.auth),
+      verifyReceipt: stack.verifyReceipt,
     });
     try {
       const up = await app.request('/readyz');

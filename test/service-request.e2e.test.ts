@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,7 +9,9 @@ import { consumers, notifications, requestDecisions } from '../db/schema';
 import { isValidRequestNumber } from '../domain/request-number';
 import { verhoeffCheckDigit } from '../domain/verhoeff';
 import { generateEd25519 } from '../lib/ed25519';
-import { makePng } from '../scripts/lib/sample-files';
+import { createReceiptSigner, renderReceiptPdf } from '../lib/receipt-pdf';
+import { createDevSigningMaterial } from '../lib/signing-material';
+import { makePdf, makePng } from '../scripts/lib/sample-files';
 import { saveHistories } from './helpers/histories';
 import { startTestStack, type TestStack } from './helpers/stack';
 
@@ -563,6 +569,117 @@ describe('who may act', () => {
     const after = (await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive })).json;
     expect(after.documents[0].status).toBe('pending');
     expect(after.timeline).toHaveLength(1);
+  });
+});
+
+describe('receipts', () => {
+  const pdfsig = spawnSync('pdfsig', ['-v']).error ? undefined : 'pdfsig';
+  const pdfsigSays = (pdf: Buffer) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'seva-receipt-')), 'receipt.pdf');
+    writeFileSync(path, pdf);
+    return spawnSync(pdfsig!, [path], { encoding: 'utf8' }).stdout;
+  };
+  const verify = (pdf: Buffer) =>
+    stack.call('POST', '/v1/receipts/verify', {
+      body: pdf,
+      headers: { 'content-type': 'application/pdf' },
+    });
+
+  it('issues a signed PDF receipt on completion that pkijs and pdfsig accept, and a one-byte change breaks', async () => {
+    const consumerNumber = consumerNo(5);
+    const { json } = await submit(consumerNumber, 'test-address');
+    const rn = json.requestNumber as string;
+    const documentId = (await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive })).json
+      .documents[0].documentId;
+    await act(rn, 'decide-document', executive, { documentId, decision: 'accept' });
+    const done = await act(rn, 'approve-step', executive, { stepId: 'document-review' });
+    expect(done.json.receipt).toMatchObject({ revision: 0, url: `/v1/service-requests/${rn}/receipt` });
+    const completed = (await notices(rn)).find((n) => n.template === 'request-completed');
+    expect(completed!.params).toMatchObject({ receiptUrl: `/v1/service-requests/${rn}/receipt` });
+
+    const consumer = await stack.token({ role: 'consumer', consumers: [consumerNumber] });
+    const download = await stack.app.request(`/v1/service-requests/${rn}/receipt`, {
+      headers: { authorization: `Bearer ${consumer}` },
+    });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/pdf');
+    const pdf = Buffer.from(await download.arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const other = await stack.token({ role: 'consumer', consumers: [consumerNo(6)] });
+    expect((await stack.call('GET', `/v1/service-requests/${rn}/receipt`, { token: other })).status).toBe(
+      403,
+    );
+
+    const good = await verify(pdf);
+    expect(good.status).toBe(200);
+    expect(good.json).toMatchObject({
+      valid: true,
+      reasons: [],
+      requestNumber: rn,
+      revision: 0,
+      issued: true,
+      signer: { subject: expect.stringContaining('Receipts') },
+    });
+    expect(good.json.sha256).toBe(done.json.receipt.sha256);
+    const form = new FormData();
+    form.set('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'receipt.pdf');
+    const asUpload = await stack.app.request('/v1/receipts/verify', { method: 'POST', body: form });
+    expect(((await asUpload.json()) as any).valid).toBe(true);
+    const record = await stack.call('GET', `/v1/receipts/${rn}`);
+    expect(record.json.receipts[0]).toMatchObject({ revision: 0, sha256: good.json.sha256 });
+    expect(record.text).not.toContain(consumerNumber);
+
+    // One byte changed inside the signed range (the PDF header's version digit).
+    const tampered = Buffer.from(pdf);
+    tampered[7] = tampered[7] === 0x36 ? 0x35 : 0x36;
+    const bad = await verify(tampered);
+    expect(bad.json).toMatchObject({ valid: false, issued: false });
+    expect(bad.json.reasons.join(' ')).toMatch(/does not match its signature/);
+
+    // Something appended after signing is not covered by the signature.
+    const appended = await verify(Buffer.concat([pdf, Buffer.from('\n% appended\n')]));
+    expect(appended.json.reasons.join(' ')).toMatch(/whole document/);
+
+    if (pdfsig) {
+      expect(pdfsigSays(pdf)).toMatch(/Signature Validation: Signature is Valid/);
+      expect(pdfsigSays(pdf)).toMatch(/Total document signed/);
+      expect(pdfsigSays(tampered)).not.toMatch(/Signature is Valid/);
+    }
+  });
+
+  it('refuses receipts it did not sign, and files that are not receipts', async () => {
+    const stranger = createDevSigningMaterial('Some Other Utility', 'pw');
+    const forged = await createReceiptSigner(stranger).sign(
+      await renderReceiptPdf({
+        requestNumber: 'SR-2026-000001-5',
+        revision: 0,
+        service: 'Address change',
+        outcome: 'processed',
+        consumer: { number: consumerNo(7), name: 'X', address: 'Y' },
+        officeName: 'Z',
+        submittedAt: new Date().toISOString(),
+        completedAt: new Date().toISOString(),
+        trail: [],
+        verifyUrl: 'http://example.test/v1/receipts/SR-2026-000001-5',
+        issuer: 'Some Other Utility',
+      }),
+      new Date(),
+    );
+    const foreign = await verify(forged);
+    expect(foreign.json).toMatchObject({ valid: false, issued: false });
+    expect(foreign.json.reasons.join(' ')).toMatch(/not trusted/);
+
+    const unsigned = await verify(makePdf(1));
+    expect(unsigned.json).toMatchObject({ valid: false, reasons: ['the PDF carries no signature'] });
+    expect((await verify(Buffer.from('hello'))).json.reasons).toEqual(['not a PDF file']);
+    expect(
+      (
+        await stack.call('POST', '/v1/receipts/verify', {
+          body: 'x',
+          headers: { 'content-type': 'text/plain' },
+        })
+      ).status,
+    ).toBe(415);
   });
 });
 

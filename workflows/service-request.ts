@@ -3,11 +3,13 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { createReceiptActivities } from '../activities/receipts';
 import type { createServiceRequestActivities } from '../activities/service-requests';
 import { addBusinessTime, businessTimeBetween, parseBusinessDuration } from '../domain/calendar';
 import { ZServiceType } from '../domain/catalogue';
@@ -42,7 +44,9 @@ import {
   type TServiceRequestState,
 } from '../domain/service-request';
 
-const acts = proxyActivities<ReturnType<typeof createServiceRequestActivities>>({
+const acts = proxyActivities<
+  ReturnType<typeof createServiceRequestActivities> & ReturnType<typeof createReceiptActivities>
+>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20 },
 });
@@ -307,6 +311,19 @@ export async function serviceRequestWorkflow(
         state.completionApplied = true;
       }
       close('completed', `The requested service — ${type.receiptName} — is processed`, actor.subject);
+      // Runs recorded before receipts existed complete without one (replay-safe).
+      if (patched('completion-receipt')) {
+        state.receipt = await acts.issueReceipt({
+          requestNumber: input.requestNumber,
+          revision: state.reopenCount,
+          service: type.receiptName,
+          outcome: state.closeReason!,
+          consumerNumber: input.consumerNumber,
+          officeId: state.officeId,
+          submittedAt: input.submittedAt,
+          completedAt: state.closedAt!,
+        });
+      }
       if (!state.feedbackUrl && !state.feedback) {
         state.feedbackUrl = await acts.createFeedbackLink({
           requestNumber: input.requestNumber,
@@ -321,6 +338,7 @@ export async function serviceRequestWorkflow(
         params: {
           requestNumber: input.requestNumber,
           service: type.receiptName,
+          ...(state.receipt ? { receiptUrl: state.receipt.url } : {}),
           ...(state.feedback ? {} : { feedbackUrl: state.feedbackUrl ?? '' }),
         },
       });

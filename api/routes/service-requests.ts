@@ -2,12 +2,12 @@ import { z } from '@hono/zod-openapi';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Context } from 'hono';
-import { eq, inArray } from 'drizzle-orm';
+import { desc, eq, inArray } from 'drizzle-orm';
 import { findServiceType } from '../../db/catalogue';
 import { listVerifiedDecisions } from '../../db/decisions';
 import { findSigningKey } from '../../db/signing-keys';
 import { allocateRequestNumber } from '../../db/request-numbers';
-import { documents, intakeKeys, offices } from '../../db/schema';
+import { documents, intakeKeys, offices, receipts } from '../../db/schema';
 import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../../domain/calendar';
 import { buildFormSchema } from '../../domain/catalogue';
 import { decisionMessage, ZDecisionSignature, type TSignedDecision } from '../../domain/decision-signature';
@@ -37,6 +37,7 @@ import {
   type TServiceRequestInput,
   type TServiceRequestState,
 } from '../../domain/service-request';
+import { openBytes } from '../../lib/at-rest';
 import { publicKeyFromBase64url, verifyEd25519 } from '../../lib/ed25519';
 import type { serviceRequestWorkflow } from '../../workflows/service-request';
 import { assertConsumerAccess, secureRoute } from '../auth';
@@ -344,6 +345,44 @@ export function createServiceRequestRoutes(deps: AppDeps) {
       const { handle, running } = await authorise(c, requestNumber);
       const state = running ? await handle.query(statusQuery) : await handle.result();
       return c.json(state as unknown as Record<string, unknown>, 200);
+    },
+  );
+
+  // ---------------- receipt ----------------
+  app.openapi(
+    secureRoute({
+      method: 'get',
+      path: '/v1/service-requests/{requestNumber}/receipt',
+      tags: ['service requests'],
+      summary: 'The signed PDF receipt of the latest completion',
+      roles: READ_ROLES,
+      request: { params: ZRnParam },
+      responses: {
+        200: {
+          description:
+            'PDF with an embedded CMS signature (verify with POST /v1/receipts/verify or any PDF reader)',
+          content: { 'application/pdf': { schema: z.any().openapi({ type: 'string', format: 'binary' }) } },
+        },
+        ...problemResponses(400, 404),
+      },
+    }),
+    async (c) => {
+      const { requestNumber } = c.req.valid('param');
+      await authorise(c, requestNumber);
+      const [row] = await deps.db
+        .select()
+        .from(receipts)
+        .where(eq(receipts.requestNumber, requestNumber))
+        .orderBy(desc(receipts.revision))
+        .limit(1);
+      if (!row)
+        throw new HttpProblem(404, `request ${requestNumber} has no receipt yet; it is issued on completion`);
+      const pdf = openBytes(deps.config.payloadCodec, row.keyId, row.ciphertext, row.id);
+      return c.body(new Uint8Array(pdf), 200, {
+        'content-type': 'application/pdf',
+        'content-disposition': `attachment; filename="${requestNumber}-receipt-${row.revision}.pdf"`,
+        'x-content-sha256': row.sha256,
+      });
     },
   );
 

@@ -1,18 +1,18 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
+import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/create-app';
 import { loadConfig, type Config } from '../../config';
-import { createRecordingNotifier } from '../../activities/notifications';
 import { createDatabase } from '../../db/client';
 import { createTokenVerifier, signDevToken, type TTokenRequest } from '../../lib/auth-tokens';
 import { decisionMessage } from '../../domain/decision-signature';
 import { generateEd25519, signEd25519 } from '../../lib/ed25519';
-import { createFeedbackLinks } from '../../lib/feedback-links';
 import { createLogger } from '../../lib/logger';
 import { connectClient, connectWorkerConnection } from '../../lib/temporal';
+import { createActivityDeps } from '../../worker/activity-deps';
 import { createWorker } from '../../worker/create-worker';
 import { installTemporalRuntime } from '../../worker/runtime';
 
@@ -24,6 +24,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     DATABASE_URL: inject('databaseUrl'),
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    RECEIPT_SIGNING_P12_PATH: join(inject('keysDir'), 'receipt-signing.p12'),
+    RECEIPT_TRUST_ANCHORS_PATH: join(inject('keysDir'), 'receipt-trust-anchors.pem'),
     ...env,
   });
 }
@@ -48,17 +50,13 @@ export async function startTestStack(options: { env?: Record<string, string>; wo
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
   let workerConnection: Awaited<ReturnType<typeof connectWorkerConnection>> | undefined;
+  const { deps, verifyReceipt } = await createActivityDeps(config, database.db);
   const startWorker = async () => {
     workerConnection = await connectWorkerConnection(config);
     worker = await createWorker({
       config,
       connection: workerConnection,
-      deps: {
-        db: database.db,
-        now: () => new Date(),
-        notifier: createRecordingNotifier(database.db),
-        feedbackLinks: createFeedbackLinks(config),
-      },
+      deps,
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     workerRun = worker.run();
@@ -77,6 +75,7 @@ export async function startTestStack(options: { env?: Record<string, string>; wo
     temporal: client,
     logger,
     verifyToken: createTokenVerifier(config.auth),
+    verifyReceipt,
   });
 
   const token = (request: TTokenRequest) => signDevToken(config.auth, request);
@@ -87,9 +86,12 @@ export async function startTestStack(options: { env?: Record<string, string>; wo
   ) => {
     const headers: Record<string, string> = { ...init.headers };
     if (init.token) headers.authorization = `Bearer ${init.token}`;
-    let body: string | undefined;
+    let body: string | Uint8Array | undefined;
     if (init.body !== undefined) {
-      body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+      body =
+        typeof init.body === 'string' || init.body instanceof Uint8Array
+          ? init.body
+          : JSON.stringify(init.body);
       headers['content-type'] ??= 'application/json';
     }
     const res = await app.request(path, { method, headers, body });
@@ -135,6 +137,7 @@ export async function startTestStack(options: { env?: Record<string, string>; wo
 
   return {
     config,
+    verifyReceipt,
     keyFor,
     sign,
     app,

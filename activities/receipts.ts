@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { listVerifiedDecisions } from '../db/decisions';
+import { consumers, offices, receipts } from '../db/schema';
+import { sealBytes, type AtRestKeys } from '../lib/at-rest';
+import { renderReceiptPdf } from '../lib/receipt-pdf';
+
+export type ReceiptActivityDeps = {
+  db: Database;
+  atRestKeys: AtRestKeys;
+  receipts: {
+    issuer: string;
+    publicUrl: string;
+    /** signs a rendered PDF with the utility's certificate */
+    sign: (pdf: Buffer, signingTime: Date) => Promise<Buffer>;
+    signerSubject: string;
+  };
+};
+
+export type TIssuedReceipt = { revision: number; sha256: string; url: string; verifyUrl: string };
+
+export const receiptUrl = (requestNumber: string) => `/v1/service-requests/${requestNumber}/receipt`;
+
+export function createReceiptActivities(deps: ReceiptActivityDeps) {
+  const { db } = deps;
+  return {
+    /**
+     * Renders, signs and stores the completion receipt. One receipt per completion: a retry finds
+     * the stored one instead of signing a second, different PDF.
+     */
+    async issueReceipt(input: {
+      requestNumber: string;
+      revision: number;
+      service: string;
+      outcome: string;
+      consumerNumber: string;
+      officeId: string;
+      submittedAt: string;
+      completedAt: string;
+    }): Promise<TIssuedReceipt> {
+      const id = `${input.requestNumber}/${input.revision}`;
+      const verifyUrl = `${deps.receipts.publicUrl}/v1/receipts/${input.requestNumber}`;
+      const issued = (sha256: string) => ({
+        revision: input.revision,
+        sha256,
+        url: receiptUrl(input.requestNumber),
+        verifyUrl,
+      });
+      const [existing] = await db
+        .select({ sha256: receipts.sha256 })
+        .from(receipts)
+        .where(eq(receipts.id, id));
+      if (existing) return issued(existing.sha256);
+
+      const [consumer] = await db
+        .select({ name: consumers.name, address: consumers.address })
+        .from(consumers)
+        .where(eq(consumers.consumerNumber, input.consumerNumber));
+      const [office] = await db
+        .select({ name: offices.name })
+        .from(offices)
+        .where(eq(offices.id, input.officeId));
+      const trail = await listVerifiedDecisions(db, input.requestNumber);
+      const completedAt = new Date(input.completedAt);
+      const pdf = await deps.receipts.sign(
+        await renderReceiptPdf({
+          requestNumber: input.requestNumber,
+          revision: input.revision,
+          service: input.service,
+          outcome: input.outcome,
+          consumer: {
+            number: input.consumerNumber,
+            name: consumer?.name ?? '',
+            address: consumer?.address ?? '',
+          },
+          officeName: office?.name ?? input.officeId,
+          submittedAt: input.submittedAt,
+          completedAt: input.completedAt,
+          trail: trail.map((d) => ({
+            at: d.decidedAt,
+            action: d.action,
+            by: d.actor,
+            role: d.role,
+            signature: d.verified ? `Ed25519, key ${d.signature!.keyId}` : undefined,
+          })),
+          verifyUrl,
+          issuer: deps.receipts.issuer,
+        }),
+        completedAt,
+      );
+      const sha256 = createHash('sha256').update(pdf).digest('hex');
+      const { keyId, sealed } = sealBytes(deps.atRestKeys, pdf, id);
+      await db
+        .insert(receipts)
+        .values({
+          id,
+          requestNumber: input.requestNumber,
+          revision: input.revision,
+          service: input.service,
+          sha256,
+          sizeBytes: pdf.length,
+          signerSubject: deps.receipts.signerSubject,
+          keyId,
+          ciphertext: sealed,
+          issuedAt: completedAt,
+        })
+        .onConflictDoNothing({ target: receipts.id });
+      // Two concurrent attempts: the stored one wins, whatever this attempt signed.
+      const [stored] = await db.select({ sha256: receipts.sha256 }).from(receipts).where(eq(receipts.id, id));
+      return issued(stored!.sha256);
+    },
+  };
+}

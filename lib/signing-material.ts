@@ -1,0 +1,142 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import forge from 'node-forge';
+
+/** What signs receipts: a PKCS#12 bundle (key + certificate chain) and the roots a verifier trusts. */
+export type SigningMaterial = { p12: Buffer; passphrase: string; trustAnchorsPem: string };
+
+function makeCertificate(options: {
+  subject: forge.pki.CertificateField[];
+  issuer: forge.pki.CertificateField[];
+  publicKey: forge.pki.PublicKey;
+  signingKey: forge.pki.rsa.PrivateKey;
+  ca: boolean;
+  years: number;
+}): forge.pki.Certificate {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = options.publicKey;
+  cert.serialNumber = `01${randomBytes(15).toString('hex')}`;
+  cert.validity.notBefore = new Date(Date.now() - 60_000);
+  cert.validity.notAfter = new Date(Date.now() + options.years * 365 * 24 * 3600_000);
+  cert.setSubject(options.subject);
+  cert.setIssuer(options.issuer);
+  cert.setExtensions(
+    options.ca
+      ? [
+          { name: 'basicConstraints', cA: true, critical: true },
+          { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+          { name: 'subjectKeyIdentifier' },
+        ]
+      : [
+          { name: 'basicConstraints', cA: false },
+          { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true },
+          { name: 'extKeyUsage', emailProtection: true },
+          { name: 'subjectKeyIdentifier' },
+        ],
+  );
+  cert.sign(options.signingKey, forge.md.sha256.create());
+  return cert;
+}
+
+const rsaKeys = () => {
+  // Node's native generator: forge's pure-JS one takes seconds.
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  return {
+    privateKey: forge.pki.privateKeyFromPem(privateKey),
+    publicKey: forge.pki.publicKeyFromPem(publicKey),
+  };
+};
+
+/**
+ * A development root CA and a receipt-signing certificate issued by it, as a PKCS#12 bundle.
+ * Production brings the utility's own certificate instead (RECEIPT_SIGNING_P12_PATH).
+ */
+export function createDevSigningMaterial(organisation: string, passphrase: string): SigningMaterial {
+  const root = rsaKeys();
+  const rootName = [
+    { name: 'commonName', value: `${organisation} Development Root CA` },
+    { name: 'organizationName', value: organisation },
+    { name: 'countryName', value: 'IN' },
+  ];
+  const rootCert = makeCertificate({
+    subject: rootName,
+    issuer: rootName,
+    publicKey: root.publicKey,
+    signingKey: root.privateKey,
+    ca: true,
+    years: 10,
+  });
+  const leaf = rsaKeys();
+  const leafCert = makeCertificate({
+    subject: [
+      { name: 'commonName', value: `${organisation} Receipts (development)` },
+      { name: 'organizationName', value: organisation },
+      { name: 'countryName', value: 'IN' },
+    ],
+    issuer: rootName,
+    publicKey: leaf.publicKey,
+    signingKey: root.privateKey,
+    ca: false,
+    years: 3,
+  });
+  const asn1 = forge.pkcs12.toPkcs12Asn1(leaf.privateKey, [leafCert, rootCert], passphrase, {
+    algorithm: '3des',
+  });
+  return {
+    p12: Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'),
+    passphrase,
+    trustAnchorsPem: forge.pki.certificateToPem(rootCert),
+  };
+}
+
+/**
+ * Reads the configured signing bundle and trust anchors. When `createIfMissing` (development and
+ * tests), a missing bundle is created once with a development CA and kept for later runs.
+ */
+export async function loadSigningMaterial(options: {
+  p12Path: string;
+  passphrase: string;
+  trustAnchorsPath: string;
+  organisation: string;
+  createIfMissing: boolean;
+}): Promise<SigningMaterial> {
+  if (!existsSync(options.p12Path)) {
+    if (!options.createIfMissing)
+      throw new Error(`no receipt-signing bundle at ${options.p12Path} (RECEIPT_SIGNING_P12_PATH)`);
+    const material = createDevSigningMaterial(options.organisation, options.passphrase);
+    await mkdir(dirname(options.p12Path), { recursive: true });
+    await mkdir(dirname(options.trustAnchorsPath), { recursive: true });
+    await writeFile(options.p12Path, material.p12, { mode: 0o600 });
+    await writeFile(options.trustAnchorsPath, material.trustAnchorsPem);
+    return material;
+  }
+  return {
+    p12: await readFile(options.p12Path),
+    passphrase: options.passphrase,
+    trustAnchorsPem: await readFile(options.trustAnchorsPath, 'utf8'),
+  };
+}
+
+/** The distinguished name of the certificate that signs (the bundle's non-CA certificate). */
+export function signerSubjectOf(material: SigningMaterial): string {
+  const p12 = forge.pkcs12.pkcs12FromAsn1(
+    forge.asn1.fromDer(material.p12.toString('binary')),
+    material.passphrase,
+  );
+  const certs = (p12.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!] ?? [])
+    .map((bag) => bag.cert)
+    .filter((cert): cert is forge.pki.Certificate => Boolean(cert));
+  const isCa = (cert: forge.pki.Certificate) => {
+    const constraints: { cA?: boolean } | undefined = cert.getExtension('basicConstraints');
+    return constraints?.cA === true;
+  };
+  const leaf = certs.find((cert) => !isCa(cert)) ?? certs[0];
+  if (!leaf) throw new Error('the receipt-signing bundle holds no certificate');
+  return leaf.subject.attributes.map((a) => `${a.shortName ?? a.name}=${String(a.value)}`).join(', ');
+}
