@@ -14,6 +14,8 @@ export type AppDeps = {
   verifyToken: TokenVerifier;
   /** checks a receipt PDF against the configured trust anchors */
   verifyReceipt: (pdf: Buffer) => Promise<TReceiptVerdict>;
+  /** PEM certificates offline e-KYC signatures must verify against */
+  ekycTrustAnchorsPem: string;
   now?: () => Date;
 };
 

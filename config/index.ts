@@ -100,6 +100,7 @@ const EnvSchema = z
     RECEIPT_SIGNING_P12_PATH: z.string().min(1).optional(),
     RECEIPT_SIGNING_P12_PASSPHRASE: z.string().min(1).default(DEV_RECEIPT_PASSPHRASE),
     RECEIPT_TRUST_ANCHORS_PATH: z.string().min(1).optional(),
+    EKYC_TRUST_ANCHORS_PATH: z.string().min(1).optional(),
     SIGNING_KEY_SELF_ENROLMENT: booleanFlag.optional(),
     DECISION_SIGNATURE_MAX_SKEW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
 
@@ -202,6 +203,11 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       passphrase: env.RECEIPT_SIGNING_P12_PASSPHRASE,
       trustAnchorsPath: env.RECEIPT_TRUST_ANCHORS_PATH ?? `${env.DATA_DIR}/keys/receipt-trust-anchors.pem`,
       /** outside production a missing bundle is created with a development CA */
+      createIfMissing: env.NODE_ENV !== 'production',
+    },
+    ekyc: {
+      trustAnchorsPath: env.EKYC_TRUST_ANCHORS_PATH ?? `${env.DATA_DIR}/keys/ekyc-trust-anchors.pem`,
+      /** outside production a development signer stands in for UIDAI's certificate */
       createIfMissing: env.NODE_ENV !== 'production',
     },
     decisions: {

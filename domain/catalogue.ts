@@ -29,6 +29,8 @@ export const ZFieldSpec = z.object({
   options: z.array(z.string().min(1)).min(1).optional(),
   min: z.number().optional(),
   max: z.number().optional(),
+  /** what an offline e-KYC attached to the request is compared with */
+  kyc: z.enum(['name', 'address', 'pinCode']).optional(),
 });
 export type TFieldSpec = z.output<typeof ZFieldSpec>;
 
@@ -183,14 +185,15 @@ const STANDARD_ESCALATION = [
 ] as const;
 
 const addressFields = [
-  { name: 'newAddress', label: 'New address', type: 'longText' },
-  { name: 'pinCode', label: 'PIN code', type: 'pincode' },
+  { name: 'newAddress', label: 'New address', type: 'longText', kyc: 'address' },
+  { name: 'pinCode', label: 'PIN code', type: 'pincode', kyc: 'pinCode' },
 ] as const;
 
 /** The utility's service catalogue (seed 001). Loaded into `request_types` at start. */
 export const SERVICE_CATALOGUE: TServiceType[] = [
   {
     code: 'address-change',
+    version: 2, // 2: eForm fields say what an offline e-KYC is compared with
     name: 'Address change',
     form: [...addressFields, { name: 'reason', label: 'Reason', type: 'text', required: false }],
     documents: [{ kind: 'address', required: true }],
@@ -202,9 +205,10 @@ export const SERVICE_CATALOGUE: TServiceType[] = [
   },
   {
     code: 'ownership-transfer',
+    version: 2, // 2: eForm fields say what an offline e-KYC is compared with
     name: 'Name change / ownership transfer',
     form: [
-      { name: 'newName', label: 'Name of the new owner', type: 'text' },
+      { name: 'newName', label: 'Name of the new owner', type: 'text', kyc: 'name' },
       {
         name: 'relationship',
         label: 'Transfer by',
@@ -231,10 +235,11 @@ export const SERVICE_CATALOGUE: TServiceType[] = [
   },
   {
     code: 'new-connection',
+    version: 2, // 2: eForm fields say what an offline e-KYC is compared with
     name: 'New connection',
     form: [
-      { name: 'premisesAddress', label: 'Premises address', type: 'longText' },
-      { name: 'pinCode', label: 'PIN code', type: 'pincode' },
+      { name: 'premisesAddress', label: 'Premises address', type: 'longText', kyc: 'address' },
+      { name: 'pinCode', label: 'PIN code', type: 'pincode', kyc: 'pinCode' },
       { name: 'connectedLoadKw', label: 'Connected load (kW)', type: 'number', min: 0.1, max: 100 },
       {
         name: 'purpose',

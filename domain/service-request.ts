@@ -4,6 +4,7 @@ import type { TBusinessCalendar } from './calendar';
 import { ZDocumentKind, type TServiceType } from './catalogue';
 import { ZChannel, ZConsumerNumber, type TChannel } from './consumer';
 import type { TSignedDecision } from './decision-signature';
+import type { TKycMatch } from './kyc-match';
 import type { TRole } from './roles';
 
 /** Who acts on a request: taken from the verified token by the API and re-checked by the workflow. */
@@ -16,7 +17,13 @@ export type TActor = {
   signature?: TSignedDecision;
 };
 
-export type TDocumentRef = { documentId: string; kind: z.infer<typeof ZDocumentKind>; fileName: string };
+export type TDocumentRef = {
+  documentId: string;
+  kind: z.infer<typeof ZDocumentKind>;
+  fileName: string;
+  /** for an offline e-KYC: how its signed name / address compare with the eForm (set by the API) */
+  kyc?: TKycMatch;
+};
 export type TDocumentState = TDocumentRef & {
   status: 'pending' | 'accepted' | 'rejected';
   reason?: string;

@@ -53,32 +53,39 @@ const rsaKeys = () => {
   };
 };
 
+const distinguishedName = (commonName: string, organisation: string) => [
+  { name: 'commonName', value: commonName },
+  { name: 'organizationName', value: organisation },
+  { name: 'countryName', value: 'IN' },
+];
+
+function selfSigned(commonName: string, organisation: string, ca: boolean, years: number) {
+  const keys = rsaKeys();
+  const name = distinguishedName(commonName, organisation);
+  const cert = makeCertificate({
+    subject: name,
+    issuer: name,
+    publicKey: keys.publicKey,
+    signingKey: keys.privateKey,
+    ca,
+    years,
+  });
+  return { keys, name, cert };
+}
+
 /**
  * A development root CA and a receipt-signing certificate issued by it, as a PKCS#12 bundle.
  * Production brings the utility's own certificate instead (RECEIPT_SIGNING_P12_PATH).
  */
 export function createDevSigningMaterial(organisation: string, passphrase: string): SigningMaterial {
-  const root = rsaKeys();
-  const rootName = [
-    { name: 'commonName', value: `${organisation} Development Root CA` },
-    { name: 'organizationName', value: organisation },
-    { name: 'countryName', value: 'IN' },
-  ];
-  const rootCert = makeCertificate({
-    subject: rootName,
-    issuer: rootName,
-    publicKey: root.publicKey,
-    signingKey: root.privateKey,
-    ca: true,
-    years: 10,
-  });
+  const {
+    keys: root,
+    name: rootName,
+    cert: rootCert,
+  } = selfSigned(`${organisation} Development Root CA`, organisation, true, 10);
   const leaf = rsaKeys();
   const leafCert = makeCertificate({
-    subject: [
-      { name: 'commonName', value: `${organisation} Receipts (development)` },
-      { name: 'organizationName', value: organisation },
-      { name: 'countryName', value: 'IN' },
-    ],
+    subject: distinguishedName(`${organisation} Receipts (development)`, organisation),
     issuer: rootName,
     publicKey: leaf.publicKey,
     signingKey: root.privateKey,
@@ -139,4 +146,42 @@ export function signerSubjectOf(material: SigningMaterial): string {
   const leaf = certs.find((cert) => !isCa(cert)) ?? certs[0];
   if (!leaf) throw new Error('the receipt-signing bundle holds no certificate');
   return leaf.subject.attributes.map((a) => `${a.shortName ?? a.name}=${String(a.value)}`).join(', ');
+}
+
+/** A development stand-in for UIDAI's e-KYC signing certificate, and its private key. */
+export function createDevEkycSigner(): { certificatePem: string; privateKeyPem: string } {
+  const { keys, cert } = selfSigned(
+    'Offline e-KYC signer (development, not UIDAI)',
+    'Seva development',
+    false,
+    5,
+  );
+  return {
+    certificatePem: forge.pki.certificateToPem(cert),
+    privateKeyPem: forge.pki.privateKeyToPem(keys.privateKey),
+  };
+}
+
+/**
+ * The certificates offline e-KYC signatures must verify against (UIDAI's, in production). Outside
+ * production a missing file is created with a development signer whose private key is kept next
+ * to it, so demo and test e-KYC files can be made.
+ */
+export async function loadEkycTrustAnchors(options: {
+  trustAnchorsPath: string;
+  createIfMissing: boolean;
+}): Promise<{ trustAnchorsPem: string; devSignerKeyPem?: string }> {
+  const devKeyPath = `${options.trustAnchorsPath}.dev-signer-key.pem`;
+  if (!existsSync(options.trustAnchorsPath)) {
+    if (!options.createIfMissing)
+      throw new Error(`no e-KYC trust anchors at ${options.trustAnchorsPath} (EKYC_TRUST_ANCHORS_PATH)`);
+    const signer = createDevEkycSigner();
+    await mkdir(dirname(options.trustAnchorsPath), { recursive: true });
+    await writeFile(options.trustAnchorsPath, signer.certificatePem);
+    await writeFile(devKeyPath, signer.privateKeyPem, { mode: 0o600 });
+  }
+  return {
+    trustAnchorsPem: await readFile(options.trustAnchorsPath, 'utf8'),
+    devSignerKeyPem: existsSync(devKeyPath) ? await readFile(devKeyPath, 'utf8') : undefined,
+  };
 }

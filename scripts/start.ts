@@ -126,7 +126,7 @@ async function main() {
   // 3. Worker and API.
   const workerConnection = await connectWorkerConnection(config);
   step('bundling workflows and starting the worker');
-  const { deps, verifyReceipt } = await createActivityDeps(config, database.db);
+  const { deps, verifyReceipt, ekycTrustAnchorsPem } = await createActivityDeps(config, database.db);
   const worker = await createWorker({
     config,
     connection: workerConnection,
@@ -156,6 +156,7 @@ async function main() {
     logger: createLogger(config, 'api'),
     verifyToken: createTokenVerifier(config.auth),
     verifyReceipt,
+    ekycTrustAnchorsPem,
   });
   const server = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port });
   cleanups.push({ name: 'API', run: () => new Promise((r) => server.close(() => r(undefined))) });

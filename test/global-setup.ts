@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { DEV_RECEIPT_PASSPHRASE } from '../config';
 import { syncCatalogue } from '../db/catalogue';
-import { loadSigningMaterial } from '../lib/signing-material';
+import { loadEkycTrustAnchors, loadSigningMaterial } from '../lib/signing-material';
 import { createDatabase, migrateDatabase } from '../db/client';
 import { loadDemoData } from '../scripts/lib/demo-data';
 import { startEmbeddedPostgres } from '../scripts/lib/embedded-postgres';
@@ -52,6 +52,10 @@ export default async function setup(project: TestProject) {
     trustAnchorsPath: join(keysDir, 'receipt-trust-anchors.pem'),
     passphrase: DEV_RECEIPT_PASSPHRASE,
     organisation: 'Seva Test Utility',
+    createIfMissing: true,
+  });
+  await loadEkycTrustAnchors({
+    trustAnchorsPath: join(keysDir, 'ekyc-trust-anchors.pem'),
     createIfMissing: true,
   });
 

@@ -102,6 +102,7 @@ describe('429 and 500', () => {
       logger: createLogger(config),
       verifyToken: createTokenVerifier(config.auth),
       verifyReceipt: stack.verifyReceipt,
+      ekycTrustAnchorsPem: stack.ekycTrustAnchorsPem,
     });
     const statuses: number[] = [];
     let last: Response | undefined;
@@ -126,6 +127,7 @@ describe('429 and 500', () => {
         logger: createLogger(config),
         verifyToken: createTokenVerifier(config.auth),
         verifyReceipt: stack.verifyReceipt,
+        ekycTrustAnchorsPem: stack.ekycTrustAnchorsPem,
       });
       const res = await app.request('/v1/pings', {
         method: 'POST',

@@ -43,6 +43,7 @@ describe('/healthz and /readyz', () => {
       logger: createLogger(config),
       verifyToken: createTokenVerifier(config.auth),
       verifyReceipt: stack.verifyReceipt,
+      ekycTrustAnchorsPem: stack.ekycTrustAnchorsPem,
     });
     try {
       const up = await app.request('/readyz');

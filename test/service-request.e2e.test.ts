@@ -9,6 +9,7 @@ import { consumers, notifications, requestDecisions } from '../db/schema';
 import { isValidRequestNumber } from '../domain/request-number';
 import { verhoeffCheckDigit } from '../domain/verhoeff';
 import { generateEd25519 } from '../lib/ed25519';
+import { buildOfflineEkycZip } from '../lib/offline-ekyc';
 import { createReceiptSigner, renderReceiptPdf } from '../lib/receipt-pdf';
 import { createDevSigningMaterial } from '../lib/signing-material';
 import { makePdf, makePng } from '../scripts/lib/sample-files';
@@ -32,8 +33,8 @@ const testType = (code: string, overrides: Record<string, unknown> = {}) => ({
   version: 1,
   name: `Test ${code}`,
   form: [
-    { name: 'newAddress', label: 'New address', type: 'longText' },
-    { name: 'pinCode', label: 'PIN code', type: 'pincode' },
+    { name: 'newAddress', label: 'New address', type: 'longText', kyc: 'address' },
+    { name: 'pinCode', label: 'PIN code', type: 'pincode', kyc: 'pinCode' },
   ],
   documents: [{ kind: 'address', required: true }],
   steps: [{ id: 'document-review', name: 'Document review', performer: 'executive', tat: '30s' }],
@@ -278,6 +279,93 @@ describe('intake', () => {
     expect([a.status, b.status]).toEqual([201, 201]);
     expect(a.json.sha256).toBe(b.json.sha256);
     expect(a.json.documentId).not.toBe(b.json.documentId);
+  });
+
+  it('verifies an offline e-KYC upload and compares its signed name and address with the eForm', async () => {
+    const consumerNumber = consumerNo(8);
+    const token = await stack.token({ role: 'consumer', consumers: [consumerNumber] });
+    const [account] = await stack.db
+      .select()
+      .from(consumers)
+      .where(eq(consumers.consumerNumber, consumerNumber));
+    const zip = await buildOfflineEkycZip({
+      aadhaarLast4: '4563',
+      shareCode: 'A7k2',
+      name: account!.name.toUpperCase(),
+      dob: '12-03-1985',
+      gender: 'F',
+      address: {
+        house: 'TC 25/1001',
+        street: 'Kowdiar',
+        vtc: 'Thiruvananthapuram',
+        dist: 'Thiruvananthapuram',
+        state: 'Kerala',
+        pc: '695003',
+      },
+      mobile: '9447012345',
+      signingKeyPem: stack.ekycDevSignerKeyPem,
+    });
+    const send = async (fields: Record<string, string>) => {
+      const form = new FormData();
+      form.set('consumerNumber', consumerNumber);
+      form.set('kind', 'address');
+      for (const [k, v] of Object.entries(fields)) form.set(k, v);
+      form.set('file', new Blob([new Uint8Array(zip)], { type: 'application/zip' }), 'offlineaadhaar.zip');
+      const res = await stack.app.request('/v1/documents', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
+      return { status: res.status, text: await res.clone().text(), json: (await res.json()) as any };
+    };
+    const noCode = await send({});
+    expect(noCode.status).toBe(400);
+    expect(noCode.json.errors[0].field).toBe('shareCode');
+    const wrongCode = await send({ shareCode: 'zzzz' });
+    expect(wrongCode.status).toBe(422);
+    expect(wrongCode.json.errors[0]).toMatchObject({
+      field: 'shareCode',
+      message: 'the share code does not open this file',
+    });
+    const wrongMobile = await send({ shareCode: 'A7k2', mobile: '9999912345' });
+    expect(wrongMobile.json.errors[0].field).toBe('mobile');
+
+    const stored = await send({ shareCode: 'A7k2', mobile: '+919447012345' });
+    expect(stored.status).toBe(201);
+    expect(stored.json).toMatchObject({
+      mediaType: 'application/zip',
+      verdict: { ok: true, checks: { signature: 'valid', mobile: 'matches', aadhaar: 'XXXX-XXXX-4563' } },
+    });
+    expect(stored.text).not.toContain(account!.name.toUpperCase()); // the data stays sealed
+
+    const submitWith = (pinCode: string) =>
+      stack.call('POST', '/v1/service-requests', {
+        token,
+        body: {
+          type: 'test-address',
+          consumerNumber,
+          form: { newAddress: 'TC 25/1001, Kowdiar, Thiruvananthapuram', pinCode },
+          documents: [
+            { documentId: stored.json.documentId, kind: 'address', fileName: 'offlineaadhaar.zip' },
+          ],
+        },
+      });
+    const same = await submitWith('695003');
+    const state = (await stack.call('GET', `/v1/service-requests/${same.json.requestNumber}`, { token }))
+      .json;
+    expect(state.documents[0].kyc).toEqual({
+      name: 'matches',
+      address: 'matches',
+      pinCode: 'matches',
+      notes: [],
+    });
+    const other = await submitWith('695001');
+    const differs = (await stack.call('GET', `/v1/service-requests/${other.json.requestNumber}`, { token }))
+      .json;
+    expect(differs.documents[0].kyc).toMatchObject({
+      pinCode: 'differs',
+      notes: [expect.stringMatching(/PIN code/)],
+    });
   });
 
   it('refuses uploads that are not what they claim', async () => {

@@ -4,11 +4,11 @@ import type { Config } from '../config';
 import type { Database } from '../db/client';
 import { createFeedbackLinks } from '../lib/feedback-links';
 import { createReceiptSigner, createReceiptVerifier } from '../lib/receipt-pdf';
-import { loadSigningMaterial } from '../lib/signing-material';
+import { loadEkycTrustAnchors, loadSigningMaterial } from '../lib/signing-material';
 
 /**
- * The production wiring of what activities depend on, plus the receipt verifier the API needs
- * (it trusts the same anchors). Tests and `npm start` both build their worker from this.
+ * The production wiring of what activities depend on, plus the receipt verifier and e-KYC trust
+ * anchors the API needs. Tests and `npm start` both build their worker from this.
  */
 export async function createActivityDeps(config: Config, db: Database) {
   const material = await loadSigningMaterial({
@@ -24,5 +24,12 @@ export async function createActivityDeps(config: Config, db: Database) {
     atRestKeys: config.payloadCodec,
     receipts: { issuer: config.utilityName, publicUrl: config.http.publicUrl, ...signer },
   };
-  return { deps, verifyReceipt: createReceiptVerifier(material.trustAnchorsPem) };
+  const ekyc = await loadEkycTrustAnchors(config.ekyc);
+  return {
+    deps,
+    verifyReceipt: createReceiptVerifier(material.trustAnchorsPem),
+    ekycTrustAnchorsPem: ekyc.trustAnchorsPem,
+    /** development only: signs demo and test e-KYC files */
+    ekycDevSignerKeyPem: ekyc.devSignerKeyPem,
+  };
 }

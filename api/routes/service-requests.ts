@@ -7,9 +7,10 @@ import { findServiceType } from '../../db/catalogue';
 import { listVerifiedDecisions } from '../../db/decisions';
 import { findSigningKey } from '../../db/signing-keys';
 import { allocateRequestNumber } from '../../db/request-numbers';
-import { documents, intakeKeys, offices, receipts } from '../../db/schema';
+import { consumers, documents, intakeKeys, offices, receipts } from '../../db/schema';
 import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../../domain/calendar';
-import { buildFormSchema } from '../../domain/catalogue';
+import { buildFormSchema, type TServiceType } from '../../domain/catalogue';
+import { compareWithEkyc } from '../../domain/kyc-match';
 import { decisionMessage, ZDecisionSignature, type TSignedDecision } from '../../domain/decision-signature';
 import { escalationOffices, STANDARD_CALENDAR } from '../../domain/offices';
 import { ZRequestNumber } from '../../domain/request-number';
@@ -34,6 +35,7 @@ import {
   ZServiceRequestIntake,
   ZWithdraw,
   type TActor,
+  type TDocumentRef,
   type TServiceRequestInput,
   type TServiceRequestState,
 } from '../../domain/service-request';
@@ -112,6 +114,57 @@ export function createServiceRequestRoutes(deps: AppDeps) {
         return [{ field: `documents.${i}.documentId`, message: 'uploaded for another consumer' }];
       if (row.kind !== d.kind) return [{ field: `documents.${i}.kind`, message: `uploaded as ${row.kind}` }];
       return [];
+    });
+  };
+
+  /**
+   * Offline e-KYC documents are compared with the eForm (fields marked `kyc` in the catalogue; the
+   * name and address on the account where the form has none). The result rides with the document
+   * into the workflow, for the executive deciding on it.
+   */
+  const attachKycMatches = async (
+    refs: TDocumentRef[],
+    type: TServiceType,
+    form: Record<string, unknown>,
+    consumerNumber: string,
+  ): Promise<TDocumentRef[]> => {
+    const rows = refs.length
+      ? (
+          await deps.db
+            .select({ id: documents.id, keyId: documents.keyId, extracted: documents.extracted })
+            .from(documents)
+            .where(
+              inArray(
+                documents.id,
+                refs.map((d) => d.documentId),
+              ),
+            )
+        ).filter((r) => r.extracted)
+      : [];
+    if (rows.length === 0) return refs;
+    const [account] = await deps.db
+      .select({ name: consumers.name, address: consumers.address })
+      .from(consumers)
+      .where(eq(consumers.consumerNumber, consumerNumber));
+    const formValue = (kyc: 'name' | 'address' | 'pinCode') => {
+      const field = type.form.find((f) => f.kyc === kyc);
+      const value = field ? form[field.name] : undefined;
+      return { field, value: typeof value === 'string' && value ? value : undefined };
+    };
+    const name = formValue('name');
+    const address = formValue('address');
+    const against = {
+      name: name.field ? name.value : account?.name,
+      address: address.field ? address.value : account?.address,
+      pinCode: formValue('pinCode').value,
+    };
+    return refs.map((ref) => {
+      const row = rows.find((r) => r.id === ref.documentId);
+      if (!row) return ref;
+      const ekyc = JSON.parse(
+        openBytes(deps.config.payloadCodec, row.keyId, row.extracted!, `${row.id}/extracted`).toString(),
+      ) as { name: string; address: string; pinCode: string };
+      return { ...ref, kyc: compareWithEkyc(ekyc, against) };
     });
   };
 
@@ -285,7 +338,7 @@ export function createServiceRequestRoutes(deps: AppDeps) {
         escalationOffices: escalationOffices(office!.path, type.escalation),
         calendar,
         form: form.data,
-        documents: body.documents,
+        documents: await attachKycMatches(body.documents, type, form.data, body.consumerNumber),
         channel: body.channel,
         submittedBy: principal.subject,
         submittedAt: submittedAt.toISOString(),

@@ -21,6 +21,8 @@ export const documents = pgTable(
     sizeBytes: integer('size_bytes').notNull(),
     keyId: text('key_id').notNull(),
     ciphertext: bytea('ciphertext').notNull(),
+    /** offline e-KYC: the signed name / address / PIN read from it, sealed like the content */
+    extracted: bytea('extracted'),
     verdict: jsonb('verdict').$type<TDocumentVerdict>().notNull(),
     uploadedBy: text('uploaded_by').notNull(),
     uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull().defaultNow(),

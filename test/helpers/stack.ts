@@ -26,6 +26,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     RECEIPT_SIGNING_P12_PATH: join(inject('keysDir'), 'receipt-signing.p12'),
     RECEIPT_TRUST_ANCHORS_PATH: join(inject('keysDir'), 'receipt-trust-anchors.pem'),
+    EKYC_TRUST_ANCHORS_PATH: join(inject('keysDir'), 'ekyc-trust-anchors.pem'),
     ...env,
   });
 }
@@ -50,7 +51,10 @@ export async function startTestStack(options: { env?: Record<string, string>; wo
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
   let workerConnection: Awaited<ReturnType<typeof connectWorkerConnection>> | undefined;
-  const { deps, verifyReceipt } = await createActivityDeps(config, database.db);
+  const { deps, verifyReceipt, ekycTrustAnchorsPem, ekycDevSignerKeyPem } = await createActivityDeps(
+    config,
+    database.db,
+  );
   const startWorker = async () => {
     workerConnection = await connectWorkerConnection(config);
     worker = await createWorker({
@@ -76,6 +80,7 @@ export async function startTestStack(options: { env?: Record<string, string>; wo
     logger,
     verifyToken: createTokenVerifier(config.auth),
     verifyReceipt,
+    ekycTrustAnchorsPem,
   });
 
   const token = (request: TTokenRequest) => signDevToken(config.auth, request);
@@ -138,6 +143,8 @@ export async function startTestStack(options: { env?: Record<string, string>; wo
   return {
     config,
     verifyReceipt,
+    ekycTrustAnchorsPem,
+    ekycDevSignerKeyPem: ekycDevSignerKeyPem!,
     keyFor,
     sign,
     app,
