@@ -368,6 +368,57 @@ describe('intake', () => {
     });
   });
 
+  it('takes the eForm and its documents in one multipart request, and refuses bad parts storing nothing', async () => {
+    const consumerNumber = consumerNo(9);
+    const token = await stack.token({ role: 'consumer', consumers: [consumerNumber] });
+    const eform = {
+      type: 'test-address',
+      consumerNumber,
+      form: { newAddress: 'TC 25/1001, Kowdiar, Thiruvananthapuram', pinCode: '695003' },
+    };
+    const post = async (parts: Record<string, string | Blob>, key?: string) => {
+      const body = new FormData();
+      for (const [name, value] of Object.entries(parts)) body.set(name, value);
+      const res = await stack.app.request('/v1/service-requests', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, ...(key ? { 'idempotency-key': key } : {}) },
+        body,
+      });
+      return { status: res.status, json: (await res.json()) as any };
+    };
+    const stored = () =>
+      stack.sql`select count(*)::int as n from documents where consumer_number = ${consumerNumber}`;
+    const png = new Blob([new Uint8Array(makePng(800, 600, 77))], { type: 'image/png' });
+
+    const unknownType = await post({
+      eform: JSON.stringify({ ...eform, type: 'teleportation' }),
+      'documents.address': png,
+    });
+    expect(unknownType.status).toBe(400);
+    expect(unknownType.json.errors[0].field).toBe('eform.type');
+    const fake = await post({
+      eform: JSON.stringify(eform),
+      'documents.address': new Blob(['<html>not an image</html>'], { type: 'image/png' }),
+    });
+    expect(fake.status).toBe(422);
+    expect(fake.json.errors[0].field).toBe('documents.address');
+    const stray = await post({ eform: JSON.stringify(eform), photo: png });
+    expect(stray.json.errors[0]).toMatchObject({ field: 'photo' });
+    expect((await post({ eform: '{not json', 'documents.address': png })).json.errors[0].field).toBe('eform');
+    expect((await stored())[0]!.n).toBe(0);
+
+    const first = await post({ eform: JSON.stringify(eform), 'documents.address': png }, 'multipart-sr-0001');
+    expect(first.status).toBe(201);
+    const retry = await post({ eform: JSON.stringify(eform), 'documents.address': png }, 'multipart-sr-0001');
+    expect(retry.status).toBe(200);
+    expect(retry.json.requestNumber).toBe(first.json.requestNumber);
+    const state = (await stack.call('GET', first.json.statusUrl, { token })).json;
+    expect(state.documents).toEqual([
+      expect.objectContaining({ kind: 'address', fileName: 'blob', status: 'pending' }),
+    ]);
+    expect((await stored())[0]!.n).toBe(1);
+  });
+
   it('refuses uploads that are not what they claim', async () => {
     const consumer = await stack.token({ role: 'consumer', consumers: [consumerNo(13)] });
     const fake = await upload(consumer, consumerNo(13), 'address', Buffer.from('<html>not an image</html>'));

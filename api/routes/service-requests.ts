@@ -9,7 +9,8 @@ import { findSigningKey } from '../../db/signing-keys';
 import { allocateRequestNumber } from '../../db/request-numbers';
 import { consumers, documents, intakeKeys, offices, receipts } from '../../db/schema';
 import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../../domain/calendar';
-import { buildFormSchema, type TServiceType } from '../../domain/catalogue';
+import { buildFormSchema, ZDocumentKind, type TServiceType } from '../../domain/catalogue';
+import { ID_TYPES } from '../../domain/identity-numbers';
 import { compareWithEkyc } from '../../domain/kyc-match';
 import { decisionMessage, ZDecisionSignature, type TSignedDecision } from '../../domain/decision-signature';
 import { escalationOffices, STANDARD_CALENDAR } from '../../domain/offices';
@@ -37,12 +38,14 @@ import {
   type TActor,
   type TDocumentRef,
   type TServiceRequestInput,
+  type TServiceRequestIntake,
   type TServiceRequestState,
 } from '../../domain/service-request';
 import { openBytes } from '../../lib/at-rest';
 import { publicKeyFromBase64url, verifyEd25519 } from '../../lib/ed25519';
 import type { serviceRequestWorkflow } from '../../workflows/service-request';
-import { assertConsumerAccess, secureRoute } from '../auth';
+import { assertConsumerAccess, requireRoles, secureRoute } from '../auth';
+import { createDocumentIntake, ZDocumentFields } from '../document-intake';
 import { createRouter } from '../create-router';
 import { scopeIdempotencyKey, ZIdempotencyKey } from '../idempotency';
 import { fieldErrors, HttpProblem, problemResponses } from '../problem';
@@ -245,139 +248,254 @@ export function createServiceRequestRoutes(deps: AppDeps) {
   };
 
   // ---------------- intake ----------------
-  app.openapi(
-    secureRoute({
-      method: 'post',
-      path: '/v1/service-requests',
-      tags: ['service requests'],
-      summary: 'Submit an eForm (documents uploaded first via POST /v1/documents)',
-      description:
-        'Answers at once with the Request Number and the TAT due date. A retry with the same Idempotency-Key returns the same request.',
-      roles: SUBMIT_ROLES,
-      request: {
-        headers: z.object({ 'idempotency-key': ZIdempotencyKey }),
-        body: { content: { 'application/json': { schema: ZServiceRequestIntake } }, required: true },
-      },
-      responses: {
-        201: { description: 'request registered', content: { 'application/json': { schema: ZAccepted } } },
-        200: {
-          description: 'the same Idempotency-Key was used before: that request',
-          content: { 'application/json': { schema: ZAccepted } },
-        },
-        ...problemResponses(400, 404, 409, 413, 415, 429),
-      },
-    }),
-    async (c) => {
-      const body = c.req.valid('json');
-      const principal = c.get('principal');
-      const type = await findServiceType(deps.db, body.type);
-      if (!type) {
-        throw new HttpProblem(400, 'unknown service type', {
-          errors: [
-            {
-              field: 'type',
-              message: `unknown service type "${body.type}"; see GET /v1/catalogue/service-types`,
-            },
-          ],
+  const documentIntake = createDocumentIntake(deps);
+
+  /** One submission, from JSON or multipart: validate, allocate the Request Number once, start the workflow. */
+  /** The type exists and the eForm fits it; checked before anything is stored. */
+  const checkTypeAndForm = async (body: TServiceRequestIntake, prefix = '') => {
+    const at = (field: string) => [prefix, field].filter(Boolean).join('.');
+    const type = await findServiceType(deps.db, body.type);
+    if (!type) {
+      throw new HttpProblem(400, 'unknown service type', {
+        errors: [
+          {
+            field: at('type'),
+            message: `unknown service type "${body.type}"; see GET /v1/catalogue/service-types`,
+          },
+        ],
+      });
+    }
+    const form = buildFormSchema(type.form).safeParse(body.form);
+    if (!form.success)
+      throw new HttpProblem(400, `invalid eForm for ${type.code}`, {
+        errors: fieldErrors(form.error.issues, at('form')),
+      });
+    return { type, form };
+  };
+
+  const submit = async (c: Context<AppEnv>, body: TServiceRequestIntake, key: string | undefined) => {
+    const principal = c.get('principal');
+    const { type, form } = await checkTypeAndForm(body);
+    const officeId = await assertConsumerAccess(c, deps.db, body.consumerNumber);
+
+    // Documents must be uploaded, belong to this consumer, and cover the required kinds.
+    const docErrors = await checkDocuments(body.documents, body.consumerNumber);
+    for (const required of type.documents.filter((d) => d.required)) {
+      if (!body.documents.some((d) => d.kind === required.kind)) {
+        docErrors.push({
+          field: 'documents',
+          message: `a ${required.kind} document is required for ${type.name}${required.note ? ` (${required.note})` : ''}`,
         });
       }
-      const form = buildFormSchema(type.form).safeParse(body.form);
-      if (!form.success)
-        throw new HttpProblem(400, `invalid eForm for ${type.code}`, {
-          errors: fieldErrors(form.error.issues, 'form'),
-        });
-      const officeId = await assertConsumerAccess(c, deps.db, body.consumerNumber);
+    }
+    if (docErrors.length) throw new HttpProblem(400, 'documents missing or invalid', { errors: docErrors });
 
-      // Documents must be uploaded, belong to this consumer, and cover the required kinds.
-      const docErrors = await checkDocuments(body.documents, body.consumerNumber);
-      for (const required of type.documents.filter((d) => d.required)) {
-        if (!body.documents.some((d) => d.kind === required.kind)) {
-          docErrors.push({
-            field: 'documents',
-            message: `a ${required.kind} document is required for ${type.name}${required.note ? ` (${required.note})` : ''}`,
-          });
-        }
-      }
-      if (docErrors.length) throw new HttpProblem(400, 'documents missing or invalid', { errors: docErrors });
-
-      const key = c.req.valid('header')['idempotency-key'];
-      const scopedKey = key ? `sr:${scopeIdempotencyKey(principal.subject, key)}` : undefined;
-      let requestNumber: string | undefined;
-      let replay = false;
-      if (scopedKey) {
-        const [existing] = await deps.db.select().from(intakeKeys).where(eq(intakeKeys.key, scopedKey));
-        if (existing) {
-          requestNumber = existing.requestNumber;
-          replay = true;
-        }
-      }
-      const submittedAt = now();
-      if (!requestNumber) {
-        const allocated = await allocateRequestNumber(deps.db, 'SR', submittedAt);
-        if (scopedKey) {
-          await deps.db
-            .insert(intakeKeys)
-            .values({ key: scopedKey, requestNumber: allocated })
-            .onConflictDoNothing();
-          const [winner] = await deps.db.select().from(intakeKeys).where(eq(intakeKeys.key, scopedKey));
-          replay = winner!.requestNumber !== allocated;
-          requestNumber = winner!.requestNumber;
-        } else {
-          requestNumber = allocated;
-        }
-      }
-
-      const [office] = await deps.db.select().from(offices).where(eq(offices.id, officeId));
-      const calendar = type.calendar === '24x7' ? ALWAYS_OPEN : (office!.calendar ?? STANDARD_CALENDAR);
-      const input: TServiceRequestInput = {
-        requestNumber,
-        type,
-        consumerNumber: body.consumerNumber,
-        officeId,
-        officePath: office!.path,
-        escalationOffices: escalationOffices(office!.path, type.escalation),
-        calendar,
-        form: form.data,
-        documents: await attachKycMatches(body.documents, type, form.data, body.consumerNumber),
-        channel: body.channel,
-        submittedBy: principal.subject,
-        submittedAt: submittedAt.toISOString(),
-      };
-      const dueAt = addBusinessTime(submittedAt, parseBusinessDuration(type.tat), calendar).toISOString();
-      try {
-        await deps.temporal.workflow.start<typeof serviceRequestWorkflow>('serviceRequestWorkflow', {
-          workflowId: requestNumber,
-          taskQueue: deps.config.temporal.taskQueue,
-          args: [input],
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          typedSearchAttributes: [
-            { key: SA.RequestNumber, value: requestNumber },
-            { key: SA.ConsumerNumber, value: body.consumerNumber },
-            { key: SA.RequestType, value: type.code },
-            { key: SA.RequestKind, value: 'service' },
-            { key: SA.OfficeId, value: officeId },
-            { key: SA.RequestStatus, value: 'in-progress' },
-            { key: SA.Channel, value: body.channel },
-            { key: SA.SlaDueAt, value: new Date(dueAt) },
-            { key: SA.EscalationLevel, value: 0 },
-          ],
-        });
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    const scopedKey = key ? `sr:${scopeIdempotencyKey(principal.subject, key)}` : undefined;
+    let requestNumber: string | undefined;
+    let replay = false;
+    if (scopedKey) {
+      const [existing] = await deps.db.select().from(intakeKeys).where(eq(intakeKeys.key, scopedKey));
+      if (existing) {
+        requestNumber = existing.requestNumber;
         replay = true;
       }
-      c.header('location', `/v1/service-requests/${requestNumber}`);
-      const accepted = {
-        requestNumber,
-        status: 'in-progress',
-        statusUrl: `/v1/service-requests/${requestNumber}`,
-        dueAt,
-        officeId,
-      };
-      return replay ? c.json(accepted, 200) : c.json(accepted, 201);
+    }
+    const submittedAt = now();
+    if (!requestNumber) {
+      const allocated = await allocateRequestNumber(deps.db, 'SR', submittedAt);
+      if (scopedKey) {
+        await deps.db
+          .insert(intakeKeys)
+          .values({ key: scopedKey, requestNumber: allocated })
+          .onConflictDoNothing();
+        const [winner] = await deps.db.select().from(intakeKeys).where(eq(intakeKeys.key, scopedKey));
+        replay = winner!.requestNumber !== allocated;
+        requestNumber = winner!.requestNumber;
+      } else {
+        requestNumber = allocated;
+      }
+    }
+
+    const [office] = await deps.db.select().from(offices).where(eq(offices.id, officeId));
+    const calendar = type.calendar === '24x7' ? ALWAYS_OPEN : (office!.calendar ?? STANDARD_CALENDAR);
+    const input: TServiceRequestInput = {
+      requestNumber,
+      type,
+      consumerNumber: body.consumerNumber,
+      officeId,
+      officePath: office!.path,
+      escalationOffices: escalationOffices(office!.path, type.escalation),
+      calendar,
+      form: form.data,
+      documents: await attachKycMatches(body.documents, type, form.data, body.consumerNumber),
+      channel: body.channel,
+      submittedBy: principal.subject,
+      submittedAt: submittedAt.toISOString(),
+    };
+    const dueAt = addBusinessTime(submittedAt, parseBusinessDuration(type.tat), calendar).toISOString();
+    try {
+      await deps.temporal.workflow.start<typeof serviceRequestWorkflow>('serviceRequestWorkflow', {
+        workflowId: requestNumber,
+        taskQueue: deps.config.temporal.taskQueue,
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [
+          { key: SA.RequestNumber, value: requestNumber },
+          { key: SA.ConsumerNumber, value: body.consumerNumber },
+          { key: SA.RequestType, value: type.code },
+          { key: SA.RequestKind, value: 'service' },
+          { key: SA.OfficeId, value: officeId },
+          { key: SA.RequestStatus, value: 'in-progress' },
+          { key: SA.Channel, value: body.channel },
+          { key: SA.SlaDueAt, value: new Date(dueAt) },
+          { key: SA.EscalationLevel, value: 0 },
+        ],
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      replay = true;
+    }
+    c.header('location', `/v1/service-requests/${requestNumber}`);
+    const accepted = {
+      requestNumber,
+      status: 'in-progress',
+      statusUrl: `/v1/service-requests/${requestNumber}`,
+      dueAt,
+      officeId,
+    };
+    return replay ? c.json(accepted, 200) : c.json(accepted, 201);
+  };
+
+  const parseIntake = (raw: unknown, prefix = '') => {
+    const parsed = ZServiceRequestIntake.safeParse(raw);
+    if (!parsed.success)
+      throw new HttpProblem(400, 'invalid service request', {
+        errors: fieldErrors(parsed.error.issues, prefix || undefined),
+      });
+    return parsed.data;
+  };
+
+  /**
+   * multipart/form-data: an `eform` part (the JSON body without documents, or with documents
+   * uploaded earlier) and one file part per document named `documents.<kind>`; `shareCode`,
+   * `mobile`, `email`, `idType` and `idNumber` parts apply to the files they concern.
+   */
+  const readMultipart = async (c: Context<AppEnv>): Promise<TServiceRequestIntake> => {
+    const parts = await c.req.parseBody({ all: true }).catch(() => {
+      throw new HttpProblem(400, 'malformed multipart body');
+    });
+    const text = (name: string) => {
+      const v = parts[name];
+      return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+    };
+    let eform: unknown;
+    try {
+      eform = JSON.parse(text('eform') ?? '');
+    } catch {
+      throw new HttpProblem(400, 'invalid service request', {
+        errors: [{ field: 'eform', message: 'send the eForm as a JSON part named "eform"' }],
+      });
+    }
+    const intake = parseIntake(eform, 'eform');
+    const extra = ZDocumentFields.safeParse({
+      idType: text('idType'),
+      idNumber: text('idNumber'),
+      shareCode: text('shareCode'),
+      mobile: text('mobile')?.replace(/[\s-]/g, ''),
+      email: text('email'),
+    });
+    if (!extra.success)
+      throw new HttpProblem(400, 'invalid document fields', { errors: fieldErrors(extra.error.issues) });
+    const files = Object.entries(parts).flatMap(([name, value]) =>
+      (Array.isArray(value) ? value : [value])
+        .filter((v): v is File => v instanceof File)
+        .map((file) => ({ name, file })),
+    );
+    const unknown = files.find((f) => !/^documents\.[a-z-]+$/.test(f.name));
+    if (unknown)
+      throw new HttpProblem(400, 'unexpected file part', {
+        errors: [
+          { field: unknown.name, message: 'name file parts documents.<kind>, e.g. documents.address' },
+        ],
+      });
+    await checkTypeAndForm(intake, 'eform');
+    await assertConsumerAccess(c, deps.db, intake.consumerNumber);
+    const uploaded = [];
+    for (const { name, file } of files) {
+      const kind = ZDocumentKind.safeParse(name.slice('documents.'.length));
+      if (!kind.success)
+        throw new HttpProblem(400, 'unknown document kind', {
+          errors: [{ field: name, message: `kinds: ${ZDocumentKind.options.join(', ')}` }],
+        });
+      const { document } = await documentIntake.store(
+        c.get('principal').subject,
+        {
+          consumerNumber: intake.consumerNumber,
+          kind: kind.data,
+          file,
+          ...extra.data,
+          ...(kind.data === 'identity' ? {} : { idType: undefined, idNumber: undefined }),
+        },
+        (field) => (field === 'file' || field === 'kind' ? name : field),
+      );
+      uploaded.push({ documentId: document.documentId, kind: kind.data, fileName: document.fileName });
+    }
+    return { ...intake, documents: [...intake.documents, ...uploaded] };
+  };
+
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/v1/service-requests',
+    tags: ['service requests'],
+    summary: 'Submit an eForm, with its documents attached (multipart) or uploaded before (JSON)',
+    description:
+      'Answers at once with the Request Number and the TAT due date. A retry with the same Idempotency-Key returns the same request. Multipart: an `eform` JSON part and file parts named `documents.<kind>`.',
+    security: [{ bearer: [] }],
+    'x-roles': [...SUBMIT_ROLES],
+    request: {
+      headers: z.object({ 'idempotency-key': ZIdempotencyKey }),
+      body: {
+        required: true,
+        content: {
+          'application/json': { schema: ZServiceRequestIntake },
+          'multipart/form-data': {
+            schema: z.object({
+              eform: z.string().describe('the JSON body (type, consumerNumber, channel, form, documents?)'),
+              'documents.address': z.any().optional().openapi({ type: 'string', format: 'binary' }),
+              'documents.identity': z.any().optional().openapi({ type: 'string', format: 'binary' }),
+              shareCode: z.string().optional().describe('for an offline e-KYC ZIP'),
+              idType: z.enum(ID_TYPES).optional(),
+              idNumber: z.string().optional(),
+            }),
+          },
+        },
+      },
     },
-  );
+    responses: {
+      201: { description: 'request registered', content: { 'application/json': { schema: ZAccepted } } },
+      200: {
+        description: 'the same Idempotency-Key was used before: that request',
+        content: { 'application/json': { schema: ZAccepted } },
+      },
+      ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429),
+    },
+  });
+  app.post('/v1/service-requests', requireRoles(SUBMIT_ROLES), async (c) => {
+    const key = ZIdempotencyKey.safeParse(c.req.header('idempotency-key'));
+    if (!key.success)
+      throw new HttpProblem(400, 'invalid Idempotency-Key', {
+        errors: fieldErrors(key.error.issues, 'idempotency-key'),
+      });
+    const type = c.req.header('content-type') ?? '';
+    if (type.startsWith('multipart/form-data')) return submit(c, await readMultipart(c), key.data);
+    if (!/^application\/json\b/.test(type))
+      throw new HttpProblem(415, 'send the eForm as application/json, or multipart/form-data with documents');
+    const json: unknown = await c.req.json().catch(() => {
+      throw new HttpProblem(400, 'the body is not valid JSON');
+    });
+    return submit(c, parseIntake(json), key.data);
+  });
 
   // ---------------- status ----------------
   app.openapi(
