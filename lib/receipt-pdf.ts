@@ -26,8 +26,22 @@ export type TReceipt = {
 const KEYWORD_PREFIX = 'seva-receipt:';
 const SIGNATURE_LENGTH = 16_384;
 
-// The standard PDF fonts speak WinAnsi only; other scripts are transliterated away rather than failing.
-const printable = (s: string) => s.normalize('NFKD').replace(/[^\x20-\x7e\u00a0-\u00ff]/g, '?');
+// The standard PDF fonts speak WinAnsi only: keep what the font has, strip accents from what it
+// lacks, and show '?' for other scripts rather than failing the receipt.
+const ASCII_PRINTABLE = /^[\x20-\x7e]$/;
+function printableFor(font: PDFFont | undefined) {
+  const supported = new Set(font?.getCharacterSet() ?? []);
+  const has = (ch: string) => (font ? supported.has(ch.codePointAt(0)!) : ASCII_PRINTABLE.test(ch));
+  return (s: string) =>
+    [...s.normalize('NFC')]
+      .map((ch) => {
+        if (has(ch)) return ch;
+        const base = ch.normalize('NFKD').replace(/\p{M}/gu, '');
+        return [...base].every(has) && base ? base : '?';
+      })
+      .join('');
+}
+const printable = printableFor(undefined);
 
 const formatIst = (iso: string) =>
   `${new Date(iso).toLocaleString('en-IN', { timeZone: 'Asia/Kolkata', dateStyle: 'medium', timeStyle: 'short' })} IST`;
@@ -35,7 +49,7 @@ const formatIst = (iso: string) =>
 function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of printable(text).split(/\s+/)) {
+  for (const word of printableFor(font)(text).split(/\s+/)) {
     const next = line ? `${line} ${word}` : word;
     if (font.widthOfTextAtSize(next, size) > width && line) {
       lines.push(line);
@@ -64,10 +78,13 @@ export async function renderReceiptPdf(receipt: TReceipt): Promise<Buffer> {
   const margin = 50;
   const width = page.getWidth() - 2 * margin;
   let y = page.getHeight() - margin;
-  const text = (s: string, options: { size?: number; font?: PDFFont; x?: number; gap?: number } = {}) => {
+  const text = (
+    s: string,
+    options: { size?: number; font?: PDFFont; x?: number; gap?: number; width?: number } = {},
+  ) => {
     const size = options.size ?? 10;
     const font = options.font ?? regular;
-    for (const line of wrap(s, font, size, width - (options.x ?? 0))) {
+    for (const line of wrap(s, font, size, (options.width ?? width) - (options.x ?? 0))) {
       if (y < margin + size) {
         page = pdf.addPage([595.28, 841.89]);
         y = page.getHeight() - margin;
@@ -102,7 +119,7 @@ export async function renderReceiptPdf(receipt: TReceipt): Promise<Buffer> {
     const top = y;
     text(`${label}:`, { font: bold });
     y = top;
-    text(value, { x: 120 });
+    text(value, { x: 120, width: width - 120 }); // clear of the QR code
   }
   y -= 10;
   text('Decision trail', { size: 12, font: bold, gap: 8 });

@@ -488,6 +488,79 @@ describe('lifecycle', () => {
     expect((await act(rn, 'reject', executive, { reason: 'too late' })).status).toBe(409);
   });
 
+  it('runs every type of the real catalogue to completion: each step by its performer, change applied, receipt issued', async () => {
+    const consumerNumber = consumerNo(23);
+    const consumer = await stack.token({ role: 'consumer', consumers: [consumerNumber] });
+    const supervisor = await stack.token({
+      role: 'supervisor',
+      office: 'sec-pattom',
+      subject: 'sup-pattom-families',
+    });
+    const tokenFor = { consumer, executive, supervisor } as Record<string, string>;
+    const sample = (f: any): unknown => {
+      const byType: Record<string, unknown> = {
+        text: 'Anitha Kumari',
+        longText: 'TC 25/1001, Kowdiar, Thiruvananthapuram',
+        enum: f.options?.[0],
+        phone: '+919447012345',
+        email: 'anitha@example.in',
+        pincode: '695003',
+        number: Math.min(f.max ?? 10, (f.min ?? 0) + 2),
+        date: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
+        boolean: true,
+      };
+      return byType[f.type];
+    };
+    const catalogue = (
+      await stack.call('GET', '/v1/catalogue/service-types', { token: executive })
+    ).json.items.filter((t: any) => !t.code.startsWith('test-'));
+    expect(catalogue.map((t: any) => t.code).sort()).toEqual([
+      'address-change',
+      'contact-update',
+      'load-change',
+      'meter-shifting',
+      'new-connection',
+      'ownership-transfer',
+      'tariff-change',
+    ]);
+    for (const type of catalogue) {
+      const docs = [];
+      for (const required of type.documents.filter((d: any) => d.required)) {
+        const doc = await upload(consumer, consumerNumber, required.kind);
+        docs.push({ documentId: doc.json.documentId, kind: required.kind, fileName: 'proof.png' });
+      }
+      const form = Object.fromEntries(type.form.map((f: any) => [f.name, sample(f)]));
+      const submitted = await stack.call('POST', '/v1/service-requests', {
+        token: consumer,
+        body: { type: type.code, consumerNumber, form, documents: docs },
+      });
+      expect(submitted.status, `${type.code}: ${JSON.stringify(submitted.json)}`).toBe(201);
+      const rn = submitted.json.requestNumber as string;
+      let state = (await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive })).json;
+      for (const doc of state.documents)
+        await act(rn, 'decide-document', executive, { documentId: doc.documentId, decision: 'accept' });
+      const performers: string[] = [];
+      while (state.status !== 'completed') {
+        const step = state.steps.find((x: any) => x.id === state.currentStepId);
+        performers.push(step.performer);
+        const res = await act(rn, 'approve-step', tokenFor[step.performer]!, { stepId: step.id });
+        expect(res.status, `${type.code} ${step.id}: ${JSON.stringify(res.json)}`).toBe(200);
+        state = res.json;
+      }
+      expect(performers, type.code).toEqual(type.steps.map((x: any) => x.performer));
+      expect(state.receipt, type.code).toMatchObject({ revision: 0 });
+    }
+    const [account] = await stack.db
+      .select()
+      .from(consumers)
+      .where(eq(consumers.consumerNumber, consumerNumber));
+    expect(account).toMatchObject({
+      phone: '+919447012345',
+      name: 'Anitha Kumari',
+      sanctionedLoadKw: expect.any(String),
+    });
+  });
+
   it('pauses the clock while waiting on the consumer: the due date moves by the time waited', async () => {
     const consumerNumber = consumerNo(16);
     const consumer = await stack.token({ role: 'consumer', consumers: [consumerNumber] });
