@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import {
+  LANGUAGES,
+  NOTICE_TEMPLATES,
+  renderNotice,
+  smsLength,
+  TEMPLATE_IDS,
+} from '../domain/notice-templates';
+
+const sample = (name: string) =>
+  /At$|By$|Date$|^etr$|^start$|^end$|^date$/.test(name) ? '2026-11-24T09:30:00.000Z' : `«${name}»`;
+
+describe('notice templates', () => {
+  it('has every notice the product sends', () => {
+    expect(TEMPLATE_IDS).toEqual(
+      expect.arrayContaining([
+        'request-received',
+        'documents-requested',
+        'documents-reminder',
+        'delay-notice',
+        'escalation-alert',
+        'request-completed',
+        'feedback-request',
+        'complaint-registered',
+        'complaint-resolved',
+        'emergency-alert',
+        'outage-planned',
+        'outage-emergency',
+        'outage-etr-changed',
+        'outage-restored',
+        'disconnection-reminder',
+        'payment-posted',
+      ]),
+    );
+  });
+
+  for (const id of TEMPLATE_IDS) {
+    it(`${id}: every language uses exactly the template's parameters and renders them all`, () => {
+      const template = NOTICE_TEMPLATES[id];
+      for (const language of LANGUAGES) {
+        const text = template.text[language];
+        expect(text, `${id}/${language}`).toBeDefined();
+        const used = new Set([...`${text.subject} ${text.body}`.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
+        expect([...used].sort(), `${id}/${language} parameters`).toEqual([...template.params].sort());
+        const params = Object.fromEntries(template.params.map((p) => [p, sample(p)]));
+        const rendered = renderNotice(id, language, params);
+        expect(rendered.body, `${id}/${language}`).not.toMatch(/[{}]|\[\[|\]\]/);
+        expect(rendered.subject.length, `${id}/${language} subject`).toBeGreaterThan(3);
+        for (const p of template.params.filter((p) => !sample(p).startsWith('2026')))
+          expect(`${rendered.subject} ${rendered.body}`, `${id}/${language} shows ${p}`).toContain(`«${p}»`);
+      }
+    });
+  }
+
+  it('drops an optional section whose parameter is missing, and formats dates in the language', () => {
+    const done = renderNotice('request-completed', 'en', {
+      requestNumber: 'SR-2026-000001-4',
+      service: 'Address change',
+    });
+    expect(done.body).toBe('The requested service — Address change — is processed (SR-2026-000001-4).');
+    const received = renderNotice('request-received', 'ru', {
+      requestNumber: 'SR-2026-000001-4',
+      service: 'Смена адреса',
+      dueAt: '2026-11-24T09:30:00.000Z',
+    });
+    expect(received.body).toContain('15:00'); // 09:30 UTC is 15:00 in India
+  });
+});
+
+describe('SMS length', () => {
+  it('counts GSM-7 septets, extension characters twice, and switches to UCS-2 for other scripts', () => {
+    expect(smsLength('a'.repeat(160))).toEqual({ encoding: 'GSM-7', units: 160, segments: 1 });
+    expect(smsLength('a'.repeat(161))).toEqual({ encoding: 'GSM-7', units: 161, segments: 2 });
+    expect(smsLength('€'.repeat(80))).toEqual({ encoding: 'GSM-7', units: 160, segments: 1 });
+    expect(smsLength('അ'.repeat(70))).toEqual({ encoding: 'UCS-2', units: 70, segments: 1 });
+    expect(smsLength('अ'.repeat(71))).toEqual({ encoding: 'UCS-2', units: 71, segments: 2 });
+    expect(smsLength('Request — received')).toMatchObject({ encoding: 'UCS-2' }); // the em dash is not GSM-7
+  });
+});
