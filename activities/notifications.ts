@@ -1,60 +1,259 @@
-import { eq } from 'drizzle-orm';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Config } from '../config';
 import type { Database } from '../db/client';
-import { consumers, notifications } from '../db/schema';
+import { consumers, notificationAttempts, notifications } from '../db/schema';
+import {
+  isLanguage,
+  isTemplateId,
+  NOTICE_TEMPLATES,
+  renderNotice,
+  type TLanguage,
+} from '../domain/notice-templates';
+import { noticeWorkflowId, type TNoticeInput, type TNoticePlan } from '../domain/notices';
+import { PermanentSendError, type NoticeProviders } from '../lib/notice-providers';
 
-export type TNotifyInput = {
-  /** idempotency key: workflow id + step; the same key is delivered once */
-  key: string;
-  to: { consumerNumber: string } | { officeId: string; role: string };
-  template: string;
-  params: Record<string, string>;
+export type TNotifyInput = TNoticeInput;
+
+export type NotificationActivityDeps = {
+  db: Database;
+  now: () => Date;
+  providers: NoticeProviders;
+  notices: Config['notices'];
+  /** starts notice workflows for runs that still call the `notify` activity */
+  temporal: Client;
+  taskQueue: string;
 };
 
-/**
- * Where notices go. The notifications issue puts SMS, WhatsApp, e-mail, voice and post behind
- * this; until then the recording notifier stores each notice with the channel and language it
- * would use.
- */
-export type Notifier = {
-  send: (notice: TNotifyInput & { channel: string; language: string }) => Promise<void>;
-};
+const mask = (channel: string, to: string) =>
+  channel === 'email'
+    ? to.replace(/^(.).*(@.*)$/, '$1***$2')
+    : channel === 'post'
+      ? 'postal address'
+      : to.replace(/.(?=.{4})/g, (ch, i: number) => (i < 3 ? ch : '*'));
 
-export function createRecordingNotifier(db: Database): Notifier {
+/** Minutes since midnight, India time. */
+const istMinutes = (d: Date) => (d.getUTCHours() * 60 + d.getUTCMinutes() + 330) % 1440;
+
+/** The end of the quiet window containing `now`, or undefined outside it. */
+export function quietUntil(now: Date, window: string): Date | undefined {
+  const [start, end] = window.split('-').map((hm) => {
+    const [h, m] = hm.split(':').map(Number);
+    return h! * 60 + m!;
+  }) as [number, number];
+  const minute = istMinutes(now);
+  const inside = start > end ? minute >= start || minute < end : minute >= start && minute < end;
+  if (!inside) return undefined;
+  const wait = (end - minute + 1440) % 1440;
+  return new Date(now.getTime() + wait * 60_000 - now.getUTCSeconds() * 1000 - now.getUTCMilliseconds());
+}
+
+export function createNotificationActivities(deps: NotificationActivityDeps) {
+  const { db, now } = deps;
+
+  const contactOf = async (consumerNumber: string) => {
+    const [row] = await db
+      .select({
+        phone: consumers.phone,
+        email: consumers.email,
+        address: consumers.address,
+        name: consumers.name,
+        language: consumers.language,
+        preferredChannel: consumers.preferredChannel,
+        optOuts: consumers.optOuts,
+      })
+      .from(consumers)
+      .where(eq(consumers.consumerNumber, consumerNumber));
+    return row;
+  };
+
   return {
-    async send(notice) {
+    /**
+     * Starts the notice workflow for a notice (idempotent: the workflow id is derived from the
+     * notice key). Runs recorded before notices became child workflows still call this.
+     */
+    async notify(input: TNotifyInput): Promise<void> {
+      try {
+        await deps.temporal.workflow.start('noticeWorkflow', {
+          workflowId: noticeWorkflowId(input.key),
+          taskQueue: deps.taskQueue,
+          args: [input],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+    },
+
+    /**
+     * Decides how a notice travels: the recipient's preferred channel first, then the fallback
+     * chain, without channels they have no address for or opted out of (mandatory notices ignore
+     * opt-outs); non-urgent notices wait for the end of quiet hours. Records the notice once.
+     */
+    async planNotice(input: TNoticeInput): Promise<TNoticePlan> {
+      if (!isTemplateId(input.template)) {
+        throw ApplicationFailure.nonRetryable(
+          `unknown notice template "${input.template}"`,
+          'UnknownTemplate',
+        );
+      }
+      const template = NOTICE_TEMPLATES[input.template];
+      let chain: string[];
+      let language: TLanguage = 'en';
+      if ('consumerNumber' in input.to) {
+        const contact = await contactOf(input.to.consumerNumber);
+        if (contact && isLanguage(contact.language)) language = contact.language;
+        const has = (channel: string) =>
+          channel === 'email'
+            ? Boolean(contact?.email)
+            : channel === 'post'
+              ? Boolean(contact?.address)
+              : Boolean(contact?.phone);
+        const optedOut = new Set(template.mandatory ? [] : (contact?.optOuts ?? []));
+        const preferred = contact?.preferredChannel ?? deps.notices.chain[0]!;
+        chain = [preferred, ...deps.notices.chain.filter((c) => c !== preferred)].filter(
+          (c) => has(c) && !optedOut.has(c),
+        );
+        // A mandatory notice always has somewhere to go: the letter.
+        if (chain.length === 0 && template.mandatory && has('post')) chain = ['post'];
+      } else {
+        chain = ['staff-inbox'];
+      }
+      const notBefore = template.urgent ? undefined : quietUntil(now(), deps.notices.quietHours);
       await db
         .insert(notifications)
         .values({
-          key: notice.key,
-          consumerNumber: 'consumerNumber' in notice.to ? notice.to.consumerNumber : null,
-          officeId: 'officeId' in notice.to ? notice.to.officeId : null,
-          role: 'role' in notice.to ? notice.to.role : null,
-          channel: notice.channel,
-          language: notice.language,
-          template: notice.template,
-          params: notice.params,
-          status: 'recorded',
+          key: input.key,
+          consumerNumber: 'consumerNumber' in input.to ? input.to.consumerNumber : null,
+          officeId: 'officeId' in input.to ? input.to.officeId : null,
+          role: 'role' in input.to ? input.to.role : null,
+          channel: chain[0] ?? 'none',
+          language,
+          template: input.template,
+          params: input.params,
+          chain,
+          status: chain.length ? 'pending' : 'undeliverable',
         })
         .onConflictDoNothing({ target: notifications.key });
+      return {
+        chain,
+        language,
+        notBefore: notBefore?.toISOString(),
+        receiptTimeoutMs: deps.notices.receiptTimeoutMs,
+      };
     },
-  };
-}
 
-export type NotificationActivityDeps = { db: Database; notifier: Notifier };
+    /**
+     * One attempt on one channel. The attempt id (notice key + attempt number) is the provider's
+     * idempotency key, and an attempt already recorded as sent is returned, not sent again.
+     */
+    async sendOnChannel(input: {
+      notice: TNoticeInput;
+      attempt: number;
+      channel: string;
+      language: TLanguage;
+    }): Promise<{ providerMessageId: string; delivered: boolean }> {
+      const id = `${input.notice.key}#${input.attempt}`;
+      const [done] = await db.select().from(notificationAttempts).where(eq(notificationAttempts.id, id));
+      if (done?.providerMessageId)
+        return { providerMessageId: done.providerMessageId, delivered: done.status === 'delivered' };
 
-export function createNotificationActivities({ db, notifier }: NotificationActivityDeps) {
-  return {
-    /** One notice to a consumer (their preferred channel and language) or to an office role's staff inbox. */
-    async notify(input: TNotifyInput): Promise<void> {
-      if ('consumerNumber' in input.to) {
-        const [c] = await db
-          .select({ channel: consumers.preferredChannel, language: consumers.language })
-          .from(consumers)
-          .where(eq(consumers.consumerNumber, input.to.consumerNumber));
-        await notifier.send({ ...input, channel: c?.channel ?? 'sms', language: c?.language ?? 'en' });
-        return;
+      const recordSent = (
+        values: Pick<
+          typeof notificationAttempts.$inferInsert,
+          'channel' | 'recipient' | 'provider' | 'providerMessageId' | 'status'
+        >,
+      ) =>
+        db
+          .insert(notificationAttempts)
+          .values({ id, key: input.notice.key, attempt: input.attempt, ...values })
+          .onConflictDoNothing();
+      const rendered = renderNotice(input.notice.template as never, input.language, input.notice.params);
+      if (input.channel === 'staff-inbox') {
+        await recordSent({
+          channel: 'staff-inbox',
+          recipient:
+            'officeId' in input.notice.to ? `${input.notice.to.role}@${input.notice.to.officeId}` : 'staff',
+          provider: 'staff-inbox',
+          providerMessageId: id,
+          status: 'delivered',
+        });
+        return { providerMessageId: id, delivered: true };
       }
-      await notifier.send({ ...input, channel: 'staff-inbox', language: 'en' });
+      if (!('consumerNumber' in input.notice.to))
+        throw ApplicationFailure.nonRetryable('no recipient', 'SendRefused');
+      const contact = await contactOf(input.notice.to.consumerNumber);
+      const to =
+        input.channel === 'email'
+          ? contact?.email
+          : input.channel === 'post'
+            ? contact && `${contact.name}, ${contact.address}`
+            : contact?.phone;
+      if (!to) throw ApplicationFailure.nonRetryable(`no ${input.channel} address on record`, 'SendRefused');
+      const provider = deps.providers[input.channel as keyof NoticeProviders];
+      if (!provider) throw ApplicationFailure.nonRetryable(`no provider for ${input.channel}`, 'SendRefused');
+      const log = Context.current().log;
+      try {
+        const sent = await provider.send({
+          channel: input.channel,
+          to,
+          subject: rendered.subject,
+          // A voice call reads the subject out before the message.
+          text: input.channel === 'voice' ? `${rendered.subject}. ${rendered.body}` : rendered.body,
+          language: input.language,
+          reference: id,
+          consumerNumber: input.notice.to.consumerNumber,
+        });
+        await recordSent({
+          channel: input.channel,
+          recipient: mask(input.channel, to),
+          provider: sent.provider,
+          providerMessageId: sent.providerMessageId,
+          status: sent.delivered ? 'delivered' : 'sent',
+        });
+        log.info('notice sent', { key: input.notice.key, attempt: input.attempt, channel: input.channel });
+        return { providerMessageId: sent.providerMessageId, delivered: sent.delivered };
+      } catch (error) {
+        if (error instanceof PermanentSendError)
+          throw ApplicationFailure.nonRetryable(error.message, 'SendRefused');
+        throw error;
+      }
+    },
+
+    /** Records an attempt's end (failed, timed out); a receipt that already said "delivered" stands. */
+    async markAttempt(input: {
+      key: string;
+      attempt: number;
+      channel: string;
+      status: string;
+      detail?: string;
+    }) {
+      const id = `${input.key}#${input.attempt}`;
+      await db
+        .insert(notificationAttempts)
+        .values({
+          id,
+          key: input.key,
+          attempt: input.attempt,
+          channel: input.channel,
+          recipient: '-',
+          provider: '-',
+          status: input.status,
+          detail: input.detail?.slice(0, 500),
+        })
+        .onConflictDoUpdate({
+          target: notificationAttempts.id,
+          set: { status: input.status, detail: input.detail?.slice(0, 500), updatedAt: now() },
+          setWhere: sql`${notificationAttempts.status} <> 'delivered'`,
+        });
+    },
+
+    async finishNotice(input: { key: string; status: 'delivered' | 'undelivered'; channel?: string }) {
+      await db
+        .update(notifications)
+        .set({ status: input.status, ...(input.channel ? { channel: input.channel } : {}), updatedAt: now() })
+        .where(and(eq(notifications.key, input.key)));
     },
   };
 }

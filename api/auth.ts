@@ -22,7 +22,9 @@ export function isPublicPath(path: string): boolean {
     // Feedback links carry their own signed, expiring token for one request.
     path.startsWith('/v1/feedback/') ||
     // Anyone holding a receipt may check it; these routes show no personal data.
-    path.startsWith('/v1/receipts/')
+    path.startsWith('/v1/receipts/') ||
+    // Provider webhooks authenticate with their own signatures (Standard Webhooks HMAC).
+    path.startsWith('/v1/webhooks/')
   );
 }
 

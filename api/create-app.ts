@@ -16,6 +16,7 @@ import { createCatalogueRoutes } from './routes/catalogue';
 import { createDocumentRoutes } from './routes/documents';
 import { createFeedbackRoutes } from './routes/feedback';
 import { createPingRoutes } from './routes/pings';
+import { createNoticeRoutes } from './routes/notices';
 import { createReceiptRoutes } from './routes/receipts';
 import { createServiceRequestRoutes } from './routes/service-requests';
 import { createSigningKeyRoutes } from './routes/signing-keys';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createWorkItemRoutes(deps));
   app.route('/', createFeedbackRoutes(deps));
   app.route('/', createReceiptRoutes(deps));
+  app.route('/', createNoticeRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

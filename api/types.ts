@@ -7,7 +7,7 @@ import type { TReceiptVerdict } from '../lib/receipt-pdf';
 import type { Logger } from '../lib/logger';
 
 export type AppDeps = {
-  config: Pick<Config, 'http' | 'temporal' | 'auth' | 'payloadCodec' | 'env' | 'decisions'>;
+  config: Pick<Config, 'http' | 'temporal' | 'auth' | 'payloadCodec' | 'env' | 'decisions' | 'notices'>;
   db: Database;
   temporal: Client;
   logger: Logger;

@@ -9,6 +9,10 @@ import { z } from 'zod';
 export const DEV_JWT_SECRET = 'seva-dev-signing-key-change-me-0123456789abcdef';
 export const DEV_PAYLOAD_KEYS = 'dev-2026:Q2hhbmdlTWVJblByb2R1Y3Rpb24tU2V2YURldktleTE=';
 export const DEV_RECEIPT_PASSPHRASE = 'seva-dev-receipts';
+// Standard Webhooks secret (whsec_ + base64) for delivery receipts in development.
+export const DEV_WEBHOOK_SECRET = 'whsec_c2V2YS1kZXYtZGVsaXZlcnktcmVjZWlwdHMtc2VjcmV0';
+
+const CHANNELS = ['sms', 'whatsapp', 'email', 'voice', 'post'] as const;
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -104,6 +108,43 @@ const EnvSchema = z
     SIGNING_KEY_SELF_ENROLMENT: booleanFlag.optional(),
     DECISION_SIGNATURE_MAX_SKEW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
 
+    RESEND_API_KEY: z.string().min(1).optional(),
+    RESEND_BASE_URL: z.url().optional(),
+    EMAIL_FROM: z.string().min(3).default('Seva <notices@seva.example>'),
+    MESSAGING_URL: z.url().optional(),
+    MESSAGING_AUTH_HEADER: z.string().optional(),
+    MESSAGING_PAYLOAD_TEMPLATE: z
+      .string()
+      .default('{"channel":"{{channel}}","to":"{{to}}","text":"{{text}}","reference":"{{reference}}"}'),
+    MESSAGING_ID_FIELD: z.string().min(1).default('id'),
+    DELIVERY_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'whsec_<base64>')
+      .default(DEV_WEBHOOK_SECRET),
+    NOTICE_CHAIN: z
+      .string()
+      .default(CHANNELS.join(','))
+      .transform((v, ctx) => {
+        const chain = v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        const bad = chain.find((c) => !(CHANNELS as readonly string[]).includes(c));
+        if (bad) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown channel "${bad}"; channels: ${CHANNELS.join(', ')}`,
+          });
+          return z.NEVER;
+        }
+        return chain as (typeof CHANNELS)[number][];
+      }),
+    NOTICE_RECEIPT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+    QUIET_HOURS: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM-HH:MM, India time')
+      .default('21:00-08:00'),
+
     DEMO_DATA: booleanFlag.default(true),
   })
   .superRefine((env, ctx) => {
@@ -139,6 +180,20 @@ const EnvSchema = z
           code: 'custom',
           path: ['PAYLOAD_KEYS'],
           message: 'the dev payload key is refused in production',
+        });
+      }
+      if (!env.MESSAGING_URL || !env.RESEND_API_KEY) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [env.MESSAGING_URL ? 'RESEND_API_KEY' : 'MESSAGING_URL'],
+          message: 'production sends real messages: set MESSAGING_URL and RESEND_API_KEY (the sandbox is for development)',
+        });
+      }
+      if (env.DELIVERY_WEBHOOK_SECRET === DEV_WEBHOOK_SECRET) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DELIVERY_WEBHOOK_SECRET'],
+          message: 'the dev webhook secret is refused in production',
         });
       }
       if (env.RECEIPT_SIGNING_P12_PASSPHRASE === DEV_RECEIPT_PASSPHRASE) {
@@ -213,6 +268,31 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
     decisions: {
       selfEnrolment: env.SIGNING_KEY_SELF_ENROLMENT ?? env.NODE_ENV !== 'production',
       maxSkewMs: env.DECISION_SIGNATURE_MAX_SKEW_SECONDS * 1000,
+    },
+    notices: {
+      chain: env.NOTICE_CHAIN,
+      receiptTimeoutMs: env.NOTICE_RECEIPT_TIMEOUT_SECONDS * 1000,
+      quietHours: env.QUIET_HOURS,
+      webhookSecret: env.DELIVERY_WEBHOOK_SECRET,
+      /** without a provider configured, the development sandbox records messages (GET /v1/dev/outbox) */
+      email: env.RESEND_API_KEY
+        ? {
+            kind: 'resend' as const,
+            apiKey: env.RESEND_API_KEY,
+            baseUrl: env.RESEND_BASE_URL,
+            from: env.EMAIL_FROM,
+          }
+        : { kind: 'sandbox' as const, from: env.EMAIL_FROM },
+      messaging: env.MESSAGING_URL
+        ? {
+            kind: 'http' as const,
+            url: env.MESSAGING_URL,
+            authHeader: env.MESSAGING_AUTH_HEADER,
+            payloadTemplate: env.MESSAGING_PAYLOAD_TEMPLATE,
+            idField: env.MESSAGING_ID_FIELD,
+          }
+        : { kind: 'sandbox' as const },
+      sandboxAllowed: env.NODE_ENV !== 'production',
     },
     demoData: env.DEMO_DATA,
   };

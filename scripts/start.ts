@@ -126,7 +126,9 @@ async function main() {
   // 3. Worker and API.
   const workerConnection = await connectWorkerConnection(config);
   step('bundling workflows and starting the worker');
-  const { deps, verifyReceipt, ekycTrustAnchorsPem } = await createActivityDeps(config, database.db);
+  const client = await connectClient(config);
+  cleanups.push({ name: 'Temporal client', run: () => client.connection.close() });
+  const { deps, verifyReceipt, ekycTrustAnchorsPem } = await createActivityDeps(config, database.db, client);
   const worker = await createWorker({
     config,
     connection: workerConnection,
@@ -147,8 +149,6 @@ async function main() {
     void shutdown('worker-error');
   });
 
-  const client = await connectClient(config);
-  cleanups.push({ name: 'Temporal client', run: () => client.connection.close() });
   const app = createApp({
     config,
     db: database.db,

@@ -68,6 +68,9 @@ describe('config', () => {
       JWT_SECRET: 'x'.repeat(40),
       PAYLOAD_KEYS: `prod:${key32}`,
       RECEIPT_SIGNING_P12_PASSPHRASE: 'utility-p12-passphrase',
+      DELIVERY_WEBHOOK_SECRET: 'whsec_cHJvZHVjdGlvbi13ZWJob29rLXNlY3JldA==',
+      MESSAGING_URL: 'https://sms-gateway.example/v1/messages',
+      RESEND_API_KEY: 're_live_key',
     });
     expect(ok.auth.jwtSecret).not.toBe(DEV_JWT_SECRET);
     expect(ok.receipts.createIfMissing).toBe(false);

@@ -115,6 +115,15 @@ const notices = (rn: string) =>
     .from(notifications)
     .then((rows) => rows.filter((r) => r.key.startsWith(`${rn}/`)));
 
+/** Notices are child workflows now: their rows appear shortly after the action that sent them. */
+const noticeOf = async (rn: string, template: string) =>
+  (
+    await waitFor(
+      () => notices(rn),
+      (n) => n.some((x) => x.template === template),
+    )
+  ).find((n) => n.template === template);
+
 async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
@@ -598,8 +607,7 @@ describe('lifecycle', () => {
     await act(rn, 'decide-document', executive, { documentId: doc.json.documentId, decision: 'accept' });
     const done = await act(rn, 'approve-step', executive, { stepId: 'document-review' });
     expect(done.json.status).toBe('completed');
-    const sent = await notices(rn);
-    expect(sent.find((n) => n.template === 'documents-requested')!.params.message).toMatch(/clear copy/);
+    expect((await noticeOf(rn, 'documents-requested'))!.params.message).toMatch(/clear copy/);
   });
 
   it('warns the executive, tells the consumer of the delay with its reason, and escalates through two levels', async () => {
@@ -614,14 +622,21 @@ describe('lifecycle', () => {
 
     const sent = await waitFor(
       () => notices(rn),
-      (n) => n.some((x) => x.template === 'escalation-alert' && x.params.level === '2'),
+      // Each notice is its own child workflow: wait for all of them, in whatever order they land.
+      (n) =>
+        ['tat-warning', 'delay-notice'].every((t) => n.some((x) => x.template === t)) &&
+        n.filter((x) => x.template === 'escalation-alert').length === 2,
       20_000,
     );
     const byTemplate = (t: string) => sent.filter((n) => n.template === t);
     expect(byTemplate('tat-warning')[0]).toMatchObject({ officeId: 'sec-pattom', role: 'executive' });
     expect(byTemplate('delay-notice')[0]).toMatchObject({ consumerNumber, channel: expect.any(String) });
     expect(byTemplate('delay-notice')[0]!.params.reason).toBe('the line inspector is on flood duty');
-    expect(byTemplate('escalation-alert').map((n) => [n.params.level, n.officeId])).toEqual([
+    expect(
+      byTemplate('escalation-alert')
+        .map((n) => [n.params.level, n.officeId])
+        .sort(),
+    ).toEqual([
       ['1', 'subdiv-pattom'],
       ['2', 'div-tvm-city'],
     ]);
@@ -658,6 +673,7 @@ describe('lifecycle', () => {
       (r) => r.json.status === 'abandoned',
     );
     expect(state.json.status).toBe('abandoned');
+    await noticeOf(rn, 'request-abandoned');
     const templates = (await notices(rn)).map((n) => n.template);
     expect(templates).toEqual(
       expect.arrayContaining(['documents-requested', 'documents-reminder', 'request-abandoned']),
@@ -726,7 +742,7 @@ describe('feedback', () => {
       escalationOfficeId: 'subdiv-pattom',
       reopenCount: 1,
     });
-    const alert = (await notices(rn)).find((n) => n.template === 'request-reopened');
+    const alert = await noticeOf(rn, 'request-reopened');
     expect(alert).toMatchObject({ officeId: 'subdiv-pattom', role: 'supervisor' });
 
     const byExecutive = await act(rn, 'approve-step', executive, { stepId: 'review-1' });
@@ -806,7 +822,7 @@ describe('receipts', () => {
     await act(rn, 'decide-document', executive, { documentId, decision: 'accept' });
     const done = await act(rn, 'approve-step', executive, { stepId: 'document-review' });
     expect(done.json.receipt).toMatchObject({ revision: 0, url: `/v1/service-requests/${rn}/receipt` });
-    const completed = (await notices(rn)).find((n) => n.template === 'request-completed');
+    const completed = await noticeOf(rn, 'request-completed');
     expect(completed!.params).toMatchObject({ receiptUrl: `/v1/service-requests/${rn}/receipt` });
 
     const consumer = await stack.token({ role: 'consumer', consumers: [consumerNumber] });
@@ -1090,6 +1106,7 @@ describe('durability', () => {
       'step-done',
       'completed',
     ]);
+    await noticeOf(rn, 'request-completed');
     const rows = await stack.db
       .select()
       .from(notifications)

@@ -1,7 +1,8 @@
 import type { ActivityDeps } from '../activities';
-import { createRecordingNotifier } from '../activities/notifications';
 import type { Config } from '../config';
+import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
+import { createNoticeProviders } from '../lib/notice-providers';
 import { createFeedbackLinks } from '../lib/feedback-links';
 import { createReceiptSigner, createReceiptVerifier } from '../lib/receipt-pdf';
 import { loadEkycTrustAnchors, loadSigningMaterial } from '../lib/signing-material';
@@ -10,7 +11,7 @@ import { loadEkycTrustAnchors, loadSigningMaterial } from '../lib/signing-materi
  * The production wiring of what activities depend on, plus the receipt verifier and e-KYC trust
  * anchors the API needs. Tests and `npm start` both build their worker from this.
  */
-export async function createActivityDeps(config: Config, db: Database) {
+export async function createActivityDeps(config: Config, db: Database, temporal: Client) {
   const material = await loadSigningMaterial({
     ...config.receipts,
     organisation: config.utilityName,
@@ -19,7 +20,10 @@ export async function createActivityDeps(config: Config, db: Database) {
   const deps: ActivityDeps = {
     db,
     now: () => new Date(),
-    notifier: createRecordingNotifier(db),
+    providers: createNoticeProviders(config, db),
+    notices: config.notices,
+    temporal,
+    taskQueue: config.temporal.taskQueue,
     feedbackLinks: createFeedbackLinks(config),
     atRestKeys: config.payloadCodec,
     receipts: { issuer: config.utilityName, publicUrl: config.http.publicUrl, ...signer },

@@ -1,2 +1,3 @@
 export { pingWorkflow } from './ping';
 export { serviceRequestWorkflow } from './service-request';
+export { noticeWorkflow } from './notice';

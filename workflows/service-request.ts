@@ -3,18 +3,23 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  ParentClosePolicy,
   patched,
+  startChild,
+  WorkflowIdReusePolicy,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createReceiptActivities } from '../activities/receipts';
 import type { createServiceRequestActivities } from '../activities/service-requests';
 import { addBusinessTime, businessTimeBetween, parseBusinessDuration } from '../domain/calendar';
 import { ZServiceType } from '../domain/catalogue';
 import { FailureType } from '../domain/failures';
 import { UNSCOPED_ROLES, type TRole } from '../domain/roles';
+import { noticeWorkflowId, type TNoticeInput } from '../domain/notices';
 import { SA } from '../domain/search-attributes';
 import {
   addDocumentsUpdate,
@@ -43,6 +48,7 @@ import {
   type TServiceRequestInput,
   type TServiceRequestState,
 } from '../domain/service-request';
+import { noticeWorkflow } from './notice';
 
 const acts = proxyActivities<
   ReturnType<typeof createServiceRequestActivities> & ReturnType<typeof createReceiptActivities>
@@ -72,6 +78,21 @@ export async function serviceRequestWorkflow(
   let dirty = false;
 
   // ---------- helpers ----------
+  // Notices are child workflows (send, await the receipt, fall back); runs recorded before that
+  // still call the `notify` activity at the points they already passed.
+  // Not `async`: the legacy path must hand back the activity's own promise, or the extra
+  // microtask ticks reorder commands against concurrently running handlers on replay.
+  const notify = (notice: TNoticeInput): Promise<unknown> => {
+    if (!patched('notice-child-workflow')) return acts.notify(notice);
+    return startChild(noticeWorkflow, {
+      workflowId: noticeWorkflowId(notice.key),
+      args: [notice],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    }).catch((error: unknown) => {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    });
+  };
   const log = (event: string, by?: string, detail?: string) => {
     state.timeline.push({ at: iso(now()), event, by, detail });
     dirty = true;
@@ -232,7 +253,7 @@ export async function serviceRequestWorkflow(
         actor,
         detail: { kinds, message },
       });
-      await acts.notify({
+      await notify({
         key: `${input.requestNumber}/documents-requested/${state.timeline.length}`,
         to: { consumerNumber: input.consumerNumber },
         template: 'documents-requested',
@@ -331,7 +352,7 @@ export async function serviceRequestWorkflow(
           ttlSeconds: Math.round(parseBusinessDuration(type.feedbackWindow) / 1000),
         });
       }
-      await acts.notify({
+      await notify({
         key: `${input.requestNumber}/completed/${state.reopenCount}`,
         to: { consumerNumber: input.consumerNumber },
         template: 'request-completed',
@@ -381,7 +402,7 @@ export async function serviceRequestWorkflow(
         actor,
         detail: { reason },
       });
-      await acts.notify({
+      await notify({
         key: `${input.requestNumber}/rejected`,
         to: { consumerNumber: input.consumerNumber },
         template: 'request-rejected',
@@ -491,7 +512,7 @@ export async function serviceRequestWorkflow(
         addBusinessTime(now(), parseBusinessDuration(spec.deadline), input.calendar),
       );
       log('reopened', actor.subject, `to the ${spec.role} of ${office?.officeId ?? spec.officeLevel}`);
-      await acts.notify({
+      await notify({
         key: `${input.requestNumber}/reopened/${state.reopenCount}`,
         to: { officeId: office?.officeId ?? state.officeId, role: spec.role },
         template: 'request-reopened',
@@ -517,7 +538,7 @@ export async function serviceRequestWorkflow(
 
   // ---------- intake ----------
   if (!continued) {
-    await acts.notify({
+    await notify({
       key: `${input.requestNumber}/received`,
       to: { consumerNumber: input.consumerNumber },
       template: 'request-received',
@@ -570,7 +591,7 @@ export async function serviceRequestWorkflow(
     state.escalationOfficeId = office?.officeId;
     state.escalationDueAt = iso(addBusinessTime(now(), parseBusinessDuration(spec.deadline), input.calendar));
     log('escalated', undefined, `level ${level}: ${spec.role} of ${office?.officeId ?? spec.officeLevel}`);
-    await acts.notify({
+    await notify({
       key: `${input.requestNumber}/escalated/${level}`,
       to: { officeId: office?.officeId ?? state.officeId, role: spec.role },
       template: 'escalation-alert',
@@ -588,7 +609,7 @@ export async function serviceRequestWorkflow(
     if (state.clock.warnAt && !state.warned && t >= new Date(state.clock.warnAt)) {
       state.warned = true;
       log('tat-warning', undefined, `${Math.round(type.warnAtShare * 100)}% of the turnaround time used`);
-      await acts.notify({
+      await notify({
         key: `${input.requestNumber}/tat-warning`,
         to: { officeId: state.officeId, role: 'executive' },
         template: 'tat-warning',
@@ -606,7 +627,7 @@ export async function serviceRequestWorkflow(
         state.delay?.expectedBy ??
         iso(addBusinessTime(t, parseBusinessDuration(type.escalation[0]!.deadline), input.calendar));
       log('tat-breached', undefined, reason);
-      await acts.notify({
+      await notify({
         key: `${input.requestNumber}/delay-notice`,
         to: { consumerNumber: input.consumerNumber },
         template: 'delay-notice',
@@ -622,7 +643,7 @@ export async function serviceRequestWorkflow(
     if (request && !request.reminded && t >= new Date(request.remindAt)) {
       request.reminded = true;
       log('reminder-sent', undefined, 'documents still awaited');
-      await acts.notify({
+      await notify({
         key: `${input.requestNumber}/documents-reminder/${request.requestedAt}`,
         to: { consumerNumber: input.consumerNumber },
         template: 'documents-reminder',
@@ -635,7 +656,7 @@ export async function serviceRequestWorkflow(
     }
     if (request && t >= new Date(request.abandonAt)) {
       close('abandoned', 'the documents asked for did not arrive in time');
-      await acts.notify({
+      await notify({
         key: `${input.requestNumber}/abandoned`,
         to: { consumerNumber: input.consumerNumber },
         template: 'request-abandoned',

@@ -1,4 +1,4 @@
-import { boolean, index, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { offices } from './offices';
 import { transformers } from './network';
 
@@ -11,6 +11,8 @@ export const consumers = pgTable(
     email: text('email'),
     language: text('language').notNull().default('en'),
     preferredChannel: text('preferred_channel').notNull().default('sms'),
+    /** channels the consumer does not want non-mandatory notices on */
+    optOuts: jsonb('opt_outs').$type<string[]>().notNull().default([]),
     address: text('address').notNull(),
     category: text('category').notNull().default('LT-1A domestic'),
     sanctionedLoadKw: numeric('sanctioned_load_kw', { precision: 8, scale: 2 }).notNull().default('3'),

@@ -1,8 +1,10 @@
-import { index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bytea } from './documents';
 
 /**
  * Every notice Seva sends, keyed by an idempotency key derived from the workflow id and step, so
- * a retried activity never records (or sends) a notice twice.
+ * a retried activity never records (or sends) a notice twice. The notice workflow keeps `status`
+ * current: pending → delivered on some channel, or undelivered once the chain is exhausted.
  */
 export const notifications = pgTable(
   'notifications',
@@ -11,15 +13,66 @@ export const notifications = pgTable(
     consumerNumber: text('consumer_number'),
     officeId: text('office_id'),
     role: text('role'),
+    /** the channel it reached the recipient on (the first of the chain until then) */
     channel: text('channel').notNull(),
     language: text('language').notNull(),
     template: text('template').notNull(),
     params: jsonb('params').$type<Record<string, string>>().notNull(),
+    /** the fallback chain planned for this notice */
+    chain: jsonb('chain').$type<string[]>(),
     status: text('status').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }),
   },
   (t) => [
     index('notifications_consumer_idx').on(t.consumerNumber),
     index('notifications_office_idx').on(t.officeId),
   ],
 );
+
+/** One try on one channel; the provider's message id ties delivery receipts back to it. */
+export const notificationAttempts = pgTable(
+  'notification_attempts',
+  {
+    /** `${key}#${attempt}`: also the idempotency key handed to the provider */
+    id: text('id').primaryKey(),
+    key: text('key').notNull(),
+    attempt: integer('attempt').notNull(),
+    channel: text('channel').notNull(),
+    /** masked address, e.g. +91******2345 */
+    recipient: text('recipient').notNull(),
+    provider: text('provider').notNull(),
+    providerMessageId: text('provider_message_id'),
+    /** sent | delivered | failed | timed-out */
+    status: text('status').notNull(),
+    detail: text('detail'),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('notification_attempts_key_idx').on(t.key),
+    uniqueIndex('notification_attempts_provider_msg_idx').on(t.provider, t.providerMessageId),
+  ],
+);
+
+/** What the development sandbox provider "sent": readable at GET /v1/dev/outbox. */
+export const devOutbox = pgTable('dev_outbox', {
+  id: text('id').primaryKey(),
+  idempotencyKey: text('idempotency_key').notNull().unique(),
+  channel: text('channel').notNull(),
+  recipient: text('recipient').notNull(),
+  subject: text('subject'),
+  body: text('body').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Letters for the last resort: a PDF per notice, sealed at rest, waiting to be printed and posted. */
+export const printQueue = pgTable('print_queue', {
+  id: text('id').primaryKey(),
+  key: text('key').notNull(),
+  consumerNumber: text('consumer_number').notNull(),
+  keyId: text('key_id').notNull(),
+  pdf: bytea('pdf').notNull(),
+  queuedAt: timestamp('queued_at', { withTimezone: true }).notNull().defaultNow(),
+  printedAt: timestamp('printed_at', { withTimezone: true }),
+});

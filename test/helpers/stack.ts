@@ -54,6 +54,7 @@ export async function startTestStack(options: { env?: Record<string, string>; wo
   const { deps, verifyReceipt, ekycTrustAnchorsPem, ekycDevSignerKeyPem } = await createActivityDeps(
     config,
     database.db,
+    client,
   );
   const startWorker = async () => {
     workerConnection = await connectWorkerConnection(config);

@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { render } from '@react-email/render';
+import { eq } from 'drizzle-orm';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { createElement } from 'react';
+import { Resend } from 'resend';
+import type { Config } from '../config';
+import type { Database } from '../db/client';
+import { devOutbox, printQueue } from '../db/schema';
+import { NoticeEmail } from '../emails/notice-email';
+import { sealBytes, type AtRestKeys } from './at-rest';
+
+export type TOutgoing = {
+  channel: string;
+  /** phone (E.164), e-mail address, or postal address for letters */
+  to: string;
+  subject: string;
+  text: string;
+  language: string;
+  /** idempotency key: the notice key and attempt; the same reference is sent once */
+  reference: string;
+  consumerNumber?: string;
+};
+export type TSent = { provider: string; providerMessageId: string; delivered: boolean };
+export type ChannelProvider = { name: string; send: (message: TOutgoing) => Promise<TSent> };
+
+/** The provider refused the message itself (bad number, bad address): retrying cannot help. */
+export class PermanentSendError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentSendError';
+  }
+}
+
+/** Development: records each message (GET /v1/dev/outbox) and reports it delivered at once. */
+export function createSandboxProvider(db: Database): ChannelProvider {
+  return {
+    name: 'sandbox',
+    async send(message) {
+      const [row] = await db
+        .insert(devOutbox)
+        .values({
+          id: `sbx_${randomUUID()}`,
+          idempotencyKey: message.reference,
+          channel: message.channel,
+          recipient: message.to,
+          subject: message.subject,
+          body: message.text,
+        })
+        .onConflictDoNothing({ target: devOutbox.idempotencyKey })
+        .returning({ id: devOutbox.id });
+      const id =
+        row?.id ??
+        (
+          await db
+            .select({ id: devOutbox.id })
+            .from(devOutbox)
+            .where(eq(devOutbox.idempotencyKey, message.reference))
+        )[0]!.id;
+      return { provider: 'sandbox', providerMessageId: id, delivered: true };
+    },
+  };
+}
+
+const jsonString = (v: string) => JSON.stringify(v).slice(1, -1);
+
+/**
+ * SMS, WhatsApp and voice through any HTTP gateway: the payload is a JSON template with
+ * {{channel}} {{to}} {{text}} {{subject}} {{reference}} {{language}} placeholders, the message id is
+ * read from the response at a dot path, and the reference travels as Idempotency-Key.
+ */
+export function createHttpMessagingProvider(
+  config: { url: string; authHeader?: string; payloadTemplate: string; idField: string },
+  fetchImpl: typeof fetch = fetch,
+): ChannelProvider {
+  return {
+    name: 'http',
+    async send(message) {
+      const fields: Record<string, string | undefined> = { ...message };
+      const body = config.payloadTemplate.replace(/\{\{(\w+)\}\}/g, (_, name: string) =>
+        jsonString(fields[name] ?? ''),
+      );
+      const res = await fetchImpl(config.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': message.reference,
+          ...(config.authHeader ? { authorization: config.authHeader } : {}),
+        },
+        body,
+        signal: AbortSignal.timeout(15_000),
+      });
+      const text = await res.text();
+      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)
+        throw new PermanentSendError(
+          `gateway refused the ${message.channel} message: ${res.status} ${text.slice(0, 200)}`,
+        );
+      if (!res.ok) throw new Error(`gateway error ${res.status}: ${text.slice(0, 200)}`);
+      const json = JSON.parse(text) as Record<string, unknown>;
+      const id = config.idField
+        .split('.')
+        .reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], json);
+      if (typeof id !== 'string' && typeof id !== 'number')
+        throw new Error(`gateway answer has no ${config.idField}`);
+      return { provider: 'http', providerMessageId: String(id), delivered: false };
+    },
+  };
+}
+
+/** E-mail with React Email (HTML and plain text), sent through Resend. */
+export function createResendProvider(
+  config: { apiKey: string; baseUrl?: string; from: string },
+  issuer: string,
+) {
+  const resend = new Resend(config.apiKey, config.baseUrl ? { baseUrl: config.baseUrl } : undefined);
+  const provider: ChannelProvider = {
+    name: 'resend',
+    async send(message) {
+      const element = createElement(NoticeEmail, {
+        issuer,
+        subject: message.subject,
+        body: message.text,
+        lang: message.language,
+      });
+      const { data, error } = await resend.emails.send(
+        {
+          from: config.from,
+          to: [message.to],
+          subject: message.subject,
+          html: await render(element),
+          text: await render(element, { plainText: true }),
+        },
+        { idempotencyKey: message.reference },
+      );
+      // Resend answers { data, error } instead of throwing: throw, so Temporal retries or falls back.
+      if (error) {
+        const status = (error as { statusCode?: number | null }).statusCode ?? 500;
+        if (status >= 400 && status < 500 && status !== 429)
+          throw new PermanentSendError(`Resend refused the e-mail: ${error.message}`);
+        throw new Error(`Resend error: ${error.message}`);
+      }
+      if (!data) throw new Error('Resend answered without an id');
+      return { provider: 'resend', providerMessageId: data.id, delivered: false };
+    },
+  };
+  return provider;
+}
+
+/** The last resort: a PDF letter in the print queue. Queued counts as delivered. */
+export function createPostProvider(db: Database, keys: AtRestKeys, issuer: string): ChannelProvider {
+  return {
+    name: 'print-queue',
+    async send(message) {
+      const pdf = await PDFDocument.create();
+      const font = await pdf.embedFont(StandardFonts.Helvetica);
+      const page = pdf.addPage([595.28, 841.89]);
+      const ascii = (s: string) => s.replace(/[^\x20-\x7e]/g, '?');
+      let y = 780;
+      for (const line of [issuer, '', ...message.to.split(/,\s*/), '', message.subject, '', message.text]) {
+        for (let i = 0; i < Math.max(1, line.length); i += 90) {
+          page.drawText(ascii(line.slice(i, i + 90)), { x: 60, y, size: 11, font });
+          y -= 16;
+        }
+      }
+      const bytes = Buffer.from(await pdf.save());
+      const { keyId, sealed } = sealBytes(keys, bytes, message.reference);
+      await db
+        .insert(printQueue)
+        .values({
+          id: message.reference,
+          key: message.reference.split('#')[0]!,
+          consumerNumber: message.consumerNumber ?? '',
+          keyId,
+          pdf: sealed,
+        })
+        .onConflictDoNothing({ target: printQueue.id });
+      return { provider: 'print-queue', providerMessageId: message.reference, delivered: true };
+    },
+  };
+}
+
+export type NoticeProviders = Record<'sms' | 'whatsapp' | 'voice' | 'email' | 'post', ChannelProvider>;
+
+/** The providers configured for each channel; the sandbox stands in where none is (development only). */
+export function createNoticeProviders(
+  config: Pick<Config, 'notices' | 'utilityName' | 'payloadCodec'>,
+  db: Database,
+): NoticeProviders {
+  const sandbox = createSandboxProvider(db);
+  const messaging =
+    config.notices.messaging.kind === 'http'
+      ? createHttpMessagingProvider(config.notices.messaging)
+      : sandbox;
+  const email =
+    config.notices.email.kind === 'resend'
+      ? createResendProvider(config.notices.email, config.utilityName)
+      : sandbox;
+  return {
+    sms: messaging,
+    whatsapp: messaging,
+    voice: messaging,
+    email,
+    post: createPostProvider(db, config.payloadCodec, config.utilityName),
+  };
+}

@@ -1,0 +1,84 @@
+import { ActivityFailure, condition, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import type { createNotificationActivities } from '../activities/notifications';
+import {
+  deliveryReceiptSignal,
+  noticeStatusQuery,
+  type TDeliveryReceipt,
+  type TNoticeInput,
+  type TNoticeOutcome,
+} from '../domain/notices';
+
+type Acts = ReturnType<typeof createNotificationActivities>;
+
+const acts = proxyActivities<Acts>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20 },
+});
+// A provider failure is retried a few times, then the next channel is tried; a refusal
+// (bad number, bad address) goes to the next channel at once.
+const sender = proxyActivities<Pick<Acts, 'sendOnChannel'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '10 seconds',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: ['SendRefused'],
+  },
+});
+
+/**
+ * One notice, durable: send on the first channel of the plan, wait for the provider's delivery
+ * receipt (a signal from the webhook) up to a timeout, and fall back along the chain. Every
+ * attempt is recorded; a retried activity never sends twice (the attempt id is the provider's
+ * idempotency key); a receipt that arrives late is kept and stops the chain.
+ */
+export async function noticeWorkflow(input: TNoticeInput): Promise<TNoticeOutcome> {
+  const receipts = new Map<number, TDeliveryReceipt>();
+  const outcome: TNoticeOutcome = { status: 'undelivered', attempts: [] };
+  setHandler(deliveryReceiptSignal, (receipt) => {
+    receipts.set(receipt.attempt, receipt);
+  });
+  setHandler(noticeStatusQuery, () => outcome);
+
+  const plan = await acts.planNotice(input);
+  if (plan.notBefore) await sleep(Math.max(0, new Date(plan.notBefore).getTime() - Date.now()));
+
+  const deliveredAttempt = () => [...receipts.values()].find((r) => r.status === 'delivered')?.attempt;
+  const finish = async (attempt: number) => {
+    outcome.status = 'delivered';
+    outcome.channel = plan.chain[attempt - 1];
+    await acts.finishNotice({ key: input.key, status: 'delivered', channel: outcome.channel });
+    return outcome;
+  };
+
+  for (const [index, channel] of plan.chain.entries()) {
+    const attempt = index + 1;
+    let sent: { delivered: boolean };
+    try {
+      sent = await sender.sendOnChannel({ notice: input, attempt, channel, language: plan.language });
+    } catch (error) {
+      const detail =
+        error instanceof ActivityFailure ? (error.cause?.message ?? error.message) : String(error);
+      outcome.attempts.push({ attempt, channel, outcome: 'failed' });
+      await acts.markAttempt({ key: input.key, attempt, channel, status: 'failed', detail });
+      continue;
+    }
+    if (sent.delivered) {
+      outcome.attempts.push({ attempt, channel, outcome: 'delivered' });
+      return finish(attempt);
+    }
+    const answered = await condition(
+      () => receipts.has(attempt) || deliveredAttempt() !== undefined,
+      plan.receiptTimeoutMs,
+    );
+    const late = deliveredAttempt();
+    if (late !== undefined) {
+      outcome.attempts.push({ attempt, channel, outcome: late === attempt ? 'delivered' : 'superseded' });
+      return finish(late);
+    }
+    outcome.attempts.push({ attempt, channel, outcome: answered ? 'failed' : 'timed-out' });
+    if (!answered) await acts.markAttempt({ key: input.key, attempt, channel, status: 'timed-out' });
+  }
+  await acts.finishNotice({ key: input.key, status: 'undelivered' });
+  return outcome;
+}
