@@ -9,6 +9,7 @@ import {
   isTemplateId,
   NOTICE_TEMPLATES,
   renderNotice,
+  smsLength,
   type TLanguage,
 } from '../domain/notice-templates';
 import { noticeWorkflowId, type TNoticeInput, type TNoticePlan } from '../domain/notices';
@@ -162,7 +163,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const recordSent = (
         values: Pick<
           typeof notificationAttempts.$inferInsert,
-          'channel' | 'recipient' | 'provider' | 'providerMessageId' | 'status'
+          'channel' | 'recipient' | 'provider' | 'providerMessageId' | 'status' | 'detail'
         >,
       ) =>
         db
@@ -205,12 +206,14 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           reference: id,
           consumerNumber: input.notice.to.consumerNumber,
         });
+        const sms = input.channel === 'sms' ? smsLength(rendered.body) : undefined;
         await recordSent({
           channel: input.channel,
           recipient: mask(input.channel, to),
           provider: sent.provider,
           providerMessageId: sent.providerMessageId,
           status: sent.delivered ? 'delivered' : 'sent',
+          detail: sms && `${sms.encoding}, ${sms.segments} segment${sms.segments > 1 ? 's' : ''}`,
         });
         log.info('notice sent', { key: input.notice.key, attempt: input.attempt, channel: input.channel });
         return { providerMessageId: sent.providerMessageId, delivered: sent.delivered };

@@ -17,6 +17,7 @@ import { createDocumentRoutes } from './routes/documents';
 import { createFeedbackRoutes } from './routes/feedback';
 import { createPingRoutes } from './routes/pings';
 import { createNoticeRoutes } from './routes/notices';
+import { createPreferenceRoutes } from './routes/preferences';
 import { createReceiptRoutes } from './routes/receipts';
 import { createServiceRequestRoutes } from './routes/service-requests';
 import { createSigningKeyRoutes } from './routes/signing-keys';
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createFeedbackRoutes(deps));
   app.route('/', createReceiptRoutes(deps));
   app.route('/', createNoticeRoutes(deps));
+  app.route('/', createPreferenceRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZBusinessDuration } from './calendar';
+import { toE164 } from './phone';
 import { ZRole } from './roles';
 
 /**
@@ -151,7 +152,15 @@ export function buildFormSchema(fields: readonly TFieldSpec[]) {
         s = z.enum(f.options as [string, ...string[]]);
         break;
       case 'phone':
-        s = z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 phone number like +919447012345');
+        // Checked against the numbering plan, stored as E.164.
+        s = z.string().transform((v, ctx) => {
+          const e164 = toE164(v);
+          if (!e164) {
+            ctx.addIssue({ code: 'custom', message: 'must be a valid phone number, e.g. +919447012345' });
+            return z.NEVER;
+          }
+          return e164;
+        });
         break;
       case 'email':
         s = z.email('must be an e-mail address');

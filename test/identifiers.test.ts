@@ -54,12 +54,15 @@ describe('catalogue', () => {
 
   it('builds eForm schemas that name the bad field', () => {
     const schema = buildFormSchema(SERVICE_CATALOGUE.find((t) => t.code === 'contact-update')!.form);
-    const bad = schema.safeParse({ newPhone: '9447012345', extra: 1 });
+    const bad = schema.safeParse({ newPhone: '+91 12345', extra: 1 });
     expect(bad.success).toBe(false);
     expect(bad.error!.issues.map((i) => i.path.join('.') || i.code)).toEqual(
       expect.arrayContaining(['newPhone']),
     );
     expect(schema.safeParse({ newPhone: '+919447012345' }).success).toBe(true);
+    // Typed the local way, stored as E.164.
+    expect(schema.parse({ newPhone: '094470 12345' })).toMatchObject({ newPhone: '+919447012345' });
+    expect(schema.safeParse({ newPhone: '+91 5555 55555' }).success).toBe(false); // no such Indian mobile range
   });
 });
 

@@ -243,6 +243,7 @@ describe('notices', () => {
     const sent = gateway.filter((r) => r.body.ref.startsWith(key));
     expect(sent.map((r) => r.body.channel)).toEqual(['whatsapp', 'sms']);
     expect(sent.map((r) => r.body.ref)).toEqual([`${key}#1`, `${key}#2`]);
+    expect((await attemptsOf(key))[1]!.detail).toBe('GSM-7, 1 segment'); // English SMS
     expect(await attemptsOf(key)).toHaveLength(2);
   });
 
@@ -274,5 +275,36 @@ describe('notices', () => {
     );
     expect(a!.chain).toEqual(['email', 'voice', 'post']);
     expect(b!.chain).toEqual(['sms', 'whatsapp', 'email', 'voice', 'post']);
+  });
+
+  it('takes preferences from the consumer, refusing unknown languages and channels they cannot get', async () => {
+    const consumerNumber = '1154600000023';
+    await setConsumer(consumerNumber, { email: null, preferredChannel: 'sms', optOuts: [] });
+    const token = await stack.token({ role: 'consumer', consumers: [consumerNumber] });
+    const patch = (body: unknown) =>
+      stack.call('PATCH', `/v1/consumers/${consumerNumber}/preferences`, { token, body });
+    const french = await patch({ language: 'fr' });
+    expect(french.status).toBe(400);
+    expect(french.json.errors[0]).toMatchObject({
+      field: 'language',
+      message: expect.stringMatching(/ml, hi, vi, ru/),
+    });
+    expect((await patch({ preferredChannel: 'email' })).json.errors[0].field).toBe('preferredChannel');
+    expect((await patch({ optOuts: ['sms'] })).json.errors[0].field).toBe('optOuts');
+    const ok = await patch({ language: 'hi', preferredChannel: 'whatsapp', optOuts: ['voice'] });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toEqual({ language: 'hi', preferredChannel: 'whatsapp', optOuts: ['voice'] });
+    expect(
+      (await stack.call('GET', `/v1/consumers/${consumerNumber}/preferences`, { token })).json.language,
+    ).toBe('hi');
+    const other = await stack.token({ role: 'consumer', consumers: ['1154600000022'] });
+    expect(
+      (
+        await stack.call('PATCH', `/v1/consumers/${consumerNumber}/preferences`, {
+          token: other,
+          body: { language: 'en' },
+        })
+      ).status,
+    ).toBe(403);
   });
 });

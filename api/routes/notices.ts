@@ -38,6 +38,7 @@ const ZNotice = z
         channel: z.string(),
         recipient: z.string(),
         status: z.string(),
+        detail: z.string().nullable().describe('e.g. SMS encoding and segments, or why it failed'),
         sentAt: z.string(),
       }),
     ),
@@ -124,13 +125,11 @@ export function createNoticeRoutes(deps: AppDeps) {
         and(eq(notificationAttempts.id, attempt.id), sql`${notificationAttempts.status} <> 'delivered'`),
       );
     try {
-      await deps.temporal.workflow
-        .getHandle(noticeWorkflowId(attempt.key))
-        .signal(deliveryReceiptSignal, {
-          attempt: attempt.attempt,
-          status: receipt.status,
-          detail: receipt.detail,
-        });
+      await deps.temporal.workflow.getHandle(noticeWorkflowId(attempt.key)).signal(deliveryReceiptSignal, {
+        attempt: attempt.attempt,
+        status: receipt.status,
+        detail: receipt.detail,
+      });
     } catch (error) {
       // The notice already finished (e.g. it fell back after a timeout): the row above records it.
       if (!(error instanceof WorkflowNotFoundError)) throw error;
@@ -208,6 +207,7 @@ export function createNoticeRoutes(deps: AppDeps) {
             channel: a.channel,
             recipient: a.recipient,
             status: a.status,
+            detail: a.detail,
             sentAt: a.sentAt.toISOString(),
           })),
       }));
