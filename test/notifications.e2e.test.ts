@@ -3,8 +3,9 @@ import { eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_WEBHOOK_SECRET } from '../config';
-import { consumers, notificationAttempts, notifications } from '../db/schema';
+import { consumers, notificationAttempts, notifications, printQueue } from '../db/schema';
 import { noticeWorkflowId, type TNoticeInput } from '../domain/notices';
+import { openBytes } from '../lib/at-rest';
 import { freePort } from '../scripts/lib/ports';
 import { startTestStack, type TestStack } from './helpers/stack';
 
@@ -95,6 +96,7 @@ async function startNotice(consumerNumber: string, template = 'request-received'
       requestNumber: 'SR-2026-000042-7',
       service: 'Address change',
       dueAt: '2026-11-26T11:30:00.000Z',
+      area: 'Kowdiar',
     },
   };
   await stack.client.workflow.start('noticeWorkflow', {
@@ -307,4 +309,25 @@ describe('notices', () => {
       ).status,
     ).toBe(403);
   });
+
+  it('ends in a PDF letter in the print queue when no electronic channel gets through', async () => {
+    const consumerNumber = '1154600000022';
+    await setConsumer(consumerNumber, { email: null, preferredChannel: 'sms', language: 'en', optOuts: [] });
+    ['sms', 'whatsapp', 'voice'].forEach((c) => failing.add(c));
+    try {
+      const key = await startNotice(consumerNumber, 'outage-restored');
+      const done = await waitFor(
+        () => noticeRow(key),
+        (n) => n?.status === 'delivered',
+        30_000,
+      );
+      expect(done).toMatchObject({ channel: 'post', chain: ['sms', 'whatsapp', 'voice', 'post'] });
+      const [letter] = await stack.db.select().from(printQueue).where(eq(printQueue.key, key));
+      const pdf = openBytes(stack.config.payloadCodec, letter!.keyId, letter!.pdf, letter!.id);
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      expect(letter!.consumerNumber).toBe(consumerNumber);
+    } finally {
+      failing.clear();
+    }
+  }, 45_000);
 });
