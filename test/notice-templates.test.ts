@@ -1,3 +1,4 @@
+import { quietUntil } from '../activities/notifications';
 import { describe, expect, it } from 'vitest';
 import {
   LANGUAGES,
@@ -75,5 +76,17 @@ describe('SMS length', () => {
     expect(smsLength('അ'.repeat(70))).toEqual({ encoding: 'UCS-2', units: 70, segments: 1 });
     expect(smsLength('अ'.repeat(71))).toEqual({ encoding: 'UCS-2', units: 71, segments: 2 });
     expect(smsLength('Request — received')).toMatchObject({ encoding: 'UCS-2' }); // the em dash is not GSM-7
+  });
+});
+
+describe('quiet hours', () => {
+  // India is UTC+05:30: 22:30 IST is 17:00 UTC.
+  const at = (utc: string) => new Date(`2026-11-23T${utc}:00.000Z`);
+  it('holds a non-urgent notice until the window ends, across midnight', () => {
+    expect(quietUntil(at('17:00'), '21:00-08:00')?.toISOString()).toBe('2026-11-24T02:30:00.000Z'); // 08:00 IST
+    expect(quietUntil(at('02:29'), '21:00-08:00')?.toISOString()).toBe('2026-11-23T02:30:00.000Z'); // 07:59 IST
+    expect(quietUntil(at('06:30'), '21:00-08:00')).toBeUndefined(); // noon IST
+    expect(quietUntil(at('02:30'), '21:00-08:00')).toBeUndefined(); // 08:00 IST sharp
+    expect(quietUntil(at('08:00'), '13:00-14:00')?.toISOString()).toBe('2026-11-23T08:30:00.000Z');
   });
 });
