@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { listServiceTypes, upsertServiceType } from '../../db/catalogue';
+import { catalogueKindOf, listComplaintTypes, listServiceTypes, upsertServiceType } from '../../db/catalogue';
 import { ZServiceType } from '../../domain/catalogue';
 import { ROLES } from '../../domain/roles';
 import { secureRoute } from '../auth';
@@ -34,6 +34,24 @@ export function createCatalogueRoutes(deps: AppDeps) {
 
   app.openapi(
     secureRoute({
+      method: 'get',
+      path: '/v1/catalogue/complaint-types',
+      tags: ['catalogue'],
+      summary: 'Complaint types: priority, TAT, calendar, field work, outage linking, escalation',
+      roles: ROLES,
+      responses: {
+        200: {
+          description: 'the complaint catalogue',
+          content: { 'application/json': { schema: z.object({ items: z.array(ZTypeJson) }) } },
+        },
+      },
+    }),
+    async (c) =>
+      c.json({ items: await listComplaintTypes(deps.db) }, 200),
+  );
+
+  app.openapi(
+    secureRoute({
       method: 'put',
       path: '/v1/catalogue/service-types/{code}',
       tags: ['catalogue'],
@@ -50,6 +68,8 @@ export function createCatalogueRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { code } = c.req.valid('param');
+      const kind = await catalogueKindOf(deps.db, code);
+      if (kind && kind !== 'service') throw new HttpProblem(409, `"${code}" is a ${kind} type`);
       const parsed = ZServiceType.safeParse({ ...c.req.valid('json'), code });
       if (!parsed.success)
         throw new HttpProblem(400, 'invalid service type', { errors: fieldErrors(parsed.error.issues) });

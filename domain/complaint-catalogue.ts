@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { ZBusinessDuration } from './calendar';
+import { ZEscalationLevel } from './catalogue';
+
+/**
+ * Complaint types are data, like service types: priority, turnaround time on the office calendar
+ * or round the clock, whether field work follows, whether a registered outage can answer it, and
+ * the escalation matrix. Emergencies re-alert until a member of staff acknowledges them.
+ */
+export const PRIORITIES = ['emergency', 'high', 'normal', 'low'] as const;
+
+export const ZComplaintType = z.object({
+  code: z.string().regex(/^[a-z][a-z0-9-]{2,40}$/, 'kebab-case code'),
+  kind: z.literal('complaint').default('complaint'),
+  version: z.number().int().min(1).default(1),
+  name: z.string().min(1),
+  priority: z.enum(PRIORITIES),
+  tat: ZBusinessDuration,
+  calendar: z.enum(['office', '24x7']).default('office'),
+  /** a crew goes out (otherwise the office resolves it at the desk) */
+  fieldWork: z.boolean().default(true),
+  /** a no-power complaint inside a registered outage is answered with its ETR instead */
+  outageLinkable: z.boolean().default(false),
+  /** emergencies: alert again this often, one level up each time, until acknowledged */
+  realertEvery: ZBusinessDuration.optional(),
+  escalation: z.array(ZEscalationLevel).min(1),
+});
+export type TComplaintType = z.output<typeof ZComplaintType>;
+
+const ESCALATION = [
+  { level: 1, officeLevel: 'subdivision', role: 'supervisor', deadline: '4h' },
+  { level: 2, officeLevel: 'division', role: 'supervisor', deadline: '8h' },
+] as const;
+
+/** The utility's complaint catalogue (seeds 002 and 004). */
+export const COMPLAINT_CATALOGUE: TComplaintType[] = [
+  {
+    code: 'no-power',
+    name: 'No power (individual)',
+    priority: 'high',
+    tat: '4h',
+    calendar: '24x7',
+    outageLinkable: true,
+    escalation: [...ESCALATION],
+  },
+  {
+    code: 'low-voltage',
+    name: 'Low voltage',
+    priority: 'normal',
+    tat: '24h',
+    calendar: '24x7',
+    escalation: [...ESCALATION],
+  },
+  {
+    code: 'high-voltage',
+    name: 'High voltage',
+    priority: 'high',
+    tat: '8h',
+    calendar: '24x7',
+    escalation: [...ESCALATION],
+  },
+  {
+    code: 'meter-defective',
+    name: 'Meter defective',
+    priority: 'normal',
+    tat: '49h',
+    escalation: [...ESCALATION],
+  },
+  {
+    code: 'billing-dispute',
+    name: 'Billing dispute',
+    priority: 'normal',
+    tat: '35h',
+    fieldWork: false,
+    escalation: [...ESCALATION],
+  },
+  {
+    code: 'line-damage',
+    name: 'Line, pole or wire damage',
+    priority: 'high',
+    tat: '6h',
+    calendar: '24x7',
+    escalation: [...ESCALATION],
+  },
+  {
+    code: 'electrical-accident',
+    name: 'Electrical accident (emergency)',
+    priority: 'emergency',
+    tat: '1h',
+    calendar: '24x7',
+    realertEvery: '10m',
+    escalation: [
+      { level: 1, officeLevel: 'subdivision', role: 'supervisor', deadline: '30m' },
+      { level: 2, officeLevel: 'division', role: 'supervisor', deadline: '30m' },
+      { level: 3, officeLevel: 'circle', role: 'supervisor', deadline: '1h' },
+    ],
+  },
+  {
+    code: 'other',
+    name: 'Other',
+    priority: 'low',
+    tat: '70h',
+    fieldWork: false,
+    escalation: [...ESCALATION],
+  },
+].map((t) => ZComplaintType.parse(t));
+
+export const NP_FORMAT_HELP =
+  'To report no power, send NP followed by your 13-digit consumer number, e.g. NP 1154600000001';
+
+/**
+ * The SMS shortcode grammar: `NP <13-digit consumer number>`, any case, any spacing around
+ * and between, and nothing else.
+ */
+export function parseNpSms(
+  text: string,
+): { ok: true; consumerNumber: string } | { ok: false; reply: string } {
+  const match = /^\s*np\s+(\d{13})\s*$/i.exec(text);
+  return match ? { ok: true, consumerNumber: match[1]! } : { ok: false, reply: NP_FORMAT_HELP };
+}
