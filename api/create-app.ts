@@ -19,6 +19,7 @@ import { createPingRoutes } from './routes/pings';
 import { createNoticeRoutes } from './routes/notices';
 import { createPreferenceRoutes } from './routes/preferences';
 import { createReceiptRoutes } from './routes/receipts';
+import { createSelfServiceRoutes } from './routes/self-service';
 import { createServiceRequestRoutes } from './routes/service-requests';
 import { createSigningKeyRoutes } from './routes/signing-keys';
 import { createWorkItemRoutes } from './routes/work-items';
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createReceiptRoutes(deps));
   app.route('/', createNoticeRoutes(deps));
   app.route('/', createPreferenceRoutes(deps));
+  app.route('/', createSelfServiceRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -46,8 +46,7 @@ export function createCatalogueRoutes(deps: AppDeps) {
         },
       },
     }),
-    async (c) =>
-      c.json({ items: await listComplaintTypes(deps.db) }, 200),
+    async (c) => c.json({ items: await listComplaintTypes(deps.db) }, 200),
   );
 
   app.openapi(

@@ -1,0 +1,58 @@
+import { z } from '@hono/zod-openapi';
+import { readAccountSummary } from '../../db/account';
+import { ZConsumerNumber } from '../../domain/consumer';
+import { assertConsumerAccess, secureRoute } from '../auth';
+import { createRouter } from '../create-router';
+import { HttpProblem, problemResponses } from '../problem';
+import type { AppDeps } from '../types';
+
+const ZSummary = z
+  .object({
+    consumerNumber: z.string(),
+    name: z.string(),
+    category: z.string(),
+    sanctionedLoadKw: z.number(),
+    latestBill: z
+      .object({
+        period: z.string(),
+        unitsKwh: z.number(),
+        amount: z.number(),
+        dueDate: z.string(),
+        paid: z.boolean(),
+      })
+      .nullable(),
+    arrears: z.object({ amount: z.number(), bills: z.number().int() }),
+    consumption: z.array(z.object({ period: z.string(), unitsKwh: z.number() })),
+    lastPayment: z.object({ period: z.string(), amount: z.number() }).nullable(),
+  })
+  .openapi('AccountSummary');
+
+/** Self-service look-ups by consumer number: the majority of contacts need nothing more. */
+export function createSelfServiceRoutes(deps: AppDeps) {
+  const app = createRouter();
+  app.openapi(
+    secureRoute({
+      method: 'get',
+      path: '/v1/consumers/{consumerNumber}/account',
+      tags: ['self-service'],
+      summary: 'Latest bill, arrears, recent consumption and last payment',
+      roles: ['consumer', 'agent', 'executive', 'supervisor', 'csc', 'ops', 'admin'],
+      request: {
+        params: z.object({ consumerNumber: ZConsumerNumber }),
+        query: z.object({ months: z.coerce.number().int().min(1).max(24).default(6) }),
+      },
+      responses: {
+        200: { description: 'the account', content: { 'application/json': { schema: ZSummary } } },
+        ...problemResponses(400, 404),
+      },
+    }),
+    async (c) => {
+      const { consumerNumber } = c.req.valid('param');
+      await assertConsumerAccess(c, deps.db, consumerNumber);
+      const summary = await readAccountSummary(deps.db, consumerNumber, c.req.valid('query').months);
+      if (!summary) throw new HttpProblem(404, `no consumer ${consumerNumber}`);
+      return c.json(summary, 200);
+    },
+  );
+  return app;
+}

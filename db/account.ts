@@ -1,0 +1,61 @@
+import { desc, eq } from 'drizzle-orm';
+import type { Database } from './client';
+import { bills, consumers } from './schema';
+
+export type TAccountSummary = {
+  consumerNumber: string;
+  name: string;
+  category: string;
+  sanctionedLoadKw: number;
+  latestBill: { period: string; unitsKwh: number; amount: number; dueDate: string; paid: boolean } | null;
+  arrears: { amount: number; bills: number };
+  consumption: { period: string; unitsKwh: number }[];
+  lastPayment: { period: string; amount: number } | null;
+};
+
+/**
+ * What most callers want to know, in one read: the latest bill, arrears, recent consumption and
+ * the last bill paid. Served to the portal, and read back by WhatsApp and the IVR.
+ */
+export async function readAccountSummary(db: Database, consumerNumber: string, months = 6) {
+  const [account] = await db
+    .select({
+      name: consumers.name,
+      category: consumers.category,
+      sanctionedLoadKw: consumers.sanctionedLoadKw,
+    })
+    .from(consumers)
+    .where(eq(consumers.consumerNumber, consumerNumber));
+  if (!account) return undefined;
+  const rows = await db
+    .select()
+    .from(bills)
+    .where(eq(bills.consumerNumber, consumerNumber))
+    .orderBy(desc(bills.period));
+  const money = (v: string) => Math.round(Number(v) * 100) / 100;
+  const unpaid = rows.filter((b) => !b.paid);
+  const latest = rows[0];
+  const paid = rows.find((b) => b.paid);
+  const summary: TAccountSummary = {
+    consumerNumber,
+    name: account.name,
+    category: account.category,
+    sanctionedLoadKw: Number(account.sanctionedLoadKw),
+    latestBill: latest
+      ? {
+          period: latest.period,
+          unitsKwh: Number(latest.unitsKwh),
+          amount: money(latest.amount),
+          dueDate: latest.dueDate,
+          paid: latest.paid,
+        }
+      : null,
+    arrears: {
+      amount: money(String(unpaid.reduce((sum, b) => sum + Number(b.amount), 0))),
+      bills: unpaid.length,
+    },
+    consumption: rows.slice(0, months).map((b) => ({ period: b.period, unitsKwh: Number(b.unitsKwh) })),
+    lastPayment: paid ? { period: paid.period, amount: money(paid.amount) } : null,
+  };
+  return summary;
+}
