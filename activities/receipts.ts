@@ -44,7 +44,8 @@ export function createReceiptActivities(deps: ReceiptActivityDeps) {
       const issued = (sha256: string) => ({
         revision: input.revision,
         sha256,
-        url: receiptUrl(input.requestNumber),
+        // absolute: the link travels in SMS and e-mail
+        url: `${deps.receipts.publicUrl}${receiptUrl(input.requestNumber)}`,
         verifyUrl,
       });
       const [existing] = await db

@@ -28,6 +28,8 @@ import type { AppDeps } from './types';
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /** The whole HTTP surface. Dependencies come in; nothing here reads the environment or opens connections. */
+const UPLOAD_PATHS = new Set(['/v1/documents', '/v1/service-requests', '/v1/receipts/verify']);
+
 export function createApp(deps: AppDeps) {
   const app = createRouter();
 
@@ -56,11 +58,17 @@ export function createApp(deps: AppDeps) {
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(rateLimit(deps.config.http.rateLimitPerMinute));
-  app.use(
-    bodyLimit({
-      maxSize: deps.config.http.bodyLimitBytes,
-      onError: (c) => problemResponse(c, 413, `body exceeds ${deps.config.http.bodyLimitBytes} bytes`),
-    }),
+  // JSON bodies are small; uploads (documents, multipart submissions, receipts to verify) may be
+  // larger, and each file is then judged against the document limits.
+  const limit = (maxSize: number) =>
+    bodyLimit({ maxSize, onError: (c) => problemResponse(c, 413, `body exceeds ${maxSize} bytes`) });
+  const jsonLimit = limit(deps.config.http.bodyLimitBytes);
+  const uploadLimit = limit(deps.config.http.uploadLimitBytes);
+  app.use((c, next) =>
+    UPLOAD_PATHS.has(c.req.path) &&
+    /^(multipart\/form-data|application\/pdf)/i.test(c.req.header('content-type') ?? '')
+      ? uploadLimit(c, next)
+      : jsonLimit(c, next),
   );
   app.use(async (c, next) => {
     const hasBody =

@@ -102,7 +102,8 @@ export function fieldErrors(
 ): TProblem['errors'] {
   return issues.map((i) => ({
     field: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(body)',
-    message: i.message,
+    // zod's wording for an absent field reads like a type error; say what the caller must do.
+    message: /received undefined$/.test(i.message) ? 'required' : i.message,
   }));
 }
 

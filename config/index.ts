@@ -87,7 +87,8 @@ const EnvSchema = z
     TEMPORAL_CLI: z.string().optional(),
     TEMPORAL_DEV_PORT: port.default(7233),
     TEMPORAL_UI_PORT: port.default(8233),
-    TEMPORAL_UI_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
+    /** default: the embedded UI's own origin on TEMPORAL_UI_PORT */
+    TEMPORAL_UI_ORIGINS: z.string().optional(),
 
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
     JWT_JWKS_URL: z.url().optional(),
@@ -98,6 +99,11 @@ const EnvSchema = z
     PAYLOAD_KEY_ID: z.string().optional(),
 
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    UPLOAD_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(16 * 1_048_576),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 
     UTILITY_NAME: z.string().trim().min(2).max(120).default('Kerala State Electricity Board'),
@@ -186,7 +192,8 @@ const EnvSchema = z
         ctx.addIssue({
           code: 'custom',
           path: [env.MESSAGING_URL ? 'RESEND_API_KEY' : 'MESSAGING_URL'],
-          message: 'production sends real messages: set MESSAGING_URL and RESEND_API_KEY (the sandbox is for development)',
+          message:
+            'production sends real messages: set MESSAGING_URL and RESEND_API_KEY (the sandbox is for development)',
         });
       }
       if (env.DELIVERY_WEBHOOK_SECRET === DEV_WEBHOOK_SECRET) {
@@ -210,7 +217,11 @@ export type Config = ReturnType<typeof shapeConfig>;
 
 function shapeConfig(env: z.output<typeof EnvSchema>) {
   const payloadKeyId = env.PAYLOAD_KEY_ID ?? [...env.PAYLOAD_KEYS.keys()][0]!;
-  const uiOrigins = env.TEMPORAL_UI_ORIGINS.split(',')
+  const uiOrigins = (
+    env.TEMPORAL_UI_ORIGINS ??
+    `http://127.0.0.1:${env.TEMPORAL_UI_PORT},http://localhost:${env.TEMPORAL_UI_PORT}`
+  )
+    .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   return {
@@ -221,6 +232,7 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       port: env.PORT,
       publicUrl: env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      uploadLimitBytes: env.UPLOAD_LIMIT_BYTES,
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     },
     dataDir: env.DATA_DIR,

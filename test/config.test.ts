@@ -77,6 +77,13 @@ describe('config', () => {
     expect(ok.decisions.selfEnrolment).toBe(false);
   });
 
+  it('lets the embedded UI on its own port call the codec', () => {
+    expect(loadConfig({ TEMPORAL_UI_PORT: '8300' }).temporal.uiOrigins).toEqual([
+      'http://127.0.0.1:8300',
+      'http://localhost:8300',
+    ]);
+  });
+
   it('requires TLS certificate and key together', () => {
     expect(problemsOf({ TEMPORAL_TLS_CERT_PATH: '/c.pem' }).join('\n')).toMatch(/TEMPORAL_TLS_KEY_PATH/);
   });

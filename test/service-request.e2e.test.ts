@@ -428,6 +428,16 @@ describe('intake', () => {
     expect((await stored())[0]!.n).toBe(1);
   });
 
+  it('takes documents larger than the JSON body limit, up to the document limit', async () => {
+    const consumerNumber = consumerNo(10);
+    const token = await stack.token({ role: 'consumer', consumers: [consumerNumber] });
+    const png = makePng(1400, 1400, 0, { noise: true }); // about 1.9 MB: photos do not compress
+    expect(png.length).toBeGreaterThan(stack.config.http.bodyLimitBytes);
+    const res = await upload(token, consumerNumber, 'address', png);
+    expect(res.status).toBe(201);
+    expect(res.json.sizeBytes).toBe(png.length);
+  });
+
   it('refuses uploads that are not what they claim', async () => {
     const consumer = await stack.token({ role: 'consumer', consumers: [consumerNo(13)] });
     const fake = await upload(consumer, consumerNo(13), 'address', Buffer.from('<html>not an image</html>'));
@@ -821,9 +831,14 @@ describe('receipts', () => {
       .documents[0].documentId;
     await act(rn, 'decide-document', executive, { documentId, decision: 'accept' });
     const done = await act(rn, 'approve-step', executive, { stepId: 'document-review' });
-    expect(done.json.receipt).toMatchObject({ revision: 0, url: `/v1/service-requests/${rn}/receipt` });
+    expect(done.json.receipt).toMatchObject({
+      revision: 0,
+      url: `${stack.config.http.publicUrl}/v1/service-requests/${rn}/receipt`,
+    });
     const completed = await noticeOf(rn, 'request-completed');
-    expect(completed!.params).toMatchObject({ receiptUrl: `/v1/service-requests/${rn}/receipt` });
+    expect(completed!.params).toMatchObject({
+      receiptUrl: `${stack.config.http.publicUrl}/v1/service-requests/${rn}/receipt`,
+    });
 
     const consumer = await stack.token({ role: 'consumer', consumers: [consumerNumber] });
     const download = await stack.app.request(`/v1/service-requests/${rn}/receipt`, {

@@ -31,6 +31,21 @@ export function createFeedbackRoutes(deps: AppDeps) {
     };
   };
 
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/v1/feedback/{token}',
+    tags: ['feedback'],
+    summary: 'The feedback form behind a signed feedback link (HTML)',
+    'x-roles': ['public'],
+    request: { params: z.object({ token: z.string().min(10) }) },
+    responses: {
+      200: {
+        description: 'the form, or a thank-you once feedback is in',
+        content: { 'text/html': { schema: z.string() } },
+      },
+      ...problemResponses(401),
+    },
+  });
   app.get('/v1/feedback/:token', async (c) => {
     const { claims, handle } = await open(c.req.param('token'));
     const state = await handle.query(statusQuery).catch(() => undefined);

@@ -284,7 +284,7 @@ export function createServiceRequestRoutes(deps: AppDeps) {
       if (!body.documents.some((d) => d.kind === required.kind)) {
         docErrors.push({
           field: 'documents',
-          message: `a ${required.kind} document is required for ${type.name}${required.note ? ` (${required.note})` : ''}`,
+          message: `${/^[aeiou]/.test(required.kind) ? 'an' : 'a'} ${required.kind} document is required for ${type.name}${required.note ? ` (${required.note})` : ''}`,
         });
       }
     }
@@ -394,7 +394,14 @@ export function createServiceRequestRoutes(deps: AppDeps) {
       eform = JSON.parse(text('eform') ?? '');
     } catch {
       throw new HttpProblem(400, 'invalid service request', {
-        errors: [{ field: 'eform', message: 'send the eForm as a JSON part named "eform"' }],
+        errors: [
+          {
+            field: 'eform',
+            message: text('eform')
+              ? 'the eform part is not valid JSON'
+              : 'send the eForm as a JSON part named "eform"',
+          },
+        ],
       });
     }
     const intake = parseIntake(eform, 'eform');

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 
 /** A real, decodable PNG of the given size (grey pixels). */
-export function makePng(width = 800, height = 600, seed = 0): Buffer {
+export function makePng(width = 800, height = 600, seed = 0, options: { noise?: boolean } = {}): Buffer {
   const chunk = (type: string, data: Buffer) => {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(data.length);
@@ -15,13 +16,14 @@ export function makePng(width = 800, height = 600, seed = 0): Buffer {
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // greyscale
-  const raw = Buffer.alloc((width + 1) * height, 0x80);
+  // noise: random pixels do not compress, like a photographed document
+  const raw = options.noise ? randomBytes((width + 1) * height) : Buffer.alloc((width + 1) * height, 0x80);
   for (let y = 0; y < height; y++) raw[y * (width + 1)] = 0; // filter byte per row
   raw[1] = seed & 0xff; // vary content so each call can give a distinct document
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
+    chunk('IDAT', deflateSync(raw, options.noise ? { level: 0 } : {})),
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
