@@ -186,11 +186,40 @@ describe('intake', () => {
   });
 
   it('returns the same request for a retried submission with the same Idempotency-Key', async () => {
-    const first = await submit(consumerNo(12), 'test-address', { idempotencyKey: 'sr-retry-000001' });
-    const second = await submit(consumerNo(12), 'test-address', { idempotencyKey: 'sr-retry-000001' });
+    const token = await stack.token({ role: 'consumer', consumers: [consumerNo(12)] });
+    const doc = await upload(token, consumerNo(12));
+    const body = {
+      type: 'test-address',
+      consumerNumber: consumerNo(12),
+      form: { newAddress: 'TC 25/1001, Kowdiar, Thiruvananthapuram', pinCode: '695003' },
+      documents: [{ documentId: doc.json.documentId, kind: 'address', fileName: 'proof.png' }],
+    };
+    const post = () =>
+      stack.call('POST', '/v1/service-requests', {
+        token,
+        headers: { 'idempotency-key': 'sr-retry-000001' },
+        body,
+      });
+    const first = await post();
+    const second = await post();
     expect(first.status).toBe(201);
     expect(second.status).toBe(200);
     expect(second.json.requestNumber).toBe(first.json.requestNumber);
+    expect(second.json.dueAt).toBe(first.json.dueAt);
+
+    // The same key for a different request is a mistake, not a retry.
+    const reused = await stack.call('POST', '/v1/service-requests', {
+      token,
+      headers: { 'idempotency-key': 'sr-retry-000001' },
+      body: {
+        type: 'test-address',
+        consumerNumber: consumerNo(12),
+        form: { newAddress: 'Somewhere else entirely', pinCode: '695001' },
+        documents: body.documents,
+      },
+    });
+    expect(reused.status).toBe(422);
+    expect(reused.json.detail).toMatch(new RegExp(`different submission \\(${first.json.requestNumber}\\)`));
   });
 
   it('refuses bad input precisely and creates nothing', async () => {

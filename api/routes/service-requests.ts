@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -12,7 +13,12 @@ import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../../domai
 import { buildFormSchema, ZDocumentKind, type TServiceType } from '../../domain/catalogue';
 import { ID_TYPES } from '../../domain/identity-numbers';
 import { compareWithEkyc } from '../../domain/kyc-match';
-import { decisionMessage, ZDecisionSignature, type TSignedDecision } from '../../domain/decision-signature';
+import {
+  canonicalJson,
+  decisionMessage,
+  ZDecisionSignature,
+  type TSignedDecision,
+} from '../../domain/decision-signature';
 import { escalationOffices, STANDARD_CALENDAR } from '../../domain/offices';
 import { ZRequestNumber } from '../../domain/request-number';
 import type { TPrincipal } from '../../domain/roles';
@@ -291,10 +297,18 @@ export function createServiceRequestRoutes(deps: AppDeps) {
     if (docErrors.length) throw new HttpProblem(400, 'documents missing or invalid', { errors: docErrors });
 
     const scopedKey = key ? `sr:${scopeIdempotencyKey(principal.subject, key)}` : undefined;
+    const bodyHash = createHash('sha256')
+      .update(canonicalJson({ ...body, form: form.data }))
+      .digest('hex');
     let requestNumber: string | undefined;
     let replay = false;
     if (scopedKey) {
       const [existing] = await deps.db.select().from(intakeKeys).where(eq(intakeKeys.key, scopedKey));
+      if (existing?.bodyHash && existing.bodyHash !== bodyHash)
+        throw new HttpProblem(
+          422,
+          `this Idempotency-Key was used for a different submission (${existing.requestNumber}); use a new key for a new request`,
+        );
       if (existing) {
         requestNumber = existing.requestNumber;
         replay = true;
@@ -306,7 +320,7 @@ export function createServiceRequestRoutes(deps: AppDeps) {
       if (scopedKey) {
         await deps.db
           .insert(intakeKeys)
-          .values({ key: scopedKey, requestNumber: allocated })
+          .values({ key: scopedKey, requestNumber: allocated, bodyHash })
           .onConflictDoNothing();
         const [winner] = await deps.db.select().from(intakeKeys).where(eq(intakeKeys.key, scopedKey));
         replay = winner!.requestNumber !== allocated;
@@ -357,11 +371,13 @@ export function createServiceRequestRoutes(deps: AppDeps) {
       replay = true;
     }
     c.header('location', `/v1/service-requests/${requestNumber}`);
+    // A replay answers with the request as it stands now (its search attributes), not as at intake.
+    const stored = replay ? (await handleOf(requestNumber).describe()).typedSearchAttributes : undefined;
     const accepted = {
       requestNumber,
-      status: 'in-progress',
+      status: stored?.get(SA.RequestStatus) ?? 'in-progress',
       statusUrl: `/v1/service-requests/${requestNumber}`,
-      dueAt,
+      dueAt: stored ? (stored.get(SA.SlaDueAt)?.toISOString() ?? null) : dueAt,
       officeId,
     };
     return replay ? c.json(accepted, 200) : c.json(accepted, 201);

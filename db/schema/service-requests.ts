@@ -35,6 +35,8 @@ export const serviceRequests = pgTable(
 export const intakeKeys = pgTable('intake_keys', {
   key: text('key').primaryKey(),
   requestNumber: text('request_number').notNull(),
+  /** SHA-256 of the canonical submission: the same key with a different request is refused */
+  bodyHash: text('body_hash'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

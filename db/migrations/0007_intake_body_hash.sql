@@ -1,0 +1,1 @@
+ALTER TABLE "intake_keys" ADD COLUMN "body_hash" text;
