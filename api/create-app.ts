@@ -17,6 +17,7 @@ import { createDocumentRoutes } from './routes/documents';
 import { createFeedbackRoutes } from './routes/feedback';
 import { createPingRoutes } from './routes/pings';
 import { createNoticeRoutes } from './routes/notices';
+import { createOfficeRoutes } from './routes/offices';
 import { createPreferenceRoutes } from './routes/preferences';
 import { createReceiptRoutes } from './routes/receipts';
 import { createSelfServiceRoutes } from './routes/self-service';
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createNoticeRoutes(deps));
   app.route('/', createPreferenceRoutes(deps));
   app.route('/', createSelfServiceRoutes(deps));
+  app.route('/', createOfficeRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -135,6 +137,17 @@ export function createApp(deps: AppDeps) {
       }
     }
     if (error instanceof HTTPException) {
+      // Hono's own validators: say what to send, and name the body as the bad field.
+      if (error.status === 415)
+        return problemResponse(
+          c,
+          415,
+          `send application/json (got "${c.req.header('content-type') ?? 'none'}")`,
+        );
+      if (error.status === 400)
+        return problemResponse(c, 400, error.message || undefined, {
+          errors: [{ field: '(body)', message: error.message || 'unreadable body' }],
+        });
       return problemResponse(c, error.status, error.message || undefined);
     }
     (c.get('logger') ?? deps.logger).error({ err: error, path: c.req.path }, 'unhandled error');

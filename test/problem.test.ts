@@ -80,6 +80,20 @@ describe('problem+json', () => {
       body: 'consumerNumber=1154600000001',
     });
     expectProblem(res, 415);
+    // A form post to a JSON route says what to send instead.
+    const form = await stack.call('POST', '/v1/pings', {
+      token: agent,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'consumerNumber=1154600000001',
+    });
+    expectProblem(form, 415);
+    expect(form.json.detail).toMatch(/send application\/json/);
+  });
+
+  it('400 naming the body when JSON is malformed', async () => {
+    const res = await stack.call('POST', '/v1/pings', { token: agent, body: '{"consumerNumber":' });
+    expectProblem(res, 400);
+    expect(res.json.errors).toEqual([{ field: '(body)', message: expect.any(String) }]);
   });
 
   it('echoes a caller-supplied request id', async () => {

@@ -44,4 +44,14 @@ describe('self-service look-ups', () => {
     expect(bad.status).toBe(400);
     expect(bad.json.errors[0].field).toBe('path.consumerNumber');
   });
+
+  it('lists the offices staff tokens refer to', async () => {
+    const agent = await stack.token({ role: 'agent', office: 'sec-pattom' });
+    const sections = await stack.call('GET', '/v1/offices?level=section', { token: agent });
+    expect(sections.status).toBe(200);
+    expect(sections.json.items.map((o: any) => o.id)).toContain('sec-pattom');
+    expect(sections.json.items.every((o: any) => o.level === 'section')).toBe(true);
+    const consumer = await stack.token({ role: 'consumer', consumers: ['1154600000001'] });
+    expect((await stack.call('GET', '/v1/offices', { token: consumer })).status).toBe(403);
+  });
 });

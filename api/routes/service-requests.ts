@@ -515,7 +515,9 @@ export function createServiceRequestRoutes(deps: AppDeps) {
     if (!/^application\/json\b/.test(type))
       throw new HttpProblem(415, 'send the eForm as application/json, or multipart/form-data with documents');
     const json: unknown = await c.req.json().catch(() => {
-      throw new HttpProblem(400, 'the body is not valid JSON');
+      throw new HttpProblem(400, 'the body is not valid JSON', {
+        errors: [{ field: '(body)', message: 'not valid JSON' }],
+      });
     });
     return submit(c, parseIntake(json), key.data);
   });
