@@ -18,6 +18,7 @@ import { createFeedbackRoutes } from './routes/feedback';
 import { createPingRoutes } from './routes/pings';
 import { createNoticeRoutes } from './routes/notices';
 import { createOfficeRoutes } from './routes/offices';
+import { createOutageRoutes } from './routes/outages';
 import { createPreferenceRoutes } from './routes/preferences';
 import { createReceiptRoutes } from './routes/receipts';
 import { createSelfServiceRoutes } from './routes/self-service';
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createPreferenceRoutes(deps));
   app.route('/', createSelfServiceRoutes(deps));
   app.route('/', createOfficeRoutes(deps));
+  app.route('/', createOutageRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

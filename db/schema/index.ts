@@ -10,3 +10,4 @@ export * from './documents';
 export * from './feedback';
 export * from './signing-keys';
 export * from './receipts';
+export * from './outages';
