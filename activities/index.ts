@@ -1,3 +1,4 @@
+import { createComplaintActivities } from './complaints';
 import { createPingActivities, type PingActivityDeps } from './ping';
 import { createReceiptActivities, type ReceiptActivityDeps } from './receipts';
 import { createServiceRequestActivities, type ServiceRequestActivityDeps } from './service-requests';
@@ -10,6 +11,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPingActivities(deps),
     ...createServiceRequestActivities(deps),
     ...createReceiptActivities(deps),
+    ...createComplaintActivities(deps),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -13,6 +13,7 @@ import { createCodecRoutes } from './routes/codec';
 import { createDocsRoutes } from './routes/docs';
 import { createHealthRoutes } from './routes/health';
 import { createCatalogueRoutes } from './routes/catalogue';
+import { createComplaintRoutes } from './routes/complaints';
 import { createDocumentRoutes } from './routes/documents';
 import { createFeedbackRoutes } from './routes/feedback';
 import { createPingRoutes } from './routes/pings';
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createSelfServiceRoutes(deps));
   app.route('/', createOfficeRoutes(deps));
   app.route('/', createOutageRoutes(deps));
+  app.route('/', createComplaintRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -23,6 +23,8 @@ export const ZComplaintType = z.object({
   outageLinkable: z.boolean().default(false),
   /** emergencies: alert again this often, one level up each time, until acknowledged */
   realertEvery: ZBusinessDuration.optional(),
+  /** after "resolved", how long the consumer has to say it is still not fixed */
+  confirmWindow: ZBusinessDuration.default('72h'),
   escalation: z.array(ZEscalationLevel).min(1),
 });
 export type TComplaintType = z.output<typeof ZComplaintType>;

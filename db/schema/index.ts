@@ -11,3 +11,4 @@ export * from './feedback';
 export * from './signing-keys';
 export * from './receipts';
 export * from './outages';
+export * from './complaints';
