@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifications } from '../db/schema';
+import { saveHistories } from './helpers/histories';
 import { startTestStack, type TestStack } from './helpers/stack';
 
 let stack: TestStack;
@@ -12,7 +13,10 @@ beforeAll(async () => {
   agent = await stack.token({ role: 'agent', office: 'sec-pattom' });
   executive = await stack.token({ role: 'executive', office: 'sec-pattom', subject: 'exec-complaints' });
 });
-afterAll(async () => stack?.stop());
+afterAll(async () => {
+  if (stack) await saveHistories(stack, 'complaintWorkflow', 'test/.histories-latest-complaint');
+  await stack?.stop();
+});
 
 const act = (rn: string, action: string, token: string, body: unknown) =>
   stack.call('POST', `/v1/complaints/${rn}/${action}`, { token, body });
