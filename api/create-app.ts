@@ -30,9 +30,19 @@ import type { AppDeps } from './types';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
-/** The whole HTTP surface. Dependencies come in; nothing here reads the environment or opens connections. */
-const UPLOAD_PATHS = new Set(['/v1/documents', '/v1/service-requests', '/v1/receipts/verify']);
+/**
+ * Routes that take files, and the media types they take them in. Both the body limit and the
+ * media-type check read this one table: uploads get the larger limit, and only here is a
+ * non-JSON body accepted (besides HTML forms).
+ */
+const UPLOADS: Record<string, RegExp> = {
+  '/v1/documents': /^multipart\/form-data\b/i,
+  '/v1/service-requests': /^multipart\/form-data\b/i,
+  '/v1/receipts/verify': /^(multipart\/form-data|application\/pdf)\b/i,
+};
+const isUpload = (path: string, type: string) => UPLOADS[path]?.test(type) ?? false;
 
+/** The whole HTTP surface. Dependencies come in; nothing here reads the environment or opens connections. */
 export function createApp(deps: AppDeps) {
   const app = createRouter();
 
@@ -68,10 +78,7 @@ export function createApp(deps: AppDeps) {
   const jsonLimit = limit(deps.config.http.bodyLimitBytes);
   const uploadLimit = limit(deps.config.http.uploadLimitBytes);
   app.use((c, next) =>
-    UPLOAD_PATHS.has(c.req.path) &&
-    /^(multipart\/form-data|application\/pdf)/i.test(c.req.header('content-type') ?? '')
-      ? uploadLimit(c, next)
-      : jsonLimit(c, next),
+    isUpload(c.req.path, c.req.header('content-type') ?? '') ? uploadLimit(c, next) : jsonLimit(c, next),
   );
   app.use(async (c, next) => {
     const hasBody =
@@ -81,13 +88,12 @@ export function createApp(deps: AppDeps) {
       BODY_METHODS.has(c.req.method) &&
       hasBody &&
       c.req.header('content-length') !== '0' &&
-      !/^(application\/(.+\+)?json|multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(type) &&
-      // receipts may be verified by posting the PDF itself
-      !(c.req.path === '/v1/receipts/verify' && /^application\/pdf\b/i.test(type))
+      !/^(application\/(.+\+)?json|application\/x-www-form-urlencoded)\b/i.test(type) &&
+      !isUpload(c.req.path, type)
     ) {
       throw new HttpProblem(
         415,
-        `send JSON (application/json) or, for uploads, multipart/form-data (got "${type || 'none'}")`,
+        `send JSON (application/json)${UPLOADS[c.req.path] ? ', or the files as multipart/form-data' : ''} (got "${type || 'none'}")`,
       );
     }
     await next();
