@@ -1,8 +1,9 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { openComplaints } from '../db/schema';
+import { complaints, openComplaints, outages } from '../db/schema';
+import type { TComplaintState } from '../domain/complaint';
 
-export function createComplaintActivities({ db }: { db: Database }) {
+export function createComplaintActivities({ db, now }: { db: Database; now: () => Date }) {
   return {
     /** Frees the consumer's slot for this complaint type (only if this complaint still holds it). */
     async releaseComplaintSlot(input: { consumerNumber: string; typeCode: string; requestNumber: string }) {
@@ -15,6 +16,59 @@ export function createComplaintActivities({ db }: { db: Database }) {
             eq(openComplaints.requestNumber, input.requestNumber),
           ),
         );
+    },
+
+    /** The read model row for the work queue; an older write never overwrites a newer one. */
+    async saveComplaint({ state }: { state: TComplaintState }) {
+      const date = (v: string | undefined) => (v ? new Date(v) : null);
+      const linked = state.outage && !state.outage.unlinkedAt ? state.outage.id : null;
+      const row = {
+        requestNumber: state.requestNumber,
+        typeCode: state.typeCode,
+        priority: state.priority,
+        consumerNumber: state.consumerNumber,
+        officeId: state.officeId,
+        status: state.status,
+        dueAt: state.status === 'open' || state.status === 'assigned' ? new Date(state.dueAt) : null,
+        escalationLevel: state.escalationLevel,
+        escalationOfficeId: state.escalationOfficeId ?? null,
+        outageId: linked,
+        crew: state.crew ?? null,
+        reopenCount: state.reopenCount,
+        reports: state.reports.length,
+        channel: state.channel ?? state.reports[0]?.channel ?? 'web',
+        submittedAt: new Date(state.submittedAt ?? state.timeline[0]!.at),
+        acknowledgedAt: date(state.emergency?.acknowledgedAt),
+        closedAt: date(state.closedAt),
+        state,
+        version: state.timeline.length,
+        updatedAt: now(),
+      };
+      const { requestNumber, typeCode, consumerNumber, submittedAt, ...changing } = row; // fixed at intake
+      void [requestNumber, typeCode, consumerNumber, submittedAt];
+      await db
+        .insert(complaints)
+        .values(row)
+        .onConflictDoUpdate({
+          target: complaints.requestNumber,
+          set: changing,
+          setWhere: sql`${complaints.version} <= excluded.version`,
+        });
+    },
+
+    /** Where an outage stands now: a linked complaint checks once, in case it was restored before it started. */
+    async outageState({ outageId }: { outageId: string }) {
+      const [row] = await db
+        .select({ etr: outages.etr, restoredAt: outages.restoredAt, status: outages.status })
+        .from(outages)
+        .where(eq(outages.id, outageId));
+      return {
+        etr: row?.etr.toISOString() ?? '',
+        // A cancelled (or vanished) outage no longer explains the consumer's trouble: treat it as over.
+        restoredAt:
+          row?.restoredAt?.toISOString() ??
+          (row && row.status !== 'cancelled' ? undefined : now().toISOString()),
+      };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, like, or } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { consumers, offices } from '../db/schema';
 import { UNSCOPED_ROLES, type TPrincipal, type TRole } from '../domain/roles';
@@ -130,4 +130,25 @@ export async function assertConsumerAccess(
   if (!row) throw new HttpProblem(404, `no consumer ${consumerNumber}`);
   if (principal.kind === 'staff') await assertOfficeAccess(c, db, row.sectionOfficeId);
   return row.sectionOfficeId;
+}
+
+/**
+ * The office a work queue is asked for (the caller's own by default), checked against the caller's
+ * scope; `within` selects the ids of that office and its sub-offices, for use in a query.
+ */
+export async function queueScope(c: Context<AppEnv>, db: Database, requested: string | undefined) {
+  const principal = c.get('principal');
+  const officeId = requested ?? (principal.kind === 'staff' ? principal.officeId : undefined);
+  if (!officeId)
+    throw new HttpProblem(400, 'pass officeId', {
+      errors: [{ field: 'query.officeId', message: 'required' }],
+    });
+  const [office] = await db.select().from(offices).where(eq(offices.id, officeId));
+  if (!office) throw new HttpProblem(404, `no office ${officeId}`);
+  await assertOfficeAccess(c, db, officeId);
+  const within = db
+    .select({ id: offices.id })
+    .from(offices)
+    .where(or(eq(offices.path, office.path), like(offices.path, `${office.path}/%`)));
+  return { officeId, within };
 }

@@ -9,12 +9,12 @@ export async function syncCatalogue(
   db: Database,
   catalogue: TServiceType[] = SERVICE_CATALOGUE,
 ): Promise<void> {
-  for (const type of catalogue) await upsertServiceType(db, type);
+  for (const type of catalogue) await upsertCatalogueEntry(db, type);
   for (const type of COMPLAINT_CATALOGUE) await upsertCatalogueEntry(db, type);
 }
 
 /** Stores a catalogue entry of either kind; a stored one is replaced only by a higher version. */
-async function upsertCatalogueEntry(db: Database, type: TServiceType | TComplaintType) {
+export async function upsertCatalogueEntry(db: Database, type: TServiceType | TComplaintType) {
   await db
     .insert(requestTypes)
     .values({ code: type.code, kind: type.kind, version: type.version, definition: type as TServiceType })
@@ -42,11 +42,6 @@ export async function listComplaintTypes(db: Database): Promise<TComplaintType[]
     .where(and(eq(requestTypes.kind, 'complaint'), eq(requestTypes.active, true)))
     .orderBy(requestTypes.code);
   return rows.map((r) => ZComplaintType.parse(r.definition));
-}
-
-export async function upsertServiceType(db: Database, type: TServiceType): Promise<TServiceType> {
-  await upsertCatalogueEntry(db, type);
-  return type;
 }
 
 export async function findServiceType(db: Database, code: string): Promise<TServiceType | undefined> {

@@ -52,7 +52,19 @@ export async function outagesAffecting(db: Database, consumerNumber: string, at:
     .orderBy(outages.startsAt);
 }
 
-/** The outage cutting a consumer's supply right now, if any: what a no-power complaint links to. */
+/**
+ * The outage cutting a consumer's supply right now, if any: what a no-power complaint links to.
+ * `area` names what is off for them (their transformer, or their feeder) in words a consumer knows.
+ */
 export async function currentOutageFor(db: Database, consumerNumber: string, at: Date) {
-  return (await outagesAffecting(db, consumerNumber, at)).find((o) => o.startsAt <= at);
+  const outage = (await outagesAffecting(db, consumerNumber, at)).find((o) => o.startsAt <= at);
+  if (!outage) return undefined;
+  const [names] = await db
+    .select({ transformerId: transformers.id, transformer: transformers.name, feeder: feeders.name })
+    .from(consumers)
+    .innerJoin(transformers, eq(transformers.id, consumers.transformerId))
+    .innerJoin(feeders, eq(feeders.id, transformers.feederId))
+    .where(eq(consumers.consumerNumber, consumerNumber));
+  const area = outage.transformerIds.includes(names!.transformerId) ? names!.transformer : names!.feeder;
+  return { ...outage, area };
 }

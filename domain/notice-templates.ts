@@ -325,6 +325,28 @@ export const NOTICE_TEMPLATES = {
       body: 'Ваша жалоба ({complaintType}, {requestNumber}) решена.[[ Не исправлено? Сообщите нам: {confirmUrl}]]',
     },
   }),
+  'complaint-linked-outage': t('consumer', { urgent: true }, ['requestNumber', 'area', 'etr'], {
+    en: {
+      subject: 'Complaint {requestNumber}: known outage',
+      body: 'Your no-power complaint {requestNumber} is part of a known outage in {area}. Expected restoration: {etr}. We will tell you when power is back.',
+    },
+    ml: {
+      subject: 'പരാതി {requestNumber}: അറിയപ്പെടുന്ന വൈദ്യുതി മുടക്കം',
+      body: 'നിങ്ങളുടെ പരാതി {requestNumber} {area}-ലെ അറിയപ്പെടുന്ന വൈദ്യുതി മുടക്കത്തിന്റെ ഭാഗമാണ്. പ്രതീക്ഷിക്കുന്ന പുനഃസ്ഥാപന സമയം: {etr}. വൈദ്യുതി തിരികെ വരുമ്പോൾ അറിയിക്കും.',
+    },
+    hi: {
+      subject: 'शिकायत {requestNumber}: ज्ञात बिजली कटौती',
+      body: 'आपकी बिजली न होने की शिकायत {requestNumber} {area} की ज्ञात कटौती का हिस्सा है। बहाली का अनुमानित समय: {etr}। बिजली लौटने पर हम आपको बताएँगे।',
+    },
+    vi: {
+      subject: 'Khiếu nại {requestNumber}: sự cố mất điện đã biết',
+      body: 'Khiếu nại mất điện {requestNumber} của bạn thuộc sự cố mất điện đã biết tại {area}. Dự kiến có điện lại: {etr}. Chúng tôi sẽ báo khi có điện trở lại.',
+    },
+    ru: {
+      subject: 'Жалоба {requestNumber}: известное отключение',
+      body: 'Ваша жалоба {requestNumber} об отсутствии электричества относится к известному отключению в районе {area}. Ожидаемое восстановление: {etr}. Мы сообщим, когда электричество вернётся.',
+    },
+  }),
   'emergency-alert': t(
     'staff',
     { mandatory: true, urgent: true },

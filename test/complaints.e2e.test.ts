@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { like } from 'drizzle-orm';
 import { notifications } from '../db/schema';
 import { saveHistories } from './helpers/histories';
 import { startTestStack, type TestStack } from './helpers/stack';
+import { sleep, waitFor } from './helpers/wait';
 
 let stack: TestStack;
 let agent: string;
 let executive: string;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let callCentre: string;
 
 beforeAll(async () => {
   stack = await startTestStack();
   agent = await stack.token({ role: 'agent', office: 'sec-pattom' });
+  callCentre = await stack.token({ role: 'agent', office: 'circle-tvm', subject: 'call-centre-7' });
   executive = await stack.token({ role: 'executive', office: 'sec-pattom', subject: 'exec-complaints' });
 });
 afterAll(async () => {
@@ -20,6 +23,12 @@ afterAll(async () => {
 
 const act = (rn: string, action: string, token: string, body: unknown) =>
   stack.call('POST', `/v1/complaints/${rn}/${action}`, { token, body });
+const noticesOf = (rn: string) =>
+  stack.db
+    .select()
+    .from(notifications)
+    .where(like(notifications.key, `${rn}/%`));
+const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 
 describe('complaints', () => {
   it('registers, joins a repeat report, reopens on "still not fixed", and closes on confirmation', async () => {
@@ -108,5 +117,201 @@ describe('complaints', () => {
     expect((await act(made.json.requestNumber, 'assign-crew', elsewhere, { crew: 'x crew' })).status).toBe(
       403,
     );
+  });
+
+  it('answers no power inside an outage with the ETR, passes on a new ETR and the restoration, and reopens for field work if still out', async () => {
+    const dispatcher = await stack.token({ role: 'dispatcher', office: 'subdiv-pattom' });
+    const outage = await stack.call('POST', '/v1/outages', {
+      token: dispatcher,
+      body: {
+        kind: 'emergency',
+        transformerIds: ['dtr-kesavadasapuram-1'],
+        reason: 'DTR fuse blown',
+        etr: inHours(2),
+      },
+    });
+    expect(outage.status, JSON.stringify(outage.json)).toBe(201);
+    const inside = '1154700000003'; // fed by dtr-kesavadasapuram-1
+    const outside = '1154700000001'; // dtr-kesavadasapuram-2
+    const linked = await stack.call('POST', '/v1/complaints', {
+      token: callCentre,
+      body: { type: 'no-power', consumerNumber: inside, channel: 'agent' },
+    });
+    expect(linked.status, JSON.stringify(linked.json)).toBe(201);
+    expect(linked.json).toMatchObject({
+      status: 'awaiting-restoration',
+      dueAt: null,
+      outage: { id: outage.json.id, area: 'DTR 1 (Kesavadasapuram)', etr: outage.json.etr },
+    });
+    const rn = linked.json.requestNumber as string;
+    const field = await stack.call('POST', '/v1/complaints', {
+      token: callCentre,
+      body: { type: 'no-power', consumerNumber: outside },
+    });
+    expect(field.json).toMatchObject({ status: 'open', outage: null });
+    expect(field.json.dueAt).toEqual(expect.any(String));
+
+    // The office queue shows the linked complaint under its outage, not as field work.
+    const sectionExecutive = await stack.token({ role: 'executive', office: 'sec-kesavadasapuram' });
+    const queue = await waitFor(
+      () =>
+        stack.call('GET', `/v1/complaints?officeId=sec-kesavadasapuram&outageId=${outage.json.id}`, {
+          token: sectionExecutive,
+        }),
+      (r) => r.json.items?.length === 1,
+    );
+    expect(queue.status).toBe(200);
+    expect(queue.json.items[0]).toMatchObject({
+      requestNumber: rn,
+      status: 'awaiting-restoration',
+      dueAt: null,
+    });
+
+    const etr = inHours(3);
+    expect(
+      (await stack.call('PATCH', `/v1/outages/${outage.json.id}`, { token: dispatcher, body: { etr } }))
+        .status,
+    ).toBe(200);
+    const afterEtr = await waitFor(
+      () => noticesOf(rn),
+      (rows) => rows.some((n) => n.template === 'outage-etr-changed'),
+    );
+    expect(afterEtr.map((n) => n.template).sort()).toEqual(['complaint-linked-outage', 'outage-etr-changed']);
+    expect(afterEtr.find((n) => n.template === 'outage-etr-changed')!.params.etr).toBe(
+      new Date(etr).toISOString(),
+    );
+
+    expect(
+      (await stack.call('POST', `/v1/outages/${outage.json.id}/restore`, { token: dispatcher })).status,
+    ).toBe(200);
+    const consumer = await stack.token({ role: 'consumer', consumers: [inside] });
+    const resolved = await waitFor(
+      () => stack.call('GET', `/v1/complaints/${rn}`, { token: consumer }),
+      (r) => r.json.status === 'resolved',
+    );
+    expect(resolved.json.resolution).toBe(`power restored (outage ${outage.json.id})`);
+    expect(resolved.json.crew).toBeUndefined();
+    await waitFor(
+      () => noticesOf(rn),
+      (rows) => rows.some((n) => n.template === 'outage-restored'),
+    );
+
+    // Power is back for the area but not for this consumer: an individual fault, with a clock.
+    const reopened = await act(rn, 'confirm', consumer, { fixed: false });
+    expect(reopened.json).toMatchObject({ status: 'open', reopenCount: 1 });
+    expect(reopened.json.outage.unlinkedAt).toEqual(expect.any(String));
+    expect(new Date(reopened.json.dueAt).getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('alerts the emergency desk and the section office at once, then one level higher each time until acknowledged', async () => {
+    const admin = await stack.token({ role: 'admin', office: 'circle-tvm' });
+    const put = await stack.call('PUT', '/v1/catalogue/complaint-types/test-accident', {
+      token: admin,
+      body: {
+        name: 'Electrical accident (test)',
+        priority: 'emergency',
+        tat: '1h',
+        calendar: '24x7',
+        realertEvery: '2s',
+        escalation: [
+          { level: 1, officeLevel: 'subdivision', role: 'supervisor', deadline: '30m' },
+          { level: 2, officeLevel: 'division', role: 'supervisor', deadline: '30m' },
+        ],
+      },
+    });
+    expect(put.status, JSON.stringify(put.json)).toBe(200);
+    const consumerNumber = '1154700000010';
+    const made = await stack.call('POST', '/v1/complaints', {
+      token: callCentre,
+      body: {
+        type: 'test-accident',
+        consumerNumber,
+        channel: 'agent',
+        description: 'line snapped onto a gate',
+      },
+    });
+    expect(made.status, JSON.stringify(made.json)).toBe(201);
+    const rn = made.json.requestNumber as string;
+    const alerts = async () =>
+      (await noticesOf(rn))
+        .filter((n) => n.template === 'emergency-alert')
+        .map((n) => `${n.role}@${n.officeId}`);
+    const raised = await waitFor(alerts, (a) => a.length >= 4);
+    expect(raised).toEqual(
+      expect.arrayContaining([
+        'dispatcher@circle-tvm',
+        'executive@sec-kesavadasapuram',
+        'supervisor@subdiv-pattom',
+        'supervisor@div-tvm-city',
+      ]),
+    );
+    const queue = await stack.call('GET', '/v1/complaints?officeId=circle-tvm&priority=emergency', {
+      token: await stack.token({ role: 'ops', office: 'circle-tvm' }),
+    });
+    expect(queue.json.items.map((i: { requestNumber: string }) => i.requestNumber)).toContain(rn);
+
+    const consumer = await stack.token({ role: 'consumer', consumers: [consumerNumber] });
+    expect((await act(rn, 'acknowledge', consumer, {})).status).toBe(403);
+    const elsewhere = await stack.token({ role: 'dispatcher', office: 'circle-ekm' });
+    expect((await act(rn, 'acknowledge', elsewhere, {})).status).toBe(403);
+    const desk = await stack.token({ role: 'dispatcher', office: 'circle-tvm', subject: 'control-room' });
+    const acked = await act(rn, 'acknowledge', desk, { note: 'crew and ambulance sent' });
+    expect(acked.status, JSON.stringify(acked.json)).toBe(200);
+    expect(acked.json.emergency).toMatchObject({ acknowledgedBy: 'control-room' });
+    expect((await act(rn, 'acknowledge', desk, {})).status).toBe(409);
+    const count = (await alerts()).length;
+    await sleep(5000);
+    expect((await alerts()).length).toBe(count); // no alerts once acknowledged
+  });
+
+  it("escalates a missed turnaround through the matrix and shows it in the higher office's queue", async () => {
+    const admin = await stack.token({ role: 'admin', office: 'circle-tvm' });
+    await stack.call('PUT', '/v1/catalogue/complaint-types/test-quick', {
+      token: admin,
+      body: {
+        name: 'Quick (test)',
+        priority: 'normal',
+        tat: '2s',
+        calendar: '24x7',
+        escalation: [
+          { level: 1, officeLevel: 'subdivision', role: 'supervisor', deadline: '2s' },
+          { level: 2, officeLevel: 'division', role: 'supervisor', deadline: '2s' },
+        ],
+      },
+    });
+    const made = await stack.call('POST', '/v1/complaints', {
+      token: callCentre,
+      body: { type: 'test-quick', consumerNumber: '1154700000011' },
+    });
+    const rn = made.json.requestNumber as string;
+    const top = await waitFor(
+      () => stack.call('GET', `/v1/complaints/${rn}`, { token: callCentre }),
+      (r) => r.json.escalationLevel === 2,
+    );
+    expect(top.json).toMatchObject({
+      breached: true,
+      escalationLevel: 2,
+      escalationOfficeId: 'div-tvm-city',
+    });
+    const escalations = await waitFor(
+      () => noticesOf(rn),
+      (rows) => rows.filter((n) => n.template === 'escalation-alert').length === 2,
+    );
+    expect(
+      escalations
+        .filter((n) => n.template === 'escalation-alert')
+        .map((n) => n.officeId)
+        .sort(),
+    ).toEqual(['div-tvm-city', 'subdiv-pattom']);
+    const supervisor = await stack.token({ role: 'supervisor', office: 'div-tvm-city' });
+    const queue = await waitFor(
+      () => stack.call('GET', '/v1/complaints?escalated=true&type=test-quick', { token: supervisor }),
+      (r) => r.json.items?.some((i: { escalationLevel: number }) => i.escalationLevel === 2),
+    );
+    expect(queue.json.items[0]).toMatchObject({ requestNumber: rn, escalationOfficeId: 'div-tvm-city' });
+    expect((await act(rn, 'acknowledge', supervisor, {})).status).toBe(409); // not an emergency
+    expect(
+      (await act(rn, 'resolve', supervisor, { resolution: 'fixed by the division crew' })).json.status,
+    ).toBe('resolved');
   });
 });

@@ -8,6 +8,7 @@ import { noticeWorkflowId, type TNoticeInput } from '../domain/notices';
 import { openBytes } from '../lib/at-rest';
 import { freePort } from '../scripts/lib/ports';
 import { startTestStack, type TestStack } from './helpers/stack';
+import { sleep, waitFor } from './helpers/wait';
 
 /**
  * Notices end to end: the real notice workflow on the real Temporal server, the real HTTP
@@ -45,16 +46,6 @@ async function listen(handler: (r: Received) => { status: number; body: unknown 
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   servers.push(server);
   return `http://127.0.0.1:${port}`;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > until) return v;
-    await sleep(200);
-  }
 }
 
 const attemptsOf = (key: string) =>

@@ -15,6 +15,7 @@ import { createDevSigningMaterial } from '../lib/signing-material';
 import { makePdf, makePng } from '../scripts/lib/sample-files';
 import { saveHistories } from './helpers/histories';
 import { startTestStack, type TestStack } from './helpers/stack';
+import { sleep, waitFor } from './helpers/wait';
 
 /**
  * Service requests end to end on the real stack. The types used here are added through the
@@ -26,7 +27,6 @@ let admin: string;
 let executive: string;
 let seq = 0;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const consumerNo = (n: number) => `11546000000${String(n).padStart(2, '0')}`;
 
 const testType = (code: string, overrides: Record<string, unknown> = {}) => ({
@@ -123,16 +123,6 @@ const noticeOf = async (rn: string, template: string) =>
       (n) => n.some((x) => x.template === template),
     )
   ).find((n) => n.template === template);
-
-async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > until) return v;
-    await sleep(200);
-  }
-}
 
 beforeAll(async () => {
   stack = await startTestStack();

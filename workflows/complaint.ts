@@ -1,44 +1,57 @@
 import {
+  allHandlersFinished,
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
-  allHandlersFinished,
 } from '@temporalio/workflow';
 import type { createComplaintActivities } from '../activities/complaints';
-import type { createNotificationActivities } from '../activities/notifications';
 import { addBusinessTime, parseBusinessDuration } from '../domain/calendar';
 import {
+  acknowledgeUpdate,
   assignCrewUpdate,
   complaintStatusQuery,
   confirmUpdate,
+  outageEtrChangedSignal,
+  outageRestoredSignal,
   reportAgainUpdate,
   resolveUpdate,
   type TComplaintInput,
   type TComplaintState,
+  type TComplaintStatus,
 } from '../domain/complaint';
 import { ZComplaintType } from '../domain/complaint-catalogue';
 import { FailureType } from '../domain/failures';
+import type { TNoticeInput } from '../domain/notices';
 import { UNSCOPED_ROLES } from '../domain/roles';
 import { SA } from '../domain/search-attributes';
 import type { TActor } from '../domain/service-request';
+import { complaintWorkflowV1 } from './complaint-v1';
+import { startNotice } from './start-notice';
 
-const acts = proxyActivities<
-  ReturnType<typeof createComplaintActivities> &
-    Pick<ReturnType<typeof createNotificationActivities>, 'notify'>
->({
+const acts = proxyActivities<ReturnType<typeof createComplaintActivities>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20 },
 });
 
 /**
- * One complaint, from registration to the consumer's confirmation. The workflow id is its
- * Request Number. A repeat report of the same problem joins it; "still not fixed" reopens it.
+ * One complaint, from registration to the consumer's confirmation; the workflow id is its Request
+ * Number. Field work runs against the turnaround time and escalates up the matrix when it is
+ * missed. An emergency alerts the emergency desk and the section office at once and again, one
+ * level higher each time, until somebody acknowledges it. A no-power complaint inside a known
+ * outage waits for the restoration instead of sending a crew. A repeat report joins; "still not
+ * fixed" reopens.
  */
 export async function complaintWorkflow(input: TComplaintInput): Promise<TComplaintState> {
+  if (!patched('complaint-v2')) return complaintWorkflowV1(input);
+
   const type = ZComplaintType.parse(input.type);
+  const now = () => new Date();
   const iso = (d: Date) => d.toISOString();
+  const tatMs = parseBusinessDuration(type.tat);
+  const dueFrom = (from: Date) => iso(addBusinessTime(from, tatMs, input.calendar));
   const state: TComplaintState = {
     requestNumber: input.requestNumber,
     typeCode: type.code,
@@ -46,10 +59,16 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
     priority: type.priority,
     consumerNumber: input.consumerNumber,
     officeId: input.officeId,
-    status: 'open',
-    dueAt: iso(addBusinessTime(new Date(input.submittedAt), parseBusinessDuration(type.tat), input.calendar)),
+    status: input.outage ? 'awaiting-restoration' : 'open',
+    dueAt: dueFrom(new Date(input.submittedAt)),
+    breached: false,
+    escalationLevel: 0,
     reopenCount: 0,
     reports: [{ channel: input.channel, at: input.submittedAt, by: input.submittedBy }],
+    outage: input.outage,
+    emergency: input.emergency ? { alerts: 0, nextAlertAt: input.submittedAt } : undefined,
+    channel: input.channel,
+    submittedAt: input.submittedAt,
     timeline: [
       {
         at: input.submittedAt,
@@ -59,45 +78,70 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
       },
     ],
   };
-  const log = (event: string, by?: string, detail?: string) =>
-    state.timeline.push({ at: iso(new Date()), event, by, detail });
-  const fail = (type_: string, message: string): never => {
-    throw ApplicationFailure.create({ type: type_, message, nonRetryable: true });
+  let dirty = false;
+  const log = (event: string, by?: string, detail?: string) => {
+    state.timeline.push({ at: iso(now()), event, by, detail });
+    dirty = true;
   };
+  const setStatus = (status: TComplaintStatus) => {
+    state.status = status;
+    dirty = true;
+  };
+  const notify = (notice: TNoticeInput) => startNotice(notice);
+  const fail = (failureType: string, message: string): never => {
+    throw ApplicationFailure.create({ type: failureType, message, nonRetryable: true });
+  };
+  const escalationOffice = (level: number) =>
+    input.escalationOffices?.find((o) => o.level === level)?.officeId;
   const assertStaff = (actor: TActor) => {
     if (actor.role === 'consumer')
       fail(FailureType.Forbidden, 'back-office action: consumers may not do this');
     const inScope =
       UNSCOPED_ROLES.has(actor.role) ||
-      (actor.officeId !== undefined && input.officePath.split('/').includes(actor.officeId));
+      (actor.officeId !== undefined &&
+        (input.officePath.split('/').includes(actor.officeId) ||
+          actor.officeId === state.escalationOfficeId ||
+          actor.officeId === input.emergency?.deskOfficeId));
     if (!inScope) fail(FailureType.Forbidden, `complaint ${input.requestNumber} is outside your office`);
   };
   const assertConsumer = (actor: TActor) => {
     if (actor.role === 'consumer' && !actor.consumerNumbers?.includes(input.consumerNumber))
       fail(FailureType.Forbidden, 'this complaint is not yours');
   };
-  const assertStatus = (...allowed: TComplaintState['status'][]) => {
+  const assertStatus = (...allowed: TComplaintStatus[]) => {
     if (!allowed.includes(state.status)) fail(FailureType.Conflict, `the complaint is ${state.status}`);
   };
+  /** The turnaround clock runs while field work is pending. */
+  const clockRuns = () => state.status === 'open' || state.status === 'assigned';
+  const restartClock = () => {
+    state.dueAt = dueFrom(now());
+    state.breached = false;
+    state.escalationDueAt = undefined;
+  };
 
+  // ---------- what staff and consumers do ----------
   setHandler(complaintStatusQuery, () => state);
   setHandler(
     assignCrewUpdate,
     ({ crew, actor }) => {
+      if (state.status === 'awaiting-restoration') unlink('staff sent a crew');
       state.crew = crew;
-      state.status = 'assigned';
+      setStatus('assigned');
       log('crew-assigned', actor.subject, crew);
       return state;
     },
-    { validator: ({ actor }: { actor: TActor }) => (assertStaff(actor), assertStatus('open', 'assigned')) },
+    {
+      validator: ({ actor }: { actor: TActor }) => (
+        assertStaff(actor),
+        assertStatus('open', 'assigned', 'awaiting-restoration')
+      ),
+    },
   );
   setHandler(
     resolveUpdate,
     async ({ resolution, actor }) => {
-      state.resolution = resolution;
-      state.status = 'resolved';
-      log('resolved', actor.subject, resolution);
-      await acts.notify({
+      markResolved(resolution, actor.subject);
+      await notify({
         key: `${input.requestNumber}/resolved/${state.reopenCount}`,
         to: { consumerNumber: input.consumerNumber },
         template: 'complaint-resolved',
@@ -105,19 +149,25 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
       });
       return state;
     },
-    { validator: ({ actor }: { actor: TActor }) => (assertStaff(actor), assertStatus('open', 'assigned')) },
+    {
+      validator: ({ actor }: { actor: TActor }) => (
+        assertStaff(actor),
+        assertStatus('open', 'assigned', 'awaiting-restoration')
+      ),
+    },
   );
   setHandler(
     confirmUpdate,
     ({ fixed, actor }) => {
       if (fixed) {
-        state.status = 'closed';
-        state.closedAt = iso(new Date());
-        log('confirmed-fixed', actor.subject);
+        close('confirmed-fixed', actor.subject);
       } else {
-        state.status = 'open';
         state.reopenCount += 1;
         state.resolution = undefined;
+        state.resolvedAt = undefined;
+        if (state.outage && !state.outage.unlinkedAt) state.outage.unlinkedAt = iso(now());
+        restartClock();
+        setStatus('open');
         log('reopened', actor.subject, 'the consumer says it is still not fixed');
       }
       return state;
@@ -127,47 +177,229 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
   setHandler(
     reportAgainUpdate,
     ({ channel, actor }) => {
-      state.reports.push({ channel, at: iso(new Date()), by: actor.subject });
+      state.reports.push({ channel, at: iso(now()), by: actor.subject });
       log('reported-again', actor.subject, `via ${channel}`);
       return state;
     },
     {
       validator: ({ actor }: { actor: TActor }) => (
         assertConsumer(actor),
-        assertStatus('open', 'assigned', 'resolved')
+        assertStatus('open', 'assigned', 'awaiting-restoration', 'resolved')
       ),
     },
   );
+  setHandler(
+    acknowledgeUpdate,
+    ({ note, actor }) => {
+      state.emergency = {
+        ...state.emergency!,
+        acknowledgedAt: iso(now()),
+        acknowledgedBy: actor.subject,
+        nextAlertAt: undefined,
+      };
+      log('acknowledged', actor.subject, note || undefined);
+      return state;
+    },
+    {
+      validator: ({ actor }: { actor: TActor }) => {
+        assertStaff(actor);
+        if (!state.emergency) fail(FailureType.Conflict, 'only emergencies are acknowledged');
+        if (state.emergency?.acknowledgedAt)
+          fail(FailureType.Conflict, `already acknowledged by ${state.emergency.acknowledgedBy}`);
+        assertStatus('open', 'assigned');
+      },
+    },
+  );
 
-  await acts.notify({
-    key: `${input.requestNumber}/registered`,
-    to: { consumerNumber: input.consumerNumber },
-    template: 'complaint-registered',
-    params: { requestNumber: input.requestNumber, complaintType: type.name, dueAt: state.dueAt },
+  // ---------- what the outage registry tells a linked complaint ----------
+  setHandler(outageEtrChangedSignal, ({ outageId, etr }) => {
+    if (state.status !== 'awaiting-restoration' || state.outage?.id !== outageId || state.outage.etr === etr)
+      return;
+    state.outage.etr = etr;
+    log('etr-changed', undefined, etr);
+    void notify({
+      key: `${input.requestNumber}/etr/${etr}`,
+      to: { consumerNumber: input.consumerNumber },
+      template: 'outage-etr-changed',
+      params: { area: state.outage.area, etr },
+    });
+  });
+  setHandler(outageRestoredSignal, ({ outageId, restoredAt }) => {
+    if (state.status !== 'awaiting-restoration' || state.outage?.id !== outageId) return;
+    restored(restoredAt);
   });
 
-  const confirmWindowMs = parseBusinessDuration(type.confirmWindow);
-  let synced = '';
-  while (state.status !== 'closed') {
-    if (synced !== state.status) {
-      upsertSearchAttributes([{ key: SA.RequestStatus, value: state.status }]);
-      synced = state.status;
-    }
-    if (state.status === 'resolved') {
-      // No answer within the window counts as fixed.
-      const answered = await condition(() => state.status !== 'resolved', confirmWindowMs);
-      if (!answered) {
-        state.status = 'closed';
-        state.closedAt = iso(new Date());
-        log('closed', undefined, 'no answer from the consumer: taken as fixed');
-      }
-    } else {
-      const seen = state.status;
-      await condition(() => state.status !== seen);
-    }
+  // ---------- transitions ----------
+  function markResolved(resolution: string, by?: string) {
+    state.resolution = resolution;
+    state.resolvedAt = iso(now());
+    setStatus('resolved');
+    log('resolved', by, resolution);
   }
-  await condition(allHandlersFinished);
-  upsertSearchAttributes([{ key: SA.RequestStatus, value: 'closed' }]);
+  function close(event: string, by?: string, detail?: string) {
+    state.closedAt = iso(now());
+    setStatus('closed');
+    log(event, by, detail);
+  }
+  function unlink(why: string) {
+    state.outage!.unlinkedAt = iso(now());
+    restartClock();
+    log('unlinked-from-outage', undefined, why);
+  }
+  function restored(restoredAt: string) {
+    state.outage!.restoredAt = restoredAt;
+    markResolved(`power restored (outage ${state.outage!.id})`);
+    void notify({
+      key: `${input.requestNumber}/restored`,
+      to: { consumerNumber: input.consumerNumber },
+      template: 'outage-restored',
+      params: { area: state.outage!.area },
+    });
+  }
+
+  // ---------- timers ----------
+  const escalate = (level: number) => {
+    const spec = type.escalation.find((e) => e.level === level);
+    if (!spec) {
+      state.escalationDueAt = undefined; // top of the matrix: it stays there
+      return;
+    }
+    state.escalationLevel = level;
+    state.escalationOfficeId = escalationOffice(level) ?? state.officeId;
+    state.escalationDueAt = iso(addBusinessTime(now(), parseBusinessDuration(spec.deadline), input.calendar));
+    log('escalated', undefined, `level ${level}: ${spec.role} of ${state.escalationOfficeId}`);
+    void notify({
+      key: `${input.requestNumber}/escalated/${state.reopenCount}/${level}`,
+      to: { officeId: state.escalationOfficeId, role: spec.role },
+      template: 'escalation-alert',
+      params: {
+        requestNumber: input.requestNumber,
+        service: type.name,
+        level: String(level),
+        dueAt: state.dueAt,
+      },
+    });
+  };
+  /** Alert 0 goes to the emergency desk and the section office; alert n to escalation level n, then the top. */
+  const alertEmergency = () => {
+    const e = state.emergency!;
+    const top = Math.max(0, ...type.escalation.map((s) => s.level));
+    const level = Math.min(e.alerts, top);
+    const targets =
+      e.alerts === 0
+        ? [
+            { officeId: input.emergency!.deskOfficeId, role: 'dispatcher' },
+            { officeId: input.officeId, role: 'executive' },
+          ]
+        : [{ officeId: escalationOffice(level) ?? input.officeId, role: 'supervisor' }];
+    for (const to of targets)
+      void notify({
+        key: `${input.requestNumber}/emergency/${e.alerts}/${to.officeId}`,
+        to,
+        template: 'emergency-alert',
+        params: {
+          requestNumber: input.requestNumber,
+          location: `consumer ${input.consumerNumber}${input.description ? `: ${input.description}` : ''}`,
+          reportedAt: input.submittedAt,
+        },
+      });
+    log(
+      e.alerts === 0 ? 'emergency-alerted' : 'emergency-realerted',
+      undefined,
+      targets.map((t) => `${t.role} of ${t.officeId}`).join(', '),
+    );
+    e.alerts += 1;
+    e.nextAlertAt = iso(new Date(now().getTime() + input.emergency!.realertEveryMs));
+  };
+  const confirmBy = () =>
+    state.resolvedAt
+      ? iso(
+          addBusinessTime(
+            new Date(state.resolvedAt),
+            parseBusinessDuration(type.confirmWindow),
+            input.calendar,
+          ),
+        )
+      : undefined;
+  const nextDeadline = (): number | undefined => {
+    const candidates = [
+      clockRuns() && !state.breached ? state.dueAt : undefined,
+      clockRuns() ? state.escalationDueAt : undefined,
+      state.emergency && !state.emergency.acknowledgedAt && clockRuns()
+        ? state.emergency.nextAlertAt
+        : undefined,
+      state.status === 'resolved' ? confirmBy() : undefined,
+    ].filter((d): d is string => Boolean(d));
+    return candidates.length ? Math.min(...candidates.map((d) => new Date(d).getTime())) : undefined;
+  };
+  const fireDueTimers = () => {
+    const t = now().getTime();
+    const due = (d: string | undefined) => d !== undefined && t >= new Date(d).getTime();
+    if (state.emergency && !state.emergency.acknowledgedAt && clockRuns() && due(state.emergency.nextAlertAt))
+      alertEmergency();
+    if (clockRuns() && !state.breached && due(state.dueAt)) {
+      state.breached = true;
+      log('tat-breached', undefined, `not resolved within ${type.tat}`);
+      escalate(1);
+    } else if (clockRuns() && due(state.escalationDueAt)) {
+      escalate(state.escalationLevel + 1);
+    }
+    if (state.status === 'resolved' && due(confirmBy()))
+      close('closed', undefined, 'no answer from the consumer: taken as fixed');
+  };
+
+  // ---------- bookkeeping ----------
+  let syncedKey = '';
+  const sync = async () => {
+    const key = JSON.stringify([state.status, state.dueAt, state.escalationLevel, state.timeline.length]);
+    if (key === syncedKey) return;
+    syncedKey = key;
+    upsertSearchAttributes([
+      { key: SA.RequestStatus, value: state.status },
+      { key: SA.EscalationLevel, value: state.escalationLevel },
+      { key: SA.SlaDueAt, value: clockRuns() ? new Date(state.dueAt) : null },
+    ]);
+    await acts.saveComplaint({ state });
+  };
+
+  // ---------- the run ----------
+  if (state.outage) {
+    // Restored between intake and now? The registry could not signal a workflow not yet started.
+    const outage = await acts.outageState({ outageId: state.outage.id });
+    if (outage.restoredAt) restored(outage.restoredAt);
+    else if (outage.etr !== state.outage.etr) state.outage.etr = outage.etr;
+  }
+  await notify(
+    state.outage
+      ? {
+          key: `${input.requestNumber}/registered`,
+          to: { consumerNumber: input.consumerNumber },
+          template: 'complaint-linked-outage',
+          params: { requestNumber: input.requestNumber, area: state.outage.area, etr: state.outage.etr },
+        }
+      : {
+          key: `${input.requestNumber}/registered`,
+          to: { consumerNumber: input.consumerNumber },
+          template: 'complaint-registered',
+          params: { requestNumber: input.requestNumber, complaintType: type.name, dueAt: state.dueAt },
+        },
+  );
+  if (state.outage) log('linked-to-outage', undefined, `${state.outage.id}, ETR ${state.outage.etr}`);
+
+  for (;;) {
+    while (state.status !== 'closed') {
+      fireDueTimers();
+      await sync();
+      const deadline = nextDeadline();
+      dirty = false;
+      if (deadline === undefined) await condition(() => dirty);
+      else await condition(() => dirty, Math.max(1, deadline - now().getTime()));
+    }
+    // An update admitted just before closing may still be running: settle, then look again.
+    await condition(allHandlersFinished);
+    if (state.status === 'closed') break;
+  }
+  await sync();
   await acts.releaseComplaintSlot({
     consumerNumber: input.consumerNumber,
     typeCode: type.code,

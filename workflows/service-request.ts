@@ -3,23 +3,19 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  ParentClosePolicy,
   patched,
-  startChild,
-  WorkflowIdReusePolicy,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createReceiptActivities } from '../activities/receipts';
 import type { createServiceRequestActivities } from '../activities/service-requests';
 import { addBusinessTime, businessTimeBetween, parseBusinessDuration } from '../domain/calendar';
 import { ZServiceType } from '../domain/catalogue';
 import { FailureType } from '../domain/failures';
 import { UNSCOPED_ROLES, type TRole } from '../domain/roles';
-import { noticeWorkflowId, type TNoticeInput } from '../domain/notices';
+import type { TNoticeInput } from '../domain/notices';
 import { SA } from '../domain/search-attributes';
 import {
   addDocumentsUpdate,
@@ -48,7 +44,7 @@ import {
   type TServiceRequestInput,
   type TServiceRequestState,
 } from '../domain/service-request';
-import { noticeWorkflow } from './notice';
+import { startNotice } from './start-notice';
 
 const acts = proxyActivities<
   ReturnType<typeof createServiceRequestActivities> & ReturnType<typeof createReceiptActivities>
@@ -84,14 +80,7 @@ export async function serviceRequestWorkflow(
   // microtask ticks reorder commands against concurrently running handlers on replay.
   const notify = (notice: TNoticeInput): Promise<unknown> => {
     if (!patched('notice-child-workflow')) return acts.notify(notice);
-    return startChild(noticeWorkflow, {
-      workflowId: noticeWorkflowId(notice.key),
-      args: [notice],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    }).catch((error: unknown) => {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    });
+    return startNotice(notice);
   };
   const log = (event: string, by?: string, detail?: string) => {
     state.timeline.push({ at: iso(now()), event, by, detail });

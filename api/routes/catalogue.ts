@@ -1,5 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { catalogueKindOf, listComplaintTypes, listServiceTypes, upsertServiceType } from '../../db/catalogue';
+import {
+  catalogueKindOf,
+  listComplaintTypes,
+  listServiceTypes,
+  upsertCatalogueEntry,
+} from '../../db/catalogue';
+import { ZComplaintType } from '../../domain/complaint-catalogue';
 import { ZServiceType } from '../../domain/catalogue';
 import { ROLES } from '../../domain/roles';
 import { secureRoute } from '../auth';
@@ -49,41 +55,46 @@ export function createCatalogueRoutes(deps: AppDeps) {
     async (c) => c.json({ items: await listComplaintTypes(deps.db) }, 200),
   );
 
-  app.openapi(
-    secureRoute({
-      method: 'put',
-      path: '/v1/catalogue/service-types/{code}',
-      tags: ['catalogue'],
-      summary: 'Add or revise a service-request type (a higher version replaces the stored one)',
-      roles: ['admin'],
-      request: {
-        params: z.object({ code: z.string().regex(/^[a-z][a-z0-9-]{2,40}$/, 'kebab-case code') }),
-        body: { content: { 'application/json': { schema: ZTypeJson } }, required: true },
+  const put = <K extends 'service' | 'complaint'>(
+    kind: K,
+    schema: K extends 'service' ? typeof ZServiceType : typeof ZComplaintType,
+    list: (db: AppDeps['db']) => Promise<{ code: string; version: number }[]>,
+  ) =>
+    app.openapi(
+      secureRoute({
+        method: 'put',
+        path: `/v1/catalogue/${kind}-types/{code}`,
+        tags: ['catalogue'],
+        summary: `Add or revise a ${kind} type (a higher version replaces the stored one)`,
+        roles: ['admin'],
+        request: {
+          params: z.object({ code: z.string().regex(/^[a-z][a-z0-9-]{2,40}$/, 'kebab-case code') }),
+          body: { content: { 'application/json': { schema: ZTypeJson } }, required: true },
+        },
+        responses: {
+          200: { description: 'stored', content: { 'application/json': { schema: ZTypeJson } } },
+          ...problemResponses(400, 409),
+        },
+      }),
+      async (c) => {
+        const { code } = c.req.valid('param');
+        const stored = await catalogueKindOf(deps.db, code);
+        if (stored && stored !== kind) throw new HttpProblem(409, `"${code}" is a ${stored} type`);
+        const parsed = schema.safeParse({ ...c.req.valid('json'), code });
+        if (!parsed.success)
+          throw new HttpProblem(400, `invalid ${kind} type`, { errors: fieldErrors(parsed.error.issues) });
+        const existing = (await list(deps.db)).find((t) => t.code === code);
+        if (existing && existing.version >= parsed.data.version) {
+          throw new HttpProblem(
+            409,
+            `stored version is ${existing.version}; send version ${existing.version + 1}`,
+          );
+        }
+        await upsertCatalogueEntry(deps.db, parsed.data);
+        return c.json(parsed.data as unknown as Record<string, unknown>, 200);
       },
-      responses: {
-        200: { description: 'stored', content: { 'application/json': { schema: ZTypeJson } } },
-        ...problemResponses(400, 409),
-      },
-    }),
-    async (c) => {
-      const { code } = c.req.valid('param');
-      const kind = await catalogueKindOf(deps.db, code);
-      if (kind && kind !== 'service') throw new HttpProblem(409, `"${code}" is a ${kind} type`);
-      const parsed = ZServiceType.safeParse({ ...c.req.valid('json'), code });
-      if (!parsed.success)
-        throw new HttpProblem(400, 'invalid service type', { errors: fieldErrors(parsed.error.issues) });
-      const existing = (await listServiceTypes(deps.db)).find((t) => t.code === code);
-      if (existing && existing.version >= parsed.data.version) {
-        throw new HttpProblem(
-          409,
-          `stored version is ${existing.version}; send version ${existing.version + 1}`,
-        );
-      }
-      return c.json(
-        (await upsertServiceType(deps.db, parsed.data)) as unknown as Record<string, unknown>,
-        200,
-      );
-    },
-  );
+    );
+  put('service', ZServiceType, listServiceTypes);
+  put('complaint', ZComplaintType, listComplaintTypes);
   return app;
 }

@@ -1,31 +1,30 @@
 import { z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { listComplaintTypes } from '../../db/catalogue';
-import { allocateRequestNumber } from '../../db/request-numbers';
-import { offices, openComplaints } from '../../db/schema';
-import { ALWAYS_OPEN } from '../../domain/calendar';
+import { complaints } from '../../db/schema';
 import {
+  acknowledgeUpdate,
   assignCrewUpdate,
+  COMPLAINT_STATUSES,
   complaintStatusQuery,
   confirmUpdate,
-  reportAgainUpdate,
   resolveUpdate,
+  ZAcknowledge,
   ZAssignCrew,
   ZComplaintIntake,
   ZConfirm,
   ZResolve,
-  type TComplaintInput,
   type TComplaintState,
 } from '../../domain/complaint';
-import { STANDARD_CALENDAR } from '../../domain/offices';
+import { PRIORITIES } from '../../domain/complaint-catalogue';
 import { ZRequestNumber } from '../../domain/request-number';
 import { SA } from '../../domain/search-attributes';
 import type { TActor } from '../../domain/service-request';
 import type { complaintWorkflow } from '../../workflows/complaint';
-import { assertConsumerAccess, secureRoute } from '../auth';
+import { assertConsumerAccess, queueScope, secureRoute } from '../auth';
+import { registerComplaint } from '../complaint-intake';
 import { createRouter } from '../create-router';
 import { HttpProblem, problemResponses } from '../problem';
 import type { AppDeps, AppEnv } from '../types';
@@ -38,10 +37,36 @@ const ZRegistered = z
     requestNumber: z.string(),
     status: z.string(),
     statusUrl: z.string(),
-    joined: z.boolean(),
-    dueAt: z.string().nullable(),
+    joined: z.boolean().describe('a repeat of an open complaint of the same type: this is its number'),
+    typeName: z.string(),
+    dueAt: z.string().nullable().describe('turnaround deadline while field work is pending'),
+    outage: z
+      .object({ id: z.string(), area: z.string(), etr: z.string() })
+      .nullable()
+      .describe('a no-power complaint inside a known outage: answered with its restoration time'),
   })
   .openapi('ComplaintRegistered');
+const ZQueueItem = z
+  .object({
+    requestNumber: z.string(),
+    typeCode: z.string(),
+    priority: z.string(),
+    consumerNumber: z.string(),
+    officeId: z.string(),
+    status: z.string(),
+    dueAt: z.string().nullable(),
+    escalationLevel: z.number().int(),
+    escalationOfficeId: z.string().nullable(),
+    outageId: z.string().nullable(),
+    crew: z.string().nullable(),
+    reopenCount: z.number().int(),
+    reports: z.number().int(),
+    channel: z.string(),
+    acknowledgedAt: z.string().nullable(),
+    submittedAt: z.string(),
+  })
+  .openapi('ComplaintQueueItem');
+const OPEN_STATUSES = ['open', 'assigned', 'awaiting-restoration', 'resolved'];
 
 /** Complaints registered by agents and consumers; the channel webhooks use the same intake. */
 export function createComplaintRoutes(deps: AppDeps) {
@@ -68,90 +93,108 @@ export function createComplaintRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const type = (await listComplaintTypes(deps.db)).find((t) => t.code === body.type);
-      if (!type)
-        throw new HttpProblem(400, 'unknown complaint type', {
-          errors: [
-            {
-              field: 'type',
-              message: `unknown complaint type "${body.type}"; see GET /v1/catalogue/complaint-types`,
+      await assertConsumerAccess(c, deps.db, body.consumerNumber);
+      const result = await registerComplaint(
+        deps,
+        {
+          typeCode: body.type,
+          consumerNumber: body.consumerNumber,
+          channel: body.channel,
+          description: body.description,
+          actor: actorOf(c.get('principal')),
+        },
+        now(),
+      );
+      return c.json(
+        { ...result, statusUrl: `/v1/complaints/${result.requestNumber}` },
+        result.joined ? 200 : 201,
+      );
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'get',
+      path: '/v1/complaints',
+      tags: ['complaints'],
+      summary:
+        'Complaint queue of an office (defaults to yours) and its sub-offices, plus those escalated to it: emergencies first, then soonest due',
+      roles: ['agent', 'executive', 'supervisor', 'dispatcher', 'csc', 'ops', 'admin'],
+      request: {
+        query: z.object({
+          officeId: z.string().optional(),
+          status: z.enum([...COMPLAINT_STATUSES, 'active', 'all']).default('active'),
+          type: z.string().optional(),
+          priority: z.enum(PRIORITIES).optional(),
+          outageId: z.string().optional(),
+          consumerNumber: z.string().optional(),
+          escalated: z.enum(['true', 'false']).optional(),
+          page: z.coerce.number().int().min(1).default(1),
+          pageSize: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+      },
+      responses: {
+        200: {
+          description: 'one page of complaints',
+          content: {
+            'application/json': {
+              schema: z.object({
+                items: z.array(ZQueueItem),
+                page: z.number(),
+                pageSize: z.number(),
+                total: z.number(),
+              }),
             },
-          ],
-        });
-      const officeId = await assertConsumerAccess(c, deps.db, body.consumerNumber);
-      const actor = actorOf(c.get('principal'));
-      const answer = (rn: string, state: TComplaintState | undefined, joined: boolean) =>
-        c.json(
-          {
-            requestNumber: rn,
-            status: state?.status ?? 'open',
-            statusUrl: `/v1/complaints/${rn}`,
-            joined,
-            dueAt: state?.dueAt ?? null,
           },
-          joined ? 200 : 201,
-        );
-      const rn = await allocateRequestNumber(deps.db, 'CR', now());
-      const [slot] = await deps.db
-        .insert(openComplaints)
-        .values({ consumerNumber: body.consumerNumber, typeCode: type.code, requestNumber: rn })
-        .onConflictDoNothing()
-        .returning();
-      if (!slot) {
-        const [open] = await deps.db
+        },
+        ...problemResponses(400, 403, 404),
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const { officeId, within: inOffice } = await queueScope(c, deps.db, q.officeId);
+      const filters: SQL[] = [
+        or(inArray(complaints.officeId, inOffice), eq(complaints.escalationOfficeId, officeId))!,
+      ];
+      if (q.status === 'active') filters.push(inArray(complaints.status, OPEN_STATUSES));
+      else if (q.status !== 'all') filters.push(eq(complaints.status, q.status));
+      if (q.type) filters.push(eq(complaints.typeCode, q.type));
+      if (q.priority) filters.push(eq(complaints.priority, q.priority));
+      if (q.outageId) filters.push(eq(complaints.outageId, q.outageId));
+      if (q.consumerNumber) filters.push(eq(complaints.consumerNumber, q.consumerNumber));
+      if (q.escalated === 'true') filters.push(sql`${complaints.escalationLevel} > 0`);
+      if (q.escalated === 'false') filters.push(eq(complaints.escalationLevel, 0));
+      const where = and(...filters);
+      const rank = sql`case ${complaints.priority} when 'emergency' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`;
+      const [rows, [total]] = await Promise.all([
+        deps.db
           .select()
-          .from(openComplaints)
-          .where(
-            and(
-              eq(openComplaints.consumerNumber, body.consumerNumber),
-              eq(openComplaints.typeCode, type.code),
-            ),
-          );
-        const state = await handleOf(open!.requestNumber)
-          .executeUpdate(reportAgainUpdate, { args: [{ channel: body.channel, actor }] })
-          .catch(async (error: unknown) => {
-            if (!(error instanceof WorkflowNotFoundError)) throw error;
-            // A slot left by a complaint that no longer runs: free it and ask the caller to retry.
-            await deps.db.delete(openComplaints).where(eq(openComplaints.requestNumber, open!.requestNumber));
-            throw new HttpProblem(409, 'the earlier complaint has just closed; send this one again');
-          });
-        return answer(open!.requestNumber, state, true);
-      }
-      const [office] = await deps.db.select().from(offices).where(eq(offices.id, officeId));
-      const input: TComplaintInput = {
-        requestNumber: rn,
-        type,
-        consumerNumber: body.consumerNumber,
-        officeId,
-        officePath: office!.path,
-        calendar: type.calendar === '24x7' ? ALWAYS_OPEN : (office!.calendar ?? STANDARD_CALENDAR),
-        channel: body.channel,
-        description: body.description,
-        submittedBy: actor.subject,
-        submittedAt: now().toISOString(),
-      };
-      // Nothing half-written stays behind: no workflow, no slot.
-      const release = () => deps.db.delete(openComplaints).where(eq(openComplaints.requestNumber, rn));
-      await deps.temporal.workflow
-        .start<typeof complaintWorkflow>('complaintWorkflow', {
-          workflowId: rn,
-          taskQueue: deps.config.temporal.taskQueue,
-          args: [input],
-          typedSearchAttributes: [
-            { key: SA.RequestNumber, value: rn },
-            { key: SA.ConsumerNumber, value: body.consumerNumber },
-            { key: SA.RequestType, value: type.code },
-            { key: SA.RequestKind, value: 'complaint' },
-            { key: SA.OfficeId, value: officeId },
-            { key: SA.RequestStatus, value: 'open' },
-            { key: SA.Channel, value: body.channel },
-          ],
-        })
-        .catch(async (error: unknown) => {
-          await release();
-          throw error;
-        });
-      return answer(rn, undefined, false);
+          .from(complaints)
+          .where(where)
+          .orderBy(rank, sql`${complaints.dueAt} asc nulls last`, asc(complaints.requestNumber))
+          .limit(q.pageSize)
+          .offset((q.page - 1) * q.pageSize),
+        deps.db.select({ n: count() }).from(complaints).where(where),
+      ]);
+      const items = rows.map((r) => ({
+        requestNumber: r.requestNumber,
+        typeCode: r.typeCode,
+        priority: r.priority,
+        consumerNumber: r.consumerNumber,
+        officeId: r.officeId,
+        status: r.status,
+        dueAt: r.dueAt?.toISOString() ?? null,
+        escalationLevel: r.escalationLevel,
+        escalationOfficeId: r.escalationOfficeId,
+        outageId: r.outageId,
+        crew: r.crew,
+        reopenCount: r.reopenCount,
+        reports: r.reports,
+        channel: r.channel,
+        acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null,
+        submittedAt: r.submittedAt.toISOString(),
+      }));
+      return c.json({ items, page: q.page, pageSize: q.pageSize, total: total!.n }, 200);
     },
   );
 
@@ -193,7 +236,7 @@ export function createComplaintRoutes(deps: AppDeps) {
   const action = <S extends z.ZodObject>(
     path: string,
     summary: string,
-    roles: readonly ('consumer' | 'agent' | 'executive' | 'supervisor' | 'admin')[],
+    roles: readonly ('consumer' | 'agent' | 'executive' | 'supervisor' | 'dispatcher' | 'admin')[],
     schema: S,
     update: UpdateDefinition<TComplaintState, [z.infer<S> & { actor: TActor }]>,
   ) =>
@@ -240,6 +283,13 @@ export function createComplaintRoutes(deps: AppDeps) {
     ['consumer', 'agent'],
     ZConfirm,
     confirmUpdate,
+  );
+  action(
+    'acknowledge',
+    'Emergencies: a member of staff takes charge; the re-alerts stop',
+    ['executive', 'supervisor', 'dispatcher', 'admin'],
+    ZAcknowledge,
+    acknowledgeUpdate,
   );
   return app;
 }

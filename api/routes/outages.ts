@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { desc, eq, inArray } from 'drizzle-orm';
 import { locateAssets, outagesAffecting, type TOutage } from '../../db/outages';
-import { outageEvents, outages } from '../../db/schema';
+import { outageComplaints, outageEvents, outages } from '../../db/schema';
+import { outageEtrChangedSignal, outageRestoredSignal } from '../../domain/complaint';
 import { ZConsumerNumber } from '../../domain/consumer';
 import { assertConsumerAccess, assertOfficeAccess, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
@@ -86,6 +88,22 @@ export function createOutageRoutes(deps: AppDeps) {
     const [row] = await deps.db.select().from(outages).where(eq(outages.id, id));
     if (!row) throw new HttpProblem(404, `no outage ${id}`);
     return row;
+  };
+  /** Tells every complaint linked to the outage; one that has closed or not yet started is skipped (it checks itself). */
+  const tellLinked = async (outageId: string, send: (rn: string) => Promise<void>) => {
+    const links = await deps.db
+      .select({ rn: outageComplaints.requestNumber })
+      .from(outageComplaints)
+      .where(eq(outageComplaints.outageId, outageId));
+    let told = 0;
+    for (let i = 0; i < links.length; i += 50) {
+      const results = await Promise.allSettled(links.slice(i, i + 50).map((l) => send(l.rn)));
+      for (const r of results) {
+        if (r.status === 'fulfilled') told += 1;
+        else if (!(r.reason instanceof WorkflowNotFoundError)) throw r.reason;
+      }
+    }
+    return told;
   };
   const record = (outageId: string, event: string, by: string, detail: Record<string, unknown>) =>
     deps.db.insert(outageEvents).values({ id: randomUUID(), outageId, event, by, detail });
@@ -175,7 +193,12 @@ export function createOutageRoutes(deps: AppDeps) {
         .set({ etr, updatedAt: now() })
         .where(eq(outages.id, outage.id))
         .returning();
-      await record(outage.id, 'etr-changed', c.get('principal').subject, { from: outage.etr, to: etr });
+      const told = await tellLinked(outage.id, (rn) =>
+        deps.temporal.workflow
+          .getHandle(rn)
+          .signal(outageEtrChangedSignal, { outageId: outage.id, etr: etr.toISOString() }),
+      );
+      await record(outage.id, 'etr-changed', c.get('principal').subject, { from: outage.etr, to: etr, told });
       return c.json(shape(updated!), 200);
     },
   );
@@ -196,14 +219,24 @@ export function createOutageRoutes(deps: AppDeps) {
     async (c) => {
       const outage = await load(c.req.valid('param').id);
       await assertOfficeAccess(c, deps.db, outage.officeId);
-      if (outage.status === 'restored') return c.json(shape(outage), 200); // a retry is harmless
+      // A retry is harmless: tell the linked complaints again (they ignore a second word).
       if (outage.status === 'cancelled') throw new HttpProblem(409, 'the outage was cancelled');
-      const [updated] = await deps.db
-        .update(outages)
-        .set({ status: 'restored', restoredAt: now(), updatedAt: now() })
-        .where(eq(outages.id, outage.id))
-        .returning();
-      await record(outage.id, 'restored', c.get('principal').subject, {});
+      const [updated] =
+        outage.status === 'restored'
+          ? [outage]
+          : await deps.db
+              .update(outages)
+              .set({ status: 'restored', restoredAt: now(), updatedAt: now() })
+              .where(eq(outages.id, outage.id))
+              .returning();
+      const restoredAt = updated!.restoredAt!.toISOString();
+      const told = await tellLinked(outage.id, (rn) =>
+        deps.temporal.workflow
+          .getHandle(rn)
+          .signal(outageRestoredSignal, { outageId: outage.id, restoredAt }),
+      );
+      if (outage.status !== 'restored')
+        await record(outage.id, 'restored', c.get('principal').subject, { told });
       return c.json(shape(updated!), 200);
     },
   );

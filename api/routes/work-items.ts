@@ -1,10 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { and, asc, count, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
-import { offices, serviceRequests } from '../../db/schema';
+import { and, asc, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { serviceRequests } from '../../db/schema';
 import { REQUEST_STATUSES } from '../../domain/service-request';
-import { assertOfficeAccess, secureRoute } from '../auth';
+import { queueScope, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
-import { HttpProblem, problemResponses } from '../problem';
+import { problemResponses } from '../problem';
 import type { AppDeps } from '../types';
 
 const ZWorkItem = z
@@ -61,20 +61,7 @@ export function createWorkItemRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const principal = c.get('principal');
-      const officeId = q.officeId ?? (principal.kind === 'staff' ? principal.officeId : undefined);
-      if (!officeId)
-        throw new HttpProblem(400, 'pass officeId', {
-          errors: [{ field: 'query.officeId', message: 'required' }],
-        });
-      const [office] = await deps.db.select().from(offices).where(eq(offices.id, officeId));
-      if (!office) throw new HttpProblem(404, `no office ${officeId}`);
-      await assertOfficeAccess(c, deps.db, officeId);
-
-      const inOffice = deps.db
-        .select({ id: offices.id })
-        .from(offices)
-        .where(or(eq(offices.path, office.path), like(offices.path, `${office.path}/%`)));
+      const { officeId, within: inOffice } = await queueScope(c, deps.db, q.officeId);
       const filters: SQL[] = [
         or(inArray(serviceRequests.officeId, inOffice), eq(serviceRequests.escalationOfficeId, officeId))!,
       ];

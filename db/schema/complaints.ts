@@ -1,4 +1,5 @@
-import { pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import type { TComplaintState } from '../../domain/complaint';
 
 /**
  * One open complaint per consumer and type: a second report of the same problem joins the open
@@ -13,4 +14,53 @@ export const openComplaints = pgTable(
     openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.consumerNumber, t.typeCode] })],
+);
+
+/** Read model of complaints for the work queue and look-ups; written by the workflow's activity. */
+export const complaints = pgTable(
+  'complaints',
+  {
+    requestNumber: text('request_number').primaryKey(),
+    typeCode: text('type_code').notNull(),
+    priority: text('priority').notNull(),
+    consumerNumber: text('consumer_number').notNull(),
+    officeId: text('office_id').notNull(),
+    status: text('status').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    escalationLevel: integer('escalation_level').notNull().default(0),
+    escalationOfficeId: text('escalation_office_id'),
+    outageId: text('outage_id'),
+    crew: text('crew'),
+    reopenCount: integer('reopen_count').notNull().default(0),
+    reports: integer('reports').notNull().default(1),
+    channel: text('channel').notNull(),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    state: jsonb('state').$type<TComplaintState>(),
+    /** timeline length: a late, older write never overwrites a newer one */
+    version: integer('version').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('complaints_office_status_idx').on(t.officeId, t.status),
+    index('complaints_escalation_idx').on(t.escalationOfficeId, t.status),
+    index('complaints_consumer_idx').on(t.consumerNumber),
+    index('complaints_outage_idx').on(t.outageId),
+  ],
+);
+
+/**
+ * Complaints answered by an outage, written at intake before the workflow starts: the registry
+ * signals these on a new ETR and on restoration.
+ */
+export const outageComplaints = pgTable(
+  'outage_complaints',
+  {
+    outageId: text('outage_id').notNull(),
+    requestNumber: text('request_number').notNull(),
+    consumerNumber: text('consumer_number').notNull(),
+    linkedAt: timestamp('linked_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.outageId, t.requestNumber] })],
 );

@@ -1,0 +1,195 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { and, eq } from 'drizzle-orm';
+import { listComplaintTypes } from '../db/catalogue';
+import { currentOutageFor } from '../db/outages';
+import { allocateRequestNumber } from '../db/request-numbers';
+import { consumers, offices, openComplaints, outageComplaints } from '../db/schema';
+import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../domain/calendar';
+import { reportAgainUpdate, type TComplaintInput, type TComplaintState } from '../domain/complaint';
+import type { TChannel } from '../domain/consumer';
+import { FailureType } from '../domain/failures';
+import { escalationOffices, STANDARD_CALENDAR } from '../domain/offices';
+import { SA } from '../domain/search-attributes';
+import type { TActor } from '../domain/service-request';
+import type { complaintWorkflow } from '../workflows/complaint';
+import { HttpProblem } from './problem';
+import type { AppDeps } from './types';
+
+export type TComplaintRequest = {
+  typeCode: string;
+  consumerNumber: string;
+  channel: TChannel;
+  description: string;
+  actor: TActor;
+};
+
+export type TComplaintOutcome = {
+  requestNumber: string;
+  joined: boolean;
+  status: string;
+  typeName: string;
+  /** the turnaround deadline, while field work is pending */
+  dueAt: string | null;
+  /** set when a no-power complaint is answered by a known outage */
+  outage: { id: string; area: string; etr: string } | null;
+};
+
+const outcome = (
+  rn: string,
+  state: Pick<TComplaintState, 'status' | 'typeName' | 'dueAt' | 'outage'>,
+  joined: boolean,
+): TComplaintOutcome => ({
+  requestNumber: rn,
+  joined,
+  status: state.status,
+  typeName: state.typeName,
+  dueAt: state.status === 'open' || state.status === 'assigned' ? state.dueAt : null,
+  outage:
+    state.outage && !state.outage.unlinkedAt && !state.outage.restoredAt
+      ? { id: state.outage.id, area: state.outage.area, etr: state.outage.etr }
+      : null,
+});
+
+/**
+ * The one intake path behind every channel (portal, agent, SMS, WhatsApp, IVR, e-mail): checks the
+ * type and the consumer, joins an open complaint of the same type, links a no-power complaint to a
+ * current outage, and starts the workflow. Throws HttpProblem naming the field at fault; on any
+ * failure nothing stays behind (no slot, no link, no workflow).
+ */
+export async function registerComplaint(
+  deps: Pick<AppDeps, 'db' | 'temporal' | 'config'>,
+  request: TComplaintRequest,
+  at: Date,
+  attempt = 0,
+): Promise<TComplaintOutcome> {
+  const { db } = deps;
+  const type = (await listComplaintTypes(db)).find((t) => t.code === request.typeCode);
+  if (!type)
+    throw new HttpProblem(400, 'unknown complaint type', {
+      errors: [
+        {
+          field: 'type',
+          message: `unknown complaint type "${request.typeCode}"; see GET /v1/catalogue/complaint-types`,
+        },
+      ],
+    });
+  const [consumer] = await db
+    .select({ officeId: consumers.sectionOfficeId, path: offices.path, calendar: offices.calendar })
+    .from(consumers)
+    .innerJoin(offices, eq(offices.id, consumers.sectionOfficeId))
+    .where(eq(consumers.consumerNumber, request.consumerNumber));
+  if (!consumer)
+    throw new HttpProblem(404, `no consumer ${request.consumerNumber}`, {
+      errors: [{ field: 'consumerNumber', message: 'no such consumer number' }],
+    });
+
+  const rn = await allocateRequestNumber(db, 'CR', at);
+  const [slot] = await db
+    .insert(openComplaints)
+    .values({ consumerNumber: request.consumerNumber, typeCode: type.code, requestNumber: rn })
+    .onConflictDoNothing()
+    .returning();
+  if (!slot) {
+    const joined = await joinOpen(deps, request, type.code);
+    if (joined) return joined;
+    // The open complaint has just closed (and its slot is now free): this report starts a new one.
+    if (attempt < 2) return registerComplaint(deps, request, at, attempt + 1);
+    throw new HttpProblem(409, 'the earlier complaint has just closed; send this one again');
+  }
+
+  const release = async () => {
+    await db.delete(outageComplaints).where(eq(outageComplaints.requestNumber, rn));
+    await db.delete(openComplaints).where(eq(openComplaints.requestNumber, rn));
+  };
+  try {
+    const outage = type.outageLinkable ? await currentOutageFor(db, request.consumerNumber, at) : undefined;
+    // The link is written before the workflow starts, so a restoration from now on finds it.
+    if (outage)
+      await db
+        .insert(outageComplaints)
+        .values({ outageId: outage.id, requestNumber: rn, consumerNumber: request.consumerNumber });
+    const input: TComplaintInput = {
+      requestNumber: rn,
+      type,
+      consumerNumber: request.consumerNumber,
+      officeId: consumer.officeId,
+      officePath: consumer.path,
+      calendar: type.calendar === '24x7' ? ALWAYS_OPEN : (consumer.calendar ?? STANDARD_CALENDAR),
+      channel: request.channel,
+      description: request.description,
+      submittedBy: request.actor.subject,
+      submittedAt: at.toISOString(),
+      escalationOffices: escalationOffices(consumer.path, type.escalation),
+      emergency:
+        type.priority === 'emergency'
+          ? {
+              deskOfficeId: consumer.path.split('/')[0]!,
+              realertEveryMs: parseBusinessDuration(type.realertEvery ?? '10m'),
+            }
+          : undefined,
+      outage: outage ? { id: outage.id, area: outage.area, etr: outage.etr.toISOString() } : undefined,
+    };
+    await deps.temporal.workflow.start<typeof complaintWorkflow>('complaintWorkflow', {
+      workflowId: rn,
+      taskQueue: deps.config.temporal.taskQueue,
+      args: [input],
+      typedSearchAttributes: [
+        { key: SA.RequestNumber, value: rn },
+        { key: SA.ConsumerNumber, value: request.consumerNumber },
+        { key: SA.RequestType, value: type.code },
+        { key: SA.RequestKind, value: 'complaint' },
+        { key: SA.OfficeId, value: consumer.officeId },
+        { key: SA.RequestStatus, value: outage ? 'awaiting-restoration' : 'open' },
+        { key: SA.Channel, value: request.channel },
+      ],
+    });
+    return outcome(
+      rn,
+      {
+        status: outage ? 'awaiting-restoration' : 'open',
+        typeName: type.name,
+        dueAt: addBusinessTime(at, parseBusinessDuration(type.tat), input.calendar).toISOString(),
+        outage: input.outage,
+      },
+      false,
+    );
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/**
+ * A second report of an open complaint of the same type: the consumer gets the existing RN.
+ * Answers undefined when that complaint has closed meanwhile; its slot is then freed.
+ */
+async function joinOpen(
+  deps: Pick<AppDeps, 'db' | 'temporal'>,
+  request: TComplaintRequest,
+  typeCode: string,
+): Promise<TComplaintOutcome | undefined> {
+  const [open] = await deps.db
+    .select()
+    .from(openComplaints)
+    .where(
+      and(eq(openComplaints.consumerNumber, request.consumerNumber), eq(openComplaints.typeCode, typeCode)),
+    );
+  if (!open) return undefined;
+  try {
+    const state = await deps.temporal.workflow
+      .getHandle<typeof complaintWorkflow>(open.requestNumber)
+      .executeUpdate(reportAgainUpdate, { args: [{ channel: request.channel, actor: request.actor }] });
+    return outcome(open.requestNumber, state, true);
+  } catch (error) {
+    const closed =
+      error instanceof WorkflowNotFoundError ||
+      (error instanceof WorkflowUpdateFailedError &&
+        error.cause instanceof ApplicationFailure &&
+        error.cause.type === FailureType.Conflict);
+    if (!closed) throw error;
+    // Only this complaint's own slot is freed: the workflow releases the same row when it ends.
+    await deps.db.delete(openComplaints).where(eq(openComplaints.requestNumber, open.requestNumber));
+    return undefined;
+  }
+}

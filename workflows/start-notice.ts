@@ -1,0 +1,20 @@
+import { ParentClosePolicy, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { noticeWorkflowId, type TNoticeInput } from '../domain/notices';
+import { noticeWorkflow } from './notice';
+
+/**
+ * Sends a notice as its own workflow (send, await the receipt, fall back), abandoned by the
+ * caller so a closing request never cuts a notice short. The notice key is its id: sending the
+ * same key twice is harmless.
+ */
+export function startNotice(notice: TNoticeInput): Promise<unknown> {
+  return startChild(noticeWorkflow, {
+    workflowId: noticeWorkflowId(notice.key),
+    args: [notice],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+  }).catch((error: unknown) => {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  });
+}
