@@ -14,6 +14,7 @@ import { createDocsRoutes } from './routes/docs';
 import { createHealthRoutes } from './routes/health';
 import { createCatalogueRoutes } from './routes/catalogue';
 import { createComplaintRoutes } from './routes/complaints';
+import { createChannelRoutes } from './routes/channels';
 import { createDocumentRoutes } from './routes/documents';
 import { createFeedbackRoutes } from './routes/feedback';
 import { createPingRoutes } from './routes/pings';
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createOfficeRoutes(deps));
   app.route('/', createOutageRoutes(deps));
   app.route('/', createComplaintRoutes(deps));
+  app.route('/', createChannelRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -7,7 +7,18 @@ import type { TReceiptVerdict } from '../lib/receipt-pdf';
 import type { Logger } from '../lib/logger';
 
 export type AppDeps = {
-  config: Pick<Config, 'http' | 'temporal' | 'auth' | 'payloadCodec' | 'env' | 'decisions' | 'notices'>;
+  config: Pick<
+    Config,
+    | 'http'
+    | 'temporal'
+    | 'auth'
+    | 'payloadCodec'
+    | 'env'
+    | 'decisions'
+    | 'notices'
+    | 'channels'
+    | 'utilityName'
+  >;
   db: Database;
   temporal: Client;
   logger: Logger;

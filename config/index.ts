@@ -11,6 +11,11 @@ export const DEV_PAYLOAD_KEYS = 'dev-2026:Q2hhbmdlTWVJblByb2R1Y3Rpb24tU2V2YURldk
 export const DEV_RECEIPT_PASSPHRASE = 'seva-dev-receipts';
 // Standard Webhooks secret (whsec_ + base64) for delivery receipts in development.
 export const DEV_WEBHOOK_SECRET = 'whsec_c2V2YS1kZXYtZGVsaXZlcnktcmVjZWlwdHMtc2VjcmV0';
+// Standard Webhooks secret for inbound SMS, IVR and e-mail gateways in development.
+export const DEV_CHANNEL_WEBHOOK_SECRET = 'whsec_c2V2YS1kZXYtaW5ib3VuZC1jaGFubmVscy1zZWNyZXQ=';
+// Meta app secret (X-Hub-Signature-256) and verify token for the WhatsApp webhook in development.
+export const DEV_WHATSAPP_APP_SECRET = 'seva-dev-whatsapp-app-secret';
+export const DEV_WHATSAPP_VERIFY_TOKEN = 'seva-dev-whatsapp-verify';
 
 const CHANNELS = ['sms', 'whatsapp', 'email', 'voice', 'post'] as const;
 
@@ -127,6 +132,12 @@ const EnvSchema = z
       .string()
       .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'whsec_<base64>')
       .default(DEV_WEBHOOK_SECRET),
+    CHANNEL_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'whsec_<base64>')
+      .default(DEV_CHANNEL_WEBHOOK_SECRET),
+    WHATSAPP_APP_SECRET: z.string().min(16).default(DEV_WHATSAPP_APP_SECRET),
+    WHATSAPP_VERIFY_TOKEN: z.string().min(8).default(DEV_WHATSAPP_VERIFY_TOKEN),
     NOTICE_CHAIN: z
       .string()
       .default(CHANNELS.join(','))
@@ -202,6 +213,14 @@ const EnvSchema = z
           path: ['DELIVERY_WEBHOOK_SECRET'],
           message: 'the dev webhook secret is refused in production',
         });
+      }
+      for (const [name, dev] of [
+        ['CHANNEL_WEBHOOK_SECRET', DEV_CHANNEL_WEBHOOK_SECRET],
+        ['WHATSAPP_APP_SECRET', DEV_WHATSAPP_APP_SECRET],
+        ['WHATSAPP_VERIFY_TOKEN', DEV_WHATSAPP_VERIFY_TOKEN],
+      ] as const) {
+        if (env[name] === dev)
+          ctx.addIssue({ code: 'custom', path: [name], message: `the dev ${name} is refused in production` });
       }
       if (env.RECEIPT_SIGNING_P12_PASSPHRASE === DEV_RECEIPT_PASSPHRASE) {
         ctx.addIssue({
@@ -305,6 +324,11 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
           }
         : { kind: 'sandbox' as const },
       sandboxAllowed: env.NODE_ENV !== 'production',
+    },
+    /** inbound consumer channels: SMS, IVR and e-mail gateways sign with Standard Webhooks; Meta signs WhatsApp */
+    channels: {
+      webhookSecret: env.CHANNEL_WEBHOOK_SECRET,
+      whatsapp: { appSecret: env.WHATSAPP_APP_SECRET, verifyToken: env.WHATSAPP_VERIFY_TOKEN },
     },
     demoData: env.DEMO_DATA,
   };

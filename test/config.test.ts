@@ -63,12 +63,17 @@ describe('config', () => {
     expect(problems.join('\n')).toMatch(
       /RECEIPT_SIGNING_P12_PASSPHRASE: the dev receipt passphrase is refused/,
     );
+    expect(problems.join('\n')).toMatch(/CHANNEL_WEBHOOK_SECRET: the dev CHANNEL_WEBHOOK_SECRET is refused/);
+    expect(problems.join('\n')).toMatch(/WHATSAPP_APP_SECRET: the dev WHATSAPP_APP_SECRET is refused/);
     const ok = loadConfig({
       NODE_ENV: 'production',
       JWT_SECRET: 'x'.repeat(40),
       PAYLOAD_KEYS: `prod:${key32}`,
       RECEIPT_SIGNING_P12_PASSPHRASE: 'utility-p12-passphrase',
       DELIVERY_WEBHOOK_SECRET: 'whsec_cHJvZHVjdGlvbi13ZWJob29rLXNlY3JldA==',
+      CHANNEL_WEBHOOK_SECRET: 'whsec_cHJvZHVjdGlvbi1pbmJvdW5kLXNlY3JldA==',
+      WHATSAPP_APP_SECRET: 'meta-app-secret-production',
+      WHATSAPP_VERIFY_TOKEN: 'verify-token-production',
       MESSAGING_URL: 'https://sms-gateway.example/v1/messages',
       RESEND_API_KEY: 're_live_key',
     });

@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
-import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { devOutbox, notificationAttempts, notifications } from '../../db/schema';
 import { ZConsumerNumber } from '../../domain/consumer';
 import { deliveryReceiptSignal, noticeWorkflowId } from '../../domain/notices';
@@ -10,6 +9,7 @@ import { assertConsumerAccess, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
 import { HttpProblem, problemResponses } from '../problem';
 import type { AppDeps } from '../types';
+import { standardWebhookVerifier } from '../webhook-signature';
 
 /** Our own receipt shape, and Resend's e-mail events (both signed the Standard Webhooks way). */
 const ZReceipt = z.union([
@@ -47,7 +47,7 @@ const ZNotice = z
 
 export function createNoticeRoutes(deps: AppDeps) {
   const app = createRouter();
-  const webhook = new Webhook(deps.config.notices.webhookSecret);
+  const verifyReceipt = standardWebhookVerifier(deps.config.notices.webhookSecret);
 
   // Documented by hand: the body is verified as raw text against its signature before it is parsed.
   app.openAPIRegistry.registerPath({
@@ -68,24 +68,7 @@ export function createNoticeRoutes(deps: AppDeps) {
   });
   app.post('/v1/webhooks/delivery/:provider', async (c) => {
     const provider = c.req.param('provider');
-    const raw = await c.req.text();
-    try {
-      webhook.verify(raw, {
-        'webhook-id': c.req.header('webhook-id') ?? '',
-        'webhook-timestamp': c.req.header('webhook-timestamp') ?? '',
-        'webhook-signature': c.req.header('webhook-signature') ?? '',
-      });
-    } catch (error) {
-      if (error instanceof WebhookVerificationError)
-        throw new HttpProblem(401, `webhook signature: ${error.message}`);
-      throw error;
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      throw new HttpProblem(400, 'the body is not JSON');
-    }
+    const body = await verifyReceipt(c);
     const parsed = ZReceipt.safeParse(body);
     if (!parsed.success) throw new HttpProblem(400, 'not a delivery receipt');
     const receipt =

@@ -12,3 +12,4 @@ export * from './signing-keys';
 export * from './receipts';
 export * from './outages';
 export * from './complaints';
+export * from './channels';

@@ -1,0 +1,499 @@
+import { z } from '@hono/zod-openapi';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { readAccountSummary } from '../../db/account';
+import { listComplaintTypes } from '../../db/catalogue';
+import { outagesAffecting } from '../../db/outages';
+import {
+  channelMessages,
+  channelSessions,
+  complaints,
+  consumers,
+  openComplaints,
+  serviceRequests,
+} from '../../db/schema';
+import {
+  ASK_CONSUMER_NUMBER,
+  billReply,
+  complaintReply,
+  findConsumerNumber,
+  guessComplaintType,
+  IVR_ASK_NUMBER,
+  IVR_COMPLAINT_KEYS,
+  IVR_COMPLAINT_MENU,
+  IVR_MENU,
+  outageReply,
+  statusReply,
+  unknownConsumer,
+  WHATSAPP_MENU,
+  whatsappMenuText,
+  whatsappTypesText,
+} from '../../domain/channel-replies';
+import { parseNpSms } from '../../domain/complaint-catalogue';
+import type { TChannel } from '../../domain/consumer';
+import { toE164 } from '../../domain/phone';
+import { createNoticeProviders } from '../../lib/notice-providers';
+import { registerComplaint } from '../complaint-intake';
+import { createRouter } from '../create-router';
+import { HttpProblem, problemResponses } from '../problem';
+import type { AppDeps, AppEnv } from '../types';
+import { metaWebhookVerifier, standardWebhookVerifier } from '../webhook-signature';
+
+const ZSms = z.object({
+  messageId: z.string().min(1).max(200),
+  from: z.string().min(3).max(40).describe('the sender, as the gateway gives it'),
+  text: z.string().max(2000),
+});
+const ZIvr = z.object({
+  messageId: z
+    .string()
+    .min(1)
+    .max(200)
+    .describe("the IVR platform's id of this request (unique per call step)"),
+  callId: z.string().min(1).max(200),
+  caller: z.string().max(40).optional(),
+  consumerNumber: z.string().max(40).optional().describe('as keyed in, if the caller has keyed it yet'),
+  digits: z.string().max(10).default('').describe('the menu keys pressed, e.g. "1" or "24"'),
+});
+const ZEmail = z.object({
+  messageId: z.string().min(1).max(500),
+  from: z.email(),
+  subject: z.string().max(500).default(''),
+  text: z.string().max(20_000).default(''),
+});
+const ZWhatsApp = z.object({
+  object: z.string(),
+  entry: z
+    .array(
+      z.object({
+        changes: z.array(
+          z.object({
+            field: z.string().optional(),
+            value: z
+              .object({
+                messages: z
+                  .array(
+                    z
+                      .object({
+                        from: z.string(),
+                        id: z.string(),
+                        type: z.string(),
+                        text: z.object({ body: z.string() }).optional(),
+                        interactive: z
+                          .object({
+                            type: z.string(),
+                            list_reply: z.object({ id: z.string(), title: z.string().optional() }).optional(),
+                            button_reply: z
+                              .object({ id: z.string(), title: z.string().optional() })
+                              .optional(),
+                          })
+                          .optional(),
+                      })
+                      .loose(),
+                  )
+                  .optional(),
+              })
+              .loose(),
+          }),
+        ),
+      }),
+    )
+    .max(50),
+});
+const ZAnswer = z
+  .object({
+    reply: z.string().describe('what the consumer is told (also sent back on the channel)'),
+    requestNumber: z.string().nullable(),
+    duplicate: z.boolean().describe('a re-delivery of a message already handled: the first answer, again'),
+  })
+  .openapi('ChannelAnswer');
+
+type TAnswer = { reply: string; requestNumber: string | null };
+
+/**
+ * Consumer channels: provider webhooks for SMS (`NP <consumer number>`), WhatsApp (Meta Cloud API
+ * payloads, a small menu), the IVR (keys in, words to speak out) and inbound e-mail. All of them
+ * register complaints through the one intake path, answer look-ups from the same read models,
+ * and are signed: unsigned or forged requests are refused before anything is read. A provider's
+ * re-delivery of a message id gets the first answer back and creates nothing.
+ */
+export function createChannelRoutes(deps: AppDeps) {
+  const app = createRouter();
+  const now = deps.now ?? (() => new Date());
+  const providers = createNoticeProviders(deps.config, deps.db);
+  const signed = standardWebhookVerifier(deps.config.channels.webhookSecret);
+  const metaSigned = metaWebhookVerifier(deps.config.channels.whatsapp.appSecret);
+  const utility = deps.config.utilityName;
+
+  const parse = <S extends z.ZodType>(schema: S, body: unknown): z.infer<S> => {
+    const parsed = schema.safeParse(body);
+    if (!parsed.success)
+      throw new HttpProblem(400, 'not a message this webhook understands', {
+        errors: parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message })),
+      });
+    return parsed.data;
+  };
+
+  /** Handles a message once per provider message id; a failure leaves no trace, so the provider's retry starts afresh. */
+  const once = async (
+    channel: string,
+    messageId: string,
+    handle: () => Promise<TAnswer>,
+  ): Promise<TAnswer & { duplicate: boolean }> => {
+    const [claimed] = await deps.db
+      .insert(channelMessages)
+      .values({ channel, messageId, status: 'processing' })
+      .onConflictDoNothing()
+      .returning();
+    if (!claimed) {
+      const [row] = await deps.db
+        .select()
+        .from(channelMessages)
+        .where(and(eq(channelMessages.channel, channel), eq(channelMessages.messageId, messageId)));
+      if (row?.status !== 'done' || !row.answer)
+        throw new HttpProblem(409, `message ${messageId} is being handled; deliver it again later`);
+      return { ...(row.answer as TAnswer), duplicate: true };
+    }
+    try {
+      const answer = await handle();
+      await deps.db
+        .update(channelMessages)
+        .set({ status: 'done', answer })
+        .where(and(eq(channelMessages.channel, channel), eq(channelMessages.messageId, messageId)));
+      return { ...answer, duplicate: false };
+    } catch (error) {
+      await deps.db
+        .delete(channelMessages)
+        .where(and(eq(channelMessages.channel, channel), eq(channelMessages.messageId, messageId)));
+      throw error;
+    }
+  };
+
+  /** Sends the reply on the channel the message came in on; the message id keeps a retry from sending twice. */
+  const sendReply = async (
+    c: Context<AppEnv>,
+    channel: 'sms' | 'whatsapp' | 'email',
+    to: string,
+    messageId: string,
+    text: string,
+  ) => {
+    try {
+      await providers[channel].send({
+        channel,
+        to,
+        subject: `${utility}: your message`,
+        text,
+        language: 'en',
+        reference: `reply/${channel}/${messageId}`,
+      });
+    } catch (error) {
+      // The answer is stored and returned to the gateway; a lost reply is logged, not retried here.
+      c.get('logger').warn({ channel, messageId, err: error }, 'channel reply could not be sent');
+    }
+  };
+
+  const consumerExists = async (consumerNumber: string) =>
+    (
+      await deps.db
+        .select({ n: consumers.consumerNumber })
+        .from(consumers)
+        .where(eq(consumers.consumerNumber, consumerNumber))
+    ).length > 0;
+
+  /** Registers through the intake; a consumer's mistake becomes words to send back, never an error. */
+  const complain = async (
+    channel: TChannel,
+    address: string,
+    consumerNumber: string,
+    typeCode: string,
+    description: string,
+  ): Promise<TAnswer> => {
+    if (!(await consumerExists(consumerNumber)))
+      return { reply: unknownConsumer(consumerNumber), requestNumber: null };
+    try {
+      const outcome = await registerComplaint(
+        deps,
+        {
+          typeCode,
+          consumerNumber,
+          channel,
+          description,
+          actor: { subject: `${channel}:${address}`, role: 'consumer', consumerNumbers: [consumerNumber] },
+        },
+        now(),
+      );
+      return { reply: complaintReply(outcome), requestNumber: outcome.requestNumber };
+    } catch (error) {
+      if (error instanceof HttpProblem && error.status === 409)
+        return {
+          reply: 'Your earlier complaint has just closed. Please send your message again.',
+          requestNumber: null,
+        };
+      throw error;
+    }
+  };
+
+  /** Open complaints and service requests of a consumer, from the read models. */
+  const statusOf = async (consumerNumber: string) => {
+    const types = new Map((await listComplaintTypes(deps.db)).map((t) => [t.code, t.name]));
+    // The slot is written at intake, the read model a moment later: a complaint just made is listed too.
+    const open = await deps.db
+      .select({
+        requestNumber: openComplaints.requestNumber,
+        typeCode: openComplaints.typeCode,
+        status: complaints.status,
+        dueAt: complaints.dueAt,
+      })
+      .from(openComplaints)
+      .leftJoin(complaints, eq(complaints.requestNumber, openComplaints.requestNumber))
+      .where(eq(openComplaints.consumerNumber, consumerNumber))
+      .orderBy(desc(openComplaints.openedAt))
+      .limit(5);
+    const requests = await deps.db
+      .select()
+      .from(serviceRequests)
+      .where(
+        and(
+          eq(serviceRequests.consumerNumber, consumerNumber),
+          inArray(serviceRequests.status, ['in-progress', 'awaiting-consumer']),
+        ),
+      )
+      .orderBy(desc(serviceRequests.submittedAt))
+      .limit(5);
+    return statusReply([
+      ...open.map((r) => ({
+        requestNumber: r.requestNumber,
+        name: types.get(r.typeCode) ?? r.typeCode,
+        status: r.status ?? 'open',
+        dueAt: r.dueAt?.toISOString() ?? null,
+      })),
+      ...requests.map((r) => ({
+        requestNumber: r.requestNumber,
+        name: r.state?.typeName ?? r.typeCode,
+        status: r.status,
+        dueAt: r.dueAt?.toISOString() ?? null,
+      })),
+    ]);
+  };
+  const billOf = async (consumerNumber: string) => {
+    const summary = await readAccountSummary(deps.db, consumerNumber);
+    return summary ? billReply(summary) : unknownConsumer(consumerNumber);
+  };
+  const outagesOf = async (consumerNumber: string) =>
+    outageReply(await outagesAffecting(deps.db, consumerNumber, now()));
+
+  const webhookDoc = (path: string, summary: string, schema: z.ZodType, signature: string) =>
+    app.openAPIRegistry.registerPath({
+      method: 'post',
+      path,
+      tags: ['channels'],
+      summary: `${summary} (${signature})`,
+      'x-roles': ['public'],
+      request: { body: { required: true, content: { 'application/json': { schema } } } },
+      responses: {
+        200: { description: 'handled', content: { 'application/json': { schema: ZAnswer } } },
+        ...problemResponses(400, 401, 409, 413),
+      },
+    });
+
+  // ---------- SMS: NP <consumer number> ----------
+  webhookDoc(
+    '/v1/webhooks/sms',
+    'Inbound SMS: `NP <13-digit consumer number>` reports no power',
+    ZSms,
+    'Standard Webhooks signature',
+  );
+  app.post('/v1/webhooks/sms', async (c) => {
+    const sms = parse(ZSms, await signed(c));
+    const answer = await once('sms', sms.messageId, async () => {
+      const np = parseNpSms(sms.text);
+      if (!np.ok) return { reply: np.reply, requestNumber: null };
+      return complain('sms', sms.from, np.consumerNumber, 'no-power', 'NP by SMS');
+    });
+    if (!answer.duplicate)
+      await sendReply(c, 'sms', toE164(sms.from) ?? sms.from, sms.messageId, answer.reply);
+    return c.json(answer, 200);
+  });
+
+  // ---------- IVR: keys in, words out ----------
+  webhookDoc(
+    '/v1/webhooks/ivr',
+    'IVR step: consumer number and menu keys in, text to speak out',
+    ZIvr,
+    'Standard Webhooks signature',
+  );
+  app.post('/v1/webhooks/ivr', async (c) => {
+    const ivr = parse(ZIvr, await signed(c));
+    const answer = await once('ivr', ivr.messageId, async (): Promise<TAnswer> => {
+      const say = (reply: string) => ({ reply, requestNumber: null });
+      const digits = ivr.digits.replace(/\D/g, '');
+      if (!digits) return say(IVR_MENU);
+      const consumerNumber = ivr.consumerNumber?.replace(/\D/g, '');
+      if (!consumerNumber || consumerNumber.length !== 13) return say(IVR_ASK_NUMBER);
+      if (!(await consumerExists(consumerNumber)))
+        return say(`${unknownConsumer(consumerNumber)} ${IVR_ASK_NUMBER}`);
+      const caller = ivr.caller ?? ivr.callId;
+      switch (digits[0]) {
+        case '1':
+          return complain('ivr', caller, consumerNumber, 'no-power', 'no power, reported on the IVR');
+        case '2': {
+          const type = digits[1] ? IVR_COMPLAINT_KEYS[digits[1]] : undefined;
+          if (!type) return say(IVR_COMPLAINT_MENU);
+          return complain('ivr', caller, consumerNumber, type, 'reported on the IVR');
+        }
+        case '3':
+          return say(await statusOf(consumerNumber));
+        case '4':
+          return say(await billOf(consumerNumber));
+        case '5':
+          return say(await outagesOf(consumerNumber));
+        default:
+          return say(`That key is not in the menu. ${IVR_MENU}`);
+      }
+    });
+    return c.json(answer, 200);
+  });
+
+  // ---------- e-mail ----------
+  webhookDoc(
+    '/v1/webhooks/email',
+    'Inbound e-mail (parsed): a complaint, the consumer number in the subject or body',
+    ZEmail,
+    'Standard Webhooks signature',
+  );
+  app.post('/v1/webhooks/email', async (c) => {
+    const mail = parse(ZEmail, await signed(c));
+    const answer = await once('email', mail.messageId, async () => {
+      const consumerNumber = findConsumerNumber(mail.subject) ?? findConsumerNumber(mail.text);
+      if (!consumerNumber)
+        return {
+          reply: `We could not find your consumer number in your e-mail. ${ASK_CONSUMER_NUMBER} Please reply with it in the subject.`,
+          requestNumber: null,
+        };
+      const words = `${mail.subject}\n${mail.text}`;
+      return complain(
+        'email',
+        mail.from,
+        consumerNumber,
+        guessComplaintType(words),
+        words.trim().slice(0, 2000),
+      );
+    });
+    if (!answer.duplicate) await sendReply(c, 'email', mail.from, mail.messageId, answer.reply);
+    return c.json(answer, 200);
+  });
+
+  // ---------- WhatsApp (Meta Cloud API) ----------
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/v1/webhooks/whatsapp',
+    tags: ['channels'],
+    summary: "Meta's subscription handshake: echoes hub.challenge when hub.verify_token matches",
+    'x-roles': ['public'],
+    responses: { 200: { description: 'the challenge' }, ...problemResponses(403) },
+  });
+  app.get('/v1/webhooks/whatsapp', (c) => {
+    if (
+      c.req.query('hub.mode') !== 'subscribe' ||
+      c.req.query('hub.verify_token') !== deps.config.channels.whatsapp.verifyToken
+    )
+      throw new HttpProblem(403, 'verify token does not match');
+    return c.text(c.req.query('hub.challenge') ?? '', 200);
+  });
+  webhookDoc(
+    '/v1/webhooks/whatsapp',
+    'Inbound WhatsApp messages (Meta Cloud API payload): a menu for complaints, status and bill',
+    ZWhatsApp,
+    'X-Hub-Signature-256',
+  );
+  app.post('/v1/webhooks/whatsapp', async (c) => {
+    const payload = parse(ZWhatsApp, await metaSigned(c));
+    const messages = payload.entry.flatMap((e) => e.changes.flatMap((ch) => ch.value.messages ?? []));
+    const answers = [];
+    // Delivery statuses arrive on the same webhook without messages: nothing to do.
+    for (const m of messages) {
+      const phone = toE164(`+${m.from.replace(/^\+/, '')}`) ?? m.from;
+      const input = (
+        m.interactive?.list_reply?.id ??
+        m.interactive?.button_reply?.id ??
+        m.text?.body ??
+        ''
+      ).trim();
+      const answer = await once('whatsapp', m.id, () => converse(phone, input));
+      if (!answer.duplicate) await sendReply(c, 'whatsapp', phone, m.id, answer.reply);
+      answers.push({ messageId: m.id, ...answer });
+    }
+    return c.json({ messages: answers }, 200);
+  });
+
+  /** One turn of the WhatsApp conversation with the consumer on `phone`. */
+  const converse = async (phone: string, input: string): Promise<TAnswer> => {
+    const say = (reply: string) => ({ reply, requestNumber: null });
+    const [session] = await deps.db
+      .select()
+      .from(channelSessions)
+      .where(and(eq(channelSessions.channel, 'whatsapp'), eq(channelSessions.address, phone)));
+    const remember = (values: { consumerNumber?: string | null; pending?: string | null }) =>
+      deps.db
+        .insert(channelSessions)
+        .values({ channel: 'whatsapp', address: phone, ...values, updatedAt: now() })
+        .onConflictDoUpdate({
+          target: [channelSessions.channel, channelSessions.address],
+          set: { ...values, updatedAt: now() },
+        });
+    // Who is this? The number given in this conversation, else the one account registered to this phone.
+    let consumerNumber = session?.consumerNumber ?? undefined;
+    if (!consumerNumber) {
+      const owned = await deps.db
+        .select({ n: consumers.consumerNumber })
+        .from(consumers)
+        .where(eq(consumers.phone, phone))
+        .limit(2);
+      if (owned.length === 1) consumerNumber = owned[0]!.n;
+    }
+    let pending = session?.pending ?? undefined;
+    const typed = /^\d{13}$/.test(input.replace(/\s/g, '')) ? input.replace(/\s/g, '') : undefined;
+    if (typed) {
+      if (!(await consumerExists(typed))) return say(unknownConsumer(typed));
+      consumerNumber = typed;
+      await remember({ consumerNumber, pending: null });
+      if (!pending) return say(`Thank you. ${whatsappMenuText(utility)}`);
+      input = pending; // carry on with what they asked for before
+      pending = undefined;
+    }
+    const types = await listComplaintTypes(deps.db);
+    const intent =
+      WHATSAPP_MENU.find((m) => input === m.id || (pending !== 'menu:complaint' && input === m.key))?.id ??
+      (input.startsWith('type:') ? input : undefined) ??
+      (pending === 'menu:complaint' && /^\d{1,2}$/.test(input)
+        ? `type:${types[Number(input) - 1]?.code}`
+        : undefined);
+    if (!intent) {
+      await remember({ pending: null });
+      return say(whatsappMenuText(utility));
+    }
+    if (!consumerNumber) {
+      await remember({ pending: intent });
+      return say(ASK_CONSUMER_NUMBER);
+    }
+    switch (intent) {
+      case 'menu:complaint':
+        await remember({ consumerNumber, pending: 'menu:complaint' });
+        return say(whatsappTypesText(types));
+      case 'menu:status':
+        await remember({ consumerNumber, pending: null });
+        return say(await statusOf(consumerNumber));
+      case 'menu:bill':
+        await remember({ consumerNumber, pending: null });
+        return say(await billOf(consumerNumber));
+      default: {
+        const code = intent.slice('type:'.length);
+        if (!types.some((t) => t.code === code)) return say(whatsappTypesText(types));
+        await remember({ consumerNumber, pending: null });
+        return complain('whatsapp', phone, consumerNumber, code, 'reported on WhatsApp');
+      }
+    }
+  };
+
+  return app;
+}
