@@ -184,6 +184,8 @@ async function main() {
     TOKEN=$(npm run -s token -- --role executive --office sec-pattom)
     curl -s ${api}/v1/work-items -H "authorization: Bearer $TOKEN"
     curl -s ${api}/v1/service-requests/${demoRequests[0] ?? '<RN>'} -H "authorization: Bearer $TOKEN"
+    npm run -s channel -- sms "NP 1154600000001"          # a no-power complaint by SMS
+    curl -s ${api}/v1/complaints -H "authorization: Bearer $TOKEN"
 
   Ctrl-C stops everything.
 `);

@@ -2,3 +2,4 @@ export { pingWorkflow } from './ping';
 export { serviceRequestWorkflow } from './service-request';
 export { noticeWorkflow } from './notice';
 export { complaintWorkflow } from './complaint';
+export { noopWorkflow } from './noop';
