@@ -27,6 +27,8 @@ export type TComplaintRequest = {
 export type TComplaintOutcome = {
   requestNumber: string;
   joined: boolean;
+  /** the report reopened a resolved complaint of the same type */
+  reopened: boolean;
   status: string;
   typeName: string;
   /** the turnaround deadline, while field work is pending */
@@ -37,11 +39,14 @@ export type TComplaintOutcome = {
 
 const outcome = (
   rn: string,
-  state: Pick<TComplaintState, 'status' | 'typeName' | 'dueAt' | 'outage'>,
+  state: Pick<TComplaintState, 'status' | 'typeName' | 'dueAt' | 'outage'> & {
+    timeline?: TComplaintState['timeline'];
+  },
   joined: boolean,
 ): TComplaintOutcome => ({
   requestNumber: rn,
   joined,
+  reopened: joined && state.timeline?.at(-1)?.event === 'reopened',
   status: state.status,
   typeName: state.typeName,
   dueAt: state.status === 'open' || state.status === 'assigned' ? state.dueAt : null,
@@ -125,7 +130,9 @@ export async function registerComplaint(
         type.priority === 'emergency'
           ? {
               deskOfficeId: consumer.path.split('/')[0]!,
-              realertEveryMs: parseBusinessDuration(type.realertEvery ?? '10m'),
+              realertEveryMs: parseBusinessDuration(
+                type.realertEvery ?? deps.config.complaints.emergencyRealertEvery,
+              ),
             }
           : undefined,
       outage: outage ? { id: outage.id, area: outage.area, etr: outage.etr.toISOString() } : undefined,

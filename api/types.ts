@@ -17,6 +17,7 @@ export type AppDeps = {
     | 'decisions'
     | 'notices'
     | 'channels'
+    | 'complaints'
     | 'utilityName'
   >;
   db: Database;

@@ -132,6 +132,10 @@ const EnvSchema = z
       .string()
       .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'whsec_<base64>')
       .default(DEV_WEBHOOK_SECRET),
+    EMERGENCY_REALERT_EVERY: z
+      .string()
+      .regex(/^\d+(\.\d+)?(s|m|h)$/, 'a duration like "10m"')
+      .default('10m'),
     CHANNEL_WEBHOOK_SECRET: z
       .string()
       .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'whsec_<base64>')
@@ -326,6 +330,10 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       sandboxAllowed: env.NODE_ENV !== 'production',
     },
     /** inbound consumer channels: SMS, IVR and e-mail gateways sign with Standard Webhooks; Meta signs WhatsApp */
+    complaints: {
+      /** how often an unacknowledged emergency alerts again, one level higher (a type's `realertEvery` overrides) */
+      emergencyRealertEvery: env.EMERGENCY_REALERT_EVERY,
+    },
     channels: {
       webhookSecret: env.CHANNEL_WEBHOOK_SECRET,
       whatsapp: { appSecret: env.WHATSAPP_APP_SECRET, verifyToken: env.WHATSAPP_VERIFY_TOKEN },

@@ -64,6 +64,7 @@ export const unknownConsumer = (n: string) =>
 export type TComplaintAnswer = {
   requestNumber: string;
   joined: boolean;
+  reopened?: boolean;
   status: string;
   typeName: string;
   dueAt: string | null;
@@ -74,6 +75,8 @@ export type TComplaintAnswer = {
 export function complaintReply(c: TComplaintAnswer): string {
   if (c.outage)
     return `Complaint ${c.requestNumber}: the power cut is part of a known outage in ${c.outage.area}. Power is expected back by ${at(c.outage.etr)}. We will tell you when it is restored.`;
+  if (c.reopened)
+    return `Sorry it is not fixed. Complaint ${c.requestNumber} (${c.typeName}) is reopened.${c.dueAt ? ` We aim to resolve it by ${at(c.dueAt)}.` : ''}`;
   if (c.joined)
     return `You have already reported this (${c.typeName}): complaint ${c.requestNumber} is ${c.status}. We have added your report to it.`;
   return `Complaint ${c.requestNumber} registered (${c.typeName}).${c.dueAt ? ` We aim to resolve it by ${at(c.dueAt)}.` : ''}`;

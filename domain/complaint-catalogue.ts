@@ -21,7 +21,7 @@ export const ZComplaintType = z.object({
   fieldWork: z.boolean().default(true),
   /** a no-power complaint inside a registered outage is answered with its ETR instead */
   outageLinkable: z.boolean().default(false),
-  /** emergencies: alert again this often, one level up each time, until acknowledged */
+  /** emergencies: alert again this often, one level up each time, until acknowledged (default: EMERGENCY_REALERT_EVERY) */
   realertEvery: ZBusinessDuration.optional(),
   /** after "resolved", how long the consumer has to say it is still not fixed */
   confirmWindow: ZBusinessDuration.default('72h'),
@@ -90,7 +90,6 @@ export const COMPLAINT_CATALOGUE: TComplaintType[] = [
     priority: 'emergency',
     tat: '1h',
     calendar: '24x7',
-    realertEvery: '10m',
     escalation: [
       { level: 1, officeLevel: 'subdivision', role: 'supervisor', deadline: '30m' },
       { level: 2, officeLevel: 'division', role: 'supervisor', deadline: '30m' },

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_CHANNEL_WEBHOOK_SECRET, DEV_WHATSAPP_APP_SECRET, DEV_WHATSAPP_VERIFY_TOKEN } from '../config';
 import { channelMessages, consumers, devOutbox, openComplaints } from '../db/schema';
 import { NP_FORMAT_HELP } from '../domain/complaint-catalogue';
+import { saveHistories } from './helpers/histories';
 import { startTestStack, type TestStack } from './helpers/stack';
 
 let stack: TestStack;
@@ -13,7 +14,10 @@ beforeAll(async () => {
   stack = await startTestStack();
   agent = await stack.token({ role: 'agent', office: 'circle-tvm' });
 });
-afterAll(async () => stack?.stop());
+afterAll(async () => {
+  if (stack) await saveHistories(stack, 'complaintWorkflow', 'test/.histories-latest-channels');
+  await stack?.stop();
+});
 
 // Consumers of sec-vizhinjam are this file's own.
 const C = (n: number) => `11612000000${String(n).padStart(2, '0')}`;
@@ -67,6 +71,18 @@ describe('SMS: NP <consumer number>', () => {
       .from(openComplaints)
       .where(eq(openComplaints.consumerNumber, C(1)));
     expect(slots).toHaveLength(1);
+
+    // Resolved, but the power is still off: NP again reopens the same complaint.
+    const executive = await stack.token({ role: 'executive', office: 'sec-vizhinjam' });
+    const resolved = await stack.call('POST', `/v1/complaints/${rn}/resolve`, {
+      token: executive,
+      body: { resolution: 'service fuse replaced' },
+    });
+    expect(resolved.json.status).toBe('resolved');
+    const stillOut = await sms('NP ' + C(1));
+    expect(stillOut.json.requestNumber).toBe(rn);
+    expect(stillOut.json.reply).toMatch(/not fixed\. Complaint .* is reopened/);
+    expect((await complaint(rn)).json).toMatchObject({ status: 'open', reopenCount: 1 });
   });
 
   it('answers garbage and unknown numbers with help, creating nothing', async () => {

@@ -47,7 +47,7 @@ describe('the complaint catalogue', () => {
         .sort(),
     ).toEqual(COMPLAINT_CATALOGUE.map((t) => t.code).sort());
     const accident = listed.json.items.find((t: any) => t.code === 'electrical-accident');
-    expect(accident).toMatchObject({ priority: 'emergency', calendar: '24x7', realertEvery: '10m' });
+    expect(accident).toMatchObject({ priority: 'emergency', calendar: '24x7' });
     expect(listed.json.items.find((t: any) => t.code === 'no-power')).toMatchObject({ outageLinkable: true });
   });
 

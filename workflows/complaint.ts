@@ -162,13 +162,7 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
       if (fixed) {
         close('confirmed-fixed', actor.subject);
       } else {
-        state.reopenCount += 1;
-        state.resolution = undefined;
-        state.resolvedAt = undefined;
-        if (state.outage && !state.outage.unlinkedAt) state.outage.unlinkedAt = iso(now());
-        restartClock();
-        setStatus('open');
-        log('reopened', actor.subject, 'the consumer says it is still not fixed');
+        reopen(actor.subject, 'the consumer says it is still not fixed');
       }
       return state;
     },
@@ -179,6 +173,9 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
     ({ channel, actor }) => {
       state.reports.push({ channel, at: iso(now()), by: actor.subject });
       log('reported-again', actor.subject, `via ${channel}`);
+      // Reporting the same problem after it was resolved means it is not fixed.
+      if (state.status === 'resolved' && patched('report-again-reopens'))
+        reopen(actor.subject, `reported again via ${channel} after it was resolved`);
       return state;
     },
     {
@@ -240,6 +237,15 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
     state.closedAt = iso(now());
     setStatus('closed');
     log(event, by, detail);
+  }
+  function reopen(by: string, why: string) {
+    state.reopenCount += 1;
+    state.resolution = undefined;
+    state.resolvedAt = undefined;
+    if (state.outage && !state.outage.unlinkedAt) state.outage.unlinkedAt = iso(now());
+    restartClock();
+    setStatus('open');
+    log('reopened', by, why);
   }
   function unlink(why: string) {
     state.outage!.unlinkedAt = iso(now());

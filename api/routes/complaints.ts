@@ -38,6 +38,7 @@ const ZRegistered = z
     status: z.string(),
     statusUrl: z.string(),
     joined: z.boolean().describe('a repeat of an open complaint of the same type: this is its number'),
+    reopened: z.boolean().describe('the report reopened a resolved complaint of the same type'),
     typeName: z.string(),
     dueAt: z.string().nullable().describe('turnaround deadline while field work is pending'),
     outage: z
