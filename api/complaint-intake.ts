@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq } from 'drizzle-orm';
-import { listComplaintTypes } from '../db/catalogue';
+import { findComplaintType } from '../db/catalogue';
 import { currentOutageFor } from '../db/outages';
 import { allocateRequestNumber } from '../db/request-numbers';
 import { consumers, offices, openComplaints, outageComplaints } from '../db/schema';
@@ -69,7 +69,7 @@ export async function registerComplaint(
   attempt = 0,
 ): Promise<TComplaintOutcome> {
   const { db } = deps;
-  const type = (await listComplaintTypes(db)).find((t) => t.code === request.typeCode);
+  const type = await findComplaintType(db, request.typeCode);
   if (!type)
     throw new HttpProblem(400, 'unknown complaint type', {
       errors: [

@@ -35,6 +35,16 @@ export async function catalogueKindOf(db: Database, code: string): Promise<strin
   return row?.kind;
 }
 
+export async function findComplaintType(db: Database, code: string): Promise<TComplaintType | undefined> {
+  const [row] = await db
+    .select({ definition: requestTypes.definition })
+    .from(requestTypes)
+    .where(
+      and(eq(requestTypes.code, code), eq(requestTypes.kind, 'complaint'), eq(requestTypes.active, true)),
+    );
+  return row ? ZComplaintType.parse(row.definition) : undefined;
+}
+
 export async function listComplaintTypes(db: Database): Promise<TComplaintType[]> {
   const rows = await db
     .select({ definition: requestTypes.definition })

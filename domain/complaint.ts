@@ -65,7 +65,9 @@ export type TComplaintState = {
 export const ZComplaintIntake = z.object({
   type: z.string().min(1).describe('complaint catalogue code, e.g. no-power'),
   consumerNumber: ZConsumerNumber,
-  channel: ZChannel.default('web'),
+  channel: ZChannel.optional().describe(
+    'where the consumer reported it; defaults to web for consumers, agent for staff',
+  ),
   description: z.string().trim().max(2000).default(''),
 });
 export const ZAssignCrew = z.object({ crew: z.string().trim().min(2).max(100) });

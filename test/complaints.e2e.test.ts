@@ -293,6 +293,7 @@ describe('complaints', () => {
       escalationLevel: 2,
       escalationOfficeId: 'div-tvm-city',
     });
+    expect(top.json.reports[0].channel).toBe('agent'); // staff registering: the agent channel unless told
     const escalations = await waitFor(
       () => noticesOf(rn),
       (rows) => rows.filter((n) => n.template === 'escalation-alert').length === 2,

@@ -208,8 +208,6 @@ export function createChannelRoutes(deps: AppDeps) {
     typeCode: string,
     description: string,
   ): Promise<TAnswer> => {
-    if (!(await consumerExists(consumerNumber)))
-      return { reply: unknownConsumer(consumerNumber), requestNumber: null };
     try {
       const outcome = await registerComplaint(
         deps,
@@ -224,6 +222,8 @@ export function createChannelRoutes(deps: AppDeps) {
       );
       return { reply: complaintReply(outcome), requestNumber: outcome.requestNumber };
     } catch (error) {
+      if (error instanceof HttpProblem && error.status === 404)
+        return { reply: unknownConsumer(consumerNumber), requestNumber: null };
       if (error instanceof HttpProblem && error.status === 409)
         return {
           reply: 'Your earlier complaint has just closed. Please send your message again.',

@@ -100,7 +100,7 @@ export function createComplaintRoutes(deps: AppDeps) {
         {
           typeCode: body.type,
           consumerNumber: body.consumerNumber,
-          channel: body.channel,
+          channel: body.channel ?? (c.get('principal').kind === 'staff' ? 'agent' : 'web'),
           description: body.description,
           actor: actorOf(c.get('principal')),
         },
