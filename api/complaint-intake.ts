@@ -6,7 +6,12 @@ import { currentOutageFor } from '../db/outages';
 import { allocateRequestNumber } from '../db/request-numbers';
 import { consumers, offices, openComplaints, outageComplaints } from '../db/schema';
 import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../domain/calendar';
-import { reportAgainUpdate, type TComplaintInput, type TComplaintState } from '../domain/complaint';
+import {
+  reportAgainUpdate,
+  type TComplaintInput,
+  type TComplaintState,
+  type TLinkedOutage,
+} from '../domain/complaint';
 import type { TChannel } from '../domain/consumer';
 import { FailureType } from '../domain/failures';
 import { escalationOffices, STANDARD_CALENDAR } from '../domain/offices';
@@ -89,14 +94,29 @@ export async function registerComplaint(
       errors: [{ field: 'consumerNumber', message: 'no such consumer number' }],
     });
 
-  const rn = await allocateRequestNumber(db, 'CR', at);
-  const [slot] = await db
-    .insert(openComplaints)
-    .values({ consumerNumber: request.consumerNumber, typeCode: type.code, requestNumber: rn })
-    .onConflictDoNothing()
-    .returning();
-  if (!slot) {
-    const joined = await joinOpen(deps, request, type.code);
+  // A repeat of an open complaint joins it without using up a Request Number.
+  const [held] = await db
+    .select({ rn: openComplaints.requestNumber })
+    .from(openComplaints)
+    .where(
+      and(eq(openComplaints.consumerNumber, request.consumerNumber), eq(openComplaints.typeCode, type.code)),
+    );
+  const rn = held ? undefined : await allocateRequestNumber(db, 'CR', at);
+  const [slot] = !rn
+    ? []
+    : await db
+        .insert(openComplaints)
+        .values({ consumerNumber: request.consumerNumber, typeCode: type.code, requestNumber: rn })
+        .onConflictDoNothing()
+        .returning();
+  if (!rn || !slot) {
+    const outage = type.outageLinkable ? await currentOutageFor(db, request.consumerNumber, at) : undefined;
+    const joined = await joinOpen(
+      deps,
+      request,
+      type.code,
+      outage && { id: outage.id, area: outage.area, etr: outage.etr.toISOString() },
+    );
     if (joined) return joined;
     // The open complaint has just closed (and its slot is now free): this report starts a new one.
     if (attempt < 2) return registerComplaint(deps, request, at, attempt + 1);
@@ -175,6 +195,7 @@ async function joinOpen(
   deps: Pick<AppDeps, 'db' | 'temporal'>,
   request: TComplaintRequest,
   typeCode: string,
+  outage: TLinkedOutage | undefined,
 ): Promise<TComplaintOutcome | undefined> {
   const [open] = await deps.db
     .select()
@@ -183,10 +204,22 @@ async function joinOpen(
       and(eq(openComplaints.consumerNumber, request.consumerNumber), eq(openComplaints.typeCode, typeCode)),
     );
   if (!open) return undefined;
+  // Written before the Update, so a restoration from now on finds it (the workflow may decline to link).
+  if (outage)
+    await deps.db
+      .insert(outageComplaints)
+      .values({
+        outageId: outage.id,
+        requestNumber: open.requestNumber,
+        consumerNumber: request.consumerNumber,
+      })
+      .onConflictDoNothing();
   try {
     const state = await deps.temporal.workflow
       .getHandle<typeof complaintWorkflow>(open.requestNumber)
-      .executeUpdate(reportAgainUpdate, { args: [{ channel: request.channel, actor: request.actor }] });
+      .executeUpdate(reportAgainUpdate, {
+        args: [{ channel: request.channel, actor: request.actor, outage }],
+      });
     return outcome(open.requestNumber, state, true);
   } catch (error) {
     const closed =

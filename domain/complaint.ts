@@ -80,7 +80,12 @@ export type TAssignCrew = WithActor<typeof ZAssignCrew>;
 export type TResolve = WithActor<typeof ZResolve>;
 export type TConfirm = WithActor<typeof ZConfirm>;
 export type TAcknowledge = WithActor<typeof ZAcknowledge>;
-export type TReportAgain = { channel: string; actor: TActor };
+export type TReportAgain = {
+  channel: string;
+  actor: TActor;
+  /** a no-power report inside a current outage: the open complaint is linked to it */
+  outage?: TLinkedOutage;
+};
 
 export const assignCrewUpdate = defineUpdate<TComplaintState, [TAssignCrew]>('assignCrew');
 export const resolveUpdate = defineUpdate<TComplaintState, [TResolve]>('resolve');

@@ -203,6 +203,44 @@ describe('complaints', () => {
     expect(new Date(reopened.json.dueAt).getTime()).toBeGreaterThan(Date.now());
   });
 
+  it('links an open no-power complaint to an outage that starts later, when the consumer reports again', async () => {
+    const consumerNumber = '1154700000009'; // dtr-kesavadasapuram-1
+    const first = await stack.call('POST', '/v1/complaints', {
+      token: callCentre,
+      body: { type: 'no-power', consumerNumber },
+    });
+    expect(first.json).toMatchObject({ status: 'open', outage: null });
+    const dispatcher = await stack.token({ role: 'dispatcher', office: 'sec-kesavadasapuram' });
+    const outage = await stack.call('POST', '/v1/outages', {
+      token: dispatcher,
+      body: {
+        kind: 'emergency',
+        transformerIds: ['dtr-kesavadasapuram-1'],
+        reason: 'DTR burnt',
+        etr: inHours(4),
+      },
+    });
+    expect(outage.status, JSON.stringify(outage.json)).toBe(201);
+    const again = await stack.call('POST', '/v1/complaints', {
+      token: callCentre,
+      body: { type: 'no-power', consumerNumber, channel: 'ivr' },
+    });
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({
+      requestNumber: first.json.requestNumber,
+      joined: true,
+      status: 'awaiting-restoration',
+      dueAt: null,
+      outage: { id: outage.json.id, etr: outage.json.etr },
+    });
+    await stack.call('POST', `/v1/outages/${outage.json.id}/restore`, { token: dispatcher });
+    const done = await waitFor(
+      () => stack.call('GET', `/v1/complaints/${first.json.requestNumber}`, { token: callCentre }),
+      (r) => r.json.status === 'resolved',
+    );
+    expect(done.json.resolution).toBe(`power restored (outage ${outage.json.id})`);
+  });
+
   it('alerts the emergency desk and the section office at once, then one level higher each time until acknowledged', async () => {
     const admin = await stack.token({ role: 'admin', office: 'circle-tvm' });
     const put = await stack.call('PUT', '/v1/catalogue/complaint-types/test-accident', {

@@ -110,6 +110,16 @@ describe('outages', () => {
       body: { kind: 'emergency', transformerIds: [kaloor.transformerId], reason: 'not ours', etr: hours(2) },
     });
     expect(outside.status).toBe(403);
+    expect(outside.json.detail).toMatch(
+      /^transformer dtr-kaloor-\d belongs to office sec-kaloor, outside your office/,
+    );
+    const pattom = await supplyOf('1154600000007');
+    const stale = await stack.call('POST', '/v1/outages', {
+      token: dispatcher,
+      body: { kind: 'emergency', transformerIds: [pattom.transformerId], reason: 'tripped', etr: hours(-2) },
+    });
+    expect(stale.status).toBe(400);
+    expect(stale.json.errors).toEqual([{ field: 'etr', message: 'must be in the future' }]);
     const consumer = await stack.token({ role: 'consumer', consumers: ['1154600000007'] });
     expect((await stack.call('POST', '/v1/outages', { token: consumer, body: {} })).status).toBe(403);
   });

@@ -170,12 +170,28 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
   );
   setHandler(
     reportAgainUpdate,
-    ({ channel, actor }) => {
+    async ({ channel, actor, outage }) => {
       state.reports.push({ channel, at: iso(now()), by: actor.subject });
       log('reported-again', actor.subject, `via ${channel}`);
       // Reporting the same problem after it was resolved means it is not fixed.
       if (state.status === 'resolved' && patched('report-again-reopens'))
         reopen(actor.subject, `reported again via ${channel} after it was resolved`);
+      // An outage has since cut the consumer's whole area: wait for it instead of sending a crew.
+      if (outage && clockRuns() && patched('report-again-links-outage')) {
+        state.outage = outage;
+        setStatus('awaiting-restoration');
+        log('linked-to-outage', undefined, `${outage.id}, ETR ${outage.etr}`);
+        void notify({
+          key: `${input.requestNumber}/linked/${outage.id}`,
+          to: { consumerNumber: input.consumerNumber },
+          template: 'complaint-linked-outage',
+          params: { requestNumber: input.requestNumber, area: outage.area, etr: outage.etr },
+        });
+        // Restored between the intake's look and this link? The registry would not have told us.
+        const current = await acts.outageState({ outageId: outage.id });
+        if (current.restoredAt && state.status === 'awaiting-restoration' && state.outage === outage)
+          restored(current.restoredAt);
+      }
       return state;
     },
     {

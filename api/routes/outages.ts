@@ -136,8 +136,23 @@ export function createOutageRoutes(deps: AppDeps) {
         ),
       ];
       if (errors.length) throw new HttpProblem(400, 'unknown network assets', { errors });
-      for (const officeId of new Set([...assets.feeders.values(), ...assets.transformers.values()]))
-        await assertOfficeAccess(c, deps.db, officeId);
+      // An ETR or an end already past would be read out to every consumer who calls.
+      const past = body.kind === 'emergency' ? 'etr' : 'endsAt';
+      if (new Date(body[past]!) <= now())
+        throw new HttpProblem(400, `${past} is in the past`, {
+          errors: [{ field: past, message: 'must be in the future' }],
+        });
+      for (const [asset, officeId] of [
+        ...[...assets.feeders].map(([id, office]) => [`feeder ${id}`, office] as const),
+        ...[...assets.transformers].map(([id, office]) => [`transformer ${id}`, office] as const),
+      ])
+        await assertOfficeAccess(c, deps.db, officeId).catch((error: unknown) => {
+          if (!(error instanceof HttpProblem) || error.status !== 403) throw error;
+          throw new HttpProblem(
+            403,
+            `${asset} belongs to office ${officeId}, outside your office; a dispatcher of ${officeId} (or above) registers it`,
+          );
+        });
       const t = now();
       const startsAt = body.startsAt ? new Date(body.startsAt) : t;
       const row = {
