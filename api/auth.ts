@@ -135,9 +135,16 @@ export async function assertConsumerAccess(
 /**
  * The office a work queue is asked for (the caller's own by default), checked against the caller's
  * scope; `within` selects the ids of that office and its sub-offices, for use in a query.
+ * Undefined: an unscoped role (ops, admin) asked for no office, and sees them all.
  */
-export async function queueScope(c: Context<AppEnv>, db: Database, requested: string | undefined) {
+export async function queueScope(
+  c: Context<AppEnv>,
+  db: Database,
+  requested: string | undefined,
+): Promise<{ officeId: string; within: ReturnType<typeof officesWithin> } | undefined> {
   const principal = c.get('principal');
+  // Head-office roles see every office unless they ask for one.
+  if (!requested && UNSCOPED_ROLES.has(principal.role)) return undefined;
   const officeId = requested ?? (principal.kind === 'staff' ? principal.officeId : undefined);
   if (!officeId)
     throw new HttpProblem(400, 'pass officeId', {
@@ -146,9 +153,11 @@ export async function queueScope(c: Context<AppEnv>, db: Database, requested: st
   const [office] = await db.select().from(offices).where(eq(offices.id, officeId));
   if (!office) throw new HttpProblem(404, `no office ${officeId}`);
   await assertOfficeAccess(c, db, officeId);
-  const within = db
+  return { officeId, within: officesWithin(db, office.path) };
+}
+
+const officesWithin = (db: Database, path: string) =>
+  db
     .select({ id: offices.id })
     .from(offices)
-    .where(or(eq(offices.path, office.path), like(offices.path, `${office.path}/%`)));
-  return { officeId, within };
-}
+    .where(or(eq(offices.path, path), like(offices.path, `${path}/%`)));

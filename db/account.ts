@@ -1,12 +1,20 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Database } from './client';
-import { bills, consumers } from './schema';
+import { bills, consumers, feeders, transformers } from './schema';
 
 export type TAccountSummary = {
   consumerNumber: string;
   name: string;
   category: string;
   sanctionedLoadKw: number;
+  /** where the supply comes from: what outages are registered on */
+  supply: {
+    sectionOfficeId: string;
+    transformerId: string;
+    transformer: string;
+    feederId: string;
+    feeder: string;
+  };
   latestBill: { period: string; unitsKwh: number; amount: number; dueDate: string; paid: boolean } | null;
   arrears: { amount: number; bills: number };
   consumption: { period: string; unitsKwh: number }[];
@@ -23,8 +31,15 @@ export async function readAccountSummary(db: Database, consumerNumber: string, m
       name: consumers.name,
       category: consumers.category,
       sanctionedLoadKw: consumers.sanctionedLoadKw,
+      sectionOfficeId: consumers.sectionOfficeId,
+      transformerId: transformers.id,
+      transformer: transformers.name,
+      feederId: feeders.id,
+      feeder: feeders.name,
     })
     .from(consumers)
+    .innerJoin(transformers, eq(transformers.id, consumers.transformerId))
+    .innerJoin(feeders, eq(feeders.id, transformers.feederId))
     .where(eq(consumers.consumerNumber, consumerNumber));
   if (!account) return undefined;
   const rows = await db
@@ -41,6 +56,13 @@ export async function readAccountSummary(db: Database, consumerNumber: string, m
     name: account.name,
     category: account.category,
     sanctionedLoadKw: Number(account.sanctionedLoadKw),
+    supply: {
+      sectionOfficeId: account.sectionOfficeId,
+      transformerId: account.transformerId,
+      transformer: account.transformer,
+      feederId: account.feederId,
+      feeder: account.feeder,
+    },
     latestBill: latest
       ? {
           period: latest.period,

@@ -58,6 +58,8 @@ export const whatsappTypesText = (types: { code: string; name: string }[]) =>
   `What is the complaint? Reply with a number:\n${types.map((t, i) => `${i + 1}. ${t.name}`).join('\n')}`;
 export const ASK_CONSUMER_NUMBER =
   'Please send your 13-digit consumer number (it is printed on your bill), e.g. 1154600000001.';
+export const privateAccount = (n: string) =>
+  `For your privacy, the bill and requests of consumer ${n} are shared only with the phone number registered on that account. To update it, visit your section office or the portal.`;
 export const unknownConsumer = (n: string) =>
   `We could not find consumer number ${n}. Please check it against your bill and send it again.`;
 

@@ -347,6 +347,28 @@ export const NOTICE_TEMPLATES = {
       body: 'Ваша жалоба {requestNumber} об отсутствии электричества относится к известному отключению в районе {area}. Ожидаемое восстановление: {etr}. Мы сообщим, когда электричество вернётся.',
     },
   }),
+  'complaint-power-restored': t('consumer', { urgent: true }, ['requestNumber', 'area'], {
+    en: {
+      subject: 'Power restored in {area}',
+      body: 'Power is restored in {area}; complaint {requestNumber} is resolved. If you still have no power, report it again and we will send a crew.',
+    },
+    ml: {
+      subject: '{area}-ൽ വൈദ്യുതി പുനഃസ്ഥാപിച്ചു',
+      body: '{area}-ൽ വൈദ്യുതി പുനഃസ്ഥാപിച്ചു; പരാതി {requestNumber} പരിഹരിച്ചു. ഇപ്പോഴും വൈദ്യുതി ഇല്ലെങ്കിൽ വീണ്ടും അറിയിക്കുക, ഞങ്ങൾ ജീവനക്കാരെ അയയ്ക്കും.',
+    },
+    hi: {
+      subject: '{area} में बिजली बहाल',
+      body: '{area} में बिजली बहाल हो गई है; शिकायत {requestNumber} हल हुई। अगर अब भी बिजली नहीं है, तो फिर से शिकायत करें, हम टीम भेजेंगे।',
+    },
+    vi: {
+      subject: 'Đã có điện lại tại {area}',
+      body: 'Khu vực {area} đã có điện trở lại; khiếu nại {requestNumber} đã được giải quyết. Nếu nhà bạn vẫn mất điện, hãy báo lại, chúng tôi sẽ cử đội kỹ thuật.',
+    },
+    ru: {
+      subject: 'Электричество восстановлено: {area}',
+      body: 'Электроснабжение в районе {area} восстановлено; жалоба {requestNumber} решена. Если у вас всё ещё нет света, сообщите снова — мы отправим бригаду.',
+    },
+  }),
   'emergency-alert': t(
     'staff',
     { mandatory: true, urgent: true },

@@ -199,7 +199,14 @@ describe('WhatsApp (Meta Cloud API)', () => {
     const from = '919999000123';
     expect(replyOf(await wa(from, pick('menu:bill')))).toMatch(/13-digit consumer number/);
     expect(replyOf(await wa(from, text('1161299999999')))).toMatch(/could not find/);
-    expect(replyOf(await wa(from, text(C(5))))).toMatch(/Bill for/);
+    // Another's account: a complaint may be registered for it, but its bill is not read out here.
+    expect(replyOf(await wa(from, text(C(5))))).toMatch(
+      /only with the phone number registered on that account/,
+    );
+    expect(replyOf(await wa(from, text('9')))).toMatch(/^Sorry, I did not understand "9"/);
+    const np = await wa(from, text(`np ${C(5)}`));
+    expect(np.json.messages[0].requestNumber).toMatch(/^CR-/);
+    expect(replyOf(np)).toMatch(/registered \(No power \(individual\)\)/);
   });
 
   it('refuses a forged signature and ignores status-only payloads', async () => {

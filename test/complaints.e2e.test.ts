@@ -193,7 +193,7 @@ describe('complaints', () => {
     expect(resolved.json.crew).toBeUndefined();
     await waitFor(
       () => noticesOf(rn),
-      (rows) => rows.some((n) => n.template === 'outage-restored'),
+      (rows) => rows.some((n) => n.template === 'complaint-power-restored'),
     );
 
     // Power is back for the area but not for this consumer: an individual fault, with a clock.
@@ -283,8 +283,9 @@ describe('complaints', () => {
         'supervisor@div-tvm-city',
       ]),
     );
-    const queue = await stack.call('GET', '/v1/complaints?officeId=circle-tvm&priority=emergency', {
-      token: await stack.token({ role: 'ops', office: 'circle-tvm' }),
+    // Head office (ops) sees every office's queue unless it names one.
+    const queue = await stack.call('GET', '/v1/complaints?priority=emergency', {
+      token: await stack.token({ role: 'ops', office: 'hq' }),
     });
     expect(queue.json.items.map((i: { requestNumber: string }) => i.requestNumber)).toContain(rn);
 

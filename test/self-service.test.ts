@@ -22,6 +22,8 @@ describe('self-service look-ups', () => {
     const unpaid = rows.filter((b) => !b.paid);
     expect(res.json).toMatchObject({
       consumerNumber,
+      // demo consumer n is on DTR (n mod 3) of its section's feeder
+      supply: { sectionOfficeId: 'sec-pattom', transformerId: 'dtr-pattom-2', feederId: 'fdr-pattom' },
       latestBill: { period: rows[0]!.period, amount: Number(rows[0]!.amount), paid: rows[0]!.paid },
       arrears: { bills: unpaid.length },
       consumption: rows.slice(0, 2).map((b) => ({ period: b.period, unitsKwh: Number(b.unitsKwh) })),

@@ -274,8 +274,8 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
     void notify({
       key: `${input.requestNumber}/restored`,
       to: { consumerNumber: input.consumerNumber },
-      template: 'outage-restored',
-      params: { area: state.outage!.area },
+      template: 'complaint-power-restored',
+      params: { requestNumber: input.requestNumber, area: state.outage!.area },
     });
   }
 

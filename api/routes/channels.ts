@@ -23,6 +23,7 @@ import {
   IVR_COMPLAINT_MENU,
   IVR_MENU,
   outageReply,
+  privateAccount,
   statusReply,
   unknownConsumer,
   WHATSAPP_MENU,
@@ -452,12 +453,18 @@ export function createChannelRoutes(deps: AppDeps) {
       if (owned.length === 1) consumerNumber = owned[0]!.n;
     }
     let pending = session?.pending ?? undefined;
+    // The SMS shortcode works here too.
+    const np = parseNpSms(input);
+    if (np.ok) {
+      await remember({ consumerNumber: np.consumerNumber, pending: null });
+      return complain('whatsapp', phone, np.consumerNumber, 'no-power', 'NP on WhatsApp');
+    }
     const typed = /^\d{13}$/.test(input.replace(/\s/g, '')) ? input.replace(/\s/g, '') : undefined;
     if (typed) {
       if (!(await consumerExists(typed))) return say(unknownConsumer(typed));
       consumerNumber = typed;
       await remember({ consumerNumber, pending: null });
-      if (!pending) return say(`Thank you. ${whatsappMenuText(utility)}`);
+      if (!pending) return say(`Thank you: consumer number ${typed} noted. ${whatsappMenuText(utility)}`);
       input = pending; // carry on with what they asked for before
       pending = undefined;
     }
@@ -470,22 +477,34 @@ export function createChannelRoutes(deps: AppDeps) {
         : undefined);
     if (!intent) {
       await remember({ pending: null });
-      return say(whatsappMenuText(utility));
+      const greeting = input === '' || /^(hi|hello|hey|menu|start|namaskaram|namaste)\b/i.test(input);
+      return say(
+        greeting
+          ? whatsappMenuText(utility)
+          : `Sorry, I did not understand "${input.slice(0, 40)}". ${whatsappMenuText(utility)}`,
+      );
     }
     if (!consumerNumber) {
       await remember({ pending: intent });
       return say(ASK_CONSUMER_NUMBER);
     }
+    // Bills and requests are read out only to the phone registered on the account.
+    const ownPhone = async () =>
+      (
+        await deps.db
+          .select({ phone: consumers.phone })
+          .from(consumers)
+          .where(eq(consumers.consumerNumber, consumerNumber))
+      )[0]?.phone === phone;
     switch (intent) {
       case 'menu:complaint':
         await remember({ consumerNumber, pending: 'menu:complaint' });
         return say(whatsappTypesText(types));
       case 'menu:status':
-        await remember({ consumerNumber, pending: null });
-        return say(await statusOf(consumerNumber));
       case 'menu:bill':
         await remember({ consumerNumber, pending: null });
-        return say(await billOf(consumerNumber));
+        if (!(await ownPhone())) return say(privateAccount(consumerNumber));
+        return say(intent === 'menu:bill' ? await billOf(consumerNumber) : await statusOf(consumerNumber));
       default: {
         const code = intent.slice('type:'.length);
         if (!types.some((t) => t.code === code)) return say(whatsappTypesText(types));

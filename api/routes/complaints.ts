@@ -153,10 +153,10 @@ export function createComplaintRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const { officeId, within: inOffice } = await queueScope(c, deps.db, q.officeId);
-      const filters: SQL[] = [
-        or(inArray(complaints.officeId, inOffice), eq(complaints.escalationOfficeId, officeId))!,
-      ];
+      const scope = await queueScope(c, deps.db, q.officeId);
+      const filters: SQL[] = scope
+        ? [or(inArray(complaints.officeId, scope.within), eq(complaints.escalationOfficeId, scope.officeId))!]
+        : [];
       if (q.status === 'active') filters.push(inArray(complaints.status, OPEN_STATUSES));
       else if (q.status !== 'all') filters.push(eq(complaints.status, q.status));
       if (q.type) filters.push(eq(complaints.typeCode, q.type));

@@ -12,6 +12,15 @@ const ZSummary = z
     name: z.string(),
     category: z.string(),
     sanctionedLoadKw: z.number(),
+    supply: z
+      .object({
+        sectionOfficeId: z.string(),
+        transformerId: z.string(),
+        transformer: z.string(),
+        feederId: z.string(),
+        feeder: z.string(),
+      })
+      .describe('the transformer and feeder the supply comes from (what outages are registered on)'),
     latestBill: z
       .object({
         period: z.string(),

@@ -61,10 +61,15 @@ export function createWorkItemRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const { officeId, within: inOffice } = await queueScope(c, deps.db, q.officeId);
-      const filters: SQL[] = [
-        or(inArray(serviceRequests.officeId, inOffice), eq(serviceRequests.escalationOfficeId, officeId))!,
-      ];
+      const scope = await queueScope(c, deps.db, q.officeId);
+      const filters: SQL[] = scope
+        ? [
+            or(
+              inArray(serviceRequests.officeId, scope.within),
+              eq(serviceRequests.escalationOfficeId, scope.officeId),
+            )!,
+          ]
+        : [];
       if (q.status === 'open')
         filters.push(inArray(serviceRequests.status, ['in-progress', 'awaiting-consumer']));
       else if (q.status !== 'all') filters.push(eq(serviceRequests.status, q.status));
