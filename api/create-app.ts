@@ -71,7 +71,12 @@ export function createApp(deps: AppDeps) {
     );
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
-  app.use(rateLimit(deps.config.http.rateLimitPerMinute));
+  app.use(
+    rateLimit({
+      perMinute: deps.config.http.rateLimitPerMinute,
+      webhooksPerMinute: deps.config.http.webhookRateLimitPerMinute,
+    }),
+  );
   // JSON bodies are small; uploads (documents, multipart submissions, receipts to verify) may be
   // larger, and each file is then judged against the document limits.
   const limit = (maxSize: number) =>

@@ -110,6 +110,7 @@ const EnvSchema = z
       .min(1024)
       .default(16 * 1_048_576),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
 
     UTILITY_NAME: z.string().trim().min(2).max(120).default('Kerala State Electricity Board'),
     RECEIPT_SIGNING_P12_PATH: z.string().min(1).optional(),
@@ -257,6 +258,7 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       uploadLimitBytes: env.UPLOAD_LIMIT_BYTES,
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      webhookRateLimitPerMinute: env.WEBHOOK_RATE_LIMIT_PER_MINUTE,
     },
     dataDir: env.DATA_DIR,
     database: {

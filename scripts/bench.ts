@@ -89,7 +89,6 @@ async function main() {
     DATABASE_URL: postgres.url,
     TEMPORAL_TASK_QUEUE: 'bench',
     DATA_DIR: join(tmp, 'data'),
-    RATE_LIMIT_PER_MINUTE: '1000000',
     PORT: String(httpPort),
   });
   const logger = createLogger(config);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { like } from 'drizzle-orm';
 import { notifications } from '../db/schema';
+import { SA } from '../domain/search-attributes';
 import { saveHistories } from './helpers/histories';
 import { startTestStack, type TestStack } from './helpers/stack';
 import { sleep, waitFor } from './helpers/wait';
@@ -333,6 +334,15 @@ describe('complaints', () => {
       escalationOfficeId: 'div-tvm-city',
     });
     expect(top.json.reports[0].channel).toBe('agent'); // staff registering: the agent channel unless told
+    // Operations read the same in the Temporal UI: search attributes follow the state.
+    const attributes = await waitFor(
+      async () => (await stack.client.workflow.getHandle(rn).describe()).typedSearchAttributes,
+      (a) => a.get(SA.EscalationLevel) === 2,
+    );
+    expect(attributes.get(SA.EscalationLevel)).toBe(2);
+    expect(attributes.get(SA.RequestKind)).toBe('complaint');
+    expect(attributes.get(SA.RequestStatus)).toBe('open');
+    expect(attributes.get(SA.OfficeId)).toBe('sec-kesavadasapuram');
     const escalations = await waitFor(
       () => noticesOf(rn),
       (rows) => rows.filter((n) => n.template === 'escalation-alert').length === 2,

@@ -108,7 +108,7 @@ describe('problem+json', () => {
 
 describe('429 and 500', () => {
   it('429 with Retry-After once the per-minute limit is spent', async () => {
-    const config = testConfig({ RATE_LIMIT_PER_MINUTE: '3' });
+    const config = testConfig({ RATE_LIMIT_PER_MINUTE: '3', WEBHOOK_RATE_LIMIT_PER_MINUTE: '5' });
     const app = createApp({
       config,
       db: stack.db,
@@ -127,6 +127,11 @@ describe('429 and 500', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
     expect(last!.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(last!.headers.get('content-type')).toContain('application/problem+json');
+    // Provider webhooks have a budget of their own: a gateway is not one person.
+    const hooks: number[] = [];
+    for (let i = 0; i < 6; i++)
+      hooks.push((await app.request('/v1/webhooks/sms', { method: 'POST' })).status);
+    expect(hooks).toEqual([401, 401, 401, 401, 401, 429]);
   });
 
   it('500 hides internals', async () => {
