@@ -304,6 +304,29 @@ describe('complaints', () => {
     expect((await alerts()).length).toBe(count); // no alerts once acknowledged
   });
 
+  it('keeps re-alerting an emergency across a worker restart, and loses nothing registered while it was down', async () => {
+    // test-accident (re-alert every 2 s) was added by the previous test.
+    await stack.stopWorker();
+    const made = await stack.call('POST', '/v1/complaints', {
+      token: callCentre,
+      body: { type: 'test-accident', consumerNumber: '1154700000012', description: 'transformer on fire' },
+    });
+    expect(made.status, JSON.stringify(made.json)).toBe(201); // taken while no worker runs
+    const rn = made.json.requestNumber as string;
+    await sleep(3000);
+    expect(await noticesOf(rn)).toHaveLength(0);
+    await stack.startWorker();
+    const alerts = async () => (await noticesOf(rn)).filter((n) => n.template === 'emergency-alert');
+    expect((await waitFor(alerts, (a) => a.length >= 3)).length).toBeGreaterThanOrEqual(3);
+    await stack.stopWorker(); // mid-cycle: the re-alert timer fires while nobody runs it
+    await sleep(2500);
+    const before = (await alerts()).length;
+    await stack.startWorker();
+    expect((await waitFor(alerts, (a) => a.length > before)).length).toBeGreaterThan(before);
+    const desk = await stack.token({ role: 'dispatcher', office: 'circle-tvm' });
+    expect((await act(rn, 'acknowledge', desk, {})).status).toBe(200);
+  });
+
   it("escalates a missed turnaround through the matrix and shows it in the higher office's queue", async () => {
     const admin = await stack.token({ role: 'admin', office: 'circle-tvm' });
     await stack.call('PUT', '/v1/catalogue/complaint-types/test-quick', {
