@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { complaintReply, findConsumerNumber, guessComplaintType } from '../domain/channel-replies';
+import { channelWords, findConsumerNumber, guessComplaintType } from '../domain/channel-replies';
+import { LANGUAGES } from '../domain/notice-templates';
+
+const complaintReply = channelWords('en').complaint;
 
 describe('reading e-mails', () => {
   it('finds a 13-digit consumer number standing on its own', () => {
@@ -35,5 +38,30 @@ describe('complaint replies', () => {
     expect(complaintReply({ ...base, joined: true, dueAt: null, outage: null })).toMatch(
       /already reported .* CR-2026-000001-4 is open/,
     );
+  });
+});
+
+describe("replies in the consumer's language", () => {
+  const answer = {
+    requestNumber: 'CR-2026-000001-4',
+    typeName: 'No power (individual)',
+    status: 'open',
+    joined: false,
+    dueAt: '2026-11-23T13:00:00Z',
+    outage: null,
+  };
+  it('says the same things in every language: the number, the due time in Indian time, every IVR key', () => {
+    for (const language of LANGUAGES) {
+      const words = channelWords(language);
+      const text = words.complaint(answer);
+      expect(text, language).toContain('CR-2026-000001-4');
+      expect(text, language).toMatch(/6:30|18:30/);
+      for (const key of ['1', '2', '3', '4', '5']) expect(words.ivrMenu, language).toContain(key);
+      for (const key of ['1', '2', '3', '4', '5', '6', '9'])
+        expect(words.ivrComplaintMenu, language).toContain(key);
+      expect(words.menu('KSEB'), language).toMatch(/1\. .+\n2\. .+\n3\. .+/);
+    }
+    expect(channelWords('ml').complaint(answer)).toMatch(/^പരാതി CR-2026-000001-4 രജിസ്റ്റർ ചെയ്തു/);
+    expect(channelWords('hi').status([])).toBe('आपकी कोई खुली शिकायत या अनुरोध नहीं है।');
   });
 });

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_CHANNEL_WEBHOOK_SECRET, DEV_WHATSAPP_APP_SECRET, DEV_WHATSAPP_VERIFY_TOKEN } from '../config';
@@ -13,6 +13,11 @@ let agent: string;
 beforeAll(async () => {
   stack = await startTestStack();
   agent = await stack.token({ role: 'agent', office: 'circle-tvm' });
+  // Replies follow the consumer's language: these consumers read English (one test sets Malayalam).
+  await stack.db
+    .update(consumers)
+    .set({ language: 'en' })
+    .where(like(consumers.consumerNumber, '11612000000%'));
 });
 afterAll(async () => {
   if (stack) await saveHistories(stack, 'complaintWorkflow', 'test/.histories-latest-channels');
@@ -223,6 +228,24 @@ describe('WhatsApp (Meta Cloud API)', () => {
     });
     expect(res.status).toBe(200);
     expect(res.json.messages).toEqual([]);
+  });
+});
+
+describe("replies in the consumer's language", () => {
+  it('answers a Malayalam reader in Malayalam once the number is known', async () => {
+    await stack.db
+      .update(consumers)
+      .set({ language: 'ml' })
+      .where(eq(consumers.consumerNumber, C(8)));
+    const res = await sms(`NP ${C(8)}`);
+    expect(res.json.reply).toMatch(new RegExp(`^പരാതി ${res.json.requestNumber} രജിസ്റ്റർ ചെയ്തു`));
+    const ivrMenu = await deliver('/v1/webhooks/ivr', {
+      messageId: nextId('ivr'),
+      callId: 'call-ml',
+      consumerNumber: C(8),
+      digits: '',
+    });
+    expect(ivrMenu.json.reply).toMatch(/^വൈദ്യുതി ഇല്ലെങ്കിൽ 1 അമർത്തുക/);
   });
 });
 

@@ -13,23 +13,14 @@ import {
   serviceRequests,
 } from '../../db/schema';
 import {
-  ASK_CONSUMER_NUMBER,
-  billReply,
-  complaintReply,
+  channelWords,
   findConsumerNumber,
   guessComplaintType,
-  IVR_ASK_NUMBER,
   IVR_COMPLAINT_KEYS,
-  IVR_COMPLAINT_MENU,
-  IVR_MENU,
-  outageReply,
-  privateAccount,
-  statusReply,
-  unknownConsumer,
   WHATSAPP_MENU,
-  whatsappMenuText,
-  whatsappTypesText,
+  type TChannelWords,
 } from '../../domain/channel-replies';
+import { isLanguage } from '../../domain/notice-templates';
 import { parseNpSms } from '../../domain/complaint-catalogue';
 import type { TChannel } from '../../domain/consumer';
 import { toE164 } from '../../domain/phone';
@@ -193,13 +184,15 @@ export function createChannelRoutes(deps: AppDeps) {
     }
   };
 
-  const consumerExists = async (consumerNumber: string) =>
-    (
-      await deps.db
-        .select({ n: consumers.consumerNumber })
-        .from(consumers)
-        .where(eq(consumers.consumerNumber, consumerNumber))
-    ).length > 0;
+  const english = channelWords('en');
+  /** The consumer's words (their language), or undefined for a number that is no consumer's. */
+  const wordsOf = async (consumerNumber: string): Promise<TChannelWords | undefined> => {
+    const [row] = await deps.db
+      .select({ language: consumers.language })
+      .from(consumers)
+      .where(eq(consumers.consumerNumber, consumerNumber));
+    return row ? channelWords(isLanguage(row.language) ? row.language : 'en') : undefined;
+  };
 
   /** Registers through the intake; a consumer's mistake becomes words to send back, never an error. */
   const complain = async (
@@ -209,6 +202,8 @@ export function createChannelRoutes(deps: AppDeps) {
     typeCode: string,
     description: string,
   ): Promise<TAnswer> => {
+    const words = await wordsOf(consumerNumber);
+    if (!words) return { reply: english.unknownConsumer(consumerNumber), requestNumber: null };
     try {
       const outcome = await registerComplaint(
         deps,
@@ -221,21 +216,16 @@ export function createChannelRoutes(deps: AppDeps) {
         },
         now(),
       );
-      return { reply: complaintReply(outcome), requestNumber: outcome.requestNumber };
+      return { reply: words.complaint(outcome), requestNumber: outcome.requestNumber };
     } catch (error) {
-      if (error instanceof HttpProblem && error.status === 404)
-        return { reply: unknownConsumer(consumerNumber), requestNumber: null };
       if (error instanceof HttpProblem && error.status === 409)
-        return {
-          reply: 'Your earlier complaint has just closed. Please send your message again.',
-          requestNumber: null,
-        };
+        return { reply: words.justClosed, requestNumber: null };
       throw error;
     }
   };
 
   /** Open complaints and service requests of a consumer, from the read models. */
-  const statusOf = async (consumerNumber: string) => {
+  const statusOf = async (consumerNumber: string, words: TChannelWords) => {
     const types = new Map((await listComplaintTypes(deps.db)).map((t) => [t.code, t.name]));
     // The slot is written at intake, the read model a moment later: a complaint just made is listed too.
     const open = await deps.db
@@ -261,7 +251,7 @@ export function createChannelRoutes(deps: AppDeps) {
       )
       .orderBy(desc(serviceRequests.submittedAt))
       .limit(5);
-    return statusReply([
+    return words.status([
       ...open.map((r) => ({
         requestNumber: r.requestNumber,
         name: types.get(r.typeCode) ?? r.typeCode,
@@ -276,12 +266,12 @@ export function createChannelRoutes(deps: AppDeps) {
       })),
     ]);
   };
-  const billOf = async (consumerNumber: string) => {
+  const billOf = async (consumerNumber: string, words: TChannelWords) => {
     const summary = await readAccountSummary(deps.db, consumerNumber);
-    return summary ? billReply(summary) : unknownConsumer(consumerNumber);
+    return summary ? words.bill(summary) : words.unknownConsumer(consumerNumber);
   };
-  const outagesOf = async (consumerNumber: string) =>
-    outageReply(await outagesAffecting(deps.db, consumerNumber, now()));
+  const outagesOf = async (consumerNumber: string, words: TChannelWords) =>
+    words.outages(await outagesAffecting(deps.db, consumerNumber, now()), now());
 
   const webhookDoc = (path: string, summary: string, schema: z.ZodType, signature: string) =>
     app.openAPIRegistry.registerPath({
@@ -328,28 +318,29 @@ export function createChannelRoutes(deps: AppDeps) {
     const answer = await once('ivr', ivr.messageId, async (): Promise<TAnswer> => {
       const say = (reply: string) => ({ reply, requestNumber: null });
       const digits = ivr.digits.replace(/\D/g, '');
-      if (!digits) return say(IVR_MENU);
       const consumerNumber = ivr.consumerNumber?.replace(/\D/g, '');
-      if (!consumerNumber || consumerNumber.length !== 13) return say(IVR_ASK_NUMBER);
-      if (!(await consumerExists(consumerNumber)))
-        return say(`${unknownConsumer(consumerNumber)} ${IVR_ASK_NUMBER}`);
+      const known = consumerNumber?.length === 13 ? await wordsOf(consumerNumber) : undefined;
+      const words = known ?? english;
+      if (!digits) return say(words.ivrMenu);
+      if (!consumerNumber || consumerNumber.length !== 13) return say(words.ivrAskNumber);
+      if (!known) return say(`${english.unknownConsumer(consumerNumber)} ${english.ivrAskNumber}`);
       const caller = ivr.caller ?? ivr.callId;
       switch (digits[0]) {
         case '1':
           return complain('ivr', caller, consumerNumber, 'no-power', 'no power, reported on the IVR');
         case '2': {
           const type = digits[1] ? IVR_COMPLAINT_KEYS[digits[1]] : undefined;
-          if (!type) return say(IVR_COMPLAINT_MENU);
+          if (!type) return say(words.ivrComplaintMenu);
           return complain('ivr', caller, consumerNumber, type, 'reported on the IVR');
         }
         case '3':
-          return say(await statusOf(consumerNumber));
+          return say(await statusOf(consumerNumber, words));
         case '4':
-          return say(await billOf(consumerNumber));
+          return say(await billOf(consumerNumber, words));
         case '5':
-          return say(await outagesOf(consumerNumber));
+          return say(await outagesOf(consumerNumber, words));
         default:
-          return say(`That key is not in the menu. ${IVR_MENU}`);
+          return say(words.ivrNotInMenu);
       }
     });
     return c.json(answer, 200);
@@ -368,7 +359,7 @@ export function createChannelRoutes(deps: AppDeps) {
       const consumerNumber = findConsumerNumber(mail.subject) ?? findConsumerNumber(mail.text);
       if (!consumerNumber)
         return {
-          reply: `We could not find your consumer number in your e-mail. ${ASK_CONSUMER_NUMBER} Please reply with it in the subject.`,
+          reply: english.emailNoNumber,
           requestNumber: null,
         };
       const words = `${mail.subject}\n${mail.text}`;
@@ -461,14 +452,16 @@ export function createChannelRoutes(deps: AppDeps) {
     }
     const typed = /^\d{13}$/.test(input.replace(/\s/g, '')) ? input.replace(/\s/g, '') : undefined;
     if (typed) {
-      if (!(await consumerExists(typed))) return say(unknownConsumer(typed));
+      if (!(await wordsOf(typed))) return say(english.unknownConsumer(typed));
       consumerNumber = typed;
       await remember({ consumerNumber, pending: null });
-      if (!pending) return say(`Thank you: consumer number ${typed} noted. ${whatsappMenuText(utility)}`);
+      if (!pending) return say((await wordsOf(typed))!.thanksNumber(typed, utility));
       input = pending; // carry on with what they asked for before
       pending = undefined;
     }
     const types = await listComplaintTypes(deps.db);
+    // In the consumer's language once we know who it is.
+    const words = (consumerNumber && (await wordsOf(consumerNumber))) || english;
     const intent =
       WHATSAPP_MENU.find((m) => input === m.id || (pending !== 'menu:complaint' && input === m.key))?.id ??
       (input.startsWith('type:') ? input : undefined) ??
@@ -478,15 +471,11 @@ export function createChannelRoutes(deps: AppDeps) {
     if (!intent) {
       await remember({ pending: null });
       const greeting = input === '' || /^(hi|hello|hey|menu|start|namaskaram|namaste)\b/i.test(input);
-      return say(
-        greeting
-          ? whatsappMenuText(utility)
-          : `Sorry, I did not understand "${input.slice(0, 40)}". ${whatsappMenuText(utility)}`,
-      );
+      return say(greeting ? words.menu(utility) : words.notUnderstood(input, utility));
     }
     if (!consumerNumber) {
       await remember({ pending: intent });
-      return say(ASK_CONSUMER_NUMBER);
+      return say(english.askNumber);
     }
     // Bills and requests are read out only to the phone registered on the account.
     const ownPhone = async () =>
@@ -499,15 +488,19 @@ export function createChannelRoutes(deps: AppDeps) {
     switch (intent) {
       case 'menu:complaint':
         await remember({ consumerNumber, pending: 'menu:complaint' });
-        return say(whatsappTypesText(types));
+        return say(words.types(types));
       case 'menu:status':
       case 'menu:bill':
         await remember({ consumerNumber, pending: null });
-        if (!(await ownPhone())) return say(privateAccount(consumerNumber));
-        return say(intent === 'menu:bill' ? await billOf(consumerNumber) : await statusOf(consumerNumber));
+        if (!(await ownPhone())) return say(words.privateAccount(consumerNumber));
+        return say(
+          intent === 'menu:bill'
+            ? await billOf(consumerNumber, words)
+            : await statusOf(consumerNumber, words),
+        );
       default: {
         const code = intent.slice('type:'.length);
-        if (!types.some((t) => t.code === code)) return say(whatsappTypesText(types));
+        if (!types.some((t) => t.code === code)) return say(words.types(types));
         await remember({ consumerNumber, pending: null });
         return complain('whatsapp', phone, consumerNumber, code, 'reported on WhatsApp');
       }
