@@ -83,6 +83,23 @@ describe('complaints', () => {
     }
     expect(next.status).toBe(201);
     expect(next.json.requestNumber).not.toBe(rn);
+    // The consumer's own list: the closed one and the new one (listed even before its first write).
+    // The read model follows the workflow a moment later.
+    const mine = await waitFor(
+      () => stack.call('GET', `/v1/consumers/${consumerNumber}/requests`, { token: consumer }),
+      (r) => r.json.items?.some((i: any) => i.requestNumber === rn && i.status === 'closed'),
+    );
+    expect(mine.status).toBe(200);
+    const listed = mine.json.items.map((i: any) => `${i.requestNumber}:${i.status}`);
+    expect(listed).toEqual(expect.arrayContaining([`${rn}:closed`, `${next.json.requestNumber}:open`]));
+    const open = await stack.call('GET', `/v1/consumers/${consumerNumber}/requests?status=open`, {
+      token: consumer,
+    });
+    expect(open.json.items.map((i: any) => i.requestNumber)).not.toContain(rn);
+    const stranger = await stack.token({ role: 'consumer', consumers: ['1154600000020'] });
+    expect(
+      (await stack.call('GET', `/v1/consumers/${consumerNumber}/requests`, { token: stranger })).status,
+    ).toBe(403);
     // Notices are their own workflows: their rows land shortly after.
     let templates: string[] = [];
     for (let i = 0; i < 50 && templates.length < 3; i++) {

@@ -1,17 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { readAccountSummary } from '../../db/account';
 import { listComplaintTypes } from '../../db/catalogue';
+import { requestsOfConsumer } from '../../db/consumer-requests';
 import { outagesAffecting } from '../../db/outages';
-import {
-  channelMessages,
-  channelSessions,
-  complaints,
-  consumers,
-  openComplaints,
-  serviceRequests,
-} from '../../db/schema';
+import { channelMessages, channelSessions, consumers } from '../../db/schema';
 import {
   channelWords,
   findConsumerNumber,
@@ -225,47 +219,8 @@ export function createChannelRoutes(deps: AppDeps) {
   };
 
   /** Open complaints and service requests of a consumer, from the read models. */
-  const statusOf = async (consumerNumber: string, words: TChannelWords) => {
-    const types = new Map((await listComplaintTypes(deps.db)).map((t) => [t.code, t.name]));
-    // The slot is written at intake, the read model a moment later: a complaint just made is listed too.
-    const open = await deps.db
-      .select({
-        requestNumber: openComplaints.requestNumber,
-        typeCode: openComplaints.typeCode,
-        status: complaints.status,
-        dueAt: complaints.dueAt,
-      })
-      .from(openComplaints)
-      .leftJoin(complaints, eq(complaints.requestNumber, openComplaints.requestNumber))
-      .where(eq(openComplaints.consumerNumber, consumerNumber))
-      .orderBy(desc(openComplaints.openedAt))
-      .limit(5);
-    const requests = await deps.db
-      .select()
-      .from(serviceRequests)
-      .where(
-        and(
-          eq(serviceRequests.consumerNumber, consumerNumber),
-          inArray(serviceRequests.status, ['in-progress', 'awaiting-consumer']),
-        ),
-      )
-      .orderBy(desc(serviceRequests.submittedAt))
-      .limit(5);
-    return words.status([
-      ...open.map((r) => ({
-        requestNumber: r.requestNumber,
-        name: types.get(r.typeCode) ?? r.typeCode,
-        status: r.status ?? 'open',
-        dueAt: r.dueAt?.toISOString() ?? null,
-      })),
-      ...requests.map((r) => ({
-        requestNumber: r.requestNumber,
-        name: r.state?.typeName ?? r.typeCode,
-        status: r.status,
-        dueAt: r.dueAt?.toISOString() ?? null,
-      })),
-    ]);
-  };
+  const statusOf = async (consumerNumber: string, words: TChannelWords) =>
+    words.status(await requestsOfConsumer(deps.db, consumerNumber, { openOnly: true, limit: 5 }));
   const billOf = async (consumerNumber: string, words: TChannelWords) => {
     const summary = await readAccountSummary(deps.db, consumerNumber);
     return summary ? words.bill(summary) : words.unknownConsumer(consumerNumber);

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { requestsOfConsumer } from '../../db/consumer-requests';
 import { readAccountSummary } from '../../db/account';
 import { ZConsumerNumber } from '../../domain/consumer';
 import { assertConsumerAccess, secureRoute } from '../auth';
@@ -61,6 +62,50 @@ export function createSelfServiceRoutes(deps: AppDeps) {
       const summary = await readAccountSummary(deps.db, consumerNumber, c.req.valid('query').months);
       if (!summary) throw new HttpProblem(404, `no consumer ${consumerNumber}`);
       return c.json(summary, 200);
+    },
+  );
+
+  const ZRequestItem = z
+    .object({
+      kind: z.enum(['complaint', 'service-request']),
+      requestNumber: z.string(),
+      typeCode: z.string(),
+      name: z.string(),
+      status: z.string(),
+      dueAt: z.string().nullable(),
+      submittedAt: z.string().nullable(),
+      closedAt: z.string().nullable(),
+    })
+    .openapi('ConsumerRequest');
+  app.openapi(
+    secureRoute({
+      method: 'get',
+      path: '/v1/consumers/{consumerNumber}/requests',
+      tags: ['self-service'],
+      summary:
+        "The consumer's complaints and service requests, newest first (what the portal, WhatsApp and the IVR list)",
+      roles: ['consumer', 'agent', 'executive', 'supervisor', 'csc', 'ops', 'admin'],
+      request: {
+        params: z.object({ consumerNumber: ZConsumerNumber }),
+        query: z.object({
+          status: z.enum(['open', 'all']).default('all'),
+          limit: z.coerce.number().int().min(1).max(100).default(20),
+        }),
+      },
+      responses: {
+        200: {
+          description: 'complaints and requests',
+          content: { 'application/json': { schema: z.object({ items: z.array(ZRequestItem) }) } },
+        },
+        ...problemResponses(400, 403, 404),
+      },
+    }),
+    async (c) => {
+      const { consumerNumber } = c.req.valid('param');
+      const { status, limit } = c.req.valid('query');
+      await assertConsumerAccess(c, deps.db, consumerNumber);
+      const items = await requestsOfConsumer(deps.db, consumerNumber, { openOnly: status === 'open', limit });
+      return c.json({ items }, 200);
     },
   );
   return app;
