@@ -1,4 +1,5 @@
 import { createComplaintActivities } from './complaints';
+import { createHousekeepingActivities } from './housekeeping';
 import { createPingActivities, type PingActivityDeps } from './ping';
 import { createReceiptActivities, type ReceiptActivityDeps } from './receipts';
 import { createServiceRequestActivities, type ServiceRequestActivityDeps } from './service-requests';
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createServiceRequestActivities(deps),
     ...createReceiptActivities(deps),
     ...createComplaintActivities(deps),
+    ...createHousekeepingActivities(deps),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -143,6 +143,7 @@ const EnvSchema = z
       .default(DEV_CHANNEL_WEBHOOK_SECRET),
     WHATSAPP_APP_SECRET: z.string().min(16).default(DEV_WHATSAPP_APP_SECRET),
     WHATSAPP_VERIFY_TOKEN: z.string().min(8).default(DEV_WHATSAPP_VERIFY_TOKEN),
+    CHANNEL_MESSAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     NOTICE_CHAIN: z
       .string()
       .default(CHANNELS.join(','))
@@ -339,6 +340,8 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
     channels: {
       webhookSecret: env.CHANNEL_WEBHOOK_SECRET,
       whatsapp: { appSecret: env.WHATSAPP_APP_SECRET, verifyToken: env.WHATSAPP_VERIFY_TOKEN },
+      /** how long provider message ids are kept to recognise re-deliveries */
+      messageRetentionDays: env.CHANNEL_MESSAGE_RETENTION_DAYS,
     },
     demoData: env.DEMO_DATA,
   };

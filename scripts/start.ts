@@ -15,6 +15,7 @@ import { createLogger } from '../lib/logger';
 import { connectClient, connectWorkerConnection, temporalAddress } from '../lib/temporal';
 import { createActivityDeps } from '../worker/activity-deps';
 import { bundleWorkflows, createWorker } from '../worker/create-worker';
+import { ensureSchedules } from '../worker/schedules';
 import { installTemporalRuntime } from '../worker/runtime';
 import type { pingWorkflow } from '../workflows/ping';
 import { loadDemoData } from './lib/demo-data';
@@ -144,6 +145,8 @@ async function main() {
       await workerConnection.close();
     },
   });
+  await ensureSchedules(client, config);
+  step('schedules in place (housekeeping hourly)');
   workerRun.catch((error: unknown) => {
     log.error({ err: error }, 'worker stopped with an error');
     void shutdown('worker-error');

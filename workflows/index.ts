@@ -3,3 +3,4 @@ export { serviceRequestWorkflow } from './service-request';
 export { noticeWorkflow } from './notice';
 export { complaintWorkflow } from './complaint';
 export { noopWorkflow } from './noop';
+export { housekeepingWorkflow } from './housekeeping';
