@@ -7,6 +7,8 @@ export type TAccountSummary = {
   name: string;
   category: string;
   sanctionedLoadKw: number;
+  /** how the utility reaches the consumer (call-centre agents call back on it) */
+  contact: { phone: string; email: string | null };
   /** where the supply comes from: what outages are registered on */
   supply: {
     sectionOfficeId: string;
@@ -31,6 +33,8 @@ export async function readAccountSummary(db: Database, consumerNumber: string, m
       name: consumers.name,
       category: consumers.category,
       sanctionedLoadKw: consumers.sanctionedLoadKw,
+      phone: consumers.phone,
+      email: consumers.email,
       sectionOfficeId: consumers.sectionOfficeId,
       transformerId: transformers.id,
       transformer: transformers.name,
@@ -56,6 +60,7 @@ export async function readAccountSummary(db: Database, consumerNumber: string, m
     name: account.name,
     category: account.category,
     sanctionedLoadKw: Number(account.sanctionedLoadKw),
+    contact: { phone: account.phone, email: account.email },
     supply: {
       sectionOfficeId: account.sectionOfficeId,
       transformerId: account.transformerId,

@@ -19,6 +19,7 @@ export function guessComplaintType(text: string): string {
   const rules: [RegExp, string][] = [
     [/accident|electrocut|shock|fire|spark|injur/, 'electrical-accident'],
     [/no (power|electricity|supply|current)|power (cut|failure|outage)|outage|blackout/, 'no-power'],
+    [/fluctuat|bulbs? (fused|blown)|appliances? (burnt|damaged)/, 'high-voltage'],
     [/low voltage|dim|voltage (is )?low/, 'low-voltage'],
     [/high voltage|voltage (is )?high|over ?voltage/, 'high-voltage'],
     [/pole|wire|line (is )?(down|broken|snapped)|snapped|fallen/, 'line-damage'],
@@ -79,13 +80,15 @@ type TWords = {
   ivrAskNumber: string;
   ivrNotInMenu: string;
   emailNoNumber: string;
+  subject: string;
 };
 
 const WORDS: Record<TLanguage, TWords> = {
   en: {
+    subject: 'your message',
     askNumber: 'Please send your 13-digit consumer number (it is printed on your bill), e.g. 1154600000001.',
     unknownConsumer: (n) =>
-      `We could not find consumer number ${n}. Please check it against your bill and send it again.`,
+      `We could not find consumer number ${n}. Please check it against your bill and try again.`,
     privateAccount: (n) =>
       `For your privacy, the bill and requests of consumer ${n} are shared only with the phone number registered on that account. To update it, visit your section office or the portal.`,
     notUnderstood: (input) => `Sorry, I did not understand "${input}".`,
@@ -97,7 +100,7 @@ const WORDS: Record<TLanguage, TWords> = {
       `Complaint ${rn}: the power cut is part of a known outage in ${area}. Power is expected back by ${etr}. We will tell you when it is restored.`,
     reopened: (rn, type) => `Sorry it is not fixed. Complaint ${rn} (${type}) is reopened.`,
     joined: (rn, type, status) =>
-      `You have already reported this (${type}): complaint ${rn} is ${status}. We have added your report to it.`,
+      `This has already been reported (${type}): complaint ${rn} is ${status}. We have added this report to it.`,
     registered: (rn, type) => `Complaint ${rn} registered (${type}).`,
     resolveBy: (due) => ` We aim to resolve it by ${due}.`,
     justClosed: 'Your earlier complaint has just closed. Please send your message again.',
@@ -131,6 +134,7 @@ const WORDS: Record<TLanguage, TWords> = {
       'We could not find your consumer number in your e-mail. Please reply with it in the subject.',
   },
   ml: {
+    subject: 'നിങ്ങളുടെ സന്ദേശം',
     askNumber: 'നിങ്ങളുടെ 13 അക്ക കൺസ്യൂമർ നമ്പർ അയയ്ക്കുക (ബില്ലിൽ ഉണ്ട്), ഉദാ. 1154600000001.',
     unknownConsumer: (n) => `കൺസ്യൂമർ നമ്പർ ${n} കണ്ടെത്താനായില്ല. ബില്ലുമായി ഒത്തുനോക്കി വീണ്ടും അയയ്ക്കുക.`,
     privateAccount: (n) =>
@@ -144,7 +148,7 @@ const WORDS: Record<TLanguage, TWords> = {
       `പരാതി ${rn}: ${area}-ലെ അറിയപ്പെടുന്ന വൈദ്യുതി മുടക്കത്തിന്റെ ഭാഗമാണിത്. ${etr}-നകം വൈദ്യുതി തിരികെ പ്രതീക്ഷിക്കുന്നു. പുനഃസ്ഥാപിക്കുമ്പോൾ അറിയിക്കും.`,
     reopened: (rn, type) => `ക്ഷമിക്കണം, ശരിയായില്ല. പരാതി ${rn} (${type}) വീണ്ടും തുറന്നു.`,
     joined: (rn, type, status) =>
-      `ഇത് നിങ്ങൾ മുമ്പേ അറിയിച്ചിട്ടുണ്ട് (${type}): പരാതി ${rn} നില: ${status}. നിങ്ങളുടെ റിപ്പോർട്ട് അതിൽ ചേർത്തു.`,
+      `ഇത് മുമ്പേ അറിയിച്ചിട്ടുണ്ട് (${type}): പരാതി ${rn} നില: ${status}. ഈ റിപ്പോർട്ടും അതിൽ ചേർത്തു.`,
     registered: (rn, type) => `പരാതി ${rn} രജിസ്റ്റർ ചെയ്തു (${type}).`,
     resolveBy: (due) => ` ${due}-നകം പരിഹരിക്കാൻ ശ്രമിക്കും.`,
     justClosed: 'നിങ്ങളുടെ മുൻ പരാതി ഇപ്പോൾ അടച്ചു. ദയവായി സന്ദേശം വീണ്ടും അയയ്ക്കുക.',
@@ -177,6 +181,7 @@ const WORDS: Record<TLanguage, TWords> = {
     emailNoNumber: 'നിങ്ങളുടെ ഇ-മെയിലിൽ കൺസ്യൂമർ നമ്പർ കണ്ടെത്താനായില്ല. വിഷയത്തിൽ അത് ചേർത്ത് മറുപടി അയയ്ക്കുക.',
   },
   hi: {
+    subject: 'आपका संदेश',
     askNumber: 'कृपया अपना 13 अंकों का उपभोक्ता नंबर भेजें (यह आपके बिल पर छपा है), जैसे 1154600000001।',
     unknownConsumer: (n) => `उपभोक्ता नंबर ${n} नहीं मिला। कृपया बिल से मिलाकर दोबारा भेजें।`,
     privateAccount: (n) =>
@@ -190,7 +195,7 @@ const WORDS: Record<TLanguage, TWords> = {
       `शिकायत ${rn}: यह ${area} की ज्ञात बिजली कटौती का हिस्सा है। बिजली ${etr} तक लौटने की उम्मीद है। बहाल होने पर हम आपको बताएँगे।`,
     reopened: (rn, type) => `क्षमा करें, यह ठीक नहीं हुआ। शिकायत ${rn} (${type}) फिर से खोली गई।`,
     joined: (rn, type, status) =>
-      `आप यह पहले ही बता चुके हैं (${type}): शिकायत ${rn} की स्थिति: ${status}। आपकी सूचना उसमें जोड़ दी गई है।`,
+      `यह पहले ही दर्ज है (${type}): शिकायत ${rn} की स्थिति: ${status}। यह सूचना भी उसमें जोड़ दी गई है।`,
     registered: (rn, type) => `शिकायत ${rn} दर्ज हुई (${type})।`,
     resolveBy: (due) => ` हम इसे ${due} तक हल करने का प्रयास करेंगे।`,
     justClosed: 'आपकी पिछली शिकायत अभी बंद हुई है। कृपया अपना संदेश फिर से भेजें।',
@@ -223,6 +228,7 @@ const WORDS: Record<TLanguage, TWords> = {
     emailNoNumber: 'आपके ई-मेल में उपभोक्ता नंबर नहीं मिला। कृपया विषय में नंबर लिखकर जवाब दें।',
   },
   vi: {
+    subject: 'tin nhắn của bạn',
     askNumber: 'Vui lòng gửi mã khách hàng 13 chữ số của bạn (in trên hóa đơn), ví dụ 1154600000001.',
     unknownConsumer: (n) => `Không tìm thấy mã khách hàng ${n}. Vui lòng đối chiếu với hóa đơn và gửi lại.`,
     privateAccount: (n) =>
@@ -236,7 +242,7 @@ const WORDS: Record<TLanguage, TWords> = {
       `Khiếu nại ${rn}: việc mất điện thuộc sự cố đã biết tại ${area}. Dự kiến có điện lại trước ${etr}. Chúng tôi sẽ báo khi có điện.`,
     reopened: (rn, type) => `Rất tiếc sự cố chưa được khắc phục. Khiếu nại ${rn} (${type}) đã được mở lại.`,
     joined: (rn, type, status) =>
-      `Bạn đã báo việc này (${type}): khiếu nại ${rn} đang ở trạng thái ${status}. Chúng tôi đã ghi thêm báo cáo của bạn.`,
+      `Việc này đã được báo (${type}): khiếu nại ${rn} đang ở trạng thái ${status}. Chúng tôi đã ghi thêm báo cáo này.`,
     registered: (rn, type) => `Đã đăng ký khiếu nại ${rn} (${type}).`,
     resolveBy: (due) => ` Chúng tôi cố gắng giải quyết trước ${due}.`,
     justClosed: 'Khiếu nại trước của bạn vừa được đóng. Vui lòng gửi lại tin nhắn.',
@@ -270,6 +276,7 @@ const WORDS: Record<TLanguage, TWords> = {
       'Chúng tôi không tìm thấy mã khách hàng trong e-mail của bạn. Vui lòng trả lời kèm mã trong tiêu đề.',
   },
   ru: {
+    subject: 'ваше сообщение',
     askNumber:
       'Пожалуйста, пришлите ваш 13-значный номер потребителя (он указан в счёте), например 1154600000001.',
     unknownConsumer: (n) => `Номер потребителя ${n} не найден. Сверьте его со счётом и пришлите снова.`,
@@ -284,7 +291,7 @@ const WORDS: Record<TLanguage, TWords> = {
       `Жалоба ${rn}: отключение связано с известной аварией в районе ${area}. Электричество ожидается к ${etr}. Мы сообщим, когда его восстановят.`,
     reopened: (rn, type) => `Жаль, что не исправлено. Жалоба ${rn} (${type}) открыта снова.`,
     joined: (rn, type, status) =>
-      `Вы уже сообщали об этом (${type}): жалоба ${rn}, статус: ${status}. Ваше сообщение добавлено к ней.`,
+      `Об этом уже сообщено (${type}): жалоба ${rn}, статус: ${status}. Это сообщение добавлено к ней.`,
     registered: (rn, type) => `Жалоба ${rn} зарегистрирована (${type}).`,
     resolveBy: (due) => ` Постараемся решить к ${due}.`,
     justClosed: 'Ваша предыдущая жалоба только что закрыта. Пожалуйста, отправьте сообщение снова.',
@@ -332,7 +339,7 @@ export type TOpenItem = { requestNumber: string; name: string; status: string; d
 /** Every reply of the channels, in one language. */
 export function channelWords(language: TLanguage) {
   const w = WORDS[language];
-  const at = (iso: string) => formatParam(iso, language);
+  const at = (iso: string) => `${formatParam(iso, language)} IST`;
   const money = (amount: number) =>
     new Intl.NumberFormat(LOCALES[language], { style: 'currency', currency: 'INR' }).format(amount);
   const status = (s: string) => w.statuses[s] ?? s;
@@ -341,7 +348,8 @@ export function channelWords(language: TLanguage) {
     unknownConsumer: w.unknownConsumer,
     privateAccount: w.privateAccount,
     justClosed: w.justClosed,
-    emailNoNumber: `${w.emailNoNumber} ${w.askNumber}`,
+    emailNoNumber: w.emailNoNumber,
+    subject: (utility: string) => `${utility}: ${w.subject}`,
     ivrMenu: w.ivrMenu,
     ivrComplaintMenu: w.ivrComplaintMenu,
     ivrAskNumber: w.ivrAskNumber,
@@ -352,8 +360,10 @@ export function channelWords(language: TLanguage) {
       `${w.notUnderstood(input.slice(0, 40))} ${w.welcome(utility)}\n${WHATSAPP_MENU.map((m, i) => `${m.key}. ${w.menu[i]}`).join('\n')}`,
     thanksNumber: (n: string, utility: string) =>
       `${w.thanksNumber(n)} ${w.welcome(utility)}\n${WHATSAPP_MENU.map((m, i) => `${m.key}. ${w.menu[i]}`).join('\n')}`,
-    types: (types: { code: string; name: string }[]) =>
-      `${w.typesHeader}\n${types.map((t, i) => `${i + 1}. ${t.name}`).join('\n')}`,
+    types: (types: { code: string; name: string }[], notUnderstood?: string) =>
+      `${notUnderstood ? `${w.notUnderstood(notUnderstood.slice(0, 40))} ` : ''}${w.typesHeader}\n${types
+        .map((t, i) => `${i + 1}. ${t.name}`)
+        .join('\n')}`,
     /** The answer to a registered complaint: its number, and the ETR when a known outage explains it. */
     complaint: (c: TComplaintAnswer) => {
       const by = c.dueAt ? w.resolveBy(at(c.dueAt)) : '';

@@ -303,7 +303,7 @@ export const NOTICE_TEMPLATES = {
       body: 'Ваша жалоба ({complaintType}) зарегистрирована под номером {requestNumber}. Планируем решить до {dueAt}.',
     },
   }),
-  'complaint-resolved': t('consumer', {}, ['requestNumber', 'complaintType', 'confirmUrl'], {
+  'complaint-resolved': t('consumer', { urgent: true }, ['requestNumber', 'complaintType', 'confirmUrl'], {
     en: {
       subject: 'Complaint {requestNumber} resolved',
       body: 'Your complaint ({complaintType}, {requestNumber}) is resolved.[[ Not fixed? Tell us: {confirmUrl}]]',

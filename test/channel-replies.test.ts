@@ -36,7 +36,7 @@ describe('complaint replies', () => {
   });
   it('tells a repeat reporter the existing number', () => {
     expect(complaintReply({ ...base, joined: true, dueAt: null, outage: null })).toMatch(
-      /already reported .* CR-2026-000001-4 is open/,
+      /already been reported .* CR-2026-000001-4 is open/,
     );
   });
 });

@@ -49,6 +49,8 @@ const sms = (text: string, messageId = nextId('sms'), from = '+919400000001') =>
   deliver('/v1/webhooks/sms', { messageId, from, text });
 const outboxFor = async (reference: string) =>
   (await stack.db.select().from(devOutbox).where(eq(devOutbox.idempotencyKey, reference)))[0];
+const phoneOf = async (consumerNumber: string) =>
+  (await stack.db.select().from(consumers).where(eq(consumers.consumerNumber, consumerNumber)))[0]!.phone;
 const complaint = (rn: string) => stack.call('GET', `/v1/complaints/${rn}`, { token: agent });
 
 describe('SMS: NP <consumer number>', () => {
@@ -69,7 +71,7 @@ describe('SMS: NP <consumer number>', () => {
     // A new message about the same open complaint joins it: the consumer gets the same number.
     const joined = await sms('NP ' + C(1));
     expect(joined.json.requestNumber).toBe(rn);
-    expect(joined.json.reply).toMatch(/already reported/);
+    expect(joined.json.reply).toMatch(/already been reported/);
     expect((await complaint(rn)).json.reports).toHaveLength(2);
     const slots = await stack.db
       .select()
@@ -237,24 +239,29 @@ describe("replies in the consumer's language", () => {
       .update(consumers)
       .set({ language: 'ml' })
       .where(eq(consumers.consumerNumber, C(8)));
-    const res = await sms(`NP ${C(8)}`);
+    const phone = await phoneOf(C(8));
+    const res = await sms(`NP ${C(8)}`, nextId('sms'), phone);
     expect(res.json.reply).toMatch(new RegExp(`^പരാതി ${res.json.requestNumber} രജിസ്റ്റർ ചെയ്തു`));
     const ivrMenu = await deliver('/v1/webhooks/ivr', {
       messageId: nextId('ivr'),
       callId: 'call-ml',
+      caller: phone,
       consumerNumber: C(8),
       digits: '',
     });
     expect(ivrMenu.json.reply).toMatch(/^വൈദ്യുതി ഇല്ലെങ്കിൽ 1 അമർത്തുക/);
+    // Someone else reporting for this account is answered in English: the account's language is its own.
+    const neighbour = await sms(`NP ${C(8)}`);
+    expect(neighbour.json.reply).toMatch(/^This has already been reported/);
   });
 });
 
 describe('IVR', () => {
-  const ivr = (digits: string, consumerNumber?: string) =>
+  const ivr = (digits: string, consumerNumber?: string, caller = '+919400000009') =>
     deliver('/v1/webhooks/ivr', {
       messageId: nextId('ivr'),
       callId: 'call-1',
-      caller: '+919400000009',
+      caller,
       consumerNumber,
       digits,
     });
@@ -267,8 +274,11 @@ describe('IVR', () => {
     expect((await ivr('2', C(6))).json.reply).toMatch(/For low voltage, press 1/);
     const other = await ivr('21', C(6));
     expect(other.json.reply).toMatch(/registered \(Low voltage\)/);
-    expect((await ivr('3', C(6))).json.reply).toContain(made.json.requestNumber);
-    expect((await ivr('4', C(6))).json.reply).toMatch(/Bill for/);
+    // Status and bill only to the account's own phone (caller ID).
+    expect((await ivr('4', C(6))).json.reply).toMatch(/shared only with the phone number registered/);
+    const own = await phoneOf(C(6));
+    expect((await ivr('3', C(6), own)).json.reply).toContain(made.json.requestNumber);
+    expect((await ivr('4', C(6), own)).json.reply).toMatch(/Bill for/);
     expect((await ivr('5', C(6))).json.reply).toMatch(/no outage on your supply/);
     expect((await ivr('7', C(6))).json.reply).toMatch(/not in the menu/);
     expect((await ivr('1', '1161299999999')).json.reply).toMatch(/could not find/);

@@ -166,7 +166,16 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
       }
       return state;
     },
-    { validator: ({ actor }: { actor: TActor }) => (assertConsumer(actor), assertStatus('resolved')) },
+    {
+      validator: ({ actor }: { actor: TActor }) => {
+        assertConsumer(actor);
+        if (state.status !== 'resolved')
+          fail(
+            FailureType.Conflict,
+            `only a resolved complaint can be confirmed; this one is ${state.status}`,
+          );
+      },
+    },
   );
   setHandler(
     reportAgainUpdate,
@@ -256,6 +265,7 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
   }
   function reopen(by: string, why: string) {
     state.reopenCount += 1;
+    state.crew = undefined; // the timeline keeps who went before
     state.resolution = undefined;
     state.resolvedAt = undefined;
     if (state.outage && !state.outage.unlinkedAt) state.outage.unlinkedAt = iso(now());
@@ -272,7 +282,10 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
     state.outage!.restoredAt = restoredAt;
     markResolved(`power restored (outage ${state.outage!.id})`);
     void notify({
-      key: `${input.requestNumber}/restored`,
+      // One notice per restoration: a complaint linked to a second outage is told again.
+      key: patched('restored-notice-per-outage')
+        ? `${input.requestNumber}/restored/${state.outage!.id}`
+        : `${input.requestNumber}/restored`,
       to: { consumerNumber: input.consumerNumber },
       template: 'complaint-power-restored',
       params: { requestNumber: input.requestNumber, area: state.outage!.area },

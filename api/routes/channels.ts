@@ -15,7 +15,7 @@ import {
   type TChannelWords,
 } from '../../domain/channel-replies';
 import { isLanguage } from '../../domain/notice-templates';
-import { parseNpSms } from '../../domain/complaint-catalogue';
+import { COMPLAINT_CATALOGUE, parseNpSms } from '../../domain/complaint-catalogue';
 import type { TChannel } from '../../domain/consumer';
 import { toE164 } from '../../domain/phone';
 import { createNoticeProviders } from '../../lib/notice-providers';
@@ -94,7 +94,7 @@ const ZAnswer = z
   })
   .openapi('ChannelAnswer');
 
-type TAnswer = { reply: string; requestNumber: string | null };
+type TAnswer = { reply: string; requestNumber: string | null; subject?: string };
 
 /**
  * Consumer channels: provider webhooks for SMS (`NP <consumer number>`), WhatsApp (Meta Cloud API
@@ -161,14 +161,14 @@ export function createChannelRoutes(deps: AppDeps) {
     channel: 'sms' | 'whatsapp' | 'email',
     to: string,
     messageId: string,
-    text: string,
+    answer: TAnswer,
   ) => {
     try {
       await providers[channel].send({
         channel,
         to,
-        subject: `${utility}: your message`,
-        text,
+        subject: answer.subject ?? english.subject(utility),
+        text: answer.reply,
         language: 'en',
         reference: `reply/${channel}/${messageId}`,
       });
@@ -179,13 +179,31 @@ export function createChannelRoutes(deps: AppDeps) {
   };
 
   const english = channelWords('en');
-  /** The consumer's words (their language), or undefined for a number that is no consumer's. */
-  const wordsOf = async (consumerNumber: string): Promise<TChannelWords | undefined> => {
+  /**
+   * Who is writing about this consumer number: `own` when the message comes from the phone or
+   * e-mail address registered on the account. Only then are bills and requests read out, and
+   * replies given in the account's language (a stranger learns neither). Undefined: no such consumer.
+   */
+  const accountOf = async (
+    consumerNumber: string,
+    address?: string,
+  ): Promise<{ words: TChannelWords; own: boolean } | undefined> => {
     const [row] = await deps.db
-      .select({ language: consumers.language })
+      .select({ language: consumers.language, phone: consumers.phone, email: consumers.email })
       .from(consumers)
       .where(eq(consumers.consumerNumber, consumerNumber));
-    return row ? channelWords(isLanguage(row.language) ? row.language : 'en') : undefined;
+    if (!row) return undefined;
+    const own =
+      address !== undefined &&
+      ((toE164(address) ?? address) === row.phone || address.toLowerCase() === row.email?.toLowerCase());
+    return { own, words: own && isLanguage(row.language) ? channelWords(row.language) : english };
+  };
+  /** Complaint types in the catalogue's own order (no power first); types added later follow. */
+  const menuTypes = async () => {
+    const order = new Map(COMPLAINT_CATALOGUE.map((t, i) => [t.code, i]));
+    return (await listComplaintTypes(deps.db)).sort(
+      (a, b) => (order.get(a.code) ?? 99) - (order.get(b.code) ?? 99) || a.name.localeCompare(b.name),
+    );
   };
 
   /** Registers through the intake; a consumer's mistake becomes words to send back, never an error. */
@@ -196,8 +214,9 @@ export function createChannelRoutes(deps: AppDeps) {
     typeCode: string,
     description: string,
   ): Promise<TAnswer> => {
-    const words = await wordsOf(consumerNumber);
-    if (!words) return { reply: english.unknownConsumer(consumerNumber), requestNumber: null };
+    const account = await accountOf(consumerNumber, address);
+    if (!account) return { reply: english.unknownConsumer(consumerNumber), requestNumber: null };
+    const { words } = account;
     try {
       const outcome = await registerComplaint(
         deps,
@@ -210,7 +229,11 @@ export function createChannelRoutes(deps: AppDeps) {
         },
         now(),
       );
-      return { reply: words.complaint(outcome), requestNumber: outcome.requestNumber };
+      return {
+        reply: words.complaint(outcome),
+        requestNumber: outcome.requestNumber,
+        subject: words.subject(utility),
+      };
     } catch (error) {
       if (error instanceof HttpProblem && error.status === 409)
         return { reply: words.justClosed, requestNumber: null };
@@ -256,8 +279,7 @@ export function createChannelRoutes(deps: AppDeps) {
       if (!np.ok) return { reply: np.reply, requestNumber: null };
       return complain('sms', sms.from, np.consumerNumber, 'no-power', 'NP by SMS');
     });
-    if (!answer.duplicate)
-      await sendReply(c, 'sms', toE164(sms.from) ?? sms.from, sms.messageId, answer.reply);
+    if (!answer.duplicate) await sendReply(c, 'sms', toE164(sms.from) ?? sms.from, sms.messageId, answer);
     return c.json(answer, 200);
   });
 
@@ -274,12 +296,15 @@ export function createChannelRoutes(deps: AppDeps) {
       const say = (reply: string) => ({ reply, requestNumber: null });
       const digits = ivr.digits.replace(/\D/g, '');
       const consumerNumber = ivr.consumerNumber?.replace(/\D/g, '');
-      const known = consumerNumber?.length === 13 ? await wordsOf(consumerNumber) : undefined;
-      const words = known ?? english;
+      const caller = ivr.caller ?? ivr.callId;
+      const known = consumerNumber?.length === 13 ? await accountOf(consumerNumber, ivr.caller) : undefined;
+      const words = known?.words ?? english;
       if (!digits) return say(words.ivrMenu);
       if (!consumerNumber || consumerNumber.length !== 13) return say(words.ivrAskNumber);
       if (!known) return say(`${english.unknownConsumer(consumerNumber)} ${english.ivrAskNumber}`);
-      const caller = ivr.caller ?? ivr.callId;
+      // Bills and requests only to the number registered on the account (caller ID).
+      const own = async (read: () => Promise<string>) =>
+        known.own ? read() : words.privateAccount(consumerNumber);
       switch (digits[0]) {
         case '1':
           return complain('ivr', caller, consumerNumber, 'no-power', 'no power, reported on the IVR');
@@ -289,9 +314,9 @@ export function createChannelRoutes(deps: AppDeps) {
           return complain('ivr', caller, consumerNumber, type, 'reported on the IVR');
         }
         case '3':
-          return say(await statusOf(consumerNumber, words));
+          return say(await own(() => statusOf(consumerNumber, words)));
         case '4':
-          return say(await billOf(consumerNumber, words));
+          return say(await own(() => billOf(consumerNumber, words)));
         case '5':
           return say(await outagesOf(consumerNumber, words));
         default:
@@ -326,7 +351,7 @@ export function createChannelRoutes(deps: AppDeps) {
         words.trim().slice(0, 2000),
       );
     });
-    if (!answer.duplicate) await sendReply(c, 'email', mail.from, mail.messageId, answer.reply);
+    if (!answer.duplicate) await sendReply(c, 'email', mail.from, mail.messageId, answer);
     return c.json(answer, 200);
   });
 
@@ -367,7 +392,7 @@ export function createChannelRoutes(deps: AppDeps) {
         ''
       ).trim();
       const answer = await once('whatsapp', m.id, () => converse(phone, input));
-      if (!answer.duplicate) await sendReply(c, 'whatsapp', phone, m.id, answer.reply);
+      if (!answer.duplicate) await sendReply(c, 'whatsapp', phone, m.id, answer);
       answers.push({ messageId: m.id, ...answer });
     }
     return c.json({ messages: answers }, 200);
@@ -407,16 +432,18 @@ export function createChannelRoutes(deps: AppDeps) {
     }
     const typed = /^\d{13}$/.test(input.replace(/\s/g, '')) ? input.replace(/\s/g, '') : undefined;
     if (typed) {
-      if (!(await wordsOf(typed))) return say(english.unknownConsumer(typed));
+      const account = await accountOf(typed, phone);
+      if (!account) return say(english.unknownConsumer(typed));
       consumerNumber = typed;
       await remember({ consumerNumber, pending: null });
-      if (!pending) return say((await wordsOf(typed))!.thanksNumber(typed, utility));
+      if (!pending) return say(account.words.thanksNumber(typed, utility));
       input = pending; // carry on with what they asked for before
       pending = undefined;
     }
-    const types = await listComplaintTypes(deps.db);
-    // In the consumer's language once we know who it is.
-    const words = (consumerNumber && (await wordsOf(consumerNumber))) || english;
+    const types = await menuTypes();
+    // In the consumer's language once we know it is them.
+    const account = consumerNumber ? await accountOf(consumerNumber, phone) : undefined;
+    const words = account?.words ?? english;
     const intent =
       WHATSAPP_MENU.find((m) => input === m.id || (pending !== 'menu:complaint' && input === m.key))?.id ??
       (input.startsWith('type:') ? input : undefined) ??
@@ -432,14 +459,6 @@ export function createChannelRoutes(deps: AppDeps) {
       await remember({ pending: intent });
       return say(english.askNumber);
     }
-    // Bills and requests are read out only to the phone registered on the account.
-    const ownPhone = async () =>
-      (
-        await deps.db
-          .select({ phone: consumers.phone })
-          .from(consumers)
-          .where(eq(consumers.consumerNumber, consumerNumber))
-      )[0]?.phone === phone;
     switch (intent) {
       case 'menu:complaint':
         await remember({ consumerNumber, pending: 'menu:complaint' });
@@ -447,7 +466,8 @@ export function createChannelRoutes(deps: AppDeps) {
       case 'menu:status':
       case 'menu:bill':
         await remember({ consumerNumber, pending: null });
-        if (!(await ownPhone())) return say(words.privateAccount(consumerNumber));
+        // Bills and requests are read out only to the phone registered on the account.
+        if (!account?.own) return say(words.privateAccount(consumerNumber));
         return say(
           intent === 'menu:bill'
             ? await billOf(consumerNumber, words)
@@ -455,7 +475,7 @@ export function createChannelRoutes(deps: AppDeps) {
         );
       default: {
         const code = intent.slice('type:'.length);
-        if (!types.some((t) => t.code === code)) return say(words.types(types));
+        if (!types.some((t) => t.code === code)) return say(words.types(types, input));
         await remember({ consumerNumber, pending: null });
         return complain('whatsapp', phone, consumerNumber, code, 'reported on WhatsApp');
       }

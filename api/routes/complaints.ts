@@ -166,13 +166,15 @@ export function createComplaintRoutes(deps: AppDeps) {
       if (q.escalated === 'true') filters.push(sql`${complaints.escalationLevel} > 0`);
       if (q.escalated === 'false') filters.push(eq(complaints.escalationLevel, 0));
       const where = and(...filters);
+      // Field work waiting first; then complaints waiting on an outage, then those waiting on the consumer.
+      const stage = sql`case ${complaints.status} when 'open' then 0 when 'assigned' then 0 when 'awaiting-restoration' then 1 when 'resolved' then 2 else 3 end`;
       const rank = sql`case ${complaints.priority} when 'emergency' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`;
       const [rows, [total]] = await Promise.all([
         deps.db
           .select()
           .from(complaints)
           .where(where)
-          .orderBy(rank, sql`${complaints.dueAt} asc nulls last`, asc(complaints.requestNumber))
+          .orderBy(rank, stage, sql`${complaints.dueAt} asc nulls last`, asc(complaints.requestNumber))
           .limit(q.pageSize)
           .offset((q.page - 1) * q.pageSize),
         deps.db.select({ n: count() }).from(complaints).where(where),

@@ -13,6 +13,7 @@ const ZSummary = z
     name: z.string(),
     category: z.string(),
     sanctionedLoadKw: z.number(),
+    contact: z.object({ phone: z.string(), email: z.string().nullable() }),
     supply: z
       .object({
         sectionOfficeId: z.string(),
