@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import type { z } from 'zod';
 import { SERVICE_CATALOGUE, ZServiceType, type TServiceType } from '../domain/catalogue';
 import { COMPLAINT_CATALOGUE, ZComplaintType, type TComplaintType } from '../domain/complaint-catalogue';
 import type { Database } from './client';
@@ -35,39 +36,35 @@ export async function catalogueKindOf(db: Database, code: string): Promise<strin
   return row?.kind;
 }
 
-export async function findComplaintType(db: Database, code: string): Promise<TComplaintType | undefined> {
-  const [row] = await db
+const SCHEMAS = { service: ZServiceType, complaint: ZComplaintType } as const;
+type TKind = keyof typeof SCHEMAS;
+
+/**
+ * Active catalogue entries of one kind (one code, or all by code), re-parsed so stored JSON from an
+ * older release gets today's defaults.
+ */
+async function readCatalogue<K extends TKind>(
+  db: Database,
+  kind: K,
+  code?: string,
+): Promise<z.output<(typeof SCHEMAS)[K]>[]> {
+  const rows = await db
     .select({ definition: requestTypes.definition })
     .from(requestTypes)
     .where(
-      and(eq(requestTypes.code, code), eq(requestTypes.kind, 'complaint'), eq(requestTypes.active, true)),
-    );
-  return row ? ZComplaintType.parse(row.definition) : undefined;
-}
-
-export async function listComplaintTypes(db: Database): Promise<TComplaintType[]> {
-  const rows = await db
-    .select({ definition: requestTypes.definition })
-    .from(requestTypes)
-    .where(and(eq(requestTypes.kind, 'complaint'), eq(requestTypes.active, true)))
+      and(
+        eq(requestTypes.kind, kind),
+        eq(requestTypes.active, true),
+        code === undefined ? undefined : eq(requestTypes.code, code),
+      ),
+    )
     .orderBy(requestTypes.code);
-  return rows.map((r) => ZComplaintType.parse(r.definition));
+  return rows.map((r) => SCHEMAS[kind].parse(r.definition) as z.output<(typeof SCHEMAS)[K]>);
 }
 
-export async function findServiceType(db: Database, code: string): Promise<TServiceType | undefined> {
-  const [row] = await db
-    .select({ definition: requestTypes.definition })
-    .from(requestTypes)
-    .where(and(eq(requestTypes.code, code), eq(requestTypes.kind, 'service'), eq(requestTypes.active, true)));
-  // Re-parse: stored JSON from an older release gets today's defaults.
-  return row ? ZServiceType.parse(row.definition) : undefined;
-}
-
-export async function listServiceTypes(db: Database): Promise<TServiceType[]> {
-  const rows = await db
-    .select({ definition: requestTypes.definition })
-    .from(requestTypes)
-    .where(and(eq(requestTypes.kind, 'service'), eq(requestTypes.active, true)))
-    .orderBy(requestTypes.code);
-  return rows.map((r) => ZServiceType.parse(r.definition));
-}
+export const findComplaintType = async (db: Database, code: string): Promise<TComplaintType | undefined> =>
+  (await readCatalogue(db, 'complaint', code))[0];
+export const listComplaintTypes = (db: Database): Promise<TComplaintType[]> => readCatalogue(db, 'complaint');
+export const findServiceType = async (db: Database, code: string): Promise<TServiceType | undefined> =>
+  (await readCatalogue(db, 'service', code))[0];
+export const listServiceTypes = (db: Database): Promise<TServiceType[]> => readCatalogue(db, 'service');

@@ -120,6 +120,11 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
   };
 
   // ---------- what staff and consumers do ----------
+  /** Crew and resolution: staff in scope, while the complaint still needs work. */
+  const staffOnPendingWork = ({ actor }: { actor: TActor }) => {
+    assertStaff(actor);
+    assertStatus('open', 'assigned', 'awaiting-restoration');
+  };
   setHandler(complaintStatusQuery, () => state);
   setHandler(
     assignCrewUpdate,
@@ -130,12 +135,7 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
       log('crew-assigned', actor.subject, crew);
       return state;
     },
-    {
-      validator: ({ actor }: { actor: TActor }) => (
-        assertStaff(actor),
-        assertStatus('open', 'assigned', 'awaiting-restoration')
-      ),
-    },
+    { validator: staffOnPendingWork },
   );
   setHandler(
     resolveUpdate,
@@ -149,12 +149,7 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
       });
       return state;
     },
-    {
-      validator: ({ actor }: { actor: TActor }) => (
-        assertStaff(actor),
-        assertStatus('open', 'assigned', 'awaiting-restoration')
-      ),
-    },
+    { validator: staffOnPendingWork },
   );
   setHandler(
     confirmUpdate,

@@ -21,7 +21,7 @@ import { toE164 } from '../../domain/phone';
 import { createNoticeProviders } from '../../lib/notice-providers';
 import { registerComplaint } from '../complaint-intake';
 import { createRouter } from '../create-router';
-import { HttpProblem, problemResponses } from '../problem';
+import { fieldErrors, HttpProblem, problemResponses } from '../problem';
 import type { AppDeps, AppEnv } from '../types';
 import { metaWebhookVerifier, standardWebhookVerifier } from '../webhook-signature';
 
@@ -115,7 +115,7 @@ export function createChannelRoutes(deps: AppDeps) {
     const parsed = schema.safeParse(body);
     if (!parsed.success)
       throw new HttpProblem(400, 'not a message this webhook understands', {
-        errors: parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message })),
+        errors: fieldErrors(parsed.error.issues),
       });
     return parsed.data;
   };
