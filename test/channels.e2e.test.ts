@@ -58,6 +58,7 @@ describe('SMS: NP <consumer number>', () => {
     const messageId = nextId('sms');
     const first = await sms('  np   ' + C(1) + ' ', messageId);
     expect(first.status, JSON.stringify(first.json)).toBe(200);
+    expect(Object.keys(first.json).sort()).toEqual(['duplicate', 'reply', 'requestNumber']);
     expect(first.json).toMatchObject({ duplicate: false, requestNumber: expect.stringMatching(/^CR-/) });
     const rn = first.json.requestNumber as string;
     expect(first.json.reply).toContain(`Complaint ${rn} registered (No power (individual))`);

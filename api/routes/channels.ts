@@ -95,6 +95,12 @@ const ZAnswer = z
   .openapi('ChannelAnswer');
 
 type TAnswer = { reply: string; requestNumber: string | null; subject?: string };
+/** What the provider sees (the e-mail subject is ours, for the reply only). */
+const shown = ({ reply, requestNumber, duplicate }: TAnswer & { duplicate: boolean }) => ({
+  reply,
+  requestNumber,
+  duplicate,
+});
 
 /**
  * Consumer channels: provider webhooks for SMS (`NP <consumer number>`), WhatsApp (Meta Cloud API
@@ -280,7 +286,7 @@ export function createChannelRoutes(deps: AppDeps) {
       return complain('sms', sms.from, np.consumerNumber, 'no-power', 'NP by SMS');
     });
     if (!answer.duplicate) await sendReply(c, 'sms', toE164(sms.from) ?? sms.from, sms.messageId, answer);
-    return c.json(answer, 200);
+    return c.json(shown(answer), 200);
   });
 
   // ---------- IVR: keys in, words out ----------
@@ -323,7 +329,7 @@ export function createChannelRoutes(deps: AppDeps) {
           return say(words.ivrNotInMenu);
       }
     });
-    return c.json(answer, 200);
+    return c.json(shown(answer), 200);
   });
 
   // ---------- e-mail ----------
@@ -352,7 +358,7 @@ export function createChannelRoutes(deps: AppDeps) {
       );
     });
     if (!answer.duplicate) await sendReply(c, 'email', mail.from, mail.messageId, answer);
-    return c.json(answer, 200);
+    return c.json(shown(answer), 200);
   });
 
   // ---------- WhatsApp (Meta Cloud API) ----------
@@ -393,7 +399,7 @@ export function createChannelRoutes(deps: AppDeps) {
       ).trim();
       const answer = await once('whatsapp', m.id, () => converse(phone, input));
       if (!answer.duplicate) await sendReply(c, 'whatsapp', phone, m.id, answer);
-      answers.push({ messageId: m.id, ...answer });
+      answers.push({ messageId: m.id, ...shown(answer) });
     }
     return c.json({ messages: answers }, 200);
   });
