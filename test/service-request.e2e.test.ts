@@ -142,6 +142,16 @@ beforeAll(async () => {
       },
     ],
     ['test-abandon', { consumerResponseLimit: '3s' }],
+    [
+      'test-three-steps',
+      {
+        steps: [
+          { id: 'survey', name: 'Site survey', performer: 'executive', tat: '30s' },
+          { id: 'estimate', name: 'Estimate approval', performer: 'supervisor', tat: '30s' },
+          { id: 'release', name: 'Release', performer: 'executive', tat: '30s' },
+        ],
+      },
+    ],
   ] as const) {
     const res = await stack.call('PUT', `/v1/catalogue/service-types/${code}`, {
       token: admin,
@@ -596,6 +606,39 @@ describe('lifecycle', () => {
       phone: '+919447012345',
       name: 'Anitha Kumari',
       sanctionedLoadKw: expect.any(String),
+    });
+  });
+
+  it('keeps the work queue on the current step after each step of a multi-step type', async () => {
+    const consumerNumber = consumerNo(13);
+    const supervisor = await stack.token({ role: 'supervisor', office: 'sec-pattom', subject: 'sup-pattom-q' });
+    const { json } = await submit(consumerNumber, 'test-three-steps');
+    const rn = json.requestNumber as string;
+    const state = (await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive })).json;
+    await act(rn, 'decide-document', executive, { documentId: state.documents[0].documentId, decision: 'accept' });
+    const queued = () =>
+      stack
+        .call('GET', '/v1/work-items?type=test-three-steps&pageSize=200', { token: executive })
+        .then((r) => r.json.items.find((i: any) => i.requestNumber === rn));
+    const steps = [
+      ['survey', executive],
+      ['estimate', supervisor],
+      ['release', executive],
+    ] as const;
+    for (const [i, [stepId, token]] of steps.entries()) {
+      const item = await waitFor(queued, (x) => x?.currentStep === stepId);
+      expect(item?.currentStep, `queue before ${stepId}`).toBe(stepId);
+      const res = await act(rn, 'approve-step', token, { stepId });
+      expect(res.status, JSON.stringify(res.json)).toBe(200);
+      expect(res.json.currentStepId).toBe(steps[i + 1]?.[0]);
+    }
+    const done = await waitFor(
+      () => stack.call('GET', '/v1/work-items?type=test-three-steps&status=all&pageSize=200', { token: executive }),
+      (r) => r.json.items.some((x: any) => x.requestNumber === rn && x.status === 'completed'),
+    );
+    expect(done.json.items.find((x: any) => x.requestNumber === rn)).toMatchObject({
+      status: 'completed',
+      currentStep: null,
     });
   });
 

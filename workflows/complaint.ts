@@ -30,6 +30,7 @@ import { SA } from '../domain/search-attributes';
 import type { TActor } from '../domain/service-request';
 import { complaintWorkflowV1 } from './complaint-v1';
 import { startNotice } from './start-notice';
+import { trackState } from './state-tracker';
 
 const acts = proxyActivities<ReturnType<typeof createComplaintActivities>>({
   startToCloseTimeout: '30 seconds',
@@ -79,6 +80,8 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
     ],
   };
   let dirty = false;
+  // The read model follows every change of state, not only changes that set the flag.
+  const tracked = patched('read-model-follows-state') ? trackState(state) : undefined;
   const log = (event: string, by?: string, detail?: string) => {
     state.timeline.push({ at: iso(now()), event, by, detail });
     dirty = true;
@@ -381,9 +384,13 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
   // ---------- bookkeeping ----------
   let syncedKey = '';
   const sync = async () => {
-    const key = JSON.stringify([state.status, state.dueAt, state.escalationLevel, state.timeline.length]);
-    if (key === syncedKey) return;
-    syncedKey = key;
+    if (tracked) {
+      if (!tracked.take()) return;
+    } else {
+      const key = JSON.stringify([state.status, state.dueAt, state.escalationLevel, state.timeline.length]);
+      if (key === syncedKey) return;
+      syncedKey = key;
+    }
     upsertSearchAttributes([
       { key: SA.RequestStatus, value: state.status },
       { key: SA.EscalationLevel, value: state.escalationLevel },
@@ -422,8 +429,9 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
       await sync();
       const deadline = nextDeadline();
       dirty = false;
-      if (deadline === undefined) await condition(() => dirty);
-      else await condition(() => dirty, Math.max(1, deadline - now().getTime()));
+      const woken = () => dirty || (tracked?.changed() ?? false);
+      if (deadline === undefined) await condition(woken);
+      else await condition(woken, Math.max(1, deadline - now().getTime()));
     }
     // An update admitted just before closing may still be running: settle, then look again.
     await condition(allHandlersFinished);

@@ -45,6 +45,7 @@ import {
   type TServiceRequestState,
 } from '../domain/service-request';
 import { startNotice } from './start-notice';
+import { trackState } from './state-tracker';
 
 const acts = proxyActivities<
   ReturnType<typeof createServiceRequestActivities> & ReturnType<typeof createReceiptActivities>
@@ -72,6 +73,9 @@ export async function serviceRequestWorkflow(
   const iso = (d: Date) => d.toISOString();
   const state: TServiceRequestState = continued?.state ?? initialState(input);
   let dirty = false;
+  // The read model follows every change of state (runs before this patch kept a hand-set flag
+  // and a partial key, which missed the step activated after an Update's await).
+  const tracked = patched('read-model-follows-state') ? trackState(state) : undefined;
 
   // ---------- helpers ----------
   // Notices are child workflows (send, await the receipt, fall back); runs recorded before that
@@ -548,6 +552,10 @@ export async function serviceRequestWorkflow(
       { key: SA.EscalationLevel, value: state.escalationLevel },
       { key: SA.SlaDueAt, value: state.clock.dueAt ? new Date(state.clock.dueAt) : null },
     ]);
+    if (tracked) {
+      if (tracked.take()) await acts.saveReadModel({ state });
+      return;
+    }
     const key = JSON.stringify([
       state.status,
       state.currentStepId,
@@ -660,8 +668,9 @@ export async function serviceRequestWorkflow(
       const deadline = nextDeadline();
       const timeout = deadline ? Math.max(1, deadline.getTime() - Date.now()) : undefined;
       dirty = false;
-      if (timeout === undefined) await condition(() => dirty);
-      else await condition(() => dirty, timeout);
+      const woken = () => dirty || (tracked?.changed() ?? false);
+      if (timeout === undefined) await condition(woken);
+      else await condition(woken, timeout);
       await fireDueTimers();
       if (workflowInfo().continueAsNewSuggested && !CLOSED_STATUSES.has(state.status)) {
         await condition(allHandlersFinished);
