@@ -8,7 +8,7 @@ export type TAccountSummary = {
   category: string;
   sanctionedLoadKw: number;
   /** how the utility reaches the consumer (call-centre agents call back on it) */
-  contact: { phone: string; email: string | null };
+  contact: { phone: string; email: string | null; address: string };
   /** where the supply comes from: what outages are registered on */
   supply: {
     sectionOfficeId: string;
@@ -35,6 +35,7 @@ export async function readAccountSummary(db: Database, consumerNumber: string, m
       sanctionedLoadKw: consumers.sanctionedLoadKw,
       phone: consumers.phone,
       email: consumers.email,
+      address: consumers.address,
       sectionOfficeId: consumers.sectionOfficeId,
       transformerId: transformers.id,
       transformer: transformers.name,
@@ -60,7 +61,7 @@ export async function readAccountSummary(db: Database, consumerNumber: string, m
     name: account.name,
     category: account.category,
     sanctionedLoadKw: Number(account.sanctionedLoadKw),
-    contact: { phone: account.phone, email: account.email },
+    contact: { phone: account.phone, email: account.email, address: account.address },
     supply: {
       sectionOfficeId: account.sectionOfficeId,
       transformerId: account.transformerId,

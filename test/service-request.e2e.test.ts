@@ -505,6 +505,11 @@ describe('lifecycle', () => {
 
     const [row] = await stack.db.select().from(consumers).where(eq(consumers.consumerNumber, consumerNumber));
     expect(row!.address).toBe('TC 25/1001, Kowdiar, Thiruvananthapuram');
+    // The consumer sees the completed change on their account.
+    const account = await stack.call('GET', `/v1/consumers/${consumerNumber}/account`, {
+      token: await stack.token({ role: 'consumer', consumers: [consumerNumber] }),
+    });
+    expect(account.json.contact.address).toBe('TC 25/1001, Kowdiar, Thiruvananthapuram');
     const sent = await waitFor(
       () => notices(rn),
       (n) => n.length >= 2,

@@ -13,7 +13,9 @@ const ZSummary = z
     name: z.string(),
     category: z.string(),
     sanctionedLoadKw: z.number(),
-    contact: z.object({ phone: z.string(), email: z.string().nullable() }),
+    contact: z
+      .object({ phone: z.string(), email: z.string().nullable(), address: z.string() })
+      .describe('the contact details and supply address on file (a completed change shows here)'),
     supply: z
       .object({
         sectionOfficeId: z.string(),
