@@ -9,6 +9,7 @@ import { authenticate } from './auth';
 import { createRouter } from './create-router';
 import { FAILURE_STATUS, HttpProblem, problemResponse } from './problem';
 import { rateLimit } from './rate-limit';
+import { guardText } from './text-guard';
 import { createCodecRoutes } from './routes/codec';
 import { createDocsRoutes } from './routes/docs';
 import { createHealthRoutes } from './routes/health';
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use(authenticate(deps.verifyToken));
+  app.use(guardText());
 
   app.route('/', createHealthRoutes(deps));
   app.route('/', createDocsRoutes());

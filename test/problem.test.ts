@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/create-app';
 import { createTokenVerifier } from '../lib/auth-tokens';
-import { createLogger } from '../lib/logger';
+import { like, eq } from 'drizzle-orm';
+import { consumers, outages } from '../db/schema';
+import { createLogger, serializeError } from '../lib/logger';
 import { connectClient } from '../lib/temporal';
 import { startTestStack, testConfig, type TestStack } from './helpers/stack';
 
@@ -103,6 +105,89 @@ describe('problem+json', () => {
     });
     expect(res.headers.get('x-request-id')).toBe('call-centre-42');
     expect(res.json.requestId).toBe('call-centre-42');
+  });
+});
+
+describe('text that cannot be stored', () => {
+  it('400 naming the field for a NUL anywhere a text is stored, and nothing is written', async () => {
+    const dispatcher = await stack.token({ role: 'dispatcher', office: 'sec-pattom' });
+    const [consumer] = await stack.db.select().from(consumers).where(eq(consumers.consumerNumber, '1154600000009'));
+    const outage = await stack.call('POST', '/v1/outages', {
+      token: dispatcher,
+      body: {
+        kind: 'emergency',
+        transformerIds: [consumer!.transformerId],
+        reason: 'tripped\u0000',
+        etr: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    });
+    expectProblem(outage, 400);
+    expect(outage.json.errors).toEqual([{ field: 'reason', message: expect.stringMatching(/NUL/) }]);
+    const written = await stack.db.select().from(outages).where(like(outages.reason, 'tripped%'));
+    expect(written).toEqual([]);
+
+    const nested = await stack.call('POST', '/v1/pings', {
+      token: agent,
+      body: { consumerNumber: '1154600000001', message: 'hi', extra: { notes: ['ok', 'bad\u0000'] } },
+    });
+    expectProblem(nested, 400);
+    expect(nested.json.errors[0].field).toBe('extra.notes.1');
+
+    const query = await stack.call('GET', '/v1/complaints?officeId=sec%00pattom', { token: dispatcher });
+    expectProblem(query, 400);
+    expect(query.json.errors[0].field).toBe('query.officeId');
+
+    const form = new FormData();
+    form.set('consumerNumber', '1154600000009');
+    form.set('kind', 'address\u0000');
+    const upload = await stack.app.request('/v1/documents', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agent}` },
+      body: form,
+    });
+    expect(upload.status).toBe(400);
+    expect(((await upload.json()) as any).errors[0].field).toBe('kind');
+  });
+
+  it('400 for a body that is not UTF-8, and for an unpaired surrogate', async () => {
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode('{"consumerNumber":"1154600000001","message":"caf'),
+      0xe9, // Latin-1 é: not UTF-8
+      ...new TextEncoder().encode('"}'),
+    ]);
+    const latin1 = await stack.call('POST', '/v1/pings', { token: agent, body: bytes });
+    expectProblem(latin1, 400);
+    expect(latin1.json.errors).toEqual([{ field: '(body)', message: 'the body is not valid UTF-8' }]);
+
+    const surrogate = await stack.call('POST', '/v1/pings', {
+      token: agent,
+      body: '{"consumerNumber":"1154600000001","message":"half \\ud83d of an emoji"}',
+    });
+    expectProblem(surrogate, 400);
+    expect(surrogate.json.errors).toEqual([{ field: 'message', message: expect.stringMatching(/surrogate/) }]);
+
+    // A whole emoji is fine: only the short consumer number is refused.
+    const whole = await stack.call('POST', '/v1/pings', {
+      token: agent,
+      body: '{"consumerNumber":"12","message":"\\ud83d\\ude00 ok"}',
+    });
+    expect(whole.json.errors.map((e: any) => e.field)).toEqual(['consumerNumber']);
+  });
+
+  it('logs a failed query without its bound parameters', async () => {
+    const error = await stack.db
+      .select()
+      .from(consumers)
+      .where(eq(consumers.name, 'secret-name\u0000'))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(Error);
+    expect(String((error as Error).message)).toContain('secret-name'); // what drizzle would have logged
+    const logged = JSON.stringify(serializeError(error));
+    expect(logged).not.toContain('secret-name');
+    expect(logged).toMatch(/bound parameters withheld/);
   });
 });
 

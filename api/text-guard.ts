@@ -1,0 +1,104 @@
+import type { MiddlewareHandler } from 'hono';
+import { HttpProblem } from './problem';
+import type { AppEnv } from './types';
+
+// eslint-disable-next-line no-control-regex -- finding the NUL is the point
+const NUL = /\u0000/;
+const withoutNul = (s: string) => s.split('\u0000').join('');
+// In a `u` regex a well-formed surrogate pair is one code point: only a lone half matches.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+const FORM = /^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i;
+const JSON_TYPE = /^application\/(.+\+)?json\b/i;
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/** Why a text cannot be stored, or undefined when it can. */
+export function unsafeText(text: string): string | undefined {
+  if (NUL.test(text)) return 'contains a NUL character (U+0000); remove it';
+  if (LONE_SURROGATE.test(text)) return 'contains an unpaired UTF-16 surrogate, which is not valid Unicode';
+  return undefined;
+}
+
+/** The first string (key or value) in a parsed JSON value that cannot be stored, with its dotted path. */
+export function findUnsafeText(
+  value: unknown,
+  path: string[] = [],
+): { field: string; message: string } | undefined {
+  const at = (p: string[]) => p.join('.') || '(body)';
+  if (typeof value === 'string') {
+    const message = unsafeText(value);
+    return message ? { field: at(path), message } : undefined;
+  }
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = findUnsafeText(item, [...path, String(i)]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const keyProblem = unsafeText(key);
+      if (keyProblem) return { field: at(path), message: `a field name ${keyProblem}` };
+      const found = findUnsafeText(item, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+const refuse = (field: string, message: string): never => {
+  throw new HttpProblem(400, `${field}: ${message}`, { errors: [{ field, message }] });
+};
+
+/**
+ * Every text that reaches a handler passes here first: the path, the query, JSON bodies and form
+ * fields. A NUL (which PostgreSQL cannot store), an unpaired surrogate, or a body that is not
+ * UTF-8 is refused with 400 naming the field, instead of being replaced silently or failing deep
+ * in the database.
+ */
+export function guardText(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const url = new URL(c.req.url);
+    let path = url.pathname;
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      // Not percent-decodable: the router treats it as literal text, which holds no NUL.
+    }
+    if (NUL.test(path)) refuse('(path)', 'contains a NUL character (U+0000)');
+    for (const [key, value] of url.searchParams) {
+      const message = unsafeText(key) ?? unsafeText(value);
+      if (message) refuse(`query.${withoutNul(key)}`, message);
+    }
+
+    const type = c.req.header('content-type') ?? '';
+    if (BODY_METHODS.has(c.req.method) && JSON_TYPE.test(type)) {
+      const bytes = await c.req.arrayBuffer();
+      let text = '';
+      try {
+        text = strictUtf8.decode(bytes);
+      } catch {
+        refuse('(body)', 'the body is not valid UTF-8');
+      }
+      // Handlers read the text we checked (hono caches a body per kind).
+      (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined; // malformed JSON is reported by the route's own validator
+      }
+      const found = findUnsafeText(parsed);
+      if (found) refuse(found.field, found.message);
+    } else if (BODY_METHODS.has(c.req.method) && FORM.test(type)) {
+      const form = await c.req.formData().catch(() => undefined);
+      for (const [key, value] of form ?? []) {
+        if (typeof value !== 'string') continue;
+        const message = unsafeText(key) ?? unsafeText(value);
+        if (message) refuse(withoutNul(key) || '(body)', message);
+      }
+    }
+    await next();
+  };
+}
