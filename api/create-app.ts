@@ -145,7 +145,27 @@ export function createApp(deps: AppDeps) {
     servers: [{ url: deps.config.http.publicUrl }],
   });
 
-  app.notFound((c) => problemResponse(c, 404, `no route ${c.req.method} ${c.req.path}`));
+  // A known path asked with a method it does not take: 405 with the methods it does take.
+  let routeTable: { method: string; pattern: RegExp }[] | undefined;
+  const allowedMethods = (path: string) => {
+    routeTable ??= app.routes
+      .filter((r) => r.method !== 'ALL')
+      .map((r) => ({
+        method: r.method,
+        pattern: new RegExp(
+          `^${r.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+').replace(/\*/g, '.*')}$`,
+        ),
+      }));
+    return [...new Set(routeTable.filter((r) => r.pattern.test(path)).map((r) => r.method))];
+  };
+  app.notFound((c) => {
+    const allow = allowedMethods(c.req.path);
+    if (allow.length > 0)
+      return problemResponse(c, 405, `${c.req.path} takes ${allow.join(', ')}, not ${c.req.method}`, {
+        headers: { allow: allow.join(', ') },
+      });
+    return problemResponse(c, 404, `no route ${c.req.method} ${c.req.path}`);
+  });
   app.onError((error, c) => {
     if (error instanceof HttpProblem) return problemResponse(c, error.status, error.detail, error.extra);
     // Business failures from a workflow run or from an Update's validator/handler: one table.

@@ -67,6 +67,16 @@ describe('problem+json', () => {
     expectProblem(await stack.call('GET', '/v1/nothing-here', { token: agent }), 404);
   });
 
+  it('405 with Allow for a known path asked with a method it does not take', async () => {
+    const res = await stack.call('DELETE', '/v1/pings', { token: agent });
+    expectProblem(res, 405);
+    expect(res.headers.get('allow')).toBe('POST');
+    const item = await stack.call('PUT', '/v1/service-requests/SR-2026-000001-4', { token: agent });
+    expectProblem(item, 405);
+    expect(item.headers.get('allow')).toBe('GET');
+    expectProblem(await stack.call('DELETE', '/v1/no-such-thing', { token: agent }), 404);
+  });
+
   it('413 for a body over the limit', async () => {
     const res = await stack.call('POST', '/v1/pings', {
       token: agent,
