@@ -46,11 +46,29 @@ export async function verifyOrThrow(verify: TokenVerifier, token: string | undef
   }
 }
 
-/** Global: every non-public request must carry a valid token. */
-export function authenticate(verify: TokenVerifier): MiddlewareHandler<AppEnv> {
+/**
+ * Global, first: who is calling. A valid bearer token on a protected path sets the principal
+ * (which the rate limit then counts by); a missing or bad one is kept for `authenticate` to refuse,
+ * so that refusals are counted against the caller's address like any other request.
+ */
+export function identify(verify: TokenVerifier): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.method === 'OPTIONS' || isPublicPath(c.req.path)) return next();
-    c.set('principal', await verifyOrThrow(verify, bearerToken(c.req.header('authorization'))));
+    try {
+      c.set('principal', await verifyOrThrow(verify, bearerToken(c.req.header('authorization'))));
+    } catch (error) {
+      if (!(error instanceof HttpProblem)) throw error;
+      c.set('authProblem', error);
+    }
+    await next();
+  };
+}
+
+/** Global: every non-public request must carry a valid token (read by `identify`). */
+export function authenticate(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const refused = c.get('authProblem');
+    if (refused) throw refused;
     await next();
   };
 }

@@ -5,7 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { TFailureType } from '../domain/failures';
-import { authenticate } from './auth';
+import { authenticate, identify } from './auth';
 import { createRouter } from './create-router';
 import { FAILURE_STATUS, HttpProblem, problemResponse } from './problem';
 import { rateLimit } from './rate-limit';
@@ -72,10 +72,12 @@ export function createApp(deps: AppDeps) {
     );
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use(identify(deps.verifyToken));
   app.use(
     rateLimit({
       perMinute: deps.config.http.rateLimitPerMinute,
       webhooksPerMinute: deps.config.http.webhookRateLimitPerMinute,
+      trustedProxies: deps.config.http.trustedProxies,
     }),
   );
   // JSON bodies are small; uploads (documents, multipart submissions, receipts to verify) may be
@@ -105,7 +107,7 @@ export function createApp(deps: AppDeps) {
     }
     await next();
   });
-  app.use(authenticate(deps.verifyToken));
+  app.use(authenticate());
   app.use(guardText());
 
   app.route('/', createHealthRoutes(deps));

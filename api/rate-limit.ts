@@ -1,46 +1,95 @@
-import { createHash } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import { BlockList, isIP } from 'node:net';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context, MiddlewareHandler } from 'hono';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { HttpProblem } from './problem';
 import type { AppEnv } from './types';
 
+/** Parses `TRUSTED_PROXIES` entries (addresses or CIDR ranges) into a BlockList. */
+export function trustedProxyList(entries: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address, bits] = entry.split('/') as [string, string | undefined];
+    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(address, family);
+    else list.addSubnet(address, Number(bits), family);
+  }
+  return list;
+}
+
+const familyOf = (address: string) => (isIP(address) === 6 ? 'ipv6' : 'ipv4');
+const unmapped = (address: string) => address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+
 /**
- * Fixed one-minute window per caller (bearer token, else forwarded client address). Provider
- * webhooks (`/v1/webhooks/…`) count apart, with their own budget: one SMS gateway relays a whole
- * outage storm and must not be throttled like one person. In-process: with several API replicas,
- * put a shared limiter in front as well.
+ * The caller's network address: the socket's peer, or — only when that peer is a configured
+ * trusted proxy — the nearest address in `X-Forwarded-For` that is not itself a trusted proxy.
+ * A client cannot choose its own bucket by sending the header.
  */
-export function rateLimit(
-  limits: { perMinute: number; webhooksPerMinute: number },
-  now: () => number = Date.now,
-): MiddlewareHandler<AppEnv> {
-  const windows = new Map<string, { start: number; count: number }>();
+export function clientAddress(c: Context, trusted: BlockList): string {
+  let peer: string | undefined;
+  try {
+    peer = getConnInfo(c).remote.address;
+  } catch {
+    peer = undefined; // in-process requests (tests, app.request) have no socket
+  }
+  if (!peer) return 'local';
+  peer = unmapped(peer);
+  if (!isIP(peer) || !trusted.check(peer, familyOf(peer))) return peer;
+  const hops = (c.req.header('x-forwarded-for') ?? '')
+    .split(',')
+    .map((h) => unmapped(h.trim()))
+    .filter((h) => isIP(h));
+  for (let i = hops.length - 1; i >= 0; i--) {
+    if (!trusted.check(hops[i]!, familyOf(hops[i]!))) return hops[i]!;
+  }
+  return hops[0] ?? peer;
+}
+
+/** One IPv6 host usually holds a whole /64: count it as one caller. */
+const bucketOfAddress = (address: string) =>
+  isIP(address) === 6 ? `${address.split(':').slice(0, 4).join(':')}::/64` : address;
+
+/**
+ * A one-minute budget per caller: the verified principal when the request carries a valid token
+ * (however the header is spelled), otherwise the client's address. Provider webhooks count apart
+ * with their own budget: one SMS gateway relays a whole outage storm. Buckets expire with their
+ * window, one by one; a flood of new callers never resets anyone else's count. In-process: with
+ * several API replicas, put a shared limiter in front as well.
+ */
+export function rateLimit(limits: {
+  perMinute: number;
+  webhooksPerMinute: number;
+  trustedProxies: readonly string[];
+}): MiddlewareHandler<AppEnv> {
+  const trusted = trustedProxyList(limits.trustedProxies);
+  const callers = new RateLimiterMemory({ points: limits.perMinute, duration: 60 });
+  const webhooks = new RateLimiterMemory({ points: limits.webhooksPerMinute, duration: 60 });
   return async (c, next) => {
     if (c.req.path === '/healthz' || c.req.path === '/readyz') return next();
-    const auth = c.req.header('authorization');
-    const address = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'anonymous';
     const webhook = c.req.path.startsWith('/v1/webhooks/');
+    const principal = c.get('principal');
+    const limiter = webhook ? webhooks : callers;
     const perMinute = webhook ? limits.webhooksPerMinute : limits.perMinute;
-    const who = webhook
-      ? `webhook:${address}`
-      : auth
-        ? createHash('sha256').update(auth).digest('base64url').slice(0, 22)
-        : address;
-    const t = now();
-    let w = windows.get(who);
-    if (!w || t - w.start >= 60_000) {
-      if (windows.size > 50_000) windows.clear();
-      w = { start: t, count: 0 };
-      windows.set(who, w);
-    }
-    w.count += 1;
-    c.header('ratelimit-limit', String(perMinute));
-    c.header('ratelimit-remaining', String(Math.max(0, perMinute - w.count)));
-    if (w.count > perMinute) {
-      const retryAfter = Math.ceil((w.start + 60_000 - t) / 1000);
+    const key =
+      principal && !webhook
+        ? `principal:${principal.kind}:${principal.subject}`
+        : `address:${bucketOfAddress(clientAddress(c, trusted))}`;
+    let result: RateLimiterRes;
+    try {
+      result = await limiter.consume(key);
+    } catch (refused) {
+      if (!(refused instanceof RateLimiterRes)) throw refused;
+      const retryAfter = Math.max(1, Math.ceil(refused.msBeforeNext / 1000));
       throw new HttpProblem(429, `limit is ${perMinute} requests a minute; retry in ${retryAfter}s`, {
-        headers: { 'retry-after': String(retryAfter) },
+        headers: {
+          'retry-after': String(retryAfter),
+          'ratelimit-limit': String(perMinute),
+          'ratelimit-remaining': '0',
+        },
       });
     }
+    c.header('ratelimit-limit', String(perMinute));
+    c.header('ratelimit-remaining', String(result.remainingPoints));
     await next();
   };
 }

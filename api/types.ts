@@ -5,6 +5,7 @@ import type { TPrincipal } from '../domain/roles';
 import type { TokenVerifier } from '../lib/auth-tokens';
 import type { TReceiptVerdict } from '../lib/receipt-pdf';
 import type { Logger } from '../lib/logger';
+import type { HttpProblem } from './problem';
 
 export type AppDeps = {
   config: Pick<
@@ -36,5 +37,7 @@ export type AppEnv = {
     requestId: string;
     logger: Logger;
     principal: TPrincipal;
+    /** why the bearer token was refused, for `authenticate` to answer after the rate limit */
+    authProblem?: HttpProblem;
   };
 };

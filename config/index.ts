@@ -111,6 +111,17 @@ const EnvSchema = z
       .default(16 * 1_048_576),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
+    /** proxies whose X-Forwarded-For is believed: addresses or CIDR ranges, comma-separated */
+    TRUSTED_PROXIES: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], 'an IP address or CIDR range'))),
 
     UTILITY_NAME: z.string().trim().min(2).max(120).default('Kerala State Electricity Board'),
     RECEIPT_SIGNING_P12_PATH: z.string().min(1).optional(),
@@ -260,6 +271,7 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       uploadLimitBytes: env.UPLOAD_LIMIT_BYTES,
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
       webhookRateLimitPerMinute: env.WEBHOOK_RATE_LIMIT_PER_MINUTE,
+      trustedProxies: env.TRUSTED_PROXIES,
     },
     dataDir: env.DATA_DIR,
     database: {

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Hono } from 'hono';
 import { createApp } from '../api/create-app';
+import type { HttpProblem } from '../api/problem';
+import { rateLimit } from '../api/rate-limit';
+import type { AppEnv } from '../api/types';
 import { createTokenVerifier } from '../lib/auth-tokens';
 import { like, eq } from 'drizzle-orm';
 import { consumers, outages } from '../db/schema';
@@ -227,6 +231,70 @@ describe('429 and 500', () => {
     for (let i = 0; i < 6; i++)
       hooks.push((await app.request('/v1/webhooks/sms', { method: 'POST' })).status);
     expect(hooks).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+
+  it('counts one caller once however the header is spelled, and never by a forwarded address it chose', async () => {
+    const config = testConfig({ RATE_LIMIT_PER_MINUTE: '3', TRUSTED_PROXIES: '10.0.0.0/8' });
+    const app = createApp({
+      config,
+      db: stack.db,
+      temporal: stack.client,
+      logger: createLogger(config),
+      verifyToken: createTokenVerifier(config.auth),
+      verifyReceipt: stack.verifyReceipt,
+      ekycTrustAnchorsPem: stack.ekycTrustAnchorsPem,
+    });
+    const from = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } });
+    const token = await stack.token({ role: 'agent', office: 'sec-pattom', subject: 'agent-spelling' });
+    const spellings = [`Bearer ${token}`, `bearer ${token}`, `BEARER ${token}`, `Bearer  ${token}`];
+    const statuses: number[] = [];
+    for (const [i, authorization] of spellings.entries())
+      statuses.push(
+        (await app.request('/v1/offices', { headers: { authorization } }, from(`198.51.100.${i + 1}`))).status,
+      );
+    expect(statuses).toEqual([200, 200, 200, 429]);
+
+    // Anonymous callers are counted by their socket: a made-up X-Forwarded-For is not a new caller.
+    const anonymous: number[] = [];
+    for (let i = 0; i < 4; i++)
+      anonymous.push(
+        (
+          await app.request(
+            '/v1/offices',
+            { headers: { 'x-forwarded-for': `192.0.2.${i}` } },
+            from('203.0.113.9'),
+          )
+        ).status,
+      );
+    expect(anonymous).toEqual([401, 401, 401, 429]);
+
+    // Behind a configured proxy, the client it names is the caller.
+    const proxied: number[] = [];
+    for (let i = 0; i < 4; i++)
+      proxied.push(
+        (
+          await app.request(
+            '/v1/offices',
+            { headers: { 'x-forwarded-for': `192.0.2.${i}, 10.0.0.2` } },
+            from('10.1.2.3'),
+          )
+        ).status,
+      );
+    expect(proxied).toEqual([401, 401, 401, 401]);
+  });
+
+  it('keeps every caller\'s count when a flood of new callers arrives', async () => {
+    const app = new Hono<AppEnv>();
+    app.use(rateLimit({ perMinute: 2, webhooksPerMinute: 2, trustedProxies: [] }));
+    app.onError((e, c) => c.text(e.message, (e as HttpProblem).status ?? 500));
+    app.get('/x', (c) => c.text('ok'));
+    const from = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } });
+    const victim = from('198.51.100.77');
+    expect((await app.request('/x', {}, victim)).status).toBe(200);
+    expect((await app.request('/x', {}, victim)).status).toBe(200);
+    for (let i = 0; i < 60_000; i++)
+      await app.request('/x', {}, from(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`));
+    expect((await app.request('/x', {}, victim)).status).toBe(429);
   });
 
   it('500 hides internals', async () => {
