@@ -1,6 +1,8 @@
+import { eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPublicPath } from '../api/auth';
+import { consumers, devOutbox } from '../db/schema';
 import { ROLES, type TRole } from '../domain/roles';
 import { startTestStack, type TestStack } from './helpers/stack';
 
@@ -121,5 +123,30 @@ describe('every route declares who may call it', () => {
       });
       expect(denied.status, `${op.method} ${path} as ${outsider}`).toBe(403);
     }
+  });
+});
+
+describe('office scope on development reads', () => {
+  it("shows the sandbox outbox only for the consumers of the caller's offices", async () => {
+    const phoneOf = async (n: string) =>
+      (await stack.db.select().from(consumers).where(eq(consumers.consumerNumber, n)))[0]!.phone;
+    const pattomPhone = await phoneOf(PATTOM_CONSUMER);
+    const kaloorPhone = await phoneOf(KALOOR_CONSUMER);
+    await stack.db.insert(devOutbox).values(
+      [pattomPhone, kaloorPhone].map((recipient, i) => ({
+        id: `scope-test-${i}`,
+        idempotencyKey: `scope-test-${i}`,
+        channel: 'sms',
+        recipient,
+        body: `message ${i}`,
+      })),
+    );
+    const read = async (token: string) =>
+      (await stack.call('GET', '/v1/dev/outbox?limit=200', { token })).json.items.map((m: any) => m.recipient);
+    const pattom = await read(await stack.token({ role: 'executive', office: 'sec-pattom' }));
+    expect(pattom).toContain(pattomPhone);
+    expect(pattom).not.toContain(kaloorPhone);
+    const ops = await read(await stack.token({ role: 'ops', office: 'hq' }));
+    expect(ops).toEqual(expect.arrayContaining([pattomPhone, kaloorPhone]));
   });
 });

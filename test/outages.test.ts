@@ -39,6 +39,18 @@ describe('outages', () => {
     expect(registered.json).toMatchObject({ status: 'active', kind: 'emergency', officeId: 'sec-pattom' });
     const id = registered.json.id as string;
 
+    // Staff see the outages of their office and the offices under it; ops see every office.
+    const listed = async (token: string, query = '') =>
+      (await stack.call('GET', `/v1/outages${query}`, { token })).json.items?.map((o: any) => o.id);
+    expect(await listed(dispatcher)).toContain(id);
+    expect(await listed(await stack.token({ role: 'supervisor', office: 'circle-tvm' }))).toContain(id);
+    expect(await listed(await stack.token({ role: 'dispatcher', office: 'sec-kaloor' }))).not.toContain(id);
+    expect(await listed(await stack.token({ role: 'ops', office: 'hq' }))).toContain(id);
+    const foreign = await stack.call('GET', '/v1/outages?officeId=sec-pattom', {
+      token: await stack.token({ role: 'agent', office: 'sec-kaloor' }),
+    });
+    expect(foreign.status).toBe(403);
+
     const consumer = await stack.token({ role: 'consumer', consumers: [consumerNumber] });
     const mine = await stack.call('GET', `/v1/consumers/${consumerNumber}/outages`, { token: consumer });
     expect(mine.json.items.map((o: any) => o.id)).toEqual([id]);

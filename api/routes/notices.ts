@@ -1,11 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
-import { devOutbox, notificationAttempts, notifications } from '../../db/schema';
+import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { consumers, devOutbox, notificationAttempts, notifications } from '../../db/schema';
 import { ZConsumerNumber } from '../../domain/consumer';
 import { deliveryReceiptSignal, noticeWorkflowId } from '../../domain/notices';
 import { STAFF_ROLES } from '../../domain/roles';
-import { assertConsumerAccess, secureRoute } from '../auth';
+import { assertConsumerAccess, queueScope, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
 import { HttpProblem, problemResponses } from '../problem';
 import type { AppDeps } from '../types';
@@ -239,10 +239,30 @@ export function createNoticeRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const { recipient, limit } = c.req.valid('query');
+        // Like every read of consumers' data: staff see what went to the consumers of their offices.
+        const scope = await queueScope(c, deps.db, undefined);
+        const reachable = scope
+          ? or(
+              inArray(
+                devOutbox.recipient,
+                deps.db
+                  .select({ to: consumers.phone })
+                  .from(consumers)
+                  .where(inArray(consumers.sectionOfficeId, scope.within)),
+              ),
+              inArray(
+                devOutbox.recipient,
+                deps.db
+                  .select({ to: sql<string>`coalesce(${consumers.email}, '')` })
+                  .from(consumers)
+                  .where(inArray(consumers.sectionOfficeId, scope.within)),
+              ),
+            )
+          : undefined;
         const rows = await deps.db
           .select()
           .from(devOutbox)
-          .where(recipient ? eq(devOutbox.recipient, recipient) : undefined)
+          .where(and(recipient ? eq(devOutbox.recipient, recipient) : undefined, reachable))
           .orderBy(desc(devOutbox.createdAt))
           .limit(limit);
         return c.json(

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { locateAssets, outagesAffecting, type TOutage } from '../../db/outages';
 import { outageComplaints, outageEvents, outages } from '../../db/schema';
 import { outageEtrChangedSignal, outageRestoredSignal } from '../../domain/complaint';
 import { ZConsumerNumber } from '../../domain/consumer';
-import { assertConsumerAccess, assertOfficeAccess, secureRoute } from '../auth';
+import { assertConsumerAccess, assertOfficeAccess, queueScope, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
 import { HttpProblem, problemResponses } from '../problem';
 import type { AppDeps } from '../types';
@@ -261,20 +261,37 @@ export function createOutageRoutes(deps: AppDeps) {
       method: 'get',
       path: '/v1/outages',
       tags: ['outages'],
-      summary: 'Outages not yet restored (scheduled and active), newest first',
+      summary:
+        'Outages not yet restored (scheduled and active) in your office and the offices under it, newest first',
       roles: ['agent', 'executive', 'supervisor', 'dispatcher', 'csc', 'ops', 'admin'],
+      request: {
+        query: z.object({
+          officeId: z
+            .string()
+            .min(1)
+            .optional()
+            .describe('an office within yours (default: yours; ops and admin see every office)'),
+        }),
+      },
       responses: {
         200: {
           description: 'outages',
           content: { 'application/json': { schema: z.object({ items: z.array(ZOutage) }) } },
         },
+        ...problemResponses(400, 404),
       },
     }),
     async (c) => {
+      const scope = await queueScope(c, deps.db, c.req.valid('query').officeId);
       const rows = await deps.db
         .select()
         .from(outages)
-        .where(inArray(outages.status, ['scheduled', 'active']))
+        .where(
+          and(
+            inArray(outages.status, ['scheduled', 'active']),
+            scope ? inArray(outages.officeId, scope.within) : undefined,
+          ),
+        )
         .orderBy(desc(outages.startsAt))
         .limit(200);
       return c.json({ items: rows.map(shape) }, 200);
