@@ -80,52 +80,63 @@ export const ZApply = z.discriminatedUnion('kind', [
 ]);
 export type TApply = z.output<typeof ZApply>;
 
-export const ZServiceType = z
-  .object({
-    code: z.string().regex(/^[a-z][a-z0-9-]{2,40}$/, 'kebab-case code'),
-    kind: z.literal('service').default('service'),
-    version: z.number().int().min(1).default(1),
-    name: z.string().min(1),
-    description: z.string().default(''),
-    form: z.array(ZFieldSpec).min(1),
-    documents: z.array(
-      z.object({ kind: ZDocumentKind, required: z.boolean().default(true), note: z.string().optional() }),
-    ),
-    steps: z.array(ZStepSpec).min(1),
-    tat: ZBusinessDuration,
-    /** whose clock the TAT runs on: the section office's business calendar, or round the clock */
-    calendar: z.enum(['office', '24x7']).default('office'),
-    /** share of the TAT after which the executive is alerted */
-    warnAtShare: z.number().gt(0).lt(1).default(0.75),
-    escalation: z.array(ZEscalationLevel).min(1),
-    /** waiting on the consumer (documents asked for): remind half-way, close as abandoned at the limit */
-    consumerResponseLimit: ZBusinessDuration.default('70h'),
-    /** how long the feedback link stays valid after completion (wall-clock time) */
-    feedbackWindow: ZBusinessDuration.default('720h'),
-    apply: ZApply,
-    /** completion notice: "The requested service — <receiptName> — is processed" */
-    receiptName: z.string().min(1),
-  })
-  .superRefine((t, ctx) => {
-    const fields = new Set(t.form.map((f) => f.name));
-    if (t.apply.kind === 'update-consumer') {
-      for (const [column, field] of Object.entries(t.apply.set)) {
-        if (!fields.has(field))
-          ctx.addIssue({
-            code: 'custom',
-            path: ['apply', 'set', column],
-            message: `no form field "${field}"`,
-          });
-      }
+const serviceTypeShape = {
+  code: z.string().regex(/^[a-z][a-z0-9-]{2,40}$/, 'kebab-case code'),
+  kind: z.literal('service').default('service'),
+  version: z.number().int().min(1).default(1),
+  name: z.string().min(1),
+  description: z.string().default(''),
+  form: z.array(ZFieldSpec).min(1),
+  documents: z.array(
+    z.object({ kind: ZDocumentKind, required: z.boolean().default(true), note: z.string().optional() }),
+  ),
+  steps: z.array(ZStepSpec).min(1),
+  tat: ZBusinessDuration,
+  /** whose clock the TAT runs on: the section office's business calendar, or round the clock */
+  calendar: z.enum(['office', '24x7']).default('office'),
+  /** share of the TAT after which the executive is alerted */
+  warnAtShare: z.number().gt(0).lt(1).default(0.75),
+  escalation: z.array(ZEscalationLevel).min(1),
+  /** waiting on the consumer (documents asked for): remind half-way, close as abandoned at the limit */
+  consumerResponseLimit: ZBusinessDuration.default('70h'),
+  /** how long the feedback link stays valid after completion (wall-clock time) */
+  feedbackWindow: ZBusinessDuration.default('720h'),
+  apply: ZApply,
+  /** completion notice: "The requested service — <receiptName> — is processed" */
+  receiptName: z.string().min(1),
+};
+
+/** The rules across fields of a type, for the stored type and for an admin's PUT body alike. */
+function refineServiceType(
+  t: Pick<z.output<z.ZodObject<typeof serviceTypeShape>>, 'form' | 'apply' | 'steps'>,
+  ctx: z.RefinementCtx,
+) {
+  const fields = new Set(t.form.map((f) => f.name));
+  if (t.apply.kind === 'update-consumer') {
+    for (const [column, field] of Object.entries(t.apply.set)) {
+      if (!fields.has(field))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apply', 'set', column],
+          message: `no form field "${field}"`,
+        });
     }
-    const ids = t.steps.map((s) => s.id);
-    if (new Set(ids).size !== ids.length)
-      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'step ids must be unique' });
-    t.form.forEach((f, i) => {
-      if (f.type === 'enum' && !f.options)
-        ctx.addIssue({ code: 'custom', path: ['form', i, 'options'], message: 'enum fields need options' });
-    });
+  }
+  const ids = t.steps.map((s) => s.id);
+  if (new Set(ids).size !== ids.length)
+    ctx.addIssue({ code: 'custom', path: ['steps'], message: 'step ids must be unique' });
+  t.form.forEach((f, i) => {
+    if (f.type === 'enum' && !f.options)
+      ctx.addIssue({ code: 'custom', path: ['form', i, 'options'], message: 'enum fields need options' });
   });
+}
+
+export const ZServiceType = z.object(serviceTypeShape).superRefine(refineServiceType);
+/** What an admin sends to `PUT /v1/catalogue/service-types/{code}`: the path names the code. */
+export const ZServiceTypeBody = z
+  .object(serviceTypeShape)
+  .omit({ code: true })
+  .superRefine(refineServiceType);
 export type TServiceType = z.output<typeof ZServiceType>;
 
 /** The eForm of a type as a zod schema, built from its field specs. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZComplaintState } from '../domain/state-schemas';
 import { like } from 'drizzle-orm';
 import { notifications } from '../db/schema';
 import { SA } from '../domain/search-attributes';
@@ -209,6 +210,7 @@ describe('complaints', () => {
     );
     expect(resolved.json.resolution).toBe(`power restored (outage ${outage.json.id})`);
     expect(resolved.json.crew).toBeUndefined();
+    expect(ZComplaintState.strict().safeParse(resolved.json).error).toBeUndefined();
     await waitFor(
       () => noticesOf(rn),
       (rows) => rows.some((n) => n.template === 'complaint-power-restored'),

@@ -7,6 +7,7 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumers, notifications, requestDecisions } from '../db/schema';
 import { isValidRequestNumber } from '../domain/request-number';
+import { ZServiceRequestState } from '../domain/state-schemas';
 import { verhoeffCheckDigit } from '../domain/verhoeff';
 import { generateEd25519 } from '../lib/ed25519';
 import { buildOfflineEkycZip } from '../lib/offline-ekyc';
@@ -636,6 +637,8 @@ describe('lifecycle', () => {
       const res = await act(rn, 'approve-step', token, { stepId });
       expect(res.status, JSON.stringify(res.json)).toBe(200);
       expect(res.json.currentStepId).toBe(steps[i + 1]?.[0]);
+      // The answer has the shape the OpenAPI document gives it, and nothing it leaves out.
+      expect(ZServiceRequestState.strict().safeParse(res.json).error).toBeUndefined();
     }
     const done = await waitFor(
       () => stack.call('GET', '/v1/work-items?type=test-three-steps&status=all&pageSize=200', { token: executive }),

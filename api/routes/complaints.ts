@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { ZComplaintState } from '../../domain/state-schemas';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { and, asc, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
@@ -31,7 +32,8 @@ import type { AppDeps, AppEnv } from '../types';
 import { actorOf } from './service-requests';
 
 const INTAKE_ROLES = ['consumer', 'agent', 'executive', 'supervisor', 'csc', 'admin'] as const;
-const ZState = z.record(z.string(), z.unknown()).openapi('ComplaintState');
+// A fresh object from the domain shape: domain schemas may predate zod's OpenAPI extension.
+const ZState = z.object(ZComplaintState.shape).openapi('ComplaintState');
 const ZRegistered = z
   .object({
     requestNumber: z.string(),
@@ -232,7 +234,7 @@ export function createComplaintRoutes(deps: AppDeps) {
       const { requestNumber } = c.req.valid('param');
       const { handle, running } = await authorise(c, requestNumber);
       const state = running ? await handle.query(complaintStatusQuery) : await handle.result();
-      return c.json(state as unknown as Record<string, unknown>, 200);
+      return c.json(state, 200);
     },
   );
 
@@ -269,7 +271,7 @@ export function createComplaintRoutes(deps: AppDeps) {
         const state = await handle.executeUpdate(update, {
           args: [{ ...valid('json'), actor: actorOf(c.get('principal')) }],
         });
-        return c.json(state as unknown as Record<string, unknown>, 200);
+        return c.json(state, 200);
       },
     );
   action('assign-crew', 'Send a crew', ['executive', 'supervisor', 'admin'], ZAssignCrew, assignCrewUpdate);

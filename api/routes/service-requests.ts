@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
+import { ZServiceRequestState } from '../../domain/state-schemas';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Context } from 'hono';
@@ -89,7 +90,8 @@ const ZDecision = z
   })
   .openapi('Decision');
 
-const ZState = z.record(z.string(), z.unknown()).openapi('ServiceRequestState', {
+// A fresh object from the domain shape: domain schemas may predate zod's OpenAPI extension.
+const ZState = z.object(ZServiceRequestState.shape).openapi('ServiceRequestState', {
   description: 'status, current step, steps, documents, TAT clock, escalation, timeline',
 });
 
@@ -540,7 +542,7 @@ export function createServiceRequestRoutes(deps: AppDeps) {
       const { requestNumber } = c.req.valid('param');
       const { handle, running } = await authorise(c, requestNumber);
       const state = running ? await handle.query(statusQuery) : await handle.result();
-      return c.json(state as unknown as Record<string, unknown>, 200);
+      return c.json(state, 200);
     },
   );
 
@@ -659,7 +661,7 @@ export function createServiceRequestRoutes(deps: AppDeps) {
               await verifySignature(c, requestNumber, path, await c.req.json<Record<string, unknown>>())
             : undefined;
         const state = await runUpdate(c, requestNumber, update, body as z.infer<S>, signed);
-        return c.json(state as unknown as Record<string, unknown>, 200);
+        return c.json(state, 200);
       },
     );
   };
