@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { TFailureType } from '../domain/failures';
+import { redactPath } from '../lib/redact';
 import { authenticate } from './auth';
 import { createRouter } from './create-router';
 import { FAILURE_STATUS, HttpProblem, problemResponse } from './problem';
@@ -62,7 +63,7 @@ export function createApp(deps: AppDeps) {
     log.info(
       {
         method: c.req.method,
-        path: c.req.path,
+        path: redactPath(c.req.path),
         status: c.res.status,
         ms: Math.round(performance.now() - started),
         ...(principal ? { sub: principal.subject, role: principal.role } : {}),
@@ -143,7 +144,7 @@ export function createApp(deps: AppDeps) {
     servers: [{ url: deps.config.http.publicUrl }],
   });
 
-  app.notFound((c) => problemResponse(c, 404, `no route ${c.req.method} ${c.req.path}`));
+  app.notFound((c) => problemResponse(c, 404, `no route ${c.req.method} ${redactPath(c.req.path)}`));
   app.onError((error, c) => {
     if (error instanceof HttpProblem) return problemResponse(c, error.status, error.detail, error.extra);
     // Business failures from a workflow run or from an Update's validator/handler: one table.
@@ -167,7 +168,7 @@ export function createApp(deps: AppDeps) {
         });
       return problemResponse(c, error.status, error.message || undefined);
     }
-    (c.get('logger') ?? deps.logger).error({ err: error, path: c.req.path }, 'unhandled error');
+    (c.get('logger') ?? deps.logger).error({ err: error, path: redactPath(c.req.path) }, 'unhandled error');
     return problemResponse(
       c,
       500,
