@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { TFailureType } from '../domain/failures';
+import { redactPath } from '../lib/redact';
 import { authenticate, identify } from './auth';
 import { createRouter } from './create-router';
 import { FAILURE_STATUS, HttpProblem, problemResponse } from './problem';
@@ -63,7 +64,7 @@ export function createApp(deps: AppDeps) {
     log.info(
       {
         method: c.req.method,
-        path: c.req.path,
+        path: redactPath(c.req.path),
         status: c.res.status,
         ms: Math.round(performance.now() - started),
         ...(principal ? { sub: principal.subject, role: principal.role } : {}),
@@ -155,7 +156,10 @@ export function createApp(deps: AppDeps) {
       .map((r) => ({
         method: r.method,
         pattern: new RegExp(
-          `^${r.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+').replace(/\*/g, '.*')}$`,
+          `^${r.path
+            .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+            .replace(/:\w+/g, '[^/]+')
+            .replace(/\*/g, '.*')}$`,
         ),
       }));
     return [...new Set(routeTable.filter((r) => r.pattern.test(path)).map((r) => r.method))];
@@ -163,10 +167,15 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => {
     const allow = allowedMethods(c.req.path);
     if (allow.length > 0)
-      return problemResponse(c, 405, `${c.req.path} takes ${allow.join(', ')}, not ${c.req.method}`, {
-        headers: { allow: allow.join(', ') },
-      });
-    return problemResponse(c, 404, `no route ${c.req.method} ${c.req.path}`);
+      return problemResponse(
+        c,
+        405,
+        `${redactPath(c.req.path)} takes ${allow.join(', ')}, not ${c.req.method}`,
+        {
+          headers: { allow: allow.join(', ') },
+        },
+      );
+    return problemResponse(c, 404, `no route ${c.req.method} ${redactPath(c.req.path)}`);
   });
   app.onError((error, c) => {
     if (error instanceof HttpProblem) return problemResponse(c, error.status, error.detail, error.extra);
@@ -191,7 +200,7 @@ export function createApp(deps: AppDeps) {
         });
       return problemResponse(c, error.status, error.message || undefined);
     }
-    (c.get('logger') ?? deps.logger).error({ err: error, path: c.req.path }, 'unhandled error');
+    (c.get('logger') ?? deps.logger).error({ err: error, path: redactPath(c.req.path) }, 'unhandled error');
     return problemResponse(
       c,
       500,

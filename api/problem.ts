@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from '@hono/zod-openapi';
 import { FailureType, type TFailureType } from '../domain/failures';
+import { redactPath } from '../lib/redact';
 
 /** RFC 9457 problem details; every error the API returns has this shape. */
 export const ZProblem = z
@@ -64,7 +65,7 @@ export function problemBody(
     title,
     status,
     ...(detail ? { detail } : {}),
-    instance: c.req.path,
+    instance: redactPath(c.req.path),
     requestId: c.get('requestId' as never) as string | undefined,
     ...(errors ? { errors } : {}),
   };

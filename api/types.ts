@@ -29,6 +29,8 @@ export type AppDeps = {
   verifyReceipt: (pdf: Buffer) => Promise<TReceiptVerdict>;
   /** PEM certificates offline e-KYC signatures must verify against */
   ekycTrustAnchorsPem: string;
+  /** development only: the per-start secret in the Temporal UI's codec URL (`/codec/ui/<secret>/…`) */
+  codecUiSecret?: string;
   now?: () => Date;
 };
 

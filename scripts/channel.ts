@@ -29,7 +29,7 @@ async function main() {
   if (values.help || !channel || !['sms', 'whatsapp', 'ivr', 'email'].includes(channel))
     return console.log(usage);
   const config = loadConfig();
-  const base = `http://127.0.0.1:${config.http.port}`;
+  const base = config.http.publicUrl;
   const id = values.id ?? `cli-${randomUUID()}`;
   let body: unknown;
   const headers: Record<string, string> = { 'content-type': 'application/json' };

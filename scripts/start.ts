@@ -2,6 +2,7 @@
  * `npm start`: the whole product on embedded defaults — Temporal dev server + UI, PostgreSQL,
  * migrations, demo data, worker, API and a few demo workflow runs. Ctrl-C stops it all.
  */
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
@@ -10,7 +11,8 @@ import { ConfigError, loadConfig } from '../config';
 import { syncCatalogue } from '../db/catalogue';
 import { createDatabase, migrateDatabase } from '../db/client';
 import { SA } from '../domain/search-attributes';
-import { createTokenVerifier, signDevToken } from '../lib/auth-tokens';
+import { createTokenVerifier } from '../lib/auth-tokens';
+import { createCodecUiSecret } from '../lib/codec-ui-secret';
 import { createLogger } from '../lib/logger';
 import { connectClient, connectWorkerConnection, temporalAddress } from '../lib/temporal';
 import { createActivityDeps } from '../worker/activity-deps';
@@ -21,6 +23,7 @@ import type { pingWorkflow } from '../workflows/ping';
 import { loadDemoData } from './lib/demo-data';
 import { submitDemoRequests } from './lib/demo-requests';
 import { startEmbeddedPostgres } from './lib/embedded-postgres';
+import { stopLeftovers, TEMPORAL_PID_FILE, writeStartPidFile } from './lib/leftovers';
 import { assertPortFree } from './lib/ports';
 import { resolveTemporalCli } from './lib/temporal-cli';
 import { startTemporalDevServer } from './lib/temporal-dev-server';
@@ -65,10 +68,22 @@ async function main() {
 
   installTemporalRuntime(log);
   const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  // A start that was killed (kill -9, OOM) left its Temporal dev server and PostgreSQL running.
+  const leftovers = await stopLeftovers({
+    dataDir,
+    temporal: !config.temporal.address,
+    postgres: !config.database.url,
+  });
+  for (const what of leftovers)
+    log.warn(`stopped ${what}, left running by an earlier start that did not stop cleanly`);
+  const removeStartPidFile = writeStartPidFile(dataDir);
+  process.once('exit', removeStartPidFile);
   await assertPortFree(config.http.port, 'API', 'PORT');
 
   // 1. Temporal: an existing cluster (TEMPORAL_ADDRESS) or the embedded dev server with its Web UI.
   let uiUrl: string | undefined;
+  let codecUiSecret: string | undefined;
   if (!config.temporal.address) {
     await assertPortFree(config.temporal.devPort, 'Temporal gRPC', 'TEMPORAL_DEV_PORT');
     await assertPortFree(config.temporal.uiPort, 'Temporal Web UI', 'TEMPORAL_UI_PORT');
@@ -78,13 +93,9 @@ async function main() {
       toolsDir: '.tools',
       log: step,
     });
-    // The UI cannot send our bearer header, so its codec URL carries a long-lived ops token (dev only).
-    const codecToken = await signDevToken(config.auth, {
-      role: 'ops',
-      office: 'hq',
-      subject: 'temporal-ui',
-      expiresIn: '30d',
-    });
+    // The UI cannot send our bearer header, so its codec URL carries a secret made for this start
+    // only; it opens /codec/ui/<secret>/{encode,decode} and nothing else (not a bearer token).
+    codecUiSecret = createCodecUiSecret();
     step(`starting the Temporal dev server (${cliPath})`);
     const server = await startTemporalDevServer({
       cliPath,
@@ -92,7 +103,8 @@ async function main() {
       uiPort: config.temporal.uiPort,
       dbFile: join(dataDir, 'temporal.db'),
       namespace: config.temporal.namespace,
-      uiCodecEndpoint: `${config.http.publicUrl}/codec/ui/${codecToken}`,
+      uiCodecEndpoint: `${config.http.publicUrl}/codec/ui/${codecUiSecret}`,
+      pidFile: join(dataDir, TEMPORAL_PID_FILE),
       onLog: (line) => log.debug({ temporal: line }),
     });
     uiUrl = server.uiUrl;
@@ -160,6 +172,7 @@ async function main() {
     verifyToken: createTokenVerifier(config.auth),
     verifyReceipt,
     ekycTrustAnchorsPem,
+    codecUiSecret,
   });
   const server = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port });
   cleanups.push({ name: 'API', run: () => new Promise((r) => server.close(() => r(undefined))) });
@@ -178,6 +191,7 @@ async function main() {
     API reference    ${api}/docs       (OpenAPI ${api}/openapi.json)
     Temporal UI      ${uiUrl ?? '(external cluster: use its own UI)'}
     Temporal gRPC    ${temporalAddress(config.temporal)}   namespace "${config.temporal.namespace}", task queue "${config.temporal.taskQueue}"
+    Temporal CLI     .tools/bin/temporal workflow list --address ${temporalAddress(config.temporal)}
     PostgreSQL       ${redact(databaseUrl)}
     Data             ${dataDir}
 

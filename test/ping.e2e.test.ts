@@ -151,7 +151,7 @@ describe('codec endpoints', () => {
     expect(dec.json.payloads[0]).toEqual(plain);
   });
 
-  it('is refused to other staff, other namespaces and bad path tokens', async () => {
+  it('is refused to other staff and other namespaces', async () => {
     const body = { payloads: [await encryptedResult()] };
     const executive = await stack.token({ role: 'executive', office: 'circle-tvm' });
     expect((await stack.call('POST', '/codec/decode', { token: executive, body })).status).toBe(403);
@@ -160,9 +160,8 @@ describe('codec endpoints', () => {
       (await stack.call('POST', '/codec/decode', { token: ops, headers: { 'x-namespace': 'other' }, body }))
         .status,
     ).toBe(403);
-    expect((await stack.call('POST', `/codec/ui/${executive}/decode`, { body })).status).toBe(403);
-    expect((await stack.call('POST', '/codec/ui/not-a-token/decode', { body })).status).toBe(401);
-    expect((await stack.call('POST', `/codec/ui/${ops}/decode`, { body })).status).toBe(200);
+    // Without a per-start secret (this stack has none) there is no path route at all.
+    expect((await stack.call('POST', `/codec/ui/${ops}/decode`, { body })).status).toBe(404);
   });
 
   it('answers the Temporal UI CORS preflight', async () => {

@@ -2,9 +2,10 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { cors } from 'hono/cors';
 import { AesGcmPayloadCodec, payloadFromJson, payloadToJson } from '../../lib/payload-codec';
-import { secureRoute, verifyOrThrow } from '../auth';
+import { matchesCodecUiSecret } from '../../lib/codec-ui-secret';
+import { secureRoute } from '../auth';
 import { createRouter } from '../create-router';
-import { HttpProblem, problemResponses } from '../problem';
+import { fieldErrors, HttpProblem, problemResponses } from '../problem';
 import type { AppDeps, AppEnv } from '../types';
 
 const CODEC_ROLES = ['ops', 'admin'] as const;
@@ -22,6 +23,7 @@ const ZPayloads = z.object({ payloads: z.array(ZJsonPayload).max(1000) }).openap
 export function createCodecRoutes(deps: AppDeps) {
   const app = createRouter();
   const codec = new AesGcmPayloadCodec(deps.config.payloadCodec.keys, deps.config.payloadCodec.activeKeyId);
+  const codecUiSecret = deps.config.env === 'production' ? undefined : deps.codecUiSecret;
 
   app.use(
     '/codec/*',
@@ -77,17 +79,23 @@ export function createCodecRoutes(deps: AppDeps) {
       async (c) => c.json(await run(c, op, c.req.valid('json')), 200),
     );
 
-    // Same codec for the Temporal UI, which cannot send our Authorization header: the token is
-    // in the configured codec URL (`--ui-codec-endpoint <api>/codec/ui/<token>`). Not in OpenAPI.
-    app.post(`/codec/ui/:token/${op}`, async (c) => {
-      const principal = await verifyOrThrow(deps.verifyToken, c.req.param('token'));
-      if (!(CODEC_ROLES as readonly string[]).includes(principal.role)) {
-        throw new HttpProblem(403, 'only ops and admin may use the codec');
-      }
-      const parsed = ZPayloads.safeParse(await c.req.json().catch(() => undefined));
-      if (!parsed.success) throw new HttpProblem(400, 'body must be { payloads: [...] }');
-      return c.json(await run(c, op, parsed.data), 200);
-    });
+    // Same codec for the development Temporal UI, which cannot send our Authorization header: its
+    // codec URL carries the per-start secret (`--ui-codec-endpoint <api>/codec/ui/<secret>`). That
+    // secret opens these two routes only, and bearer tokens do not open them. Production has no
+    // path route: its UI forwards the user's access token to /codec/{encode,decode}. Not in OpenAPI.
+    if (codecUiSecret) {
+      app.post(`/codec/ui/:secret/${op}`, async (c) => {
+        if (!matchesCodecUiSecret(codecUiSecret, c.req.param('secret'))) {
+          throw new HttpProblem(401, 'this codec URL is not the one this API process gave the Temporal UI');
+        }
+        const parsed = ZPayloads.safeParse(await c.req.json().catch(() => undefined));
+        if (!parsed.success)
+          throw new HttpProblem(400, 'body must be { payloads: [...] }', {
+            errors: fieldErrors(parsed.error.issues),
+          });
+        return c.json(await run(c, op, parsed.data), 200);
+      });
+    }
   }
   return app;
 }

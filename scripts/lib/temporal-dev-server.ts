@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../../domain/search-attributes';
@@ -13,8 +13,19 @@ export type DevServerOptions = {
   dbFile?: string;
   namespace?: string;
   uiCodecEndpoint?: string;
+  /** written with the server's pid at spawn, removed when it exits (lets the next start find an orphan) */
+  pidFile?: string;
   onLog?: (line: string) => void;
 };
+
+/**
+ * util-linux `setpriv --pdeathsig KILL` execs the CLI with a parent-death signal, so the kernel
+ * kills the server when this process dies, even by SIGKILL. Where it is missing (not Linux), the
+ * next start's leftover check (scripts/lib/leftovers.ts) cleans up instead.
+ */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find(
+  (p) => process.platform === 'linux' && existsSync(p),
+);
 
 export type DevServer = { address: string; uiUrl?: string; process: ChildProcess; stop: () => Promise<void> };
 
@@ -40,7 +51,13 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   for (const flag of SEARCH_ATTRIBUTE_FLAGS) args.push('--search-attribute', flag);
 
-  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = SETPRIV
+    ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', options.cliPath, ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    : spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const { pidFile } = options;
+  if (pidFile && child.pid) writeFileSync(pidFile, `${child.pid}\n`);
   let output = '';
   const collect = (chunk: Buffer) => {
     const text = chunk.toString();
@@ -56,6 +73,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   child.on('exit', (code) => {
     exited = code;
     process.off('exit', killOnExit);
+    if (pidFile) rmSync(pidFile, { force: true });
   });
 
   const address = `127.0.0.1:${options.port}`;

@@ -39,7 +39,9 @@ export type TestStack = Awaited<ReturnType<typeof startTestStack>>;
  * The real thing for one test file: a pool on the shared Postgres, a client and a worker on the
  * shared Temporal server (own task queue), and the Hono app. Call `stop()` in afterAll.
  */
-export async function startTestStack(options: { env?: Record<string, string>; worker?: boolean } = {}) {
+export async function startTestStack(
+  options: { env?: Record<string, string>; worker?: boolean; codecUiSecret?: string } = {},
+) {
   const config = testConfig(options.env);
   const logger = createLogger(config);
   if (!runtimeInstalled) {
@@ -82,6 +84,7 @@ export async function startTestStack(options: { env?: Record<string, string>; wo
     verifyToken: createTokenVerifier(config.auth),
     verifyReceipt,
     ekycTrustAnchorsPem,
+    codecUiSecret: options.codecUiSecret,
   });
 
   const token = (request: TTokenRequest) => signDevToken(config.auth, request);
