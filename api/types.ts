@@ -19,6 +19,7 @@ export type AppDeps = {
     | 'channels'
     | 'complaints'
     | 'utilityName'
+    | 'pdfFonts'
   >;
   db: Database;
   temporal: Client;
