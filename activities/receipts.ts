@@ -4,6 +4,8 @@ import type { Database } from '../db/client';
 import { listVerifiedDecisions } from '../db/decisions';
 import { consumers, offices, receipts } from '../db/schema';
 import { sealBytes, type AtRestKeys } from '../lib/at-rest';
+import { isLanguage } from '../domain/notice-templates';
+import type { TPdfFonts } from '../lib/pdf-text';
 import { renderReceiptPdf } from '../lib/receipt-pdf';
 
 export type ReceiptActivityDeps = {
@@ -15,6 +17,8 @@ export type ReceiptActivityDeps = {
     /** signs a rendered PDF with the utility's certificate */
     sign: (pdf: Buffer, signingTime: Date) => Promise<Buffer>;
     signerSubject: string;
+    /** Unicode fonts for the consumer's script (lib/pdf-text.ts) */
+    fonts: TPdfFonts;
   };
 };
 
@@ -55,7 +59,7 @@ export function createReceiptActivities(deps: ReceiptActivityDeps) {
       if (existing) return issued(existing.sha256);
 
       const [consumer] = await db
-        .select({ name: consumers.name, address: consumers.address })
+        .select({ name: consumers.name, address: consumers.address, language: consumers.language })
         .from(consumers)
         .where(eq(consumers.consumerNumber, input.consumerNumber));
       const [office] = await db
@@ -65,29 +69,33 @@ export function createReceiptActivities(deps: ReceiptActivityDeps) {
       const trail = await listVerifiedDecisions(db, input.requestNumber);
       const completedAt = new Date(input.completedAt);
       const pdf = await deps.receipts.sign(
-        await renderReceiptPdf({
-          requestNumber: input.requestNumber,
-          revision: input.revision,
-          service: input.service,
-          outcome: input.outcome,
-          consumer: {
-            number: input.consumerNumber,
-            name: consumer?.name ?? '',
-            address: consumer?.address ?? '',
+        await renderReceiptPdf(
+          {
+            requestNumber: input.requestNumber,
+            revision: input.revision,
+            service: input.service,
+            outcome: input.outcome,
+            consumer: {
+              number: input.consumerNumber,
+              name: consumer?.name ?? '',
+              address: consumer?.address ?? '',
+            },
+            officeName: office?.name ?? input.officeId,
+            submittedAt: input.submittedAt,
+            completedAt: input.completedAt,
+            trail: trail.map((d) => ({
+              at: d.decidedAt,
+              action: d.action,
+              by: d.actor,
+              role: d.role,
+              signatureKeyId: d.verified ? d.signature!.keyId : undefined,
+            })),
+            verifyUrl,
+            issuer: deps.receipts.issuer,
+            language: isLanguage(consumer?.language) ? consumer.language : 'en',
           },
-          officeName: office?.name ?? input.officeId,
-          submittedAt: input.submittedAt,
-          completedAt: input.completedAt,
-          trail: trail.map((d) => ({
-            at: d.decidedAt,
-            action: d.action,
-            by: d.actor,
-            role: d.role,
-            signature: d.verified ? `Ed25519, key ${d.signature!.keyId}` : undefined,
-          })),
-          verifyUrl,
-          issuer: deps.receipts.issuer,
-        }),
+          deps.receipts.fonts,
+        ),
         completedAt,
       );
       const sha256 = createHash('sha256').update(pdf).digest('hex');

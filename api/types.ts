@@ -20,6 +20,7 @@ export type AppDeps = {
     | 'channels'
     | 'complaints'
     | 'utilityName'
+    | 'pdfFonts'
   >;
   db: Database;
   temporal: Client;

@@ -127,6 +127,8 @@ const EnvSchema = z
     RECEIPT_SIGNING_P12_PATH: z.string().min(1).optional(),
     RECEIPT_SIGNING_P12_PASSPHRASE: z.string().min(1).default(DEV_RECEIPT_PASSPHRASE),
     RECEIPT_TRUST_ANCHORS_PATH: z.string().min(1).optional(),
+    /** Noto fonts for receipts and letters in the consumer's script (Debian: fonts-noto-core) */
+    PDF_FONT_DIR: z.string().min(1).default('/usr/share/fonts/truetype/noto'),
     EKYC_TRUST_ANCHORS_PATH: z.string().min(1).optional(),
     SIGNING_KEY_SELF_ENROLMENT: booleanFlag.optional(),
     DECISION_SIGNATURE_MAX_SKEW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
@@ -310,6 +312,8 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       /** outside production a missing bundle is created with a development CA */
       createIfMissing: env.NODE_ENV !== 'production',
     },
+    /** receipts and post letters: Noto Sans, Noto Sans Malayalam, Noto Sans Devanagari (regular, bold) */
+    pdfFonts: { dir: env.PDF_FONT_DIR },
     ekyc: {
       trustAnchorsPath: env.EKYC_TRUST_ANCHORS_PATH ?? `${env.DATA_DIR}/keys/ekyc-trust-anchors.pem`,
       /** outside production a development signer stands in for UIDAI's certificate */

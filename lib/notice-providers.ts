@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { render } from '@react-email/render';
 import { eq } from 'drizzle-orm';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { createElement } from 'react';
 import { Resend } from 'resend';
 import type { Config } from '../config';
@@ -9,6 +8,7 @@ import type { Database } from '../db/client';
 import { devOutbox, printQueue } from '../db/schema';
 import { NoticeEmail } from '../emails/notice-email';
 import { sealBytes, type AtRestKeys } from './at-rest';
+import { createPdfWriter, loadPdfFonts, type TPdfFonts } from './pdf-text';
 
 export type TOutgoing = {
   channel: string;
@@ -146,23 +146,23 @@ export function createResendProvider(
   return provider;
 }
 
-/** The last resort: a PDF letter in the print queue. Queued counts as delivered. */
-export function createPostProvider(db: Database, keys: AtRestKeys, issuer: string): ChannelProvider {
+/** The last resort: a PDF letter in the print queue, in the consumer's script. Queued counts as delivered. */
+export function createPostProvider(
+  db: Database,
+  keys: AtRestKeys,
+  issuer: string,
+  fonts: () => TPdfFonts,
+): ChannelProvider {
   return {
     name: 'print-queue',
     async send(message) {
-      const pdf = await PDFDocument.create();
-      const font = await pdf.embedFont(StandardFonts.Helvetica);
-      const page = pdf.addPage([595.28, 841.89]);
-      const ascii = (s: string) => s.replace(/[^\x20-\x7e]/g, '?');
-      let y = 780;
-      for (const line of [issuer, '', ...message.to.split(/,\s*/), '', message.subject, '', message.text]) {
-        for (let i = 0; i < Math.max(1, line.length); i += 90) {
-          page.drawText(ascii(line.slice(i, i + 90)), { x: 60, y, size: 11, font });
-          y -= 16;
-        }
-      }
-      const bytes = Buffer.from(await pdf.save());
+      const letter = createPdfWriter(fonts(), { margin: 60, lang: message.language });
+      letter.text(issuer, { size: 12, bold: true, gap: 18 });
+      for (const line of message.to.split(/,\s*/)) letter.text(line, { size: 11, gap: 0 });
+      letter.y += 18;
+      letter.text(message.subject, { size: 11, bold: true, gap: 10 });
+      for (const paragraph of message.text.split(/\n+/)) letter.text(paragraph, { size: 11, gap: 6 });
+      const bytes = await letter.finish();
       const { keyId, sealed } = sealBytes(keys, bytes, message.reference);
       await db
         .insert(printQueue)
@@ -183,9 +183,13 @@ export type NoticeProviders = Record<'sms' | 'whatsapp' | 'voice' | 'email' | 'p
 
 /** The providers configured for each channel; the sandbox stands in where none is (development only). */
 export function createNoticeProviders(
-  config: Pick<Config, 'notices' | 'utilityName' | 'payloadCodec'>,
+  config: Pick<Config, 'notices' | 'utilityName' | 'payloadCodec' | 'pdfFonts'>,
   db: Database,
+  fonts?: TPdfFonts,
 ): NoticeProviders {
+  // Channel replies never print; they read the fonts only if a letter is ever asked for.
+  let loaded = fonts;
+  const letterFonts = () => (loaded ??= loadPdfFonts(config.pdfFonts.dir));
   const sandbox = createSandboxProvider(db);
   const messaging =
     config.notices.messaging.kind === 'http'
@@ -200,6 +204,6 @@ export function createNoticeProviders(
     whatsapp: messaging,
     voice: messaging,
     email,
-    post: createPostProvider(db, config.payloadCodec, config.utilityName),
+    post: createPostProvider(db, config.payloadCodec, config.utilityName, letterFonts),
   };
 }

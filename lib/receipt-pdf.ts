@@ -3,9 +3,12 @@ import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import { P12Signer } from '@signpdf/signer-p12';
 import { SignPdf } from '@signpdf/signpdf';
 import type * as asn1js from 'asn1js';
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { PDFDocument } from 'pdf-lib';
 import * as pkijs from 'pkijs';
 import QRCode from 'qrcode';
+import type { TLanguage } from '../domain/notice-templates';
+import { RECEIPT_LABELS, formatReceiptTime, type TReceiptLabels } from '../domain/receipt-labels';
+import { createPdfWriter, type TPdfFonts } from './pdf-text';
 import { signerSubjectOf, type SigningMaterial } from './signing-material';
 
 /** What a completion receipt states. Everything here is printed; the verification URL is also the QR code. */
@@ -18,129 +21,81 @@ export type TReceipt = {
   officeName: string;
   submittedAt: string;
   completedAt: string;
-  trail: { at: string; action: string; by: string; role: string; signature?: string }[];
+  trail: { at: string; action: string; by: string; role: string; signatureKeyId?: string }[];
   verifyUrl: string;
   issuer: string;
+  /** the consumer's language: labels and dates; names and addresses print in their own script */
+  language?: TLanguage;
 };
 
 const KEYWORD_PREFIX = 'seva-receipt:';
 const SIGNATURE_LENGTH = 16_384;
 
-// The standard PDF fonts speak WinAnsi only: keep what the font has, strip accents from what it
-// lacks, and show '?' for other scripts rather than failing the receipt.
-const ASCII_PRINTABLE = /^[\x20-\x7e]$/;
-function printableFor(font: PDFFont | undefined) {
-  const supported = new Set(font?.getCharacterSet() ?? []);
-  const has = (ch: string) => (font ? supported.has(ch.codePointAt(0)!) : ASCII_PRINTABLE.test(ch));
-  return (s: string) =>
-    [...s.normalize('NFC')]
-      .map((ch) => {
-        if (has(ch)) return ch;
-        const base = ch.normalize('NFKD').replace(/\p{M}/gu, '');
-        return [...base].every(has) && base ? base : '?';
-      })
-      .join('');
-}
-const printable = printableFor(undefined);
+/**
+ * Lays out the receipt in the consumer's language and script (pdfkit, shaped Noto fonts, see
+ * lib/pdf-text.ts) and reserves room for the signature; the result still has to be signed.
+ */
+export async function renderReceiptPdf(receipt: TReceipt, fonts: TPdfFonts): Promise<Buffer> {
+  const language = receipt.language ?? 'en';
+  const labels: TReceiptLabels = RECEIPT_LABELS[language];
+  const at = (iso: string) => formatReceiptTime(iso, language);
+  const w = createPdfWriter(fonts, { lang: language });
 
-const formatIst = (iso: string) =>
-  `${new Date(iso).toLocaleString('en-IN', { timeZone: 'Asia/Kolkata', dateStyle: 'medium', timeStyle: 'short' })} IST`;
-
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of printableFor(font)(text).split(/\s+/)) {
-    const next = line ? `${line} ${word}` : word;
-    if (font.widthOfTextAtSize(next, size) > width && line) {
-      lines.push(line);
-      line = word;
-    } else line = next;
+  w.image(await QRCode.toBuffer(receipt.verifyUrl, { margin: 1, width: 240 }), { width: 110, height: 110 });
+  w.text(receipt.issuer, { size: 14, bold: true });
+  w.text(labels.title, { size: 12, gap: 14 });
+  const labelWidth = 120;
+  const facts: [string, string][] = [
+    [labels.requestNumber, receipt.requestNumber],
+    [labels.service, receipt.service],
+    [labels.outcome, receipt.outcome],
+    [labels.consumerNumber, receipt.consumer.number],
+    [labels.consumer, receipt.consumer.name],
+    [labels.address, receipt.consumer.address],
+    [labels.office, receipt.officeName],
+    [labels.submitted, at(receipt.submittedAt)],
+    [labels.completed, at(receipt.completedAt)],
+  ];
+  for (const [label, value] of facts) {
+    w.keep(30); // a label and the first line of its value stay on one page
+    const top = w.y;
+    w.text(`${label}:`, { bold: true, width: labelWidth - 8, gap: 0 });
+    const afterLabel = w.y;
+    w.y = top;
+    w.text(value, { x: labelWidth, gap: 0 });
+    w.y = Math.max(w.y, afterLabel) + 2;
   }
-  if (line) lines.push(line);
-  return lines;
-}
+  w.y += 10;
+  w.text(labels.decisions, { size: 12, bold: true, gap: 6 });
+  for (const entry of receipt.trail) {
+    w.text(`${at(entry.at)} — ${entry.action} — ${entry.by} (${entry.role})`, { size: 9, gap: 0 });
+    if (entry.signatureKeyId)
+      w.text(`${labels.signedWithKey} ${entry.signatureKeyId}`, { size: 7, x: 12, gap: 2 });
+  }
+  w.y += 10;
+  w.text(`${labels.verify}: ${receipt.verifyUrl}`, { size: 8 });
+  w.text(labels.notice, { size: 8 });
 
-/** Lays out the receipt and reserves room for the signature; the result still has to be signed. */
-export async function renderReceiptPdf(receipt: TReceipt): Promise<Buffer> {
-  const pdf = await PDFDocument.create();
-  pdf.setTitle(`Receipt ${receipt.requestNumber}`);
-  pdf.setAuthor(printable(receipt.issuer));
-  pdf.setSubject(printable(`${receipt.service} — ${receipt.outcome}`));
+  // pdfkit lays out; pdf-lib and @signpdf keep the signing path they had (placeholder, then CMS).
+  const pdf = await PDFDocument.load(await w.finish(), { updateMetadata: false });
+  pdf.setTitle(`${labels.title} ${receipt.requestNumber}`);
+  pdf.setAuthor(receipt.issuer);
+  pdf.setSubject(`${receipt.service} — ${receipt.outcome}`);
   pdf.setKeywords([`${KEYWORD_PREFIX}${receipt.requestNumber}:${receipt.revision}`]);
   pdf.setCreator('Seva');
   pdf.setProducer('Seva');
   pdf.setCreationDate(new Date(receipt.completedAt));
   pdf.setModificationDate(new Date(receipt.completedAt));
-
-  const regular = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
-  let page: PDFPage = pdf.addPage([595.28, 841.89]); // A4
-  const margin = 50;
-  const width = page.getWidth() - 2 * margin;
-  let y = page.getHeight() - margin;
-  const text = (
-    s: string,
-    options: { size?: number; font?: PDFFont; x?: number; gap?: number; width?: number } = {},
-  ) => {
-    const size = options.size ?? 10;
-    const font = options.font ?? regular;
-    for (const line of wrap(s, font, size, (options.width ?? width) - (options.x ?? 0))) {
-      if (y < margin + size) {
-        page = pdf.addPage([595.28, 841.89]);
-        y = page.getHeight() - margin;
-      }
-      page.drawText(line, { x: margin + (options.x ?? 0), y, size, font, color: rgb(0.1, 0.1, 0.1) });
-      y -= size + (options.gap ?? 4);
-    }
-  };
-
-  const qr = await pdf.embedPng(await QRCode.toBuffer(receipt.verifyUrl, { margin: 1, width: 240 }));
-  page.drawImage(qr, {
-    x: page.getWidth() - margin - 110,
-    y: page.getHeight() - margin - 110,
-    width: 110,
-    height: 110,
-  });
-
-  text(receipt.issuer, { size: 14, font: bold });
-  text('Service request receipt', { size: 12, gap: 14 });
-  const facts: [string, string][] = [
-    ['Request Number', receipt.requestNumber],
-    ['Service', receipt.service],
-    ['Outcome', receipt.outcome],
-    ['Consumer number', receipt.consumer.number],
-    ['Consumer', receipt.consumer.name],
-    ['Address', receipt.consumer.address],
-    ['Section office', receipt.officeName],
-    ['Submitted', formatIst(receipt.submittedAt)],
-    ['Completed', formatIst(receipt.completedAt)],
-  ];
-  for (const [label, value] of facts) {
-    const top = y;
-    text(`${label}:`, { font: bold });
-    y = top;
-    text(value, { x: 120, width: width - 120 }); // clear of the QR code
-  }
-  y -= 10;
-  text('Decision trail', { size: 12, font: bold, gap: 8 });
-  for (const entry of receipt.trail) {
-    text(`${formatIst(entry.at)} — ${entry.action} by ${entry.by} (${entry.role})`, { size: 9, gap: 2 });
-    if (entry.signature) text(`signed: ${entry.signature}`, { size: 7, x: 12, gap: 4 });
-  }
-  y -= 10;
-  text(`Verify this receipt: ${receipt.verifyUrl}`, { size: 8 });
-  text(
-    'This document carries a digital signature of the issuer; any change to it invalidates the signature.',
-    {
-      size: 8,
-    },
-  );
-
   pdflibAddPlaceholder({
     pdfDoc: pdf,
     reason: `Receipt for ${receipt.requestNumber}`,
     contactInfo: receipt.verifyUrl,
-    name: printable(receipt.issuer),
+    // a literal PDF string: ASCII only (the printed issuer above keeps its script)
+    name:
+      receipt.issuer
+        .normalize('NFKD')
+        .replace(/[^\x20-\x7e]/g, '')
+        .trim() || 'Seva',
     location: 'India',
     signatureLength: SIGNATURE_LENGTH,
     signingTime: new Date(receipt.completedAt),

@@ -4,9 +4,11 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_WEBHOOK_SECRET } from '../config';
 import { consumers, notificationAttempts, notifications, printQueue } from '../db/schema';
+import { renderNotice } from '../domain/notice-templates';
 import { noticeWorkflowId, type TNoticeInput } from '../domain/notices';
 import { openBytes } from '../lib/at-rest';
 import { freePort } from '../scripts/lib/ports';
+import { pdfFonts, pdfText } from './helpers/poppler';
 import { startTestStack, type TestStack } from './helpers/stack';
 import { sleep, waitFor } from './helpers/wait';
 
@@ -301,9 +303,18 @@ describe('notices', () => {
     ).toBe(403);
   });
 
-  it('ends in a PDF letter in the print queue when no electronic channel gets through', async () => {
+  it('ends in a PDF letter in the print queue, in the consumer’s script, when no electronic channel gets through', async () => {
     const consumerNumber = '1154600000022';
-    await setConsumer(consumerNumber, { email: null, preferredChannel: 'sms', language: 'en', optOuts: [] });
+    const name = 'അനിൽ കുമാർ';
+    const address = 'ടി.സി. 25/1001, കവടിയാർ, തിരുവനന്തപുരം 695003';
+    await setConsumer(consumerNumber, {
+      email: null,
+      preferredChannel: 'sms',
+      language: 'ml',
+      optOuts: [],
+      name,
+      address,
+    });
     ['sms', 'whatsapp', 'voice'].forEach((c) => failing.add(c));
     try {
       const key = await startNotice(consumerNumber, 'outage-restored');
@@ -317,6 +328,10 @@ describe('notices', () => {
       const pdf = openBytes(stack.config.payloadCodec, letter!.keyId, letter!.pdf, letter!.id);
       expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
       expect(letter!.consumerNumber).toBe(consumerNumber);
+      const { subject, body } = renderNotice('outage-restored', 'ml', { area: 'Kowdiar' });
+      const text = pdfText(pdf);
+      for (const line of [name, ...address.split(', '), subject, body]) expect(text).toContain(line);
+      expect(pdfFonts(pdf)).toContainEqual({ name: 'NotoSansMalayalam-Regular', embedded: true });
     } finally {
       failing.clear();
     }

@@ -1,20 +1,19 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumers, notifications, requestDecisions } from '../db/schema';
+import { RECEIPT_LABELS } from '../domain/receipt-labels';
 import { isValidRequestNumber } from '../domain/request-number';
 import { ZServiceRequestState } from '../domain/state-schemas';
 import { verhoeffCheckDigit } from '../domain/verhoeff';
 import { generateEd25519 } from '../lib/ed25519';
 import { buildOfflineEkycZip } from '../lib/offline-ekyc';
+import { loadPdfFonts } from '../lib/pdf-text';
 import { createReceiptSigner, renderReceiptPdf } from '../lib/receipt-pdf';
 import { createDevSigningMaterial } from '../lib/signing-material';
 import { makePdf, makePng } from '../scripts/lib/sample-files';
 import { saveHistories } from './helpers/histories';
+import { pdfFonts, pdfsig, pdfText } from './helpers/poppler';
 import { startTestStack, type TestStack } from './helpers/stack';
 import { sleep, waitFor } from './helpers/wait';
 
@@ -881,12 +880,6 @@ describe('who may act', () => {
 });
 
 describe('receipts', () => {
-  const pdfsig = spawnSync('pdfsig', ['-v']).error ? undefined : 'pdfsig';
-  const pdfsigSays = (pdf: Buffer) => {
-    const path = join(mkdtempSync(join(tmpdir(), 'seva-receipt-')), 'receipt.pdf');
-    writeFileSync(path, pdf);
-    return spawnSync(pdfsig!, [path], { encoding: 'utf8' }).stdout;
-  };
   const verify = (pdf: Buffer) =>
     stack.call('POST', '/v1/receipts/verify', {
       body: pdf,
@@ -895,6 +888,13 @@ describe('receipts', () => {
 
   it('issues a signed PDF receipt on completion that pkijs and pdfsig accept, and a one-byte change breaks', async () => {
     const consumerNumber = consumerNo(5);
+    // A Malayalam reader: the receipt speaks Malayalam and prints the name in its own script.
+    const name = 'അനിൽ കുമാർ';
+    const address = 'ടി.സി. 25/1001, കവടിയാർ, തിരുവനന്തപുരം 695003';
+    await stack.db
+      .update(consumers)
+      .set({ name, address, language: 'ml' })
+      .where(eq(consumers.consumerNumber, consumerNumber));
     const { json } = await submit(consumerNumber, 'test-address');
     const rn = json.requestNumber as string;
     const documentId = (await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive })).json
@@ -918,6 +918,16 @@ describe('receipts', () => {
     expect(download.headers.get('content-type')).toBe('application/pdf');
     const pdf = Buffer.from(await download.arrayBuffer());
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const text = pdfText(pdf);
+    const [account] = await stack.db
+      .select({ address: consumers.address })
+      .from(consumers)
+      .where(eq(consumers.consumerNumber, consumerNumber));
+    expect(account!.address).not.toBe(address); // the completed address change
+    expect(text).toContain(`${RECEIPT_LABELS.ml.consumer}: ${name}`);
+    expect(text).toContain(`${RECEIPT_LABELS.ml.address}: ${account!.address}`);
+    expect(text).toContain(`${RECEIPT_LABELS.ml.requestNumber}: ${rn}`);
+    expect(pdfFonts(pdf)).toContainEqual({ name: 'NotoSansMalayalam-Regular', embedded: true });
     const other = await stack.token({ role: 'consumer', consumers: [consumerNo(6)] });
     expect((await stack.call('GET', `/v1/service-requests/${rn}/receipt`, { token: other })).status).toBe(
       403,
@@ -953,29 +963,30 @@ describe('receipts', () => {
     const appended = await verify(Buffer.concat([pdf, Buffer.from('\n% appended\n')]));
     expect(appended.json.reasons.join(' ')).toMatch(/whole document/);
 
-    if (pdfsig) {
-      expect(pdfsigSays(pdf)).toMatch(/Signature Validation: Signature is Valid/);
-      expect(pdfsigSays(pdf)).toMatch(/Total document signed/);
-      expect(pdfsigSays(tampered)).not.toMatch(/Signature is Valid/);
-    }
+    expect(pdfsig(pdf)).toMatch(/Signature Validation: Signature is Valid/);
+    expect(pdfsig(pdf)).toMatch(/Total document signed/);
+    expect(pdfsig(tampered)).not.toMatch(/Signature is Valid/);
   });
 
   it('refuses receipts it did not sign, and files that are not receipts', async () => {
     const stranger = createDevSigningMaterial('Some Other Utility', 'pw');
     const forged = await createReceiptSigner(stranger).sign(
-      await renderReceiptPdf({
-        requestNumber: 'SR-2026-000001-5',
-        revision: 0,
-        service: 'Address change',
-        outcome: 'processed',
-        consumer: { number: consumerNo(7), name: 'X', address: 'Y' },
-        officeName: 'Z',
-        submittedAt: new Date().toISOString(),
-        completedAt: new Date().toISOString(),
-        trail: [],
-        verifyUrl: 'http://example.test/v1/receipts/SR-2026-000001-5',
-        issuer: 'Some Other Utility',
-      }),
+      await renderReceiptPdf(
+        {
+          requestNumber: 'SR-2026-000001-5',
+          revision: 0,
+          service: 'Address change',
+          outcome: 'processed',
+          consumer: { number: consumerNo(7), name: 'X', address: 'Y' },
+          officeName: 'Z',
+          submittedAt: new Date().toISOString(),
+          completedAt: new Date().toISOString(),
+          trail: [],
+          verifyUrl: 'http://example.test/v1/receipts/SR-2026-000001-5',
+          issuer: 'Some Other Utility',
+        },
+        loadPdfFonts(stack.config.pdfFonts.dir),
+      ),
       new Date(),
     );
     const foreign = await verify(forged);

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import { createNoticeProviders } from '../lib/notice-providers';
 import { createFeedbackLinks } from '../lib/feedback-links';
+import { loadPdfFonts } from '../lib/pdf-text';
 import { createReceiptSigner, createReceiptVerifier } from '../lib/receipt-pdf';
 import { loadEkycTrustAnchors, loadSigningMaterial } from '../lib/signing-material';
 
@@ -17,16 +18,18 @@ export async function createActivityDeps(config: Config, db: Database, temporal:
     organisation: config.utilityName,
   });
   const signer = createReceiptSigner(material);
+  // At start, not at the first receipt: missing fonts name their package before anything runs.
+  const fonts = loadPdfFonts(config.pdfFonts.dir);
   const deps: ActivityDeps = {
     db,
     now: () => new Date(),
-    providers: createNoticeProviders(config, db),
+    providers: createNoticeProviders(config, db, fonts),
     notices: config.notices,
     temporal,
     taskQueue: config.temporal.taskQueue,
     feedbackLinks: createFeedbackLinks(config),
     atRestKeys: config.payloadCodec,
-    receipts: { issuer: config.utilityName, publicUrl: config.http.publicUrl, ...signer },
+    receipts: { issuer: config.utilityName, publicUrl: config.http.publicUrl, fonts, ...signer },
   };
   const ekyc = await loadEkycTrustAnchors(config.ekyc);
   return {
