@@ -129,6 +129,22 @@ const certificatesFromPem = (pem: string): pkijs.Certificate[] =>
     return pkijs.Certificate.fromBER(der.buffer.slice(der.byteOffset, der.byteOffset + der.byteLength));
   });
 
+/**
+ * The DER structure at the start of a signature placeholder, without the zero padding after it.
+ * Its length comes from its own header: stripping trailing zero bytes instead would also cut a
+ * signature whose last byte happens to be zero (one in 256).
+ */
+export function derPrefix(padded: Buffer): Buffer {
+  if (padded.length < 2) return padded;
+  const first = padded[1]!;
+  if (first < 0x80) return padded.subarray(0, 2 + first);
+  const octets = first & 0x7f;
+  if (octets === 0 || octets > 4 || padded.length < 2 + octets) return padded;
+  let length = 0;
+  for (let i = 0; i < octets; i++) length = length * 256 + padded[2 + i]!;
+  return padded.subarray(0, Math.min(padded.length, 2 + octets + length));
+}
+
 const toArrayBuffer = (b: Buffer): ArrayBuffer =>
   b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
@@ -154,7 +170,7 @@ export function createReceiptVerifier(trustAnchorsPem: string) {
     const contents = latin.slice(b, c);
     if (!/^<[0-9a-fA-F]+>$/.test(contents)) return refuse('the signature field is malformed');
     const signedBytes = Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]);
-    const der = Buffer.from(contents.slice(1, -1).replace(/(00)+$/, ''), 'hex');
+    const der = derPrefix(Buffer.from(contents.slice(1, -1), 'hex'));
 
     let signedData: pkijs.SignedData;
     try {

