@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/client';
 import type { TPrincipal } from '../domain/roles';
 import type { TokenVerifier } from '../lib/auth-tokens';
+import type { ContentPool } from '../lib/content-pool';
 import type { TReceiptVerdict } from '../lib/receipt-pdf';
 import type { Logger } from '../lib/logger';
 
@@ -28,6 +29,8 @@ export type AppDeps = {
   verifyReceipt: (pdf: Buffer) => Promise<TReceiptVerdict>;
   /** PEM certificates offline e-KYC signatures must verify against */
   ekycTrustAnchorsPem: string;
+  /** worker threads that parse uploads (PDF, ZIP, XML signatures) off the request thread; one is made when absent */
+  contentPool?: ContentPool;
   now?: () => Date;
 };
 

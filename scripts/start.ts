@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from '../config';
 import { syncCatalogue } from '../db/catalogue';
 import { createDatabase, migrateDatabase } from '../db/client';
 import { SA } from '../domain/search-attributes';
+import { createContentPool } from '../lib/content-pool';
 import { createTokenVerifier, signDevToken } from '../lib/auth-tokens';
 import { createLogger } from '../lib/logger';
 import { connectClient, connectWorkerConnection, temporalAddress } from '../lib/temporal';
@@ -152,6 +153,8 @@ async function main() {
     void shutdown('worker-error');
   });
 
+  const contentPool = createContentPool();
+  cleanups.push({ name: 'content workers', run: () => contentPool.close() });
   const app = createApp({
     config,
     db: database.db,
@@ -160,6 +163,7 @@ async function main() {
     verifyToken: createTokenVerifier(config.auth),
     verifyReceipt,
     ekycTrustAnchorsPem,
+    contentPool,
   });
   const server = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port });
   cleanups.push({ name: 'API', run: () => new Promise((r) => server.close(() => r(undefined))) });

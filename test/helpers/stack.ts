@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import { createApp } from '../../api/create-app';
 import { loadConfig, type Config } from '../../config';
 import { createDatabase } from '../../db/client';
+import { createContentPool, type TContentPoolOptions } from '../../lib/content-pool';
 import { createTokenVerifier, signDevToken, type TTokenRequest } from '../../lib/auth-tokens';
 import { decisionMessage } from '../../domain/decision-signature';
 import { generateEd25519, signEd25519 } from '../../lib/ed25519';
@@ -39,7 +40,9 @@ export type TestStack = Awaited<ReturnType<typeof startTestStack>>;
  * The real thing for one test file: a pool on the shared Postgres, a client and a worker on the
  * shared Temporal server (own task queue), and the Hono app. Call `stop()` in afterAll.
  */
-export async function startTestStack(options: { env?: Record<string, string>; worker?: boolean } = {}) {
+export async function startTestStack(
+  options: { env?: Record<string, string>; worker?: boolean; contentPool?: TContentPoolOptions } = {},
+) {
   const config = testConfig(options.env);
   const logger = createLogger(config);
   if (!runtimeInstalled) {
@@ -74,6 +77,8 @@ export async function startTestStack(options: { env?: Record<string, string>; wo
     worker = undefined;
   };
   if (options.worker !== false) await startWorker();
+  // Small limits, so tests of hostile uploads run in seconds.
+  const contentPool = createContentPool({ threads: 2, timeoutMs: 8_000, ...options.contentPool });
   const app = createApp({
     config,
     db: database.db,
@@ -82,6 +87,7 @@ export async function startTestStack(options: { env?: Record<string, string>; wo
     verifyToken: createTokenVerifier(config.auth),
     verifyReceipt,
     ekycTrustAnchorsPem,
+    contentPool,
   });
 
   const token = (request: TTokenRequest) => signDevToken(config.auth, request);
@@ -156,7 +162,9 @@ export async function startTestStack(options: { env?: Record<string, string>; wo
     call,
     startWorker,
     stopWorker,
+    contentPool,
     async stop() {
+      await contentPool.close();
       await stopWorker();
       await client.connection.close();
       await database.close();
