@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
-import { documents } from '../db/schema';
-import { DOCUMENT_LIMITS, judgeDocumentContent } from '../domain/document-content';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { documents, type TDocumentVerdict } from '../db/schema';
+import { DOCUMENT_LIMITS, isPdf, judgeDocumentContent } from '../domain/document-content';
 import { checkIdNumber, ID_TYPES, type TIdType } from '../domain/identity-numbers';
 import type { TDocumentKind } from '../domain/catalogue';
 import { sealBytes } from '../lib/at-rest';
-import { isZip, readOfflineEkyc } from '../lib/offline-ekyc';
+import { ContentCheckFailed, createContentPool, type ContentPool } from '../lib/content-pool';
+import { isZip, refuseZipDirectory } from '../lib/offline-ekyc';
 import { HttpProblem } from './problem';
 import type { AppDeps } from './types';
 
@@ -40,14 +43,49 @@ export type TDocumentUpload = {
   email?: string;
 };
 
+/** What an offline e-KYC says, read from its signed part: shown to the uploader, sealed at rest. */
+export type TEkycSummary = { name: string; address: string; pinCode: string };
+
+/** A document judged and sealed, not yet stored. */
+export type TJudgedDocument = {
+  row: Omit<typeof documents.$inferInsert, 'uploadedBy' | 'uploadedAt' | 'kind' | 'kinds' | 'verdict'> & {
+    kind: TDocumentKind;
+    kinds: TDocumentKind[];
+    mediaType: string;
+    verdict: TDocumentVerdict;
+  };
+  ekyc?: TEkycSummary;
+};
+
 /**
  * Judges an uploaded document by its content and stores it, content-addressed per consumer and
- * encrypted at rest. Shared by the upload endpoint and multipart submissions. The caller has
- * checked the uploader may act for the consumer.
+ * encrypted at rest. Shared by the upload endpoint and multipart submissions, which judge every
+ * part before storing any. Parsing runs in the content worker pool, never on the request thread.
+ * The caller has checked the uploader may act for the consumer.
  */
 export function createDocumentIntake(deps: AppDeps) {
-  const judgeFile = (bytes: Uint8Array, at: FieldName) => {
-    const content = judgeDocumentContent(bytes);
+  let ownPool: ContentPool | undefined;
+  const pool = () => deps.contentPool ?? (ownPool ??= createContentPool());
+
+  /** A worker that ran out of time or memory is an answer about the file, not a server fault. */
+  const offThread = async <T>(run: () => Promise<T>, at: FieldName): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof ContentCheckFailed)) throw error;
+      const status = error.reason === 'busy' ? 503 : 422;
+      throw new HttpProblem(status, error.message, {
+        errors: [{ field: at('file'), message: error.message }],
+      });
+    }
+  };
+
+  const judgeFile = async (bytes: Uint8Array, at: FieldName) => {
+    const pdf =
+      isPdf(bytes) && bytes.length <= DOCUMENT_LIMITS.maxBytes
+        ? await offThread(() => pool().pdfFacts(bytes), at)
+        : undefined;
+    const content = judgeDocumentContent(bytes, DOCUMENT_LIMITS, pdf);
     if (!content.ok) {
       throw new HttpProblem(422, content.reasons.join('; '), {
         errors: content.reasons.map((message) => ({ field: at('file'), message })),
@@ -58,6 +96,11 @@ export function createDocumentIntake(deps: AppDeps) {
       mediaType: sniffed.mediaType,
       checks: {
         content: `${sniffed.mediaType}${sniffed.pages ? `, ${sniffed.pages} page(s)` : ''}${sniffed.width ? `, ${sniffed.width}×${sniffed.height}` : ''}`,
+        ...(pdf
+          ? {
+              structure: `${pdf.objectStreams ? `${pdf.objectStreams} object stream(s)` : 'no object streams'}, ${pdf.incrementalUpdates} incremental update(s)`,
+            }
+          : {}),
       },
       extracted: undefined,
     };
@@ -78,12 +121,19 @@ export function createDocumentIntake(deps: AppDeps) {
       refuse('shareCode', 'an offline e-KYC ZIP needs the share code set when it was downloaded', 400);
     if (bytes.length > DOCUMENT_LIMITS.maxBytes)
       refuse('file', `the file is larger than ${DOCUMENT_LIMITS.maxBytes / 1024 / 1024} MiB`);
-    const ekyc = await readOfflineEkyc(bytes, {
-      shareCode: input.shareCode!,
-      trustAnchorsPem: deps.ekycTrustAnchorsPem,
-      mobile: input.mobile,
-      email: input.email,
-    });
+    // Read from the End Of Central Directory record alone: cheap, and before anything walks the entries.
+    const directory = refuseZipDirectory(bytes);
+    if (directory) refuse('file', directory);
+    const ekyc = await offThread(
+      () =>
+        pool().offlineEkyc(bytes, {
+          shareCode: input.shareCode!,
+          trustAnchorsPem: deps.ekycTrustAnchorsPem,
+          mobile: input.mobile,
+          email: input.email,
+        }),
+      at,
+    );
     if (!ekyc.ok) {
       const fieldOf = (reason: string) =>
         /share code/.test(reason)
@@ -116,71 +166,107 @@ export function createDocumentIntake(deps: AppDeps) {
     };
   };
 
-  return {
-    async store(uploadedBy: string, upload: TDocumentUpload, at: FieldName = (f) => f) {
-      const { consumerNumber, kind, idType, idNumber, shareCode, mobile, email, file } = upload;
-      const idCheck = idType && idNumber ? checkIdNumber(idType, idNumber) : undefined;
-      if (idCheck && !idCheck.ok)
-        throw new HttpProblem(422, idCheck.reason, {
-          errors: [{ field: at('idNumber'), message: idCheck.reason! }],
-        });
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      const documentId = createHash('sha256').update(`${consumerNumber}:${sha256}`).digest('hex');
-      const judged = isZip(bytes)
-        ? await judgeOfflineEkyc(bytes, { kind, shareCode, mobile, email }, at)
-        : judgeFile(bytes, at);
-      const verdict = {
-        ok: true,
-        reasons: [],
-        checks: {
-          ...judged.checks,
-          size: `${bytes.length} bytes`,
-          ...(idCheck
-            ? {
-                idNumber: `${idType} ${idCheck.masked} (${idType === 'aadhaar' ? 'Verhoeff check digit ok' : 'format ok'})`,
-              }
-            : {}),
-        },
-      };
-      const mediaType = judged.mediaType;
-      const extracted = judged.extracted
-        ? sealBytes(
-            deps.config.payloadCodec,
-            Buffer.from(JSON.stringify(judged.extracted)),
-            `${documentId}/extracted`,
-          ).sealed
-        : null;
-      const fileName = (file.name || 'upload').replace(/[^\w.\- ]+/g, '_').slice(0, 200);
-      const { keyId, sealed } = sealBytes(deps.config.payloadCodec, bytes, documentId);
-      const inserted = await deps.db
-        .insert(documents)
-        .values({
-          id: documentId,
-          sha256,
-          consumerNumber,
-          kind,
-          fileName,
-          mediaType,
-          sizeBytes: bytes.length,
-          keyId,
-          ciphertext: sealed,
-          extracted,
-          verdict,
-          uploadedBy,
-        })
-        .onConflictDoNothing({ target: documents.id })
-        .returning({ id: documents.id });
-      const result = {
-        documentId,
+  /** Every check, no writes: a multipart submission judges all its parts before storing one. */
+  const judge = async (upload: TDocumentUpload, at: FieldName = (f) => f): Promise<TJudgedDocument> => {
+    const { consumerNumber, kind, idType, idNumber, shareCode, mobile, email, file } = upload;
+    const idCheck = idType && idNumber ? checkIdNumber(idType, idNumber) : undefined;
+    if (idCheck && !idCheck.ok)
+      throw new HttpProblem(422, idCheck.reason, {
+        errors: [{ field: at('idNumber'), message: idCheck.reason! }],
+      });
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const documentId = createHash('sha256').update(`${consumerNumber}:${sha256}`).digest('hex');
+    const judged = isZip(bytes)
+      ? await judgeOfflineEkyc(bytes, { kind, shareCode, mobile, email }, at)
+      : await judgeFile(bytes, at);
+    const verdict = {
+      ok: true,
+      reasons: [],
+      checks: {
+        ...judged.checks,
+        size: `${bytes.length} bytes`,
+        ...(idCheck
+          ? {
+              idNumber: `${idType} ${idCheck.masked} (${idType === 'aadhaar' ? 'Verhoeff check digit ok' : 'format ok'})`,
+            }
+          : {}),
+      },
+    };
+    const extracted = judged.extracted
+      ? sealBytes(
+          deps.config.payloadCodec,
+          Buffer.from(JSON.stringify(judged.extracted)),
+          `${documentId}/extracted`,
+        ).sealed
+      : null;
+    const ekyc: TEkycSummary | undefined = judged.extracted && {
+      name: judged.extracted.name,
+      address: judged.extracted.address,
+      pinCode: judged.extracted.pinCode,
+    };
+    const fileName = (file.name || 'upload').replace(/[^\w.\- ]+/g, '_').slice(0, 200);
+    const { keyId, sealed } = sealBytes(deps.config.payloadCodec, bytes, documentId);
+    return {
+      row: {
+        id: documentId,
         sha256,
+        consumerNumber,
         kind,
+        kinds: [kind],
         fileName,
-        mediaType,
+        mediaType: judged.mediaType,
         sizeBytes: bytes.length,
+        keyId,
+        ciphertext: sealed,
+        extracted,
         verdict,
-      };
-      return { created: inserted.length > 0, document: result };
+      },
+      ekyc,
+    };
+  };
+
+  /**
+   * Stores a judged document. The same file again for the same consumer is the same document: a
+   * new kind is added to the kinds it serves (one Aadhaar proves identity and address), and the
+   * answer shows what is stored.
+   */
+  const save = async (db: Pick<Database, 'insert'>, uploadedBy: string, judged: TJudgedDocument) => {
+    const { row, ekyc } = judged;
+    const [stored] = await db
+      .insert(documents)
+      .values({ ...row, uploadedBy })
+      .onConflictDoUpdate({
+        target: documents.id,
+        set: {
+          kinds: sql`case when ${row.kind} = any(${documents.kinds}) then ${documents.kinds} else array_append(${documents.kinds}, ${row.kind}::text) end`,
+        },
+      })
+      .returning({
+        kinds: documents.kinds,
+        fileName: documents.fileName,
+        // a row inserted by this statement has no deleting transaction id
+        created: sql<boolean>`(xmax = 0)`,
+      });
+    const document = {
+      documentId: row.id,
+      sha256: row.sha256,
+      kind: row.kind,
+      kinds: stored!.kinds as TDocumentKind[],
+      fileName: stored!.fileName,
+      mediaType: row.mediaType,
+      sizeBytes: row.sizeBytes,
+      verdict: row.verdict,
+      ...(ekyc ? { ekyc } : {}),
+    };
+    return { created: stored!.created, document };
+  };
+
+  return {
+    judge,
+    save,
+    async store(uploadedBy: string, upload: TDocumentUpload, at: FieldName = (f) => f) {
+      return save(deps.db, uploadedBy, await judge(upload, at));
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/client';
 import type { TPrincipal } from '../domain/roles';
 import type { TokenVerifier } from '../lib/auth-tokens';
+import type { ContentPool } from '../lib/content-pool';
 import type { TReceiptVerdict } from '../lib/receipt-pdf';
 import type { Logger } from '../lib/logger';
 import type { HttpProblem } from './problem';
@@ -32,6 +33,8 @@ export type AppDeps = {
   ekycTrustAnchorsPem: string;
   /** development only: the per-start secret in the Temporal UI's codec URL (`/codec/ui/<secret>/…`) */
   codecUiSecret?: string;
+  /** worker threads that parse uploads (PDF, ZIP, XML signatures) off the request thread; one is made when absent */
+  contentPool?: ContentPool;
   now?: () => Date;
 };
 

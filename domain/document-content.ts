@@ -1,6 +1,8 @@
 /**
  * Judges an uploaded file by its content, never its name: magic bytes, size, and page / pixel
- * limits; encrypted PDFs are refused because nobody could read them. Pure: bytes in, verdict out.
+ * limits; encrypted PDFs are refused because nobody could read them. Pure: bytes and, for a PDF,
+ * the facts a real parser read from it (lib/pdf-facts.ts, run in the content worker pool) in,
+ * verdict out.
  */
 export const DOCUMENT_LIMITS = {
   maxBytes: 5 * 1024 * 1024,
@@ -9,12 +11,24 @@ export const DOCUMENT_LIMITS = {
   minPixels: 200 * 200,
 };
 
+/** What a PDF parser found; the page count walks the page tree, encryption is judged however names are spelt. */
+export type TPdfFacts = {
+  pages: number;
+  encrypted: boolean;
+  objectStreams: number;
+  incrementalUpdates: number;
+  /** why no page tree could be read, when it could not */
+  problem?: string;
+};
+
 export type TSniffed = {
   mediaType: 'application/pdf' | 'image/jpeg' | 'image/png' | 'unknown';
   pages?: number;
   width?: number;
   height?: number;
   encrypted?: boolean;
+  objectStreams?: number;
+  incrementalUpdates?: number;
 };
 
 export type TContentVerdict = { ok: boolean; reasons: string[]; sniffed: TSniffed };
@@ -43,34 +57,39 @@ function jpegSize(b: Uint8Array): { width: number; height: number } | undefined 
   return undefined;
 }
 
-function pdfFacts(b: Uint8Array): { pages: number; encrypted: boolean } {
-  const text = new TextDecoder('latin1').decode(b);
-  const pages = (text.match(/\/Type\s*\/Page(?![s\w])/g) ?? []).length;
-  return { pages, encrypted: /\/Encrypt\s/.test(text) };
-}
+export const isPdf = (bytes: Uint8Array) => startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d]);
 
-export function sniffDocument(bytes: Uint8Array): TSniffed {
-  if (startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d]))
-    return { mediaType: 'application/pdf', ...pdfFacts(bytes) };
+export function sniffDocument(bytes: Uint8Array, pdf?: TPdfFacts): TSniffed {
+  if (isPdf(bytes)) {
+    if (!pdf) return { mediaType: 'application/pdf' };
+    const { problem: _problem, ...facts } = pdf;
+    return { mediaType: 'application/pdf', ...facts };
+  }
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { mediaType: 'image/jpeg', ...jpegSize(bytes) };
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
     return { mediaType: 'image/png', ...pngSize(bytes) };
   return { mediaType: 'unknown' };
 }
 
-export function judgeDocumentContent(bytes: Uint8Array, limits = DOCUMENT_LIMITS): TContentVerdict {
+/** `pdf`: the parser's facts, required to accept a PDF (without them a PDF has no readable pages). */
+export function judgeDocumentContent(
+  bytes: Uint8Array,
+  limits = DOCUMENT_LIMITS,
+  pdf?: TPdfFacts,
+): TContentVerdict {
   const reasons: string[] = [];
   if (bytes.length === 0)
     return { ok: false, reasons: ['the file is empty'], sniffed: { mediaType: 'unknown' } };
   if (bytes.length > limits.maxBytes)
     reasons.push(`the file is ${bytes.length} bytes; the limit is ${limits.maxBytes}`);
-  const sniffed = sniffDocument(bytes);
+  const sniffed = sniffDocument(bytes, pdf);
   if (sniffed.mediaType === 'unknown') {
     reasons.push('not a PDF, JPEG or PNG file (judged by its content, not its name)');
   } else if (sniffed.mediaType === 'application/pdf') {
     if (sniffed.encrypted)
       reasons.push('the PDF is password-protected or encrypted; upload an unprotected copy');
-    if (!sniffed.pages) reasons.push('the PDF has no readable pages');
+    if (!sniffed.pages)
+      reasons.push(`the PDF has no readable pages${pdf?.problem ? ` (${pdf.problem})` : ''}`);
     else if (sniffed.pages > limits.maxPdfPages)
       reasons.push(`the PDF has ${sniffed.pages} pages; the limit is ${limits.maxPdfPages}`);
   } else if (!sniffed.width || !sniffed.height) {

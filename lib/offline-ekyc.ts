@@ -42,14 +42,56 @@ export const isZip = (bytes: Uint8Array) =>
   bytes.length > 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 
 /**
- * UIDAI's rule for the mobile and e-mail hashes: SHA-256 over (value + share code), applied as
- * many times as the last digit of the Aadhaar number (once when that digit is 0 or 1), hex.
+ * UIDAI's rule for the mobile hash: SHA-256 over (mobile + share code), applied as many times as
+ * the last digit of the Aadhaar number (once when that digit is 0 or 1), hex.
  */
-export function ekycContactHash(value: string, shareCode: string, aadhaarLastDigit: number): string {
-  let hash = createHash('sha256').update(`${value}${shareCode}`).digest('hex');
+export function ekycMobileHash(mobile: string, shareCode: string, aadhaarLastDigit: number): string {
+  let hash = createHash('sha256').update(`${mobile}${shareCode}`).digest('hex');
   for (let i = 1; i < Math.max(1, aadhaarLastDigit); i++)
     hash = createHash('sha256').update(hash).digest('hex');
   return hash;
+}
+
+/** UIDAI's rule for the e-mail hash: a plain SHA-256 of the address, no share code, no repetition. */
+export const ekycEmailHash = (email: string) => createHash('sha256').update(email).digest('hex');
+
+/** An e-KYC ZIP holds one XML file; a directory larger than this is not one. */
+const MAX_DIRECTORY_BYTES = 64 * 1024;
+
+/**
+ * Reads the ZIP's End Of Central Directory record (and its ZIP64 form) without parsing the
+ * archive, so a ZIP of tens of thousands of entries is refused before anything walks it.
+ * Returns the reason to refuse, or undefined.
+ */
+export function refuseZipDirectory(zip: Uint8Array): string | undefined {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  // The record is 22 bytes plus a comment of up to 65,535 bytes, at the very end.
+  let eocd = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
+    if (view.getUint32(i, true) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return 'the ZIP is damaged (no central directory)';
+  let entries: number | bigint = view.getUint16(eocd + 10, true);
+  let directoryBytes: number | bigint = view.getUint32(eocd + 12, true);
+  if (entries === 0xffff || directoryBytes === 0xffffffff) {
+    // ZIP64: the locator sits just before the record and points at the 64-bit record.
+    const locator = eocd - 20;
+    if (locator < 0 || view.getUint32(locator, true) !== 0x07064b50)
+      return 'the ZIP is damaged (no ZIP64 directory)';
+    const at = Number(view.getBigUint64(locator + 8, true));
+    if (at + 56 > zip.length || view.getUint32(at, true) !== 0x06064b50)
+      return 'the ZIP is damaged (no ZIP64 directory)';
+    entries = view.getBigUint64(at + 32, true);
+    directoryBytes = view.getBigUint64(at + 40, true);
+  }
+  if (Number(entries) !== 1)
+    return `the ZIP holds ${entries} entries; an offline e-KYC ZIP holds exactly one XML file`;
+  if (Number(directoryBytes) > MAX_DIRECTORY_BYTES)
+    return `the ZIP's directory is ${directoryBytes} bytes; an offline e-KYC ZIP's is a few hundred`;
+  return undefined;
 }
 
 const parseXml = (xml: string): Document | undefined => {
@@ -85,6 +127,8 @@ export async function readOfflineEkyc(
   const checks: Record<string, string> = { format: 'uidai-offline-ekyc' };
   const fail = (...reasons: string[]): TEkycVerdict => ({ ok: false, reasons, checks });
   if (!isZip(zip)) return fail('not a ZIP file; download the offline e-KYC ZIP from the UIDAI site');
+  const refused = refuseZipDirectory(zip);
+  if (refused) return fail(refused);
 
   let xml: string;
   const reader = new ZipReader(new Uint8ArrayReader(zip), { password: options.shareCode });
@@ -183,9 +227,19 @@ export async function readOfflineEkyc(
 
   const reasons: string[] = [];
   const lastDigit = Number(aadhaarLast4[3]);
-  for (const [field, given, hashAttr, normalise] of [
-    ['mobile', options.mobile, 'm', normaliseMobile],
-    ['email', options.email, 'e', (v: string) => v.trim().toLowerCase()],
+  // The e-mail is hashed as given and lower-cased: addresses are case-insensitive in practice.
+  const emailHashes = (email: string) => [
+    ekycEmailHash(email.trim()),
+    ekycEmailHash(email.trim().toLowerCase()),
+  ];
+  for (const [field, given, hashAttr, hashesOf] of [
+    [
+      'mobile',
+      options.mobile,
+      'm',
+      (v: string) => [ekycMobileHash(normaliseMobile(v), options.shareCode, lastDigit)],
+    ],
+    ['email', options.email, 'e', emailHashes],
   ] as const) {
     if (!given) continue;
     const expected = attr(poi, hashAttr).toLowerCase();
@@ -193,7 +247,7 @@ export async function readOfflineEkyc(
       checks[field] = 'not in the file';
       continue;
     }
-    const matches = ekycContactHash(normalise(given), options.shareCode, lastDigit) === expected;
+    const matches = hashesOf(given).includes(expected);
     checks[field] = matches ? 'matches' : 'does not match';
     if (!matches) reasons.push(`the ${field} given is not the one registered with this Aadhaar`);
   }
@@ -225,18 +279,22 @@ export async function buildOfflineEkycZip(input: {
   email?: string;
   signingKeyPem: KeyLike;
   at?: Date;
+  /** the signed `m` / `e` hash attributes as given, instead of computed (tests of the hashing rule) */
+  hashes?: { m?: string; e?: string };
   /** rewrite the signed XML before zipping (tests of tampering) */
   tamper?: (xml: string) => string;
 }): Promise<Uint8Array> {
   const stamp = (input.at ?? new Date()).toISOString().replace(/\D/g, '').slice(0, 17);
   const lastDigit = Number(input.aadhaarLast4[3]);
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-  const hash = (v?: string) => (v ? ekycContactHash(v, input.shareCode, lastDigit) : '');
+  const mobileHash = (v?: string) =>
+    v ? ekycMobileHash(normaliseMobile(v), input.shareCode, lastDigit) : '';
+  const emailHash = (v?: string) => (v ? ekycEmailHash(v) : '');
   const a = input.address;
   const xml =
     `<?xml version="1.0" encoding="UTF-8"?>` +
     `<OfflinePaperlessKyc referenceId="${input.aadhaarLast4}${stamp}"><UidData>` +
-    `<Poi dob="${esc(input.dob)}" e="${hash(input.email?.toLowerCase())}" gender="${input.gender}" m="${hash(input.mobile && normaliseMobile(input.mobile))}" name="${esc(input.name)}"/>` +
+    `<Poi dob="${esc(input.dob)}" e="${input.hashes?.e ?? emailHash(input.email)}" gender="${input.gender}" m="${input.hashes?.m ?? mobileHash(input.mobile)}" name="${esc(input.name)}"/>` +
     `<Poa careof="${esc(input.careOf ?? '')}" country="India" dist="${esc(a.dist)}" house="${esc(a.house ?? '')}" landmark="" loc="${esc(a.loc ?? '')}" pc="${a.pc}" po="" state="${esc(a.state)}" street="${esc(a.street ?? '')}" subdist="" vtc="${esc(a.vtc)}"/>` +
     `<Pht>/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8U</Pht>` +
     `</UidData></OfflinePaperlessKyc>`;

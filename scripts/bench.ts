@@ -7,7 +7,9 @@
  *  2. NP SMS per second through the signed HTTP webhook into running complaint workflows (slot,
  *     request number, outage check, workflow start, reply), N distinct consumers;
  *  3. a storm of NP messages during a feeder outage: the share linked to the outage (answered
- *     with the ETR) rather than turned into field work, against the share that is in the area.
+ *     with the ETR) rather than turned into field work, against the share that is in the area;
+ *  4. /healthz latency while four hostile uploads at a time are refused (a ZIP of 60,000 entries,
+ *     a PDF whose object stream inflates to 600 MB), against /healthz on an idle server.
  *
  * `npm run bench -- --n 300 --concurrency 16` tunes the run (those are the defaults).
  */
@@ -23,12 +25,14 @@ import { syncCatalogue } from '../db/catalogue';
 import { createDatabase, migrateDatabase } from '../db/client';
 import { consumers } from '../db/schema';
 import { createTokenVerifier, signDevToken } from '../lib/auth-tokens';
+import { createContentPool } from '../lib/content-pool';
 import { createLogger } from '../lib/logger';
 import { connectClient, connectWorkerConnection } from '../lib/temporal';
 import { createActivityDeps } from '../worker/activity-deps';
 import { bundleWorkflows, createWorker } from '../worker/create-worker';
 import { installTemporalRuntime } from '../worker/runtime';
 import { loadDemoData } from './lib/demo-data';
+import { inflationBomb, zipOfEntries } from './lib/hostile-files';
 import { startEmbeddedPostgres } from './lib/embedded-postgres';
 import { freePort } from './lib/ports';
 import { resolveTemporalCli } from './lib/temporal-cli';
@@ -125,6 +129,7 @@ async function main() {
   const connection = await connectWorkerConnection(config);
   const worker = await createWorker({ config, connection, deps, workflowBundle: await bundleWorkflows() });
   const workerRun = worker.run();
+  const contentPool = createContentPool();
   const app = createApp({
     config,
     db,
@@ -133,6 +138,7 @@ async function main() {
     verifyToken: createTokenVerifier(config.auth),
     verifyReceipt,
     ekycTrustAnchorsPem,
+    contentPool,
   });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: httpPort });
   const base = `http://127.0.0.1:${httpPort}`;
@@ -172,14 +178,14 @@ async function main() {
     await pool(20, 4, () => noop());
     await pool(20, 4, (i) => sms(throughputSet[N + i]!.consumerNumber).then(() => undefined));
 
-    say(`1/3 baseline: ${N} bare workflow starts of a no-op workflow`);
+    say(`1/4 baseline: ${N} bare workflow starts of a no-op workflow`);
     const baseline = await pool(N, CONCURRENCY, () => noop());
-    say(`2/3 intake: ${N} NP SMS through the signed webhook, each into a new complaint workflow`);
+    say(`2/4 intake: ${N} NP SMS through the signed webhook, each into a new complaint workflow`);
     const intake = await pool(N, CONCURRENCY, (i) =>
       sms(throughputSet[i]!.consumerNumber).then(() => undefined),
     );
 
-    say(`3/3 storm: an outage on the Vyttila feeder, then ${N} NP SMS (${stormInside} from inside it)`);
+    say(`3/4 storm: an outage on the Vyttila feeder, then ${N} NP SMS (${stormInside} from inside it)`);
     const dispatcher = await signDevToken(config.auth, { role: 'dispatcher', office: 'subdiv-kaloor' });
     const outage = await fetch(`${base}/v1/outages`, {
       method: 'POST',
@@ -200,6 +206,45 @@ async function main() {
       if (/known outage/.test(answer.reply)) linked += 1;
     });
 
+    say('4/4 hostile uploads: /healthz idle, then while 4 hostile uploads at a time are refused');
+    const healthz = async () => {
+      const res = await fetch(`${base}/healthz`);
+      if (res.status !== 200) throw new Error(`healthz ${res.status}`);
+      await res.arrayBuffer();
+    };
+    const idle = await pool(100, 1, healthz);
+    const consumerNumber = throughputSet[0]!.consumerNumber;
+    const uploader = await signDevToken(config.auth, { role: 'consumer', consumers: [consumerNumber] });
+    const hostile = [
+      { kind: 'identity', bytes: zipOfEntries(60_000), name: 'offlineaadhaar.zip', shareCode: 'A7k2' },
+      { kind: 'address', bytes: inflationBomb(600), name: 'scan.pdf' },
+    ];
+    let refused = 0;
+    let uploading = true;
+    const uploads = Promise.all(
+      Array.from({ length: 4 }, async (_, w) => {
+        for (let i = w; uploading; i += 4) {
+          const h = hostile[i % hostile.length]!;
+          const form = new FormData();
+          form.set('consumerNumber', consumerNumber);
+          form.set('kind', h.kind);
+          if (h.shareCode) form.set('shareCode', h.shareCode);
+          form.set('file', new Blob([new Uint8Array(h.bytes)]), h.name);
+          const res = await fetch(`${base}/v1/documents`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${uploader}` },
+            body: form,
+          });
+          await res.arrayBuffer();
+          if (res.status !== 422) throw new Error(`a hostile upload got ${res.status}`);
+          refused += 1;
+        }
+      }),
+    );
+    const busy = await pool(100, 1, healthz);
+    uploading = false;
+    await uploads;
+
     const rate = (r: { ms: number }, n: number) => (n / r.ms) * 1000;
     const rows = [
       ['bare workflow.start (no-op)', rate(baseline, N), baseline],
@@ -217,10 +262,15 @@ async function main() {
         `${storm.length - linked} became field work.`,
     );
     console.log(
+      `hostile uploads: /healthz p50 ${busy.p50.toFixed(1)} ms, p95 ${busy.p95.toFixed(1)} ms while ${refused} hostile uploads were refused ` +
+        `(idle: p50 ${idle.p50.toFixed(1)} ms, p95 ${idle.p95.toFixed(1)} ms); ratio p95 ${(busy.p95 / idle.p95).toFixed(2)}×.`,
+    );
+    console.log(
       `ratio: NP SMS intake runs at ${(rate(intake, N) / rate(baseline, N)).toFixed(2)}× the speed of a bare workflow start on this server.`,
     );
   } finally {
     server.close();
+    await contentPool.close();
     worker.shutdown();
     await workerRun;
     await connection.close();

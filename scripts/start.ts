@@ -13,6 +13,7 @@ import { createDatabase, migrateDatabase } from '../db/client';
 import { SA } from '../domain/search-attributes';
 import { createTokenVerifier } from '../lib/auth-tokens';
 import { createCodecUiSecret } from '../lib/codec-ui-secret';
+import { createContentPool } from '../lib/content-pool';
 import { createLogger } from '../lib/logger';
 import { connectClient, connectWorkerConnection, temporalAddress } from '../lib/temporal';
 import { createActivityDeps } from '../worker/activity-deps';
@@ -164,6 +165,8 @@ async function main() {
     void shutdown('worker-error');
   });
 
+  const contentPool = createContentPool();
+  cleanups.push({ name: 'content workers', run: () => contentPool.close() });
   const app = createApp({
     config,
     db: database.db,
@@ -173,6 +176,7 @@ async function main() {
     verifyReceipt,
     ekycTrustAnchorsPem,
     codecUiSecret,
+    contentPool,
   });
   const server = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port });
   cleanups.push({ name: 'API', run: () => new Promise((r) => server.close(() => r(undefined))) });

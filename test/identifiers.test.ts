@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SERVICE_CATALOGUE, buildFormSchema, ZServiceType } from '../domain/catalogue';
-import { judgeDocumentContent } from '../domain/document-content';
+import { DOCUMENT_LIMITS, judgeDocumentContent } from '../domain/document-content';
+import { readPdfFacts } from '../lib/pdf-facts';
 import { checkAadhaar, checkPan } from '../domain/identity-numbers';
 import { formatRequestNumber, isValidRequestNumber } from '../domain/request-number';
 import { verhoeffCheckDigit, verhoeffValid } from '../domain/verhoeff';
@@ -67,22 +68,28 @@ describe('catalogue', () => {
 });
 
 describe('document content', () => {
-  it('accepts real PNGs and PDFs by their bytes', () => {
+  it('accepts real PNGs and PDFs by their bytes', async () => {
     expect(judgeDocumentContent(makePng())).toMatchObject({
       ok: true,
       sniffed: { mediaType: 'image/png', width: 800, height: 600 },
     });
-    expect(judgeDocumentContent(makePdf(2))).toMatchObject({
+    const pdf = makePdf(2);
+    expect(judgeDocumentContent(pdf, DOCUMENT_LIMITS, await readPdfFacts(pdf))).toMatchObject({
       ok: true,
       sniffed: { mediaType: 'application/pdf', pages: 2 },
     });
   });
 
-  it('refuses renamed files, encrypted PDFs, tiny images and oversize files', () => {
+  it('refuses renamed files, encrypted PDFs, tiny images and oversize files', async () => {
     expect(judgeDocumentContent(Buffer.from('MZ\x90\x00 this is an exe')).reasons[0]).toMatch(
       /not a PDF, JPEG or PNG/,
     );
-    expect(judgeDocumentContent(makePdf(1, true)).reasons[0]).toMatch(/password-protected/);
+    const encrypted = makePdf(1, true);
+    expect(
+      judgeDocumentContent(encrypted, DOCUMENT_LIMITS, await readPdfFacts(encrypted)).reasons[0],
+    ).toMatch(/password-protected/);
+    // a PDF nobody parsed has no readable pages: the bytes alone never pass
+    expect(judgeDocumentContent(makePdf(2)).ok).toBe(false);
     expect(judgeDocumentContent(makePng(20, 20)).reasons[0]).toMatch(/too small/);
     expect(
       judgeDocumentContent(makePng(), { maxBytes: 100, maxPdfPages: 30, maxPixels: 4e7, minPixels: 1 })

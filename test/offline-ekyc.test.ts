@@ -1,6 +1,13 @@
+import { createHash } from 'node:crypto';
+import { Uint8ArrayWriter, ZipWriter, TextReader } from '@zip.js/zip.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addressesMatch, compareWithEkyc, namesMatch } from '../domain/kyc-match';
-import { buildOfflineEkycZip, ekycContactHash, readOfflineEkyc } from '../lib/offline-ekyc';
+import {
+  buildOfflineEkycZip,
+  ekycMobileHash,
+  readOfflineEkyc,
+  refuseZipDirectory,
+} from '../lib/offline-ekyc';
 import { createDevEkycSigner } from '../lib/signing-material';
 
 /** Real ZIPs, real XML signatures: a development signer stands in for UIDAI's certificate. */
@@ -45,11 +52,43 @@ describe('offline e-KYC', () => {
     expect(verdict.data!.address).toContain('Pattom Palace Road');
   });
 
-  it('hashes contacts by the UIDAI rule: as many rounds as the last Aadhaar digit', () => {
-    const once = ekycContactHash('9447012345', 'A7k2', 1);
-    expect(ekycContactHash('9447012345', 'A7k2', 0)).toBe(once);
-    expect(ekycContactHash('9447012345', 'A7k2', 2)).not.toBe(once);
-    expect(once).toMatch(/^[0-9a-f]{64}$/);
+  it('hashes the mobile by the UIDAI rule: with the share code, as many rounds as the last Aadhaar digit', () => {
+    const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+    const once = ekycMobileHash('9447012345', 'A7k2', 1);
+    expect(once).toBe(sha('9447012345A7k2'));
+    expect(ekycMobileHash('9447012345', 'A7k2', 0)).toBe(once);
+    expect(ekycMobileHash('9447012345', 'A7k2', 3)).toBe(sha(sha(once)));
+  });
+
+  it('checks the e-mail against a plain SHA-256 of the address, as UIDAI publishes it', async () => {
+    // the hash a genuine file carries, computed here by the published rule, not by the code under test
+    const e = createHash('sha256').update('anitha@example.in').digest('hex');
+    const zip = await buildOfflineEkycZip({ ...base, hashes: { e } });
+    expect(await read(zip, { email: 'anitha@example.in' })).toMatchObject({
+      ok: true,
+      checks: { email: 'matches' },
+    });
+    expect((await read(zip, { email: 'Anitha@Example.in' })).checks.email).toBe('matches');
+    const other = await read(zip, { email: 'someone@example.in' });
+    expect(other).toMatchObject({ ok: false, checks: { email: 'does not match' } });
+    // the salted, repeated hash (the mobile's rule) is not what UIDAI writes for the e-mail
+    const salted = await buildOfflineEkycZip({
+      ...base,
+      hashes: { e: ekycMobileHash('anitha@example.in', 'A7k2', 3) },
+    });
+    expect((await read(salted, { email: 'anitha@example.in' })).checks.email).toBe('does not match');
+  });
+
+  it('refuses a ZIP of many entries from its directory record, before opening it', async () => {
+    const writer = new ZipWriter(new Uint8ArrayWriter(), { level: 0 });
+    for (let i = 0; i < 2_000; i++) await writer.add(`f${i}.xml`, new TextReader(''));
+    const many = await writer.close();
+    expect(refuseZipDirectory(many)).toBe(
+      'the ZIP holds 2000 entries; an offline e-KYC ZIP holds exactly one XML file',
+    );
+    expect((await read(many)).reasons).toEqual([refuseZipDirectory(many)]);
+    expect(refuseZipDirectory(await buildOfflineEkycZip(base))).toBeUndefined();
+    expect(refuseZipDirectory(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]))).toMatch(/damaged/);
   });
 
   it('refuses a wrong share code, an untrusted signer, edited data and wrapped signatures', async () => {

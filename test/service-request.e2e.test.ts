@@ -374,7 +374,10 @@ describe('intake', () => {
       mediaType: 'application/zip',
       verdict: { ok: true, checks: { signature: 'valid', mobile: 'matches', aadhaar: 'XXXX-XXXX-4563' } },
     });
-    expect(stored.text).not.toContain(account!.name.toUpperCase()); // the data stays sealed
+    // what the signed data says is shown to the uploader, and sealed at rest
+    expect(stored.json.ekyc).toMatchObject({ name: account!.name.toUpperCase(), pinCode: '695003' });
+    const [row] = await stack.sql`select extracted from documents where id = ${stored.json.documentId}`;
+    expect(Buffer.from(row!.extracted).toString('latin1')).not.toContain(account!.name.toUpperCase());
 
     const submitWith = (pinCode: string) =>
       stack.call('POST', '/v1/service-requests', {

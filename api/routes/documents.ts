@@ -14,8 +14,11 @@ const ZDocument = z
   .object({
     documentId: z.string().describe('content address (per consumer); pass it in a service request'),
     sha256: z.string().describe('SHA-256 of the file'),
-    kind: ZDocumentKind,
-    fileName: z.string(),
+    kind: ZDocumentKind.describe('the kind this upload was sent as'),
+    kinds: z
+      .array(ZDocumentKind)
+      .describe('every kind this document serves: the same file uploaded again as another kind adds it'),
+    fileName: z.string().describe('the name it was first stored under'),
     mediaType: z.string(),
     sizeBytes: z.number().int(),
     verdict: z.object({
@@ -23,6 +26,10 @@ const ZDocument = z
       reasons: z.array(z.string()),
       checks: z.record(z.string(), z.string()),
     }),
+    ekyc: z
+      .object({ name: z.string(), address: z.string(), pinCode: z.string() })
+      .optional()
+      .describe('offline e-KYC: what its signed part says, for the consumer to check'),
   })
   .openapi('Document');
 
@@ -70,10 +77,10 @@ export function createDocumentRoutes(deps: AppDeps) {
       responses: {
         201: { description: 'stored (new)', content: { 'application/json': { schema: ZDocument } } },
         200: {
-          description: 'already stored (same content)',
+          description: 'already stored (same content); a new kind is added to its kinds',
           content: { 'application/json': { schema: ZDocument } },
         },
-        ...problemResponses(400, 413, 415, 422),
+        ...problemResponses(400, 413, 415, 422, 503),
       },
     }),
     async (c) => {

@@ -52,7 +52,7 @@ import { openBytes } from '../../lib/at-rest';
 import { publicKeyFromBase64url, verifyEd25519 } from '../../lib/ed25519';
 import type { serviceRequestWorkflow } from '../../workflows/service-request';
 import { assertConsumerAccess, requireRoles, secureRoute } from '../auth';
-import { createDocumentIntake, ZDocumentFields } from '../document-intake';
+import { createDocumentIntake, ZDocumentFields, type TJudgedDocument } from '../document-intake';
 import { createRouter } from '../create-router';
 import { scopeIdempotencyKey, ZIdempotencyKey } from '../idempotency';
 import { fieldErrors, HttpProblem, problemResponses } from '../problem';
@@ -104,15 +104,30 @@ export function createServiceRequestRoutes(deps: AppDeps) {
   const app = createRouter();
   const now = deps.now ?? (() => new Date());
 
-  const checkDocuments = async (refs: { documentId: string; kind: string }[], consumerNumber: string) => {
+  /**
+   * Each cited document is stored, this consumer's, and was uploaded as the kind cited; `pending`
+   * are the parts of this multipart submission, judged but stored only with the request. Also
+   * returns every kind the cited documents serve: one Aadhaar covers identity and address.
+   */
+  const checkDocuments = async (
+    refs: { documentId: string; kind: string }[],
+    consumerNumber: string,
+    pending: TJudgedDocument[] = [],
+  ) => {
     const ids = refs.map((d) => d.documentId);
-    const stored = ids.length
-      ? await deps.db
-          .select({ id: documents.id, consumerNumber: documents.consumerNumber, kind: documents.kind })
-          .from(documents)
-          .where(inArray(documents.id, ids))
-      : [];
-    return refs.flatMap((d, i) => {
+    const stored = [
+      ...(ids.length
+        ? await deps.db
+            .select({ id: documents.id, consumerNumber: documents.consumerNumber, kinds: documents.kinds })
+            .from(documents)
+            .where(inArray(documents.id, ids))
+        : []),
+      ...pending.map(({ row }) => ({ id: row.id, consumerNumber: row.consumerNumber, kinds: row.kinds })),
+    ];
+    const kinds = new Set(
+      stored.filter((s) => ids.includes(s.id) && s.consumerNumber === consumerNumber).flatMap((s) => s.kinds),
+    );
+    const errors = refs.flatMap((d, i) => {
       const row = stored.find((s) => s.id === d.documentId);
       if (!row)
         return [
@@ -123,9 +138,12 @@ export function createServiceRequestRoutes(deps: AppDeps) {
         ];
       if (row.consumerNumber !== consumerNumber)
         return [{ field: `documents.${i}.documentId`, message: 'uploaded for another consumer' }];
-      if (row.kind !== d.kind) return [{ field: `documents.${i}.kind`, message: `uploaded as ${row.kind}` }];
+      const rowKinds = [...new Set(stored.filter((s) => s.id === d.documentId).flatMap((s) => s.kinds))];
+      if (!rowKinds.includes(d.kind))
+        return [{ field: `documents.${i}.kind`, message: `uploaded as ${rowKinds.join(', ')}` }];
       return [];
     });
+    return { errors, kinds };
   };
 
   /**
@@ -138,8 +156,9 @@ export function createServiceRequestRoutes(deps: AppDeps) {
     type: TServiceType,
     form: Record<string, unknown>,
     consumerNumber: string,
+    pending: TJudgedDocument[] = [],
   ): Promise<TDocumentRef[]> => {
-    const rows = refs.length
+    const fromDb = refs.length
       ? (
           await deps.db
             .select({ id: documents.id, keyId: documents.keyId, extracted: documents.extracted })
@@ -152,6 +171,12 @@ export function createServiceRequestRoutes(deps: AppDeps) {
             )
         ).filter((r) => r.extracted)
       : [];
+    const rows = [
+      ...fromDb,
+      ...pending
+        .filter(({ row }) => row.extracted)
+        .map(({ row }) => ({ id: row.id, keyId: row.keyId, extracted: row.extracted })),
+    ];
     if (rows.length === 0) return refs;
     const [account] = await deps.db
       .select({ name: consumers.name, address: consumers.address })
@@ -281,15 +306,31 @@ export function createServiceRequestRoutes(deps: AppDeps) {
     return { type, form };
   };
 
-  const submit = async (c: Context<AppEnv>, body: TServiceRequestIntake, key: string | undefined) => {
+  /**
+   * `pending`: documents of a multipart submission, judged but not yet stored. They are stored in
+   * one transaction with the start of the workflow, so a submission that fails leaves none behind.
+   */
+  const submit = async (
+    c: Context<AppEnv>,
+    raw: TServiceRequestIntake,
+    key: string | undefined,
+    pending: TJudgedDocument[] = [],
+  ) => {
     const principal = c.get('principal');
+    // The same document cited twice (one Aadhaar for identity and address) is reviewed once.
+    const body = {
+      ...raw,
+      documents: raw.documents.filter(
+        (d, i, all) => all.findIndex((o) => o.documentId === d.documentId) === i,
+      ),
+    };
     const { type, form } = await checkTypeAndForm(body);
     const officeId = await assertConsumerAccess(c, deps.db, body.consumerNumber);
 
     // Documents must be uploaded, belong to this consumer, and cover the required kinds.
-    const docErrors = await checkDocuments(body.documents, body.consumerNumber);
+    const { errors: docErrors, kinds } = await checkDocuments(body.documents, body.consumerNumber, pending);
     for (const required of type.documents.filter((d) => d.required)) {
-      if (!body.documents.some((d) => d.kind === required.kind)) {
+      if (!kinds.has(required.kind)) {
         docErrors.push({
           field: 'documents',
           message: `${/^[aeiou]/.test(required.kind) ? 'an' : 'a'} ${required.kind} document is required for ${type.name}${required.note ? ` (${required.note})` : ''}`,
@@ -343,14 +384,14 @@ export function createServiceRequestRoutes(deps: AppDeps) {
       escalationOffices: escalationOffices(office!.path, type.escalation),
       calendar,
       form: form.data,
-      documents: await attachKycMatches(body.documents, type, form.data, body.consumerNumber),
+      documents: await attachKycMatches(body.documents, type, form.data, body.consumerNumber, pending),
       channel: body.channel,
       submittedBy: principal.subject,
       submittedAt: submittedAt.toISOString(),
     };
     const dueAt = addBusinessTime(submittedAt, parseBusinessDuration(type.tat), calendar).toISOString();
-    try {
-      await deps.temporal.workflow.start<typeof serviceRequestWorkflow>('serviceRequestWorkflow', {
+    const start = () =>
+      deps.temporal.workflow.start<typeof serviceRequestWorkflow>('serviceRequestWorkflow', {
         workflowId: requestNumber,
         taskQueue: deps.config.temporal.taskQueue,
         args: [input],
@@ -368,6 +409,13 @@ export function createServiceRequestRoutes(deps: AppDeps) {
           { key: SA.EscalationLevel, value: 0 },
         ],
       });
+    try {
+      if (pending.length === 0) await start();
+      else
+        await deps.db.transaction(async (tx) => {
+          for (const judged of pending) await documentIntake.save(tx, principal.subject, judged);
+          await start();
+        });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       replay = true;
@@ -399,7 +447,9 @@ export function createServiceRequestRoutes(deps: AppDeps) {
    * uploaded earlier) and one file part per document named `documents.<kind>`; `shareCode`,
    * `mobile`, `email`, `idType` and `idNumber` parts apply to the files they concern.
    */
-  const readMultipart = async (c: Context<AppEnv>): Promise<TServiceRequestIntake> => {
+  const readMultipart = async (
+    c: Context<AppEnv>,
+  ): Promise<{ intake: TServiceRequestIntake; pending: TJudgedDocument[] }> => {
     const parts = await c.req.parseBody({ all: true }).catch(() => {
       throw new HttpProblem(400, 'malformed multipart body');
     });
@@ -446,6 +496,8 @@ export function createServiceRequestRoutes(deps: AppDeps) {
       });
     await checkTypeAndForm(intake, 'eform');
     await assertConsumerAccess(c, deps.db, intake.consumerNumber);
+    // Every part is judged before any is stored; they are stored with the request (see submit).
+    const pending: TJudgedDocument[] = [];
     const uploaded = [];
     for (const { name, file } of files) {
       const kind = ZDocumentKind.safeParse(name.slice('documents.'.length));
@@ -453,8 +505,7 @@ export function createServiceRequestRoutes(deps: AppDeps) {
         throw new HttpProblem(400, 'unknown document kind', {
           errors: [{ field: name, message: `kinds: ${ZDocumentKind.options.join(', ')}` }],
         });
-      const { document } = await documentIntake.store(
-        c.get('principal').subject,
+      const judged = await documentIntake.judge(
         {
           consumerNumber: intake.consumerNumber,
           kind: kind.data,
@@ -464,9 +515,13 @@ export function createServiceRequestRoutes(deps: AppDeps) {
         },
         (field) => (field === 'file' || field === 'kind' ? name : field),
       );
-      uploaded.push({ documentId: document.documentId, kind: kind.data, fileName: document.fileName });
+      // the same file in two parts (documents.identity and documents.address) is one document
+      const same = pending.find((p) => p.row.id === judged.row.id);
+      if (same) same.row.kinds = [...new Set([...same.row.kinds, kind.data])];
+      else pending.push(judged);
+      uploaded.push({ documentId: judged.row.id, kind: kind.data, fileName: judged.row.fileName });
     }
-    return { ...intake, documents: [...intake.documents, ...uploaded] };
+    return { intake: { ...intake, documents: [...intake.documents, ...uploaded] }, pending };
   };
 
   app.openAPIRegistry.registerPath({
@@ -513,7 +568,10 @@ export function createServiceRequestRoutes(deps: AppDeps) {
         errors: fieldErrors(key.error.issues, 'idempotency-key'),
       });
     const type = c.req.header('content-type') ?? '';
-    if (type.startsWith('multipart/form-data')) return submit(c, await readMultipart(c), key.data);
+    if (type.startsWith('multipart/form-data')) {
+      const { intake, pending } = await readMultipart(c);
+      return submit(c, intake, key.data, pending);
+    }
     if (!/^application\/json\b/.test(type))
       throw new HttpProblem(415, 'send the eForm as application/json, or multipart/form-data with documents');
     const json: unknown = await c.req.json().catch(() => {
@@ -725,11 +783,18 @@ export function createServiceRequestRoutes(deps: AppDeps) {
     z.object({ documents: ZServiceRequestIntake.shape.documents.unwrap().min(1) }),
     addDocumentsUpdate,
     {
-      prepare: async (_c, requestNumber, body) => {
-        const consumerNumber =
-          requestNumber &&
-          (await handleOf(requestNumber).describe()).typedSearchAttributes.get(SA.ConsumerNumber);
-        const errors = await checkDocuments(body.documents, consumerNumber ?? '');
+      prepare: async (c, requestNumber, body) => {
+        // Access first, and one answer for "not yours" and "no such request": request numbers
+        // of other consumers cannot be told from missing ones.
+        await authorise(c, requestNumber).catch((error: unknown) => {
+          if (error instanceof HttpProblem && (error.status === 403 || error.status === 404))
+            throw new HttpProblem(404, 'no service request with this number that you may see');
+          throw error;
+        });
+        const consumerNumber = (await handleOf(requestNumber).describe()).typedSearchAttributes.get(
+          SA.ConsumerNumber,
+        );
+        const { errors } = await checkDocuments(body.documents, consumerNumber ?? '');
         if (errors.length) throw new HttpProblem(400, 'documents missing or invalid', { errors });
       },
     },

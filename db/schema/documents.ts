@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { customType, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
@@ -15,7 +16,10 @@ export const documents = pgTable(
     id: text('id').primaryKey(),
     sha256: text('sha256').notNull(),
     consumerNumber: text('consumer_number').notNull(),
+    /** the kind it was first uploaded as */
     kind: text('kind').notNull(),
+    /** every kind it was uploaded as: one file may serve several (an Aadhaar proves identity and address) */
+    kinds: text('kinds').array().notNull().default(sql`'{}'::text[]`),
     fileName: text('file_name').notNull(),
     mediaType: text('media_type').notNull(),
     sizeBytes: integer('size_bytes').notNull(),

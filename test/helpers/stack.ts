@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import { createApp } from '../../api/create-app';
 import { loadConfig, type Config } from '../../config';
 import { createDatabase } from '../../db/client';
+import { createContentPool, type TContentPoolOptions } from '../../lib/content-pool';
 import { createTokenVerifier, signDevToken, type TTokenRequest } from '../../lib/auth-tokens';
 import { decisionMessage } from '../../domain/decision-signature';
 import { generateEd25519, signEd25519 } from '../../lib/ed25519';
@@ -40,7 +41,12 @@ export type TestStack = Awaited<ReturnType<typeof startTestStack>>;
  * shared Temporal server (own task queue), and the Hono app. Call `stop()` in afterAll.
  */
 export async function startTestStack(
-  options: { env?: Record<string, string>; worker?: boolean; codecUiSecret?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    worker?: boolean;
+    codecUiSecret?: string;
+    contentPool?: TContentPoolOptions;
+  } = {},
 ) {
   const config = testConfig(options.env);
   const logger = createLogger(config);
@@ -76,6 +82,8 @@ export async function startTestStack(
     worker = undefined;
   };
   if (options.worker !== false) await startWorker();
+  // Small limits, so tests of hostile uploads run in seconds.
+  const contentPool = createContentPool({ threads: 2, timeoutMs: 8_000, ...options.contentPool });
   const app = createApp({
     config,
     db: database.db,
@@ -85,6 +93,7 @@ export async function startTestStack(
     verifyReceipt,
     ekycTrustAnchorsPem,
     codecUiSecret: options.codecUiSecret,
+    contentPool,
   });
 
   const token = (request: TTokenRequest) => signDevToken(config.auth, request);
@@ -159,7 +168,9 @@ export async function startTestStack(
     call,
     startWorker,
     stopWorker,
+    contentPool,
     async stop() {
+      await contentPool.close();
       await stopWorker();
       await client.connection.close();
       await database.close();

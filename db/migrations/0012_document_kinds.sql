@@ -1,0 +1,2 @@
+ALTER TABLE "documents" ADD COLUMN "kinds" text[] DEFAULT '{}'::text[] NOT NULL;--> statement-breakpoint
+UPDATE "documents" SET "kinds" = ARRAY["kind"] WHERE "kinds" = '{}';
