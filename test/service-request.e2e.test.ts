@@ -619,11 +619,18 @@ describe('lifecycle', () => {
 
   it('keeps the work queue on the current step after each step of a multi-step type', async () => {
     const consumerNumber = consumerNo(13);
-    const supervisor = await stack.token({ role: 'supervisor', office: 'sec-pattom', subject: 'sup-pattom-q' });
+    const supervisor = await stack.token({
+      role: 'supervisor',
+      office: 'sec-pattom',
+      subject: 'sup-pattom-q',
+    });
     const { json } = await submit(consumerNumber, 'test-three-steps');
     const rn = json.requestNumber as string;
     const state = (await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive })).json;
-    await act(rn, 'decide-document', executive, { documentId: state.documents[0].documentId, decision: 'accept' });
+    await act(rn, 'decide-document', executive, {
+      documentId: state.documents[0].documentId,
+      decision: 'accept',
+    });
     const queued = () =>
       stack
         .call('GET', '/v1/work-items?type=test-three-steps&pageSize=200', { token: executive })
@@ -643,7 +650,10 @@ describe('lifecycle', () => {
       expect(ZServiceRequestState.strict().safeParse(res.json).error).toBeUndefined();
     }
     const done = await waitFor(
-      () => stack.call('GET', '/v1/work-items?type=test-three-steps&status=all&pageSize=200', { token: executive }),
+      () =>
+        stack.call('GET', '/v1/work-items?type=test-three-steps&status=all&pageSize=200', {
+          token: executive,
+        }),
       (r) => r.json.items.some((x: any) => x.requestNumber === rn && x.status === 'completed'),
     );
     expect(done.json.items.find((x: any) => x.requestNumber === rn)).toMatchObject({
@@ -870,7 +880,13 @@ describe('who may act', () => {
     expect((await act(rn, 'reassign', executive, { assignee: 'someone' })).status).toBe(403);
 
     const other = await stack.token({ role: 'consumer', consumers: [consumerNo(21)] });
-    expect((await stack.call('GET', `/v1/service-requests/${rn}`, { token: other })).status).toBe(403);
+    // Another consumer's request reads as one that does not exist.
+    const missing = `SR-2026-999997-${verhoeffCheckDigit('2026999997')}`;
+    const [foreign, absent] = await Promise.all(
+      [rn, missing].map((n) => stack.call('GET', `/v1/service-requests/${n}`, { token: other })),
+    );
+    expect([foreign!.status, absent!.status]).toEqual([404, 404]);
+    expect(foreign!.json.detail).toBe(absent!.json.detail);
     expect(
       (await stack.call('GET', '/v1/service-requests/SR-2026-000001-0', { token: executive })).status,
     ).toBe(400);
@@ -932,8 +948,9 @@ describe('receipts', () => {
     expect(text).toContain(`${RECEIPT_LABELS.ml.requestNumber}: ${rn}`);
     expect(pdfFonts(pdf)).toContainEqual({ name: 'NotoSansMalayalam-Regular', embedded: true });
     const other = await stack.token({ role: 'consumer', consumers: [consumerNo(6)] });
+    // Not theirs: answered as if there were no such request.
     expect((await stack.call('GET', `/v1/service-requests/${rn}/receipt`, { token: other })).status).toBe(
-      403,
+      404,
     );
 
     const good = await verify(pdf);

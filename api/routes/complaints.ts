@@ -203,17 +203,26 @@ export function createComplaintRoutes(deps: AppDeps) {
     },
   );
 
+  // Access first, and for a consumer one answer for "not yours" and "no such complaint": the numbers of other
+  // consumers' complaints cannot be told from missing ones.
+  const notVisible = () => new HttpProblem(404, 'no complaint with this number that you may see');
   const authorise = async (c: Context<AppEnv>, rn: string) => {
     const handle = handleOf(rn);
     const description = await handle.describe().catch((error: unknown) => {
-      if (error instanceof WorkflowNotFoundError) throw new HttpProblem(404, `no complaint ${rn}`);
+      if (error instanceof WorkflowNotFoundError) throw notVisible();
       throw error;
     });
     const consumerNumber = description.typedSearchAttributes.get(SA.ConsumerNumber);
-    if (description.type !== 'complaintWorkflow' || !consumerNumber)
-      throw new HttpProblem(404, `no complaint ${rn}`);
-    await assertConsumerAccess(c, deps.db, consumerNumber);
-    return { handle, running: description.status.name === 'RUNNING' };
+    if (description.type !== 'complaintWorkflow' || !consumerNumber) throw notVisible();
+    await assertConsumerAccess(c, deps.db, consumerNumber).catch((error: unknown) => {
+      // Staff are told it is another office's (so they can send the caller there); consumers
+      // learn nothing about numbers that are not theirs.
+      const consumer = c.get('principal').kind === 'consumer';
+      if (consumer && error instanceof HttpProblem && (error.status === 403 || error.status === 404))
+        throw notVisible();
+      throw error;
+    });
+    return { handle, running: description.status.name === 'RUNNING', consumerNumber };
   };
   const ZRn = z.object({ requestNumber: ZRequestNumber });
 

@@ -207,17 +207,26 @@ export function createServiceRequestRoutes(deps: AppDeps) {
   const handleOf = (rn: string) => deps.temporal.workflow.getHandle<typeof serviceRequestWorkflow>(rn);
 
   /** Reads who the request belongs to from its search attributes and applies the caller's scope. */
+  // Access first, and for a consumer one answer for "not yours" and "no such service request": the numbers of other
+  // consumers' service requests cannot be told from missing ones.
+  const notVisible = () => new HttpProblem(404, 'no service request with this number that you may see');
   const authorise = async (c: Context<AppEnv>, rn: string) => {
     const handle = handleOf(rn);
     const description = await handle.describe().catch((error: unknown) => {
-      if (error instanceof WorkflowNotFoundError) throw new HttpProblem(404, `no service request ${rn}`);
+      if (error instanceof WorkflowNotFoundError) throw notVisible();
       throw error;
     });
     const consumerNumber = description.typedSearchAttributes.get(SA.ConsumerNumber);
-    if (description.type !== 'serviceRequestWorkflow' || !consumerNumber)
-      throw new HttpProblem(404, `no service request ${rn}`);
-    await assertConsumerAccess(c, deps.db, consumerNumber);
-    return { handle, running: description.status.name === 'RUNNING' };
+    if (description.type !== 'serviceRequestWorkflow' || !consumerNumber) throw notVisible();
+    await assertConsumerAccess(c, deps.db, consumerNumber).catch((error: unknown) => {
+      // Staff are told it is another office's (so they can send the caller there); consumers
+      // learn nothing about numbers that are not theirs.
+      const consumer = c.get('principal').kind === 'consumer';
+      if (consumer && error instanceof HttpProblem && (error.status === 403 || error.status === 404))
+        throw notVisible();
+      throw error;
+    });
+    return { handle, running: description.status.name === 'RUNNING', consumerNumber };
   };
 
   /**
@@ -784,17 +793,9 @@ export function createServiceRequestRoutes(deps: AppDeps) {
     addDocumentsUpdate,
     {
       prepare: async (c, requestNumber, body) => {
-        // Access first, and one answer for "not yours" and "no such request": request numbers
-        // of other consumers cannot be told from missing ones.
-        await authorise(c, requestNumber).catch((error: unknown) => {
-          if (error instanceof HttpProblem && (error.status === 403 || error.status === 404))
-            throw new HttpProblem(404, 'no service request with this number that you may see');
-          throw error;
-        });
-        const consumerNumber = (await handleOf(requestNumber).describe()).typedSearchAttributes.get(
-          SA.ConsumerNumber,
-        );
-        const { errors } = await checkDocuments(body.documents, consumerNumber ?? '');
+        // Access before the documents are looked at (authorise answers 404 for not yours).
+        const { consumerNumber } = await authorise(c, requestNumber);
+        const { errors } = await checkDocuments(body.documents, consumerNumber);
         if (errors.length) throw new HttpProblem(400, 'documents missing or invalid', { errors });
       },
     },
