@@ -161,6 +161,24 @@ describe('text that cannot be stored', () => {
     });
     expect(upload.status).toBe(400);
     expect(((await upload.json()) as any).errors[0].field).toBe('kind');
+
+    // Inside a multipart submission's JSON part, the escape decodes to a NUL: named by its path.
+    const submission = new FormData();
+    submission.set(
+      'eform',
+      JSON.stringify({
+        type: 'address-change',
+        consumerNumber: '1154600000009',
+        form: { newAddress: 'TC 25/1001\u0000', pinCode: '695003' },
+      }),
+    );
+    const submitted = await stack.app.request('/v1/service-requests', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agent}` },
+      body: submission,
+    });
+    expect(submitted.status).toBe(400);
+    expect(((await submitted.json()) as any).errors[0].field).toBe('eform.form.newAddress');
   });
 
   it('400 for a body that is not UTF-8, and for an unpaired surrogate', async () => {

@@ -55,6 +55,7 @@ import { assertConsumerAccess, requireRoles, secureRoute } from '../auth';
 import { createDocumentIntake, ZDocumentFields, type TJudgedDocument } from '../document-intake';
 import { createRouter } from '../create-router';
 import { scopeIdempotencyKey, ZIdempotencyKey } from '../idempotency';
+import { findUnsafeText } from '../text-guard';
 import { fieldErrors, HttpProblem, problemResponses } from '../problem';
 import type { AppDeps, AppEnv } from '../types';
 
@@ -481,6 +482,9 @@ export function createServiceRequestRoutes(deps: AppDeps) {
         ],
       });
     }
+    // The text guard saw the part as a string; what its JSON escapes decode to is checked here.
+    const unsafe = findUnsafeText(eform, ['eform']);
+    if (unsafe) throw new HttpProblem(400, `${unsafe.field}: ${unsafe.message}`, { errors: [unsafe] });
     const intake = parseIntake(eform, 'eform');
     const extra = ZDocumentFields.safeParse({
       idType: text('idType'),
