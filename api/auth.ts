@@ -97,7 +97,8 @@ export function secureRoute<const R extends Omit<RouteConfig, 'middleware' | 'se
     security: [{ bearer: [] }],
     'x-roles': [...roles],
     middleware: [requireRoles(roles)] as const,
-    responses: { ...problemResponses(401, 403), ...rest.responses },
+    // Any route may refuse text that cannot be stored (400) or a caller over budget (429).
+    responses: { ...problemResponses(400, 401, 403, 429), ...rest.responses },
   } as unknown as R & { middleware: [MiddlewareHandler<AppEnv>]; security: { bearer: string[] }[] });
 }
 

@@ -7,8 +7,10 @@ export function createRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        const prefix = result.target === 'json' ? '' : result.target === 'param' ? 'path' : result.target;
-        throw new HttpProblem(400, `invalid ${result.target === 'json' ? 'body' : result.target}`, {
+        // A JSON or form body's fields are named as they are sent; path, query and headers by where.
+        const body = result.target === 'json' || result.target === 'form';
+        const prefix = body ? '' : result.target === 'param' ? 'path' : result.target;
+        throw new HttpProblem(400, `invalid ${body ? 'body' : result.target}`, {
           errors: fieldErrors(result.error.issues, prefix),
         });
       }

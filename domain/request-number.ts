@@ -20,8 +20,12 @@ export function isValidRequestNumber(value: string): boolean {
   return Boolean(m && verhoeffValid(`${m[2]}${m[3]}${m[4]}`));
 }
 
+const INVALID = 'not a valid Request Number (like SR-2026-000123-4; check the last digit)';
 export const ZRequestNumber = z
   .string()
+  // The shape, for the OpenAPI document (any case, surrounding spaces forgiven); the check digit
+  // below is what no pattern can say.
+  .regex(/^\s*[SCsc][Rr]-\d{4}-\d{6,9}-\d\s*$/, INVALID)
   .trim()
   .toUpperCase()
-  .refine(isValidRequestNumber, 'not a valid Request Number (like SR-2026-000123-4; check the last digit)');
+  .refine(isValidRequestNumber, INVALID);

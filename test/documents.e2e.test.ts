@@ -269,3 +269,18 @@ describe('adding documents to a request', () => {
     expect(missing.headers.get('content-type')).toMatch(/application\/problem\+json/);
   });
 });
+
+describe('form fields as a browser sends them', () => {
+  it('takes unfilled optional fields (empty strings) as absent, and still checks filled ones', async () => {
+    const token = await consumerToken(8);
+    const empty = { idType: '', idNumber: '', shareCode: '', mobile: '', email: '' };
+    const ok = await upload(token, consumerNo(8), 'address', makePng(800, 600, 4001), empty);
+    expect(ok.status, JSON.stringify(ok.json)).toBe(201);
+    const bad = await upload(token, consumerNo(8), 'address', makePng(800, 600, 4002), {
+      ...empty,
+      email: 'not-an-address',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors.map((e: any) => e.field)).toEqual(['email']);
+  });
+});

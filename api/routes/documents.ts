@@ -35,6 +35,9 @@ const ZDocument = z
 
 const ZUploadFields = ZDocumentFields.extend({ consumerNumber: ZConsumerNumber, kind: ZDocumentKind });
 
+/** A form sends an unfilled field as an empty string: the same as leaving it out. */
+const orEmpty = <T extends z.ZodType>(schema: T) => z.union([z.literal(''), schema]).optional();
+
 /** Upload first, then cite the documentId in a service request: content-addressed, encrypted at rest. */
 export function createDocumentRoutes(deps: AppDeps) {
   const app = createRouter();
@@ -57,18 +60,25 @@ export function createDocumentRoutes(deps: AppDeps) {
               schema: z.object({
                 consumerNumber: ZConsumerNumber,
                 kind: ZDocumentKind,
-                idType: z.enum(ID_TYPES).optional().describe('for identity documents: the ID printed on it'),
-                idNumber: z
+                idType: orEmpty(z.enum(ID_TYPES)).describe('for identity documents: the ID printed on it'),
+                idNumber: orEmpty(ZDocumentFields.shape.idNumber.unwrap()).describe(
+                  'checked (Aadhaar by Verhoeff, PAN by pattern), stored masked only',
+                ),
+                shareCode: orEmpty(ZDocumentFields.shape.shareCode.unwrap()).describe(
+                  'for an Aadhaar Paperless Offline e-KYC ZIP: the share code that opens it',
+                ),
+                mobile: z
                   .string()
                   .optional()
-                  .describe('checked (Aadhaar by Verhoeff, PAN by pattern), stored masked only'),
-                shareCode: z
-                  .string()
-                  .optional()
-                  .describe('for an Aadhaar Paperless Offline e-KYC ZIP: the share code that opens it'),
-                mobile: z.string().optional().describe('e-KYC: checked against the signed mobile hash'),
-                email: z.string().optional().describe('e-KYC: checked against the signed e-mail hash'),
-                file: z.any().openapi({ type: 'string', format: 'binary' }),
+                  .describe(
+                    'e-KYC: checked against the signed mobile hash (10 digits; spaces and dashes ignored)',
+                  ),
+                email: orEmpty(ZDocumentFields.shape.email.unwrap()).describe(
+                  'e-KYC: checked against the signed e-mail hash',
+                ),
+                file: z
+                  .custom<File>((v) => v instanceof File, 'attach the document as a file part named "file"')
+                  .openapi({ type: 'string', format: 'binary' }),
               }),
             },
           },
