@@ -143,7 +143,9 @@ export function createApp(deps: AppDeps) {
       version: '0.1.0',
       description:
         'Service requests and complaints for an electricity utility. Every error is application/problem+json (RFC 9457). ' +
-        'Each operation lists the roles that may call it in `x-roles`.',
+        'Each operation lists the roles that may call it in `x-roles`. ' +
+        'Beyond the schemas: no string or object key may contain U+0000 or an unpaired surrogate, and bodies are UTF-8 (400 names the field); ' +
+        'Request Numbers end in a Verhoeff check digit; rules across fields are in the field descriptions.',
     },
     servers: [{ url: deps.config.http.publicUrl }],
   });

@@ -132,7 +132,7 @@ export function createComplaintRoutes(deps: AppDeps) {
           outageId: z.string().optional(),
           consumerNumber: z.string().optional(),
           escalated: z.enum(['true', 'false']).optional(),
-          page: z.coerce.number().int().min(1).default(1),
+          page: z.coerce.number().int().min(1).max(100_000).default(1),
           pageSize: z.coerce.number().int().min(1).max(200).default(50),
         }),
       },

@@ -90,7 +90,7 @@ export function createDocumentRoutes(deps: AppDeps) {
           description: 'already stored (same content); a new kind is added to its kinds',
           content: { 'application/json': { schema: ZDocument } },
         },
-        ...problemResponses(400, 413, 415, 422, 503),
+        ...problemResponses(400, 404, 413, 415, 422, 503),
       },
     }),
     async (c) => {

@@ -38,7 +38,7 @@ export function createWorkItemRoutes(deps: AppDeps) {
           status: z.enum([...REQUEST_STATUSES, 'open', 'all']).default('open'),
           type: z.string().optional(),
           escalated: z.enum(['true', 'false']).optional(),
-          page: z.coerce.number().int().min(1).default(1),
+          page: z.coerce.number().int().min(1).max(100_000).default(1),
           pageSize: z.coerce.number().int().min(1).max(200).default(50),
         }),
       },
