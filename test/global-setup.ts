@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -31,6 +31,15 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   const log = (m: string) => console.log(`[test-setup] ${m}`);
+  // The suite runs on the Node the project pins (devDependencies.node), never the machine's own.
+  const pinned = (
+    JSON.parse(readFileSync('package.json', 'utf8')) as { devDependencies: Record<string, string> }
+  ).devDependencies.node;
+  log(`Node ${process.version} (pinned ${pinned})`);
+  if (process.versions.node !== pinned)
+    throw new Error(
+      `the tests run on Node ${process.version}, not the pinned ${pinned}: run them with npm test`,
+    );
   const tmp = mkdtempSync(join(tmpdir(), 'seva-test-'));
   chmodSync(tmp, 0o755); // as root, Postgres runs as the 'postgres' user and must reach its data dir
   const temporalCliPath = await resolveTemporalCli({ configured: undefined, toolsDir: '.tools', log });
