@@ -67,7 +67,11 @@ const EnvSchema = z
     LOG_PRETTY: booleanFlag.optional(),
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: port.default(3000),
-    PUBLIC_URL: z.url().optional(),
+    // Without a trailing slash, so that `${publicUrl}/v1/…` never doubles it.
+    PUBLIC_URL: z
+      .url()
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
     DATA_DIR: z.string().min(1).default('.data'),
 
     DATABASE_URL: z

@@ -20,6 +20,8 @@ export type TActor = {
 export type TDocumentRef = {
   documentId: string;
   kind: z.infer<typeof ZDocumentKind>;
+  /** every kind this one file proves (an Aadhaar: identity and address); absent in older runs */
+  kinds?: z.infer<typeof ZDocumentKind>[];
   fileName: string;
   /** for an offline e-KYC: how its signed name / address compare with the eForm (set by the API) */
   kyc?: TKycMatch;

@@ -42,6 +42,7 @@ export const ZServiceRequestState = z.object({
     z.object({
       documentId: z.string(),
       kind: ZDocumentKind,
+      kinds: z.array(ZDocumentKind).optional().describe('every kind this one file proves'),
       fileName: z.string(),
       kyc: z
         .object({

@@ -1,15 +1,25 @@
 /**
  * Paths whose segment after the prefix is a credential: the Temporal UI's codec path secret and
  * signed feedback links. Logs and problem `instance`s show the path with that segment replaced.
+ * The prefixes match however the path is spelt on the way in (any case, doubled slashes,
+ * percent-encoding), and anything shaped like a JWT is hidden wherever it sits.
  */
-const CREDENTIAL_PATHS = [/^(\/codec\/ui\/)[^/]+/, /^(\/v1\/feedback\/)[^/]+/];
+const CREDENTIAL_PATHS = [/(\/+codec\/+ui\/+)[^/]+/gi, /(\/+v1\/+feedback\/+)[^/]+/gi];
+const JWT = /eyJ[\w-]*\.[\w-]+\.[\w-]+/g;
 
 export const REDACTED = '[redacted]';
 
+const decoded = (path: string) => {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+};
+
 /** `/codec/ui/<secret>/decode` → `/codec/ui/[redacted]/decode`; other paths unchanged. */
 export function redactPath(path: string): string {
-  for (const pattern of CREDENTIAL_PATHS) {
-    if (pattern.test(path)) return path.replace(pattern, `$1${REDACTED}`);
-  }
-  return path;
+  let out = decoded(path);
+  for (const pattern of CREDENTIAL_PATHS) out = out.replace(pattern, `$1${REDACTED}`);
+  return out.replace(JWT, REDACTED);
 }

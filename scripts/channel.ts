@@ -70,8 +70,22 @@ async function main() {
       raw,
     );
   }
-  const res = await fetch(`${base}/v1/webhooks/${channel}`, { method: 'POST', headers, body: raw });
-  console.log(JSON.stringify(await res.json(), null, 2));
+  const url = `${base}/v1/webhooks/${channel}`;
+  const res = await fetch(url, { method: 'POST', headers, body: raw }).catch((error: unknown) => {
+    throw new Error(`cannot reach Seva at ${url} (${(error as Error).message}); is npm start running there?`);
+  });
+  const answer = await res.text();
+  let shown = answer;
+  try {
+    shown = JSON.stringify(JSON.parse(answer), null, 2);
+  } catch {
+    // not JSON: print it as it came
+  }
+  if (!res.ok) {
+    console.error(`${res.status} from ${url}\n${shown}`);
+    process.exit(1);
+  }
+  console.log(shown);
 }
 
 main().catch((error: unknown) => {

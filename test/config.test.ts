@@ -24,6 +24,12 @@ describe('config', () => {
     expect(config.payloadCodec.keys.get(config.payloadCodec.activeKeyId)).toHaveLength(32);
   });
 
+  it('keeps PUBLIC_URL without a trailing slash, so links never double it', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://seva.example.in/' }).http.publicUrl).toBe(
+      'https://seva.example.in',
+    );
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).http.port).toBe(3000);
   });

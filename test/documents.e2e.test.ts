@@ -173,6 +173,24 @@ describe('one file, several kinds', () => {
     expect(submitted.status, JSON.stringify(submitted.json)).toBe(201);
     const state = (await stack.call('GET', submitted.json.statusUrl, { token })).json;
     expect(state.documents).toHaveLength(1);
+    expect(state.documents[0].kinds).toEqual(['address', 'identity']);
+
+    // Accepted once, the one file counts for both required kinds: the step can be approved.
+    const rn = submitted.json.requestNumber as string;
+    const executive = await stack.token({ role: 'executive', office: 'circle-tvm', subject: 'exec-kinds' });
+    const decide = async (action: string, body: Record<string, unknown>) =>
+      stack.call('POST', `/v1/service-requests/${rn}/${action}`, {
+        token: executive,
+        body: await stack.sign(executive, rn, action, body),
+      });
+    const accepted = await decide('decide-document', {
+      documentId: first.json.documentId,
+      decision: 'accept',
+    });
+    expect(accepted.status, JSON.stringify(accepted.json)).toBe(200);
+    const approved = await decide('approve-step', { stepId: 'document-review' });
+    expect(approved.status, JSON.stringify(approved.json)).toBe(200);
+    expect(approved.json.status).toBe('completed');
   });
 });
 

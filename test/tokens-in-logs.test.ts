@@ -157,4 +157,31 @@ describe('tokens never reach the access log or a problem instance', () => {
     ).toEqual([200, 401]);
     expect(logLines.join('\n')).not.toContain(token);
   });
+
+  it('redacts them however the path is spelt: doubled slashes, another case, percent-encoding', async () => {
+    const link = await createFeedbackLinks(stack.config).create({
+      requestNumber: 'SR-2026-999999-0',
+      consumerNumber: '1154600000001',
+      ttlSeconds: 600,
+    });
+    const token = link.split('/v1/feedback/')[1]!;
+    const paths = [
+      `//codec/ui/${secret}/decode`,
+      `/codec//ui/${secret}/decode`,
+      `/CODEC/ui/${secret}/decode`,
+      `/codec/%75i/${secret}/decode`,
+      `/v1//feedback/${token}`,
+      `/V1/feedback/${token}`,
+      `/v1/elsewhere/${token}`,
+    ];
+    for (const path of paths) {
+      const res = await app.request(path, { method: 'POST' });
+      const text = await res.text();
+      expect(text, path).not.toContain(secret);
+      expect(text, path).not.toContain(token);
+    }
+    const logged = logLines.join('\n');
+    expect(logged).not.toContain(secret);
+    expect(logged).not.toContain(token);
+  });
 });

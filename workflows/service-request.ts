@@ -374,7 +374,9 @@ export async function serviceRequestWorkflow(
           if (undecided.length > 0)
             conflict(`decide every document first: ${undecided.map((d) => d.documentId).join(', ')}`);
           const missing = type.documents.filter(
-            (r) => r.required && !state.documents.some((d) => d.kind === r.kind && d.status === 'accepted'),
+            (r) =>
+              r.required &&
+              !state.documents.some((d) => (d.kinds ?? [d.kind]).includes(r.kind) && d.status === 'accepted'),
           );
           if (missing.length > 0)
             conflict(

@@ -11,7 +11,7 @@ import { findSigningKey } from '../../db/signing-keys';
 import { allocateRequestNumber } from '../../db/request-numbers';
 import { consumers, documents, intakeKeys, offices, receipts } from '../../db/schema';
 import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../../domain/calendar';
-import { buildFormSchema, ZDocumentKind, type TServiceType } from '../../domain/catalogue';
+import { buildFormSchema, ZDocumentKind, type TDocumentKind, type TServiceType } from '../../domain/catalogue';
 import { ID_TYPES } from '../../domain/identity-numbers';
 import { compareWithEkyc } from '../../domain/kyc-match';
 import {
@@ -128,6 +128,11 @@ export function createServiceRequestRoutes(deps: AppDeps) {
     const kinds = new Set(
       stored.filter((s) => ids.includes(s.id) && s.consumerNumber === consumerNumber).flatMap((s) => s.kinds),
     );
+    /** Every kind a cited document proves (the cited kind first): the workflow counts it for each. */
+    const kindsOf = (ref: { documentId: string; kind: string }) =>
+      [
+        ...new Set([ref.kind, ...stored.filter((s) => s.id === ref.documentId).flatMap((s) => s.kinds)]),
+      ] as TDocumentKind[];
     const errors = refs.flatMap((d, i) => {
       const row = stored.find((s) => s.id === d.documentId);
       if (!row)
@@ -144,7 +149,7 @@ export function createServiceRequestRoutes(deps: AppDeps) {
         return [{ field: `documents.${i}.kind`, message: `uploaded as ${rowKinds.join(', ')}` }];
       return [];
     });
-    return { errors, kinds };
+    return { errors, kinds, kindsOf };
   };
 
   /**
@@ -338,7 +343,11 @@ export function createServiceRequestRoutes(deps: AppDeps) {
     const officeId = await assertConsumerAccess(c, deps.db, body.consumerNumber);
 
     // Documents must be uploaded, belong to this consumer, and cover the required kinds.
-    const { errors: docErrors, kinds } = await checkDocuments(body.documents, body.consumerNumber, pending);
+    const {
+      errors: docErrors,
+      kinds,
+      kindsOf,
+    } = await checkDocuments(body.documents, body.consumerNumber, pending);
     for (const required of type.documents.filter((d) => d.required)) {
       if (!kinds.has(required.kind)) {
         docErrors.push({
@@ -394,7 +403,9 @@ export function createServiceRequestRoutes(deps: AppDeps) {
       escalationOffices: escalationOffices(office!.path, type.escalation),
       calendar,
       form: form.data,
-      documents: await attachKycMatches(body.documents, type, form.data, body.consumerNumber, pending),
+      documents: (await attachKycMatches(body.documents, type, form.data, body.consumerNumber, pending)).map(
+        (d) => ({ ...d, kinds: kindsOf(d) }),
+      ),
       channel: body.channel,
       submittedBy: principal.subject,
       submittedAt: submittedAt.toISOString(),
