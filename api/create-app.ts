@@ -164,7 +164,9 @@ export function createApp(deps: AppDeps) {
             .replace(/\*/g, '.*')}$`,
         ),
       }));
-    return [...new Set(routeTable.filter((r) => r.pattern.test(path)).map((r) => r.method))];
+    const methods = new Set(routeTable.filter((r) => r.pattern.test(path)).map((r) => r.method));
+    if (methods.has('GET')) methods.add('HEAD'); // hono answers HEAD wherever GET is routed
+    return [...methods];
   };
   app.notFound((c) => {
     const allow = allowedMethods(c.req.path);

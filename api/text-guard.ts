@@ -12,6 +12,12 @@ const FORM = /^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i;
 const JSON_TYPE = /^application\/(.+\+)?json\b/i;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
+// Form fields and query values are decoded without complaint: bytes that were not UTF-8 arrive
+// as U+FFFD, which is what we can see of them.
+const REPLACEMENT = /\uFFFD/;
+const undecodable = (text: string) =>
+  REPLACEMENT.test(text) ? 'is not valid UTF-8 (send the text in UTF-8)' : undefined;
+
 /** Why a text cannot be stored, or undefined when it can. */
 export function unsafeText(text: string): string | undefined {
   if (NUL.test(text)) return 'contains a NUL character (U+0000); remove it';
@@ -68,7 +74,7 @@ export function guardText(): MiddlewareHandler<AppEnv> {
     }
     if (NUL.test(path)) refuse('(path)', 'contains a NUL character (U+0000)');
     for (const [key, value] of url.searchParams) {
-      const message = unsafeText(key) ?? unsafeText(value);
+      const message = unsafeText(key) ?? unsafeText(value) ?? undecodable(key) ?? undecodable(value);
       if (message) refuse(`query.${withoutNul(key)}`, message);
     }
 
@@ -95,7 +101,7 @@ export function guardText(): MiddlewareHandler<AppEnv> {
       const form = await c.req.formData().catch(() => undefined);
       for (const [key, value] of form ?? []) {
         if (typeof value !== 'string') continue;
-        const message = unsafeText(key) ?? unsafeText(value);
+        const message = unsafeText(key) ?? unsafeText(value) ?? undecodable(key) ?? undecodable(value);
         if (message) refuse(withoutNul(key) || '(body)', message);
       }
     }

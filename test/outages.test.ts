@@ -99,6 +99,13 @@ describe('outages', () => {
     const agent = await stack.token({ role: 'agent', office: 'sec-pattom' });
     const upcoming = await stack.call('GET', `/v1/consumers/${consumerNumber}/outages`, { token: agent });
     expect(upcoming.json.items.map((o: any) => o.id)).toContain(planned.json.id);
+    // The section's staff see the sub-division's outage in their list; another sub-division's do not.
+    const listed = async (office: string) =>
+      (
+        await stack.call('GET', '/v1/outages', { token: await stack.token({ role: 'executive', office }) })
+      ).json.items.map((o: any) => o.id);
+    expect(await listed('sec-pattom')).toContain(planned.json.id);
+    expect(await listed('sec-balaramapuram')).not.toContain(planned.json.id);
   });
 
   it('refuses unknown assets, missing times, other offices and other roles', async () => {

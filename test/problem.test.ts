@@ -77,7 +77,7 @@ describe('problem+json', () => {
     expect(res.headers.get('allow')).toBe('POST');
     const item = await stack.call('PUT', '/v1/service-requests/SR-2026-000001-4', { token: agent });
     expectProblem(item, 405);
-    expect(item.headers.get('allow')).toBe('GET');
+    expect(item.headers.get('allow')).toBe('GET, HEAD');
     expectProblem(await stack.call('DELETE', '/v1/no-such-thing', { token: agent }), 404);
   });
 
@@ -125,7 +125,10 @@ describe('problem+json', () => {
 describe('text that cannot be stored', () => {
   it('400 naming the field for a NUL anywhere a text is stored, and nothing is written', async () => {
     const dispatcher = await stack.token({ role: 'dispatcher', office: 'sec-pattom' });
-    const [consumer] = await stack.db.select().from(consumers).where(eq(consumers.consumerNumber, '1154600000009'));
+    const [consumer] = await stack.db
+      .select()
+      .from(consumers)
+      .where(eq(consumers.consumerNumber, '1154600000009'));
     const outage = await stack.call('POST', '/v1/outages', {
       token: dispatcher,
       body: {
@@ -181,6 +184,36 @@ describe('text that cannot be stored', () => {
     expect(((await submitted.json()) as any).errors[0].field).toBe('eform.form.newAddress');
   });
 
+  it('400 for form fields and query values that were not UTF-8', async () => {
+    const query = await stack.call('GET', '/v1/outages?feederId=%ff%fe', { token: agent });
+    expectProblem(query, 400);
+    expect(query.json.errors[0]).toMatchObject({
+      field: 'query.feederId',
+      message: expect.stringMatching(/UTF-8/),
+    });
+    const boundary = 'seva-test-boundary';
+    const body = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="eform"\r\n\r\n{"form":{"newAddress":"a`,
+      ),
+      Buffer.from([0xff]),
+      Buffer.from(`b"}}\r\n--${boundary}--\r\n`),
+    ]);
+    const res = await stack.app.request('/v1/service-requests', {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${agent}`,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+      },
+      body,
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).errors[0]).toMatchObject({
+      field: 'eform',
+      message: expect.stringMatching(/UTF-8/),
+    });
+  });
+
   it('400 for a body that is not UTF-8, and for an unpaired surrogate', async () => {
     const bytes = new Uint8Array([
       ...new TextEncoder().encode('{"consumerNumber":"1154600000001","message":"caf'),
@@ -196,7 +229,9 @@ describe('text that cannot be stored', () => {
       body: '{"consumerNumber":"1154600000001","message":"half \\ud83d of an emoji"}',
     });
     expectProblem(surrogate, 400);
-    expect(surrogate.json.errors).toEqual([{ field: 'message', message: expect.stringMatching(/surrogate/) }]);
+    expect(surrogate.json.errors).toEqual([
+      { field: 'message', message: expect.stringMatching(/surrogate/) },
+    ]);
 
     // A whole emoji is fine: only the short consumer number is refused.
     const whole = await stack.call('POST', '/v1/pings', {
@@ -268,7 +303,8 @@ describe('429 and 500', () => {
     const statuses: number[] = [];
     for (const [i, authorization] of spellings.entries())
       statuses.push(
-        (await app.request('/v1/offices', { headers: { authorization } }, from(`198.51.100.${i + 1}`))).status,
+        (await app.request('/v1/offices', { headers: { authorization } }, from(`198.51.100.${i + 1}`)))
+          .status,
       );
     expect(statuses).toEqual([200, 200, 200, 429]);
 
@@ -301,7 +337,7 @@ describe('429 and 500', () => {
     expect(proxied).toEqual([401, 401, 401, 401]);
   });
 
-  it('keeps every caller\'s count when a flood of new callers arrives', async () => {
+  it("keeps every caller's count when a flood of new callers arrives", async () => {
     const app = new Hono<AppEnv>();
     app.use(rateLimit({ perMinute: 2, webhooksPerMinute: 2, trustedProxies: [] }));
     app.onError((e, c) => c.text(e.message, (e as HttpProblem).status ?? 500));

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, or } from 'drizzle-orm';
 import { locateAssets, outagesAffecting, type TOutage } from '../../db/outages';
-import { outageComplaints, outageEvents, outages } from '../../db/schema';
+import { offices, outageComplaints, outageEvents, outages } from '../../db/schema';
 import { outageEtrChangedSignal, outageRestoredSignal } from '../../domain/complaint';
 import { ZConsumerNumber } from '../../domain/consumer';
 import { assertConsumerAccess, assertOfficeAccess, queueScope, secureRoute } from '../auth';
@@ -262,7 +262,7 @@ export function createOutageRoutes(deps: AppDeps) {
       path: '/v1/outages',
       tags: ['outages'],
       summary:
-        'Outages not yet restored (scheduled and active) in your office and the offices under it, newest first',
+        'Outages not yet restored (scheduled and active) in your office, the offices under it and the offices above it, newest first',
       roles: ['agent', 'executive', 'supervisor', 'dispatcher', 'csc', 'ops', 'admin'],
       request: {
         query: z.object({
@@ -283,13 +283,19 @@ export function createOutageRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const scope = await queueScope(c, deps.db, c.req.valid('query').officeId);
+      // Outages registered in the office and under it, and those registered above it (a feeder
+      // outage of the sub-division reaches its sections' consumers).
+      const [office] = scope
+        ? await deps.db.select({ path: offices.path }).from(offices).where(eq(offices.id, scope.officeId))
+        : [];
+      const above = office ? office.path.split('/') : [];
       const rows = await deps.db
         .select()
         .from(outages)
         .where(
           and(
             inArray(outages.status, ['scheduled', 'active']),
-            scope ? inArray(outages.officeId, scope.within) : undefined,
+            scope ? or(inArray(outages.officeId, scope.within), inArray(outages.officeId, above)) : undefined,
           ),
         )
         .orderBy(desc(outages.startsAt))
