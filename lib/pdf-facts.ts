@@ -1,3 +1,4 @@
+import { inflateSync } from 'node:zlib';
 import { PDFArray, PDFDict, PDFName, PDFParser, PDFRef, type PDFContext, type PDFObject } from 'pdf-lib';
 import type { TPdfFacts } from '../domain/document-content';
 
@@ -23,6 +24,36 @@ function* namesIn(bytes: Uint8Array) {
 }
 
 const keyOf = (name: PDFName) => decodeName(name.asString().slice(1));
+
+/** Object and cross-reference streams a page count may unpack; real ones are kilobytes. */
+const MAX_STRUCTURE_STREAM_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The structure streams the parser inflates (object streams, cross-reference streams), inflated
+ * here first with a ceiling: inflated buffers live outside the JavaScript heap, so the worker's
+ * heap limit alone would not stop a small file that unpacks to gigabytes.
+ */
+function oversizedStructureStream(bytes: Uint8Array): string | undefined {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const text = buffer.toString('latin1');
+  for (const m of text.matchAll(/>>\s*stream(\r\n|\n|\r)/g)) {
+    const dictStart = text.lastIndexOf('<<', m.index);
+    const dict = text.slice(Math.max(0, dictStart, m.index - 4096), m.index);
+    const names = [...dict.matchAll(/\/([^\s/()<>[\]{}%\0]{1,127})/g)].map((n) => decodeName(n[1]!));
+    if (!names.includes('ObjStm') && !names.includes('XRef')) continue;
+    const start = m.index + m[0].length;
+    const end = text.indexOf('endstream', start);
+    const data = buffer.subarray(start, end < 0 ? buffer.length : end);
+    try {
+      inflateSync(data, { maxOutputLength: MAX_STRUCTURE_STREAM_BYTES, finishFlush: 2 /* Z_SYNC_FLUSH */ });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+        return `a compressed object stream unpacks to more than ${MAX_STRUCTURE_STREAM_BYTES / 1024 / 1024} MiB`;
+      // not Flate, or damaged: the parser will say what it makes of it
+    }
+  }
+  return undefined;
+}
 
 /** A dictionary entry by its decoded key, following references. */
 function lookup(context: PDFContext, dict: PDFDict, key: string): PDFObject | undefined {
@@ -79,6 +110,8 @@ export async function readPdfFacts(bytes: Uint8Array): Promise<TPdfFacts> {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   for (const _ of text.matchAll(/(?:^|[\r\n\s])startxref\s/g)) sections++;
   const incrementalUpdates = Math.max(0, sections - 1);
+  const oversized = oversizedStructureStream(bytes);
+  if (oversized) return { pages: 0, encrypted, objectStreams, incrementalUpdates, problem: oversized };
   let context: PDFContext;
   try {
     const parser = PDFParser.forBytesWithOptions(bytes, Infinity, false, true);

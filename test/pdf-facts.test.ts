@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DOCUMENT_LIMITS, judgeDocumentContent } from '../domain/document-content';
-import { ContentCheckFailed, createContentPool } from '../lib/content-pool';
+import { createContentPool } from '../lib/content-pool';
 import { readPdfFacts } from '../lib/pdf-facts';
 import { inflationBomb } from '../scripts/lib/hostile-files';
 import {
@@ -107,8 +107,12 @@ describe('the content worker pool', () => {
   it('stops a job past its time or its memory, and the next job still runs', async () => {
     await expect(pool.spin()).rejects.toMatchObject({ reason: 'timeout' });
     await expect(pool.spin(true)).rejects.toMatchObject({ reason: 'memory' });
-    const bomb = pool.pdfFacts(inflationBomb(600));
-    await expect(bomb).rejects.toBeInstanceOf(ContentCheckFailed);
+    // A file of a few hundred KiB whose object stream unpacks to 600 MiB is stopped at the ceiling
+    // (inflated buffers live outside the heap the worker's limit covers).
+    expect(await pool.pdfFacts(inflationBomb(600))).toMatchObject({
+      pages: 0,
+      problem: expect.stringMatching(/unpacks to more than 32 MiB/),
+    });
     expect(await pool.pdfFacts(await pdfLibPdf(1))).toMatchObject({ pages: 1 });
   });
 });
