@@ -1,8 +1,13 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DOCUMENT_LIMITS, judgeDocumentContent } from '../domain/document-content';
 import { createContentPool } from '../lib/content-pool';
 import { readPdfFacts } from '../lib/pdf-facts';
 import { inflationBomb } from '../scripts/lib/hostile-files';
+import { makePdf } from '../scripts/lib/sample-files';
 import {
   lyingPdf,
   pdfLibPdf,
@@ -114,5 +119,16 @@ describe('the content worker pool', () => {
       problem: expect.stringMatching(/unpacks to more than 32 MiB/),
     });
     expect(await pool.pdfFacts(await pdfLibPdf(1))).toMatchObject({ pages: 1 });
+  });
+});
+
+describe('the sample PDF (npm run sample-pdf)', () => {
+  it('is a well-formed file qpdf checks clean, with the pages it claims', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'seva-sample-')), 'sample.pdf');
+    writeFileSync(file, makePdf(3));
+    const check = spawnSync('qpdf', ['--check', file], { encoding: 'utf8' });
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout + check.stderr).not.toMatch(/damaged|WARNING/i);
+    expect(qpdfOracle(makePdf(3)).pages).toBe(3);
   });
 });

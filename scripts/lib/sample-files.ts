@@ -32,13 +32,21 @@ export function makePng(width = 800, height = 600, seed = 0, options: { noise?: 
 export function makePdf(pages = 1, encrypted = false): Buffer {
   const kids = Array.from({ length: pages }, (_, i) => `${3 + i} 0 R`).join(' ');
   const objects = [
-    '1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj',
-    `2 0 obj << /Type /Pages /Kids [${kids}] /Count ${pages} >> endobj`,
-    ...Array.from(
-      { length: pages },
-      (_, i) => `${3 + i} 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj`,
-    ),
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    `<< /Type /Pages /Kids [${kids}] /Count ${pages} >>`,
+    ...Array.from({ length: pages }, () => '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>'),
   ];
-  const trailer = `trailer << /Root 1 0 R${encrypted ? ' /Encrypt 99 0 R' : ''} >>`;
-  return Buffer.from(`%PDF-1.7\n${objects.join('\n')}\n${trailer}\n%%EOF\n`, 'latin1');
+  // A well-formed file: objects, a cross-reference table with their byte offsets, the trailer.
+  let body = '%PDF-1.7\n';
+  const offsets = objects.map((object, i) => {
+    const at = body.length;
+    body += `${i + 1} 0 obj\n${object}\nendobj\n`;
+    return at;
+  });
+  const xrefAt = body.length;
+  const entries = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${entries}`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R${encrypted ? ' /Encrypt 99 0 R' : ''} >>\n`;
+  body += `startxref\n${xrefAt}\n%%EOF\n`;
+  return Buffer.from(body, 'latin1');
 }
