@@ -21,6 +21,8 @@ export function standardWebhookVerifier(secret: string) {
     } catch (error) {
       if (error instanceof WebhookVerificationError)
         throw new HttpProblem(401, `webhook signature: ${error.message}`);
+      // standardwebhooks parses the payload once the signature holds: a signed body that is not JSON
+      if (error instanceof SyntaxError) return parseJson(raw);
       throw error;
     }
     return parseJson(raw);
@@ -44,6 +46,8 @@ function parseJson(raw: string): unknown {
   try {
     return JSON.parse(raw);
   } catch {
-    throw new HttpProblem(400, 'the body is not JSON');
+    throw new HttpProblem(400, 'the body is not JSON', {
+      errors: [{ field: '(body)', message: 'send the event as JSON' }],
+    });
   }
 }

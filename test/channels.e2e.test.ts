@@ -126,6 +126,23 @@ describe('SMS: NP <consumer number>', () => {
     const missing = await deliver('/v1/webhooks/sms', { messageId, from: '+919400000002' });
     expect(missing.status).toBe(400);
     expect(missing.json.errors).toEqual([{ field: 'text', message: 'required' }]);
+    // Correctly signed, but not JSON: 400 naming the body, on every Standard Webhooks channel.
+    for (const path of ['/v1/webhooks/sms', '/v1/webhooks/ivr', '/v1/webhooks/email']) {
+      const raw = 'messageId=1&text=NP';
+      const id = nextId('wh');
+      const at = new Date();
+      const notJson = await stack.call('POST', path, {
+        body: raw,
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': signer.sign(id, at, raw),
+        },
+      });
+      expect(notJson.status, path).toBe(400);
+      expect(notJson.json.errors, path).toEqual([{ field: '(body)', message: 'send the event as JSON' }]);
+    }
     const huge = await deliver('/v1/webhooks/sms', { ...body, text: 'x'.repeat(2_000_000) });
     expect(huge.status).toBe(413);
     // Nothing was taken: the genuine delivery still goes through.
