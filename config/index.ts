@@ -18,6 +18,9 @@ export const DEV_WHATSAPP_APP_SECRET = 'seva-dev-whatsapp-app-secret';
 export const DEV_WHATSAPP_VERIFY_TOKEN = 'seva-dev-whatsapp-verify';
 
 const CHANNELS = ['sms', 'whatsapp', 'email', 'voice', 'post'] as const;
+/** How the development sandbox answers: delivered at once, refused (next channel), failing (retried, then next), or sent with no receipt ever. */
+export const SANDBOX_MODES = ['deliver', 'refuse', 'fail', 'silent'] as const;
+export type TSandboxMode = (typeof SANDBOX_MODES)[number];
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -141,6 +144,31 @@ const EnvSchema = z
     RESEND_BASE_URL: z.url().optional(),
     EMAIL_FROM: z.string().min(3).default('Seva <notices@seva.example>'),
     MESSAGING_URL: z.url().optional(),
+    /** development: how the sandbox answers per channel, e.g. `sms=refuse,whatsapp=silent,email=fail` */
+    SANDBOX_CHANNELS: z
+      .string()
+      .default('')
+      .transform((v, ctx) => {
+        const modes: Partial<Record<(typeof CHANNELS)[number], TSandboxMode>> = {};
+        for (const pair of v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)) {
+          const [channel, mode] = pair.split('=').map((s) => s.trim()) as [string, string | undefined];
+          if (
+            !(CHANNELS as readonly string[]).includes(channel) ||
+            !SANDBOX_MODES.includes(mode as TSandboxMode)
+          ) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `"${pair}": write channel=mode, channels ${CHANNELS.join('/')}, modes ${SANDBOX_MODES.join('/')}`,
+            });
+            return z.NEVER;
+          }
+          modes[channel as (typeof CHANNELS)[number]] = mode as TSandboxMode;
+        }
+        return modes;
+      }),
     MESSAGING_AUTH_HEADER: z.string().optional(),
     MESSAGING_PAYLOAD_TEMPLATE: z
       .string()
@@ -351,6 +379,7 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
           }
         : { kind: 'sandbox' as const },
       sandboxAllowed: env.NODE_ENV !== 'production',
+      sandboxModes: env.SANDBOX_CHANNELS,
     },
     /** inbound consumer channels: SMS, IVR and e-mail gateways sign with Standard Webhooks; Meta signs WhatsApp */
     complaints: {

@@ -3,7 +3,7 @@ import { render } from '@react-email/render';
 import { eq } from 'drizzle-orm';
 import { createElement } from 'react';
 import { Resend } from 'resend';
-import type { Config } from '../config';
+import type { Config, TSandboxMode } from '../config';
 import type { Database } from '../db/client';
 import { devOutbox, printQueue } from '../db/schema';
 import { NoticeEmail } from '../emails/notice-email';
@@ -32,11 +32,23 @@ export class PermanentSendError extends Error {
   }
 }
 
-/** Development: records each message (GET /v1/dev/outbox) and reports it delivered at once. */
-export function createSandboxProvider(db: Database): ChannelProvider {
+/**
+ * Development: records each message (GET /v1/dev/outbox) and reports it delivered at once — or,
+ * per channel (`SANDBOX_CHANNELS`), refuses it, fails, or stays silent (no receipt ever), so the
+ * fallback chain can be tried without a fake gateway.
+ */
+export function createSandboxProvider(
+  db: Database,
+  modes: Partial<Record<string, TSandboxMode>> = {},
+): ChannelProvider {
   return {
     name: 'sandbox',
     async send(message) {
+      const mode = modes[message.channel] ?? 'deliver';
+      if (mode === 'refuse')
+        throw new PermanentSendError(`sandbox refuses ${message.channel} (SANDBOX_CHANNELS)`);
+      if (mode === 'fail')
+        throw new Error(`sandbox ${message.channel} gateway is failing (SANDBOX_CHANNELS)`);
       const [row] = await db
         .insert(devOutbox)
         .values({
@@ -57,7 +69,7 @@ export function createSandboxProvider(db: Database): ChannelProvider {
             .from(devOutbox)
             .where(eq(devOutbox.idempotencyKey, message.reference))
         )[0]!.id;
-      return { provider: 'sandbox', providerMessageId: id, delivered: true };
+      return { provider: 'sandbox', providerMessageId: id, delivered: mode === 'deliver' };
     },
   };
 }
@@ -190,7 +202,7 @@ export function createNoticeProviders(
   // Channel replies never print; they read the fonts only if a letter is ever asked for.
   let loaded = fonts;
   const letterFonts = () => (loaded ??= loadPdfFonts(config.pdfFonts.dir));
-  const sandbox = createSandboxProvider(db);
+  const sandbox = createSandboxProvider(db, config.notices.sandboxModes);
   const messaging =
     config.notices.messaging.kind === 'http'
       ? createHttpMessagingProvider(config.notices.messaging)
