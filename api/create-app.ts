@@ -24,6 +24,7 @@ import { createNoticeRoutes } from './routes/notices';
 import { createOfficeRoutes } from './routes/offices';
 import { createOutageRoutes } from './routes/outages';
 import { createPreferenceRoutes } from './routes/preferences';
+import { createPrintQueueRoutes } from './routes/print-queue';
 import { createReceiptRoutes } from './routes/receipts';
 import { createSelfServiceRoutes } from './routes/self-service';
 import { createServiceRequestRoutes } from './routes/service-requests';
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createFeedbackRoutes(deps));
   app.route('/', createReceiptRoutes(deps));
   app.route('/', createNoticeRoutes(deps));
+  app.route('/', createPrintQueueRoutes(deps));
   app.route('/', createPreferenceRoutes(deps));
   app.route('/', createSelfServiceRoutes(deps));
   app.route('/', createOfficeRoutes(deps));

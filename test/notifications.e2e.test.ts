@@ -328,6 +328,31 @@ describe('notices', () => {
       const pdf = openBytes(stack.config.payloadCodec, letter!.keyId, letter!.pdf, letter!.id);
       expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
       expect(letter!.consumerNumber).toBe(consumerNumber);
+
+      // The section's back office finds it in the print queue, prints it and marks it posted.
+      const clerk = await stack.token({ role: 'executive', office: 'sec-pattom' });
+      const waiting = await stack.call('GET', '/v1/print-queue', { token: clerk });
+      expect(waiting.status).toBe(200);
+      const item = waiting.json.items.find((l: any) => l.noticeKey === key);
+      expect(item).toMatchObject({ consumerNumber, officeId: 'sec-pattom', printedAt: null });
+      const download = await stack.app.request(item.pdfUrl, {
+        headers: { authorization: `Bearer ${clerk}` },
+      });
+      expect(download.headers.get('content-type')).toBe('application/pdf');
+      expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
+      const elsewhere = await stack.token({ role: 'executive', office: 'sec-kaloor' });
+      expect(
+        (await stack.call('GET', '/v1/print-queue', { token: elsewhere })).json.items,
+      ).not.toContainEqual(expect.objectContaining({ noticeKey: key }));
+      expect(
+        (await stack.app.request(item.pdfUrl, { headers: { authorization: `Bearer ${elsewhere}` } })).status,
+      ).toBe(403);
+      const printed = await stack.call('POST', `${item.pdfUrl}/printed`, { token: clerk });
+      expect(printed.json.printedAt).toEqual(expect.any(String));
+      const again = await stack.call('POST', `${item.pdfUrl}/printed`, { token: clerk });
+      expect(again.json.printedAt).toBe(printed.json.printedAt);
+      const after = await stack.call('GET', '/v1/print-queue', { token: clerk });
+      expect(after.json.items.map((l: any) => l.noticeKey)).not.toContain(key);
       const { subject, body } = renderNotice('outage-restored', 'ml', { area: 'Kowdiar' });
       const text = pdfText(pdf);
       for (const line of [name, ...address.split(', '), subject, body]) expect(text).toContain(line);
