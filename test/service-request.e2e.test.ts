@@ -745,10 +745,16 @@ describe('lifecycle', () => {
       () => stack.call('GET', '/v1/work-items?escalated=true', { token: supervisor }),
       (r) => r.json.items.some((i: any) => i.requestNumber === rn && i.escalationLevel === 2),
     );
-    expect(queue.json.items.find((i: any) => i.requestNumber === rn)).toMatchObject({
+    const escalated = queue.json.items.find((i: any) => i.requestNumber === rn);
+    expect(escalated).toMatchObject({
       escalationLevel: 2,
       escalationOfficeId: 'div-tvm-city',
+      warned: true,
+      breached: true,
     });
+    // The queue shows the level's own deadline, not the turnaround date already past.
+    expect(new Date(escalated.actBy).getTime()).toBeGreaterThan(new Date(escalated.dueAt).getTime());
+    expect(new Date(escalated.actBy).getTime()).toBeGreaterThan(Date.now());
     const description = await stack.client.workflow.getHandle(rn).describe();
     expect(description.searchAttributes.EscalationLevel).toEqual([2]);
   });

@@ -18,6 +18,14 @@ const ZWorkItem = z
     dueAt: z.string().nullable(),
     escalationLevel: z.number().int(),
     escalationOfficeId: z.string().nullable(),
+    warned: z.boolean().describe('the TAT warning has gone to the executive'),
+    breached: z.boolean().describe('the turnaround time has passed'),
+    actBy: z
+      .string()
+      .nullable()
+      .describe(
+        "the deadline that matters now: once escalated, the current level's own; else the TAT due date",
+      ),
     submittedAt: z.string(),
   })
   .openapi('WorkItem');
@@ -98,6 +106,10 @@ export function createWorkItemRoutes(deps: AppDeps) {
         dueAt: r.dueAt?.toISOString() ?? null,
         escalationLevel: r.escalationLevel,
         escalationOfficeId: r.escalationOfficeId,
+        warned: r.state?.warned ?? false,
+        breached: r.state?.breached ?? false,
+        actBy:
+          (r.escalationLevel > 0 ? r.state?.escalationDueAt : undefined) ?? r.dueAt?.toISOString() ?? null,
         submittedAt: r.submittedAt.toISOString(),
       }));
       return c.json({ items, page: q.page, pageSize: q.pageSize, total: total!.n }, 200);
