@@ -144,6 +144,33 @@ export const NOTICE_TEMPLATES = {
       body: 'Заявка «{service}» {requestNumber} просрочена и передана на уровень {level}. Решить до {dueAt}.',
     },
   }),
+  'complaint-escalation-alert': t(
+    'staff',
+    { urgent: true },
+    ['requestNumber', 'complaintType', 'level', 'resolveBy'],
+    {
+      en: {
+        subject: 'Complaint escalated to you: {requestNumber}',
+        body: 'Complaint {requestNumber} ({complaintType}) is past its turnaround time and is escalated to you at level {level}. Resolve it by {resolveBy}.',
+      },
+      ml: {
+        subject: 'പരാതി നിങ്ങളിലേക്ക് ഉയർത്തി: {requestNumber}',
+        body: 'പരാതി {requestNumber} ({complaintType}) സമയപരിധി കഴിഞ്ഞതിനാൽ ലെവൽ {level}-ൽ നിങ്ങളിലേക്ക് ഉയർത്തി. {resolveBy}-നകം പരിഹരിക്കുക.',
+      },
+      hi: {
+        subject: 'शिकायत आपको एस्केलेट: {requestNumber}',
+        body: 'शिकायत {requestNumber} ({complaintType}) की समय-सीमा पार हो गई है और स्तर {level} पर आपको एस्केलेट की गई है। {resolveBy} तक हल करें।',
+      },
+      vi: {
+        subject: 'Khiếu nại chuyển cấp cho bạn: {requestNumber}',
+        body: 'Khiếu nại {requestNumber} ({complaintType}) đã quá hạn và được chuyển cho bạn ở cấp {level}. Giải quyết trước {resolveBy}.',
+      },
+      ru: {
+        subject: 'Жалоба передана вам: {requestNumber}',
+        body: 'Жалоба {requestNumber} ({complaintType}) просрочена и передана вам на уровень {level}. Решить до {resolveBy}.',
+      },
+    },
+  ),
   'tat-warning': t('staff', { urgent: true }, ['requestNumber', 'service', 'dueAt'], {
     en: {
       subject: 'Due soon: {requestNumber}',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderNotice } from '../domain/notice-templates';
 import { ZComplaintState } from '../domain/state-schemas';
 import { like } from 'drizzle-orm';
 import { notifications } from '../db/schema';
@@ -387,14 +388,18 @@ describe('complaints', () => {
     expect(attributes.get(SA.OfficeId)).toBe('sec-kesavadasapuram');
     const escalations = await waitFor(
       () => noticesOf(rn),
-      (rows) => rows.filter((n) => n.template === 'escalation-alert').length === 2,
+      (rows) => rows.filter((n) => n.template === 'complaint-escalation-alert').length === 2,
     );
-    expect(
-      escalations
-        .filter((n) => n.template === 'escalation-alert')
-        .map((n) => n.officeId)
-        .sort(),
-    ).toEqual(['div-tvm-city', 'subdiv-pattom']);
+    const alerts = escalations.filter((n) => n.template === 'complaint-escalation-alert');
+    expect(alerts.map((n) => n.officeId).sort()).toEqual(['div-tvm-city', 'subdiv-pattom']);
+    // Each level is told its own deadline, after the turnaround that was missed, in a complaint's words.
+    for (const alert of alerts) {
+      const params = alert.params;
+      expect(new Date(params.resolveBy!).getTime()).toBeGreaterThan(new Date(top.json.dueAt).getTime());
+      const text = renderNotice('complaint-escalation-alert', 'en', params).body;
+      expect(text).toMatch(/^Complaint CR-/);
+      expect(text).not.toMatch(/request/i);
+    }
     const supervisor = await stack.token({ role: 'supervisor', office: 'div-tvm-city' });
     const queue = await waitFor(
       () => stack.call('GET', '/v1/complaints?escalated=true&type=test-quick', { token: supervisor }),

@@ -301,17 +301,34 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
     state.escalationOfficeId = escalationOffice(level) ?? state.officeId;
     state.escalationDueAt = iso(addBusinessTime(now(), parseBusinessDuration(spec.deadline), input.calendar));
     log('escalated', undefined, `level ${level}: ${spec.role} of ${state.escalationOfficeId}`);
-    void notify({
-      key: `${input.requestNumber}/escalated/${state.reopenCount}/${level}`,
-      to: { officeId: state.escalationOfficeId, role: spec.role },
-      template: 'escalation-alert',
-      params: {
-        requestNumber: input.requestNumber,
-        service: type.name,
-        level: String(level),
-        dueAt: state.dueAt,
-      },
-    });
+    const key = `${input.requestNumber}/escalated/${state.reopenCount}/${level}`;
+    const to = { officeId: state.escalationOfficeId, role: spec.role };
+    // A complaint's own words, and the new level's deadline rather than the breached one.
+    void notify(
+      patched('complaint-escalation-wording')
+        ? {
+            key,
+            to,
+            template: 'complaint-escalation-alert',
+            params: {
+              requestNumber: input.requestNumber,
+              complaintType: type.name,
+              level: String(level),
+              resolveBy: state.escalationDueAt,
+            },
+          }
+        : {
+            key,
+            to,
+            template: 'escalation-alert',
+            params: {
+              requestNumber: input.requestNumber,
+              service: type.name,
+              level: String(level),
+              dueAt: state.dueAt,
+            },
+          },
+    );
   };
   /** Alert 0 goes to the emergency desk and the section office; alert n to escalation level n, then the top. */
   const alertEmergency = () => {
