@@ -25,29 +25,39 @@ export function unsafeText(text: string): string | undefined {
   return undefined;
 }
 
-/** The first string (key or value) in a parsed JSON value that cannot be stored, with its dotted path. */
+/** Deeper than any body Seva takes; deeper input would only exhaust the stack of whatever reads it. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The first string (key or value) in a parsed JSON value that cannot be stored, with its dotted
+ * path, or a nesting deeper than MAX_JSON_DEPTH. Walks with its own stack, so no input can
+ * overflow the call stack.
+ */
 export function findUnsafeText(
   value: unknown,
   path: string[] = [],
 ): { field: string; message: string } | undefined {
   const at = (p: string[]) => p.join('.') || '(body)';
-  if (typeof value === 'string') {
-    const message = unsafeText(value);
-    return message ? { field: at(path), message } : undefined;
-  }
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = findUnsafeText(item, [...path, String(i)]);
-      if (found) return found;
+  const todo: { value: unknown; path: string[] }[] = [{ value, path }];
+  while (todo.length > 0) {
+    const { value: v, path: p } = todo.pop()!;
+    if (typeof v === 'string') {
+      const message = unsafeText(v);
+      if (message) return { field: at(p), message };
+      continue;
     }
-    return undefined;
-  }
-  if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const keyProblem = unsafeText(key);
-      if (keyProblem) return { field: at(path), message: `a field name ${keyProblem}` };
-      const found = findUnsafeText(item, [...path, key]);
-      if (found) return found;
+    if (!v || typeof v !== 'object') continue;
+    if (p.length - path.length >= MAX_JSON_DEPTH)
+      return { field: at(path), message: `nested more than ${MAX_JSON_DEPTH} levels deep` };
+    const entries: [string, unknown][] = Array.isArray(v)
+      ? (v as unknown[]).map((item, i) => [String(i), item])
+      : Object.entries(v as Record<string, unknown>);
+    // Reversed onto the stack, so fields are looked at in the order they were sent.
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, item] = entries[i]!;
+      const keyProblem = Array.isArray(v) ? undefined : unsafeText(key);
+      if (keyProblem) return { field: at(p), message: `a field name ${keyProblem}` };
+      todo.push({ value: item, path: [...p, key] });
     }
   }
   return undefined;
@@ -99,7 +109,8 @@ export function guardText(): MiddlewareHandler<AppEnv> {
       if (found) refuse(found.field, found.message);
     } else if (BODY_METHODS.has(c.req.method) && FORM.test(type)) {
       const form = await c.req.formData().catch(() => undefined);
-      for (const [key, value] of form ?? []) {
+      if (!form) refuse('(body)', 'a malformed form body (check the multipart boundary and parts)');
+      for (const [key, value] of form!) {
         if (typeof value !== 'string') continue;
         const message = unsafeText(key) ?? unsafeText(value) ?? undecodable(key) ?? undecodable(value);
         if (message) refuse(withoutNul(key) || '(body)', message);

@@ -11,6 +11,7 @@ import { HttpProblem } from './problem';
 export function standardWebhookVerifier(secret: string) {
   const webhook = new Webhook(secret);
   return async (c: Context): Promise<unknown> => {
+    assertJson(c);
     const raw = await c.req.text();
     try {
       webhook.verify(raw, {
@@ -32,6 +33,7 @@ export function standardWebhookVerifier(secret: string) {
 /** Meta's webhook signature: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>` with the app secret. */
 export function metaWebhookVerifier(appSecret: string) {
   return async (c: Context): Promise<unknown> => {
+    assertJson(c);
     const raw = await c.req.text();
     const given = /^sha256=([0-9a-f]{64})$/i.exec(c.req.header('x-hub-signature-256') ?? '')?.[1];
     if (!given) throw new HttpProblem(401, 'webhook signature: X-Hub-Signature-256 missing or malformed');
@@ -40,6 +42,13 @@ export function metaWebhookVerifier(appSecret: string) {
       throw new HttpProblem(401, 'webhook signature: X-Hub-Signature-256 does not match');
     return parseJson(raw);
   };
+}
+
+/** Provider events are JSON: anything else is 415 before its bytes are read (or re-encoded). */
+function assertJson(c: Context) {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/(.+\+)?json\b/i.test(type))
+    throw new HttpProblem(415, `send the event as application/json (got "${type || 'none'}")`);
 }
 
 function parseJson(raw: string): unknown {

@@ -6,6 +6,9 @@
  */
 const CREDENTIAL_PATHS = [/(\/+codec\/+ui\/+)[^/]+/gi, /(\/+v1\/+feedback\/+)[^/]+/gi];
 const JWT = /eyJ[\w-]*\.[\w-]+\.[\w-]+/g;
+// Any long opaque run (a random secret is 43 base64url characters) wherever it sits, so a path
+// that misses the prefixes by a character still never shows a credential.
+const OPAQUE = /[A-Za-z0-9_-]{32,}/g;
 
 export const REDACTED = '[redacted]';
 
@@ -21,5 +24,5 @@ const decoded = (path: string) => {
 export function redactPath(path: string): string {
   let out = decoded(path);
   for (const pattern of CREDENTIAL_PATHS) out = out.replace(pattern, `$1${REDACTED}`);
-  return out.replace(JWT, REDACTED);
+  return out.replace(JWT, REDACTED).replace(OPAQUE, REDACTED);
 }

@@ -37,19 +37,30 @@ async function main() {
   const body = JSON.parse(values.body) as Record<string, unknown>;
 
   const keyPath = join(config.dataDir, 'keys', 'staff', `${subject.replace(/[^A-Za-z0-9._-]/g, '_')}.pem`);
-  if (!existsSync(keyPath)) {
+  const newKey = async () => {
     await mkdir(join(config.dataDir, 'keys', 'staff'), { recursive: true });
     const { privateKey } = generateEd25519();
     await writeFile(keyPath, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
-  }
-  const privateKey = createPrivateKey(await readFile(keyPath));
-  const x = createPublicKey(privateKey).export({ format: 'jwk' }).x!;
+  };
+  if (!existsSync(keyPath)) await newKey();
   const headers = { authorization: `Bearer ${values.token}`, 'content-type': 'application/json' };
-  const registered = await fetch(`${base}/v1/signing-keys`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ publicKey: x, label: 'npm run decide' }),
-  });
+  const register = async () => {
+    const key = createPrivateKey(await readFile(keyPath));
+    const x = createPublicKey(key).export({ format: 'jwk' }).x!;
+    const res = await fetch(`${base}/v1/signing-keys`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ publicKey: x, label: 'npm run decide' }),
+    });
+    return { key, res };
+  };
+  let { key: privateKey, res: registered } = await register();
+  if (registered.status === 409 && /revoked/.test(await registered.clone().text())) {
+    // A revoked key signs nothing any more: make a new one, as the executive's client would.
+    console.error('the stored key was revoked; registering a new one');
+    await newKey();
+    ({ key: privateKey, res: registered } = await register());
+  }
   if (registered.status >= 300)
     throw new Error(`key registration: ${registered.status} ${await registered.text()}`);
   const { keyId } = (await registered.json()) as { keyId: string };

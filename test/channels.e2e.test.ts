@@ -143,6 +143,20 @@ describe('SMS: NP <consumer number>', () => {
       expect(notJson.status, path).toBe(400);
       expect(notJson.json.errors, path).toEqual([{ field: '(body)', message: 'send the event as JSON' }]);
     }
+    // Signed, but sent as a form: 415 before the bytes are read.
+    const raw = JSON.stringify(body);
+    const formId = nextId('wh');
+    const formAt = new Date();
+    const asForm = await stack.call('POST', '/v1/webhooks/sms', {
+      body: raw,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'webhook-id': formId,
+        'webhook-timestamp': String(Math.floor(formAt.getTime() / 1000)),
+        'webhook-signature': signer.sign(formId, formAt, raw),
+      },
+    });
+    expect(asForm.status).toBe(415);
     const huge = await deliver('/v1/webhooks/sms', { ...body, text: 'x'.repeat(2_000_000) });
     expect(huge.status).toBe(413);
     // Nothing was taken: the genuine delivery still goes through.

@@ -184,6 +184,45 @@ describe('text that cannot be stored', () => {
     expect(((await submitted.json()) as any).errors[0].field).toBe('eform.form.newAddress');
   });
 
+  it('400 for JSON nested deeper than any body takes, and for a malformed multipart body, on any route', async () => {
+    // The default body limit (this file's stack has a small one): 40 KB of brackets fits.
+    const config = testConfig();
+    const app = createApp({
+      config,
+      db: stack.db,
+      temporal: stack.client,
+      logger: createLogger(config),
+      verifyToken: createTokenVerifier(config.auth),
+      verifyReceipt: stack.verifyReceipt,
+      ekycTrustAnchorsPem: stack.ekycTrustAnchorsPem,
+    });
+    const deep = '['.repeat(20_000) + ']'.repeat(20_000);
+    for (const path of ['/v1/pings', '/v1/feedback/abc', '/v1/webhooks/sms', '/v1/receipts/verify']) {
+      const res = await app.request(path, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${agent}`, 'content-type': 'application/json' },
+        body: deep,
+      });
+      expect(res.status, path).toBe(400);
+      expect(((await res.json()) as any).errors[0], path).toMatchObject({
+        field: '(body)',
+        message: expect.stringMatching(/nested/),
+      });
+    }
+    for (const type of [
+      'multipart/form-data',
+      'multipart/form-data; boundary="',
+      'multipart/form-data; boundary=x',
+    ]) {
+      const res = await stack.app.request('/v1/documents', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${agent}`, 'content-type': type },
+        body: 'not a multipart body',
+      });
+      expect(res.status, type).toBe(400);
+    }
+  });
+
   it('400 for form fields and query values that were not UTF-8', async () => {
     const query = await stack.call('GET', '/v1/outages?feederId=%ff%fe', { token: agent });
     expectProblem(query, 400);
@@ -283,7 +322,7 @@ describe('429 and 500', () => {
     const hooks: number[] = [];
     for (let i = 0; i < 6; i++)
       hooks.push((await app.request('/v1/webhooks/sms', { method: 'POST' })).status);
-    expect(hooks).toEqual([401, 401, 401, 401, 401, 429]);
+    expect(hooks).toEqual([415, 415, 415, 415, 415, 429]); // not JSON: refused before the signature is read
   });
 
   it('counts one caller once however the header is spelled, and never by a forwarded address it chose', async () => {

@@ -173,6 +173,11 @@ describe('tokens never reach the access log or a problem instance', () => {
       `/v1//feedback/${token}`,
       `/V1/feedback/${token}`,
       `/v1/elsewhere/${token}`,
+      // near misses of the prefixes: the secret itself is still never shown
+      `/codec/ui;x/${secret}/decode`,
+      `/codec/ui%3Bx/${secret}/decode`,
+      `/codecx/ui/${secret}/decode`,
+      `/codec/ui,${secret}`,
     ];
     for (const path of paths) {
       const res = await app.request(path, { method: 'POST' });
