@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { and, eq, sql } from 'drizzle-orm';
 import type { Config } from '../config';
 import type { Database } from '../db/client';
+import { istMinutes, toMinutes, withinDailyWindow } from '../domain/calendar';
 import { consumers, notificationAttempts, notifications } from '../db/schema';
 import {
   isLanguage,
@@ -34,18 +35,11 @@ const mask = (channel: string, to: string) =>
       ? 'postal address'
       : to.replace(/.(?=.{4})/g, (ch, i: number) => (i < 3 ? ch : '*'));
 
-/** Minutes since midnight, India time. */
-const istMinutes = (d: Date) => (d.getUTCHours() * 60 + d.getUTCMinutes() + 330) % 1440;
-
 /** The end of the quiet window containing `now`, or undefined outside it. */
 export function quietUntil(now: Date, window: string): Date | undefined {
-  const [start, end] = window.split('-').map((hm) => {
-    const [h, m] = hm.split(':').map(Number);
-    return h! * 60 + m!;
-  }) as [number, number];
+  const [start, end] = window.split('-').map(toMinutes) as [number, number];
   const minute = istMinutes(now);
-  const inside = start > end ? minute >= start || minute < end : minute >= start && minute < end;
-  if (!inside) return undefined;
+  if (!withinDailyWindow(minute, start, end)) return undefined;
   const wait = (end - minute + 1440) % 1440;
   return new Date(now.getTime() + wait * 60_000 - now.getUTCSeconds() * 1000 - now.getUTCMilliseconds());
 }
