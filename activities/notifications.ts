@@ -3,7 +3,9 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { and, eq, sql } from 'drizzle-orm';
 import type { Config } from '../config';
 import type { Database } from '../db/client';
+import { istMinutes, toMinutes, withinDailyWindow } from '../domain/calendar';
 import { consumers, notificationAttempts, notifications } from '../db/schema';
+import { activeStaffOf, deliverToInbox } from '../db/staff';
 import {
   isLanguage,
   isTemplateId,
@@ -34,18 +36,11 @@ const mask = (channel: string, to: string) =>
       ? 'postal address'
       : to.replace(/.(?=.{4})/g, (ch, i: number) => (i < 3 ? ch : '*'));
 
-/** Minutes since midnight, India time. */
-const istMinutes = (d: Date) => (d.getUTCHours() * 60 + d.getUTCMinutes() + 330) % 1440;
-
 /** The end of the quiet window containing `now`, or undefined outside it. */
 export function quietUntil(now: Date, window: string): Date | undefined {
-  const [start, end] = window.split('-').map((hm) => {
-    const [h, m] = hm.split(':').map(Number);
-    return h! * 60 + m!;
-  }) as [number, number];
+  const [start, end] = window.split('-').map(toMinutes) as [number, number];
   const minute = istMinutes(now);
-  const inside = start > end ? minute >= start || minute < end : minute >= start && minute < end;
-  if (!inside) return undefined;
+  if (!withinDailyWindow(minute, start, end)) return undefined;
   const wait = (end - minute + 1440) % 1440;
   return new Date(now.getTime() + wait * 60_000 - now.getUTCSeconds() * 1000 - now.getUTCMilliseconds());
 }
@@ -172,13 +167,34 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           .onConflictDoNothing();
       const rendered = renderNotice(input.notice.template as never, input.language, input.notice.params);
       if (input.channel === 'staff-inbox') {
+        // Each active member of the office in that role gets the notice in their own language.
+        const to = input.notice.to;
+        const people = 'officeId' in to ? await activeStaffOf(db, to.officeId, to.role) : [];
+        const urgent = isTemplateId(input.notice.template) && NOTICE_TEMPLATES[input.notice.template].urgent;
+        for (const person of people) {
+          const text = renderNotice(
+            input.notice.template as never,
+            isLanguage(person.language) ? person.language : input.language,
+            input.notice.params,
+          );
+          await deliverToInbox(db, {
+            subject: person.subject,
+            noticeKey: input.notice.key,
+            template: input.notice.template,
+            title: text.subject,
+            body: text.body,
+            urgent,
+          });
+        }
         await recordSent({
           channel: 'staff-inbox',
-          recipient:
-            'officeId' in input.notice.to ? `${input.notice.to.role}@${input.notice.to.officeId}` : 'staff',
+          recipient: 'officeId' in to ? `${to.role}@${to.officeId}` : 'staff',
           provider: 'staff-inbox',
           providerMessageId: id,
           status: 'delivered',
+          detail: people.length
+            ? `in ${people.length} inbox${people.length === 1 ? '' : 'es'}`
+            : 'no active staff in the directory for this office and role',
         });
         return { providerMessageId: id, delivered: true };
       }

@@ -29,6 +29,7 @@ import { createReceiptRoutes } from './routes/receipts';
 import { createSelfServiceRoutes } from './routes/self-service';
 import { createServiceRequestRoutes } from './routes/service-requests';
 import { createSigningKeyRoutes } from './routes/signing-keys';
+import { createStaffRoutes } from './routes/staff';
 import { createWorkItemRoutes } from './routes/work-items';
 import type { AppDeps } from './types';
 
@@ -131,6 +132,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createOutageRoutes(deps));
   app.route('/', createComplaintRoutes(deps));
   app.route('/', createChannelRoutes(deps));
+  app.route('/', createStaffRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -6,7 +6,9 @@ import { z } from 'zod';
  * is `alwaysOpen` counts wall-clock time (24x7 complaint desks, and tests that run in seconds).
  */
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
+/** A time of day, 00:00–23:59. */
+export const ZTimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (00:00–23:59)');
+const hhmm = ZTimeOfDay;
 
 export const ZBusinessCalendar = z.object({
   id: z.string().min(1),
@@ -36,7 +38,21 @@ export function parseBusinessDuration(value: string): number {
 }
 
 const DAY = 86_400_000;
-const toMinutes = (value: string) => Number(value.slice(0, 2)) * 60 + Number(value.slice(3, 5));
+/** 'HH:MM' as minutes since midnight. */
+export const toMinutes = (value: string) => Number(value.slice(0, 2)) * 60 + Number(value.slice(3, 5));
+
+const IST_OFFSET_MINUTES = 330;
+/** Minutes since midnight, India time. */
+export const istMinutes = (d: Date) => (d.getUTCHours() * 60 + d.getUTCMinutes() + IST_OFFSET_MINUTES) % 1440;
+/** Day of the week in India time (0 = Sunday … 6 = Saturday). */
+export const istWeekday = (d: Date) => new Date(d.getTime() + IST_OFFSET_MINUTES * 60_000).getUTCDay();
+
+/**
+ * Is minute-of-day `minute` within the daily window [start, end)? A window that ends before it
+ * starts crosses midnight (21:00–08:00 holds 23:00 and 07:59, not 08:00); start = end is empty.
+ */
+export const withinDailyWindow = (minute: number, start: number, end: number) =>
+  start > end ? minute >= start || minute < end : minute >= start && minute < end;
 
 /** Working window of the local day that starts at `localDayStart` (ms, local clock as UTC), or none. */
 function windowOf(cal: TBusinessCalendar, localDayStart: number): [number, number] | undefined {

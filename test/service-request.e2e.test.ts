@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumers, notifications, requestDecisions } from '../db/schema';
+import { consumers, notifications, requestDecisions, staff } from '../db/schema';
+import { renderNotice, type TLanguage } from '../domain/notice-templates';
 import { RECEIPT_LABELS } from '../domain/receipt-labels';
 import { isValidRequestNumber } from '../domain/request-number';
 import { ZServiceRequestState } from '../domain/state-schemas';
@@ -732,6 +733,46 @@ describe('lifecycle', () => {
       ['1', 'subdiv-pattom'],
       ['2', 'div-tvm-city'],
     ]);
+
+    // The warning reaches the section's executive from the staff directory, in their language.
+    const warning = byTemplate('tat-warning')[0]!;
+    const [directoryEntry] = await stack.db.select().from(staff).where(eq(staff.subject, 'exec-pattom'));
+    const inbox = await waitFor(
+      () => stack.call('GET', '/v1/staff/inbox?unread=true&pageSize=200', { token: executive }),
+      (r) => r.json.items.some((i: any) => i.noticeKey === warning.key),
+    );
+    const item = inbox.json.items.find((i: any) => i.noticeKey === warning.key);
+    const expected = renderNotice('tat-warning', directoryEntry!.language as TLanguage, warning.params);
+    expect(item).toMatchObject({
+      template: 'tat-warning',
+      title: expected.subject,
+      body: expected.body,
+      readAt: null,
+    });
+    expect(item.title).toContain(rn);
+    expect(inbox.json.unread).toBeGreaterThanOrEqual(1);
+    const colleague = await stack.token({ role: 'supervisor', office: 'sec-pattom', subject: 'sup-pattom' });
+    expect((await stack.call('POST', `/v1/staff/inbox/${item.id}/read`, { token: colleague })).status).toBe(
+      404,
+    );
+    const read = await stack.call('POST', `/v1/staff/inbox/${item.id}/read`, { token: executive });
+    expect(read.status).toBe(200);
+    expect(read.json.readAt).toEqual(expect.any(String));
+    const after = await stack.call('GET', '/v1/staff/inbox?unread=true&pageSize=200', { token: executive });
+    expect(after.json.items.map((i: any) => i.id)).not.toContain(item.id);
+    const colleagues = await stack.call('GET', '/v1/staff/inbox?pageSize=200', { token: colleague });
+    expect(colleagues.json.items.map((i: any) => i.noticeKey)).not.toContain(warning.key);
+    // …and each escalation alert the supervisor of the level's office.
+    const level1 = byTemplate('escalation-alert').find((n) => n.officeId === 'subdiv-pattom')!;
+    const subdivision = await stack.token({
+      role: 'supervisor',
+      office: 'subdiv-pattom',
+      subject: 'sup-subdiv-pattom',
+    });
+    await waitFor(
+      () => stack.call('GET', '/v1/staff/inbox?pageSize=200', { token: subdivision }),
+      (r) => r.json.items.some((i: any) => i.noticeKey === level1.key && i.template === 'escalation-alert'),
+    );
 
     const state = (await stack.call('GET', `/v1/service-requests/${rn}`, { token: executive })).json;
     expect(state).toMatchObject({

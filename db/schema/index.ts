@@ -13,3 +13,6 @@ export * from './receipts';
 export * from './outages';
 export * from './complaints';
 export * from './channels';
+export * from './staff';
+export * from './on-call-shifts';
+export * from './staff-inbox';

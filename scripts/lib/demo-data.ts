@@ -1,4 +1,13 @@
-import { bills, consumers, feeders, offices, substations, transformers } from '../../db/schema';
+import {
+  bills,
+  consumers,
+  feeders,
+  offices,
+  onCallShifts,
+  staff,
+  substations,
+  transformers,
+} from '../../db/schema';
 import type { Database } from '../../db/client';
 
 /**
@@ -166,9 +175,47 @@ export function buildDemoData(seed = 20261123) {
   const transformerRows: (typeof transformers.$inferInsert)[] = [];
   const consumerRows: (typeof consumers.$inferInsert)[] = [];
   const billRows: (typeof bills.$inferInsert)[] = [];
+  const staffRows: (typeof staff.$inferInsert)[] = [];
+  const shiftRows: (typeof onCallShifts.$inferInsert)[] = [];
+  // Staff draw their names from their own sequence, so adding staff changes no consumer.
+  const staffRand = mulberry32(seed + 1);
+  const staffPick = <T>(list: readonly T[]): T => list[Math.floor(staffRand() * list.length)]!;
+  // Staff phones are in one block of numbers (+91 94470 1xxxx), handed out in order.
+  const addStaff = (
+    subject: string,
+    role: (typeof staff.$inferInsert)['role'],
+    officeId: string,
+    language: string,
+    preferredChannel: string,
+  ) => {
+    const name = `${staffPick(FIRST)} ${staffPick(LAST)}`;
+    staffRows.push({
+      subject,
+      name,
+      role,
+      officeId,
+      phone: `+9194470${String(10_001 + staffRows.length)}`,
+      email: `${subject}@seva.example`,
+      preferredChannel,
+      language,
+      active: true,
+    });
+  };
 
   for (const circle of HIERARCHY) {
     officeRows.push({ id: circle.id, name: circle.name, level: 'circle', parentId: null, path: circle.id });
+    // The circle's emergency desk: a day and a night dispatcher cover the 24 hours, and a relief
+    // dispatcher doubles the desk on Sunday days and takes the handover hour each evening.
+    const desk = circle.id.replace('circle-', '');
+    addStaff(`dispatch-${desk}-day`, 'dispatcher', circle.id, 'ml', 'sms');
+    addStaff(`dispatch-${desk}-night`, 'dispatcher', circle.id, 'en', 'voice');
+    addStaff(`dispatch-${desk}-relief`, 'dispatcher', circle.id, 'hi', 'whatsapp');
+    const shift = (n: number, subject: string, from: string, to: string, weekdays: number[] | null = null) =>
+      shiftRows.push({ id: `demo-${circle.id}-${n}`, officeId: circle.id, subject, from, to, weekdays });
+    shift(1, `dispatch-${desk}-day`, '08:00', '20:00');
+    shift(2, `dispatch-${desk}-night`, '20:00', '08:00');
+    shift(3, `dispatch-${desk}-relief`, '08:00', '20:00', [0]);
+    shift(4, `dispatch-${desk}-relief`, '19:30', '20:30');
     for (const division of circle.divisions) {
       const divisionPath = `${circle.id}/${division.id}`;
       officeRows.push({
@@ -178,6 +225,7 @@ export function buildDemoData(seed = 20261123) {
         parentId: circle.id,
         path: divisionPath,
       });
+      addStaff(`sup-${division.id}`, 'supervisor', division.id, 'en', 'email');
       for (const sub of division.subdivisions) {
         const subPath = `${divisionPath}/${sub.id}`;
         officeRows.push({
@@ -187,6 +235,7 @@ export function buildDemoData(seed = 20261123) {
           parentId: division.id,
           path: subPath,
         });
+        addStaff(`sup-${sub.id}`, 'supervisor', sub.id, 'ml', 'whatsapp');
         const substationId = `ss-${sub.id.replace('subdiv-', '')}`;
         substationRows.push({
           id: substationId,
@@ -203,6 +252,10 @@ export function buildDemoData(seed = 20261123) {
             phone: `+91471${code}000`,
             email: `${sectionId}@seva.example`,
           });
+          // Subjects as the README and tests use them: exec-pattom is the executive of sec-pattom.
+          const place = sectionId.replace('sec-', '');
+          addStaff(`exec-${place}`, 'executive', sectionId, staffRows.length % 2 ? 'ml' : 'en', 'sms');
+          addStaff(`sup-${place}`, 'supervisor', sectionId, staffRows.length % 3 ? 'en' : 'ml', 'whatsapp');
           const feederId = `fdr-${sectionId.replace('sec-', '')}`;
           feederRows.push({
             id: feederId,
@@ -259,7 +312,16 @@ export function buildDemoData(seed = 20261123) {
       }
     }
   }
-  return { officeRows, substationRows, feederRows, transformerRows, consumerRows, billRows };
+  return {
+    officeRows,
+    substationRows,
+    feederRows,
+    transformerRows,
+    consumerRows,
+    billRows,
+    staffRows,
+    shiftRows,
+  };
 }
 
 export async function loadDemoData(
@@ -271,6 +333,8 @@ export async function loadDemoData(
     await tx.insert(substations).values(data.substationRows).onConflictDoNothing();
     await tx.insert(feeders).values(data.feederRows).onConflictDoNothing();
     await tx.insert(transformers).values(data.transformerRows).onConflictDoNothing();
+    await tx.insert(staff).values(data.staffRows).onConflictDoNothing();
+    await tx.insert(onCallShifts).values(data.shiftRows).onConflictDoNothing();
     for (let i = 0; i < data.consumerRows.length; i += 500) {
       await tx
         .insert(consumers)

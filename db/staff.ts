@@ -1,0 +1,44 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Database } from './client';
+import { onCallShifts, staff, staffInbox } from './schema';
+
+export type TStaffMember = typeof staff.$inferSelect;
+
+/** The active people of an office in a role: whom an alert to "the executive of sec-pattom" reaches. */
+export function activeStaffOf(db: Database, officeId: string, role: string) {
+  return db
+    .select({ subject: staff.subject, language: staff.language })
+    .from(staff)
+    .where(and(eq(staff.officeId, officeId), eq(staff.role, role), eq(staff.active, true)))
+    .orderBy(asc(staff.subject));
+}
+
+/** An office's roster, with each person's directory entry. */
+export function rosterOf(db: Database, officeId: string) {
+  return db
+    .select({ shift: onCallShifts, member: staff })
+    .from(onCallShifts)
+    .innerJoin(staff, eq(staff.subject, onCallShifts.subject))
+    .where(eq(onCallShifts.officeId, officeId))
+    .orderBy(asc(onCallShifts.from), asc(onCallShifts.subject), asc(onCallShifts.id));
+}
+
+export type TInboxDelivery = {
+  subject: string;
+  /** the notice's idempotency key: one row per notice per person */
+  noticeKey: string;
+  template: string;
+  title: string;
+  body: string;
+  urgent: boolean;
+};
+
+/** Puts a notice in one person's inbox; delivering the same notice again adds nothing. True if added. */
+export async function deliverToInbox(db: Database, item: TInboxDelivery): Promise<boolean> {
+  const added = await db
+    .insert(staffInbox)
+    .values(item)
+    .onConflictDoNothing({ target: [staffInbox.subject, staffInbox.noticeKey] })
+    .returning({ id: staffInbox.id });
+  return added.length > 0;
+}
