@@ -5,7 +5,8 @@ import type { Config } from '../config';
 import type { Database } from '../db/client';
 import { istMinutes, toMinutes, withinDailyWindow } from '../domain/calendar';
 import { consumers, notificationAttempts, notifications } from '../db/schema';
-import { activeStaffOf, deliverToInbox } from '../db/staff';
+import { activeStaffMember, activeStaffOf, deliverToInbox, rosterOf } from '../db/staff';
+import { onCallNow } from '../domain/staff';
 import {
   isLanguage,
   isTemplateId,
@@ -113,6 +114,15 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         );
         // A mandatory notice always has somewhere to go: the letter.
         if (chain.length === 0 && template.mandatory && has('post')) chain = ['post'];
+      } else if ('staffSubject' in input.to) {
+        // One person of the directory: their preferred channel first, then the rest of the chain
+        // they can be reached on (no letters to staff).
+        const person = await activeStaffMember(db, input.to.staffSubject);
+        if (person && isLanguage(person.language)) language = person.language;
+        const has = (channel: string) =>
+          channel === 'email' ? Boolean(person?.email) : channel !== 'post' && Boolean(person?.phone);
+        const preferred = person?.preferredChannel ?? deps.notices.chain[0]!;
+        chain = person ? [preferred, ...deps.notices.chain.filter((c) => c !== preferred)].filter(has) : [];
       } else {
         chain = ['staff-inbox'];
       }
@@ -138,6 +148,23 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         notBefore: notBefore?.toISOString(),
         receiptTimeoutMs: deps.notices.receiptTimeoutMs,
       };
+    },
+
+    /**
+     * The people a notice to "the <role> of <office>" reaches on their own channels: whoever of
+     * them is on call now by the office's roster, or — with nobody of that role on call — every
+     * active one.
+     */
+    async staffRecipients(input: { officeId: string; role: string }): Promise<string[]> {
+      const people = (await activeStaffOf(db, input.officeId, input.role)).map((p) => p.subject);
+      const onDuty = onCallNow(
+        (await rosterOf(db, input.officeId))
+          .filter((r) => r.member.active && r.member.role === input.role)
+          .map((r) => ({ ...r.shift, subject: r.member.subject })),
+        now(),
+      ).map((s) => s.subject);
+      const onCall = people.filter((p) => onDuty.includes(p));
+      return onCall.length > 0 ? onCall : people;
     },
 
     /**
@@ -198,15 +225,19 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         });
         return { providerMessageId: id, delivered: true };
       }
-      if (!('consumerNumber' in input.notice.to))
-        throw ApplicationFailure.nonRetryable('no recipient', 'SendRefused');
-      const contact = await contactOf(input.notice.to.consumerNumber);
-      const to =
-        input.channel === 'email'
-          ? contact?.email
-          : input.channel === 'post'
-            ? contact && `${contact.name}, ${contact.address}`
-            : contact?.phone;
+      let to: string | null | undefined;
+      if ('staffSubject' in input.notice.to) {
+        const person = await activeStaffMember(db, input.notice.to.staffSubject);
+        to = input.channel === 'email' ? person?.email : input.channel === 'post' ? undefined : person?.phone;
+      } else if ('consumerNumber' in input.notice.to) {
+        const contact = await contactOf(input.notice.to.consumerNumber);
+        to =
+          input.channel === 'email'
+            ? contact?.email
+            : input.channel === 'post'
+              ? contact && `${contact.name}, ${contact.address}`
+              : contact?.phone;
+      } else throw ApplicationFailure.nonRetryable('no recipient', 'SendRefused');
       if (!to) throw ApplicationFailure.nonRetryable(`no ${input.channel} address on record`, 'SendRefused');
       const provider = deps.providers[input.channel as keyof NoticeProviders];
       if (!provider) throw ApplicationFailure.nonRetryable(`no provider for ${input.channel}`, 'SendRefused');
@@ -220,7 +251,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           text: input.channel === 'voice' ? `${rendered.subject}. ${rendered.body}` : rendered.body,
           language: input.language,
           reference: id,
-          consumerNumber: input.notice.to.consumerNumber,
+          consumerNumber: 'consumerNumber' in input.notice.to ? input.notice.to.consumerNumber : undefined,
         });
         const sms = input.channel === 'sms' ? smsLength(rendered.body) : undefined;
         await recordSent({

@@ -13,6 +13,15 @@ export function activeStaffOf(db: Database, officeId: string, role: string) {
     .orderBy(asc(staff.subject));
 }
 
+/** One active person of the directory, with how to reach them. */
+export async function activeStaffMember(db: Database, subject: string) {
+  const [row] = await db
+    .select()
+    .from(staff)
+    .where(and(eq(staff.subject, subject), eq(staff.active, true)));
+  return row;
+}
+
 /** An office's roster, with each person's directory entry. */
 export function rosterOf(db: Database, officeId: string) {
   return db

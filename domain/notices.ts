@@ -1,11 +1,12 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { TLanguage } from './notice-templates';
 
-/** A notice to a consumer (their channels and language) or to the staff of an office in a role. */
+/** A notice to a consumer (their channels and language), to the staff of an office in a role, or to one staff member. */
 export type TNoticeInput = {
   /** idempotency key: workflow id + step; one key is delivered once */
   key: string;
-  to: { consumerNumber: string } | { officeId: string; role: string };
+  /** a consumer, the staff of an office in a role, or one person of the staff directory */
+  to: { consumerNumber: string } | { officeId: string; role: string } | { staffSubject: string };
   template: string;
   params: Record<string, string>;
 };

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderNotice } from '../domain/notice-templates';
 import { ZComplaintState } from '../domain/state-schemas';
-import { like } from 'drizzle-orm';
-import { notifications } from '../db/schema';
+import { inArray, like } from 'drizzle-orm';
+import { devOutbox, notifications, staff } from '../db/schema';
 import { SA } from '../domain/search-attributes';
 import { saveHistories } from './helpers/histories';
 import { startTestStack, type TestStack } from './helpers/stack';
@@ -26,11 +26,13 @@ afterAll(async () => {
 
 const act = (rn: string, action: string, token: string, body: unknown) =>
   stack.call('POST', `/v1/complaints/${rn}/${action}`, { token, body });
+/** The notices to the consumer and to offices (each person an office notice reaches gets one of its own). */
 const noticesOf = (rn: string) =>
   stack.db
     .select()
     .from(notifications)
-    .where(like(notifications.key, `${rn}/%`));
+    .where(like(notifications.key, `${rn}/%`))
+    .then((rows) => rows.filter((n) => n.officeId || n.consumerNumber));
 const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 
 describe('complaints', () => {
@@ -304,6 +306,24 @@ describe('complaints', () => {
         'supervisor@div-tvm-city',
       ]),
     );
+    // The desk's alert reaches whoever is on call there now, on their phone.
+    const onCall = await stack.call('GET', '/v1/offices/circle-tvm/on-call', { token: admin });
+    const dispatchers = (onCall.json.onCall as { subject: string }[]).map((s) => s.subject);
+    expect(dispatchers.length).toBeGreaterThan(0);
+    const deskAlert = (await noticesOf(rn)).find(
+      (n) => n.template === 'emergency-alert' && n.officeId === 'circle-tvm',
+    )!;
+    const reached = await waitFor(
+      () =>
+        stack.db
+          .select()
+          .from(devOutbox)
+          .then((rows) => rows.filter((m) => m.idempotencyKey.startsWith(`${deskAlert.key}/`))),
+      (rows) =>
+        dispatchers.every((d) => rows.some((m) => m.idempotencyKey.startsWith(`${deskAlert.key}/${d}#`))),
+    );
+    const phones = await stack.db.select().from(staff).where(inArray(staff.subject, dispatchers));
+    expect(reached.map((m) => m.recipient).sort()).toEqual(phones.map((p) => p.phone).sort());
     // Head office (ops) sees every office's queue unless it names one.
     const queue = await stack.call('GET', '/v1/complaints?priority=emergency', {
       token: await stack.token({ role: 'ops', office: 'hq' }),

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumers, notifications, requestDecisions, staff } from '../db/schema';
+import { consumers, devOutbox, notifications, requestDecisions, staff } from '../db/schema';
 import { renderNotice, type TLanguage } from '../domain/notice-templates';
 import { RECEIPT_LABELS } from '../domain/receipt-labels';
 import { isValidRequestNumber } from '../domain/request-number';
@@ -714,7 +714,9 @@ describe('lifecycle', () => {
     expect(reported.status).toBe(200);
 
     const sent = await waitFor(
-      () => notices(rn),
+      // The notices to the consumer and to offices; each person reached gets one of their own
+      // (no office or consumer on it), checked below.
+      () => notices(rn).then((rows) => rows.filter((x) => x.officeId || x.consumerNumber)),
       // Each notice is its own child workflow: wait for all of them, in whatever order they land.
       (n) =>
         ['tat-warning', 'delay-notice'].every((t) => n.some((x) => x.template === t)) &&
@@ -762,6 +764,17 @@ describe('lifecycle', () => {
     expect(after.json.items.map((i: any) => i.id)).not.toContain(item.id);
     const colleagues = await stack.call('GET', '/v1/staff/inbox?pageSize=200', { token: colleague });
     expect(colleagues.json.items.map((i: any) => i.noticeKey)).not.toContain(warning.key);
+    // …and their phone: a notice of their own, on their preferred channel, in their language.
+    const texted = await waitFor(
+      () =>
+        stack.db
+          .select()
+          .from(devOutbox)
+          .where(eq(devOutbox.recipient, directoryEntry!.phone))
+          .then((rows) => rows.filter((m) => m.idempotencyKey.startsWith(`${warning.key}/exec-pattom#`))),
+      (rows) => rows.length > 0,
+    );
+    expect(texted[0]).toMatchObject({ channel: directoryEntry!.preferredChannel, body: expected.body });
     // …and each escalation alert the supervisor of the level's office.
     const level1 = byTemplate('escalation-alert').find((n) => n.officeId === 'subdiv-pattom')!;
     const subdivision = await stack.token({

@@ -1,8 +1,20 @@
-import { ActivityFailure, condition, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  condition,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  setHandler,
+  sleep,
+  startChild,
+  WorkflowIdReusePolicy,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createNotificationActivities } from '../activities/notifications';
 import {
   deliveryReceiptSignal,
   noticeStatusQuery,
+  noticeWorkflowId,
   type TDeliveryReceipt,
   type TNoticeInput,
   type TNoticeOutcome,
@@ -42,6 +54,27 @@ export async function noticeWorkflow(input: TNoticeInput): Promise<TNoticeOutcom
 
   const plan = await acts.planNotice(input);
   if (plan.notBefore) await sleep(Math.max(0, new Date(plan.notBefore).getTime() - Date.now()));
+
+  // "The executive of sec-pattom": besides the inboxes, each person it reaches (whoever is on
+  // call, else all of them) gets the notice on their own channels, as a notice of their own.
+  if ('officeId' in input.to && patched('staff-notice-per-person')) {
+    const people = await acts.staffRecipients({ officeId: input.to.officeId, role: input.to.role });
+    for (const subject of people) {
+      const personal: TNoticeInput = {
+        ...input,
+        key: `${input.key}/${subject}`,
+        to: { staffSubject: subject },
+      };
+      await startChild(noticeWorkflow, {
+        workflowId: noticeWorkflowId(personal.key),
+        args: [personal],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      }).catch((error: unknown) => {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      });
+    }
+  }
 
   const deliveredAttempt = () => [...receipts.values()].find((r) => r.status === 'delivered')?.attempt;
   const finish = async (attempt: number) => {
