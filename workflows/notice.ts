@@ -1,24 +1,20 @@
 import {
   ActivityFailure,
   condition,
-  ParentClosePolicy,
   patched,
   proxyActivities,
   setHandler,
   sleep,
-  startChild,
-  WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createNotificationActivities } from '../activities/notifications';
 import {
   deliveryReceiptSignal,
   noticeStatusQuery,
-  noticeWorkflowId,
   type TDeliveryReceipt,
   type TNoticeInput,
   type TNoticeOutcome,
 } from '../domain/notices';
+import { startNotice } from './start-notice';
 
 type Acts = ReturnType<typeof createNotificationActivities>;
 
@@ -65,14 +61,7 @@ export async function noticeWorkflow(input: TNoticeInput): Promise<TNoticeOutcom
         key: `${input.key}/${subject}`,
         to: { staffSubject: subject },
       };
-      await startChild(noticeWorkflow, {
-        workflowId: noticeWorkflowId(personal.key),
-        args: [personal],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      }).catch((error: unknown) => {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      });
+      await startNotice(personal);
     }
   }
 

@@ -1,7 +1,7 @@
 import { ParentClosePolicy, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { noticeWorkflowId, type TNoticeInput } from '../domain/notices';
-import { noticeWorkflow } from './notice';
+import type { noticeWorkflow } from './notice';
 
 /**
  * Sends a notice as its own workflow (send, await the receipt, fall back), abandoned by the
@@ -9,7 +9,8 @@ import { noticeWorkflow } from './notice';
  * same key twice is harmless.
  */
 export function startNotice(notice: TNoticeInput): Promise<unknown> {
-  return startChild(noticeWorkflow, {
+  // By name, so the notice workflow itself can start notices (one per person) without a cycle.
+  return startChild<typeof noticeWorkflow>('noticeWorkflow', {
     workflowId: noticeWorkflowId(notice.key),
     args: [notice],
     parentClosePolicy: ParentClosePolicy.ABANDON,
