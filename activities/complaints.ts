@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { complaints, openComplaints, outages } from '../db/schema';
+import { complaints, consumers, feeders, openComplaints, outages, transformers } from '../db/schema';
 import type { TComplaintState } from '../domain/complaint';
 
 export function createComplaintActivities({ db, now }: { db: Database; now: () => Date }) {
@@ -54,6 +54,30 @@ export function createComplaintActivities({ db, now }: { db: Database; now: () =
           set: changing,
           setWhere: sql`${complaints.version} <= excluded.version`,
         });
+    },
+
+    /** Where an emergency is: what the person sent to it needs to find it (read once per emergency). */
+    async emergencySite({ consumerNumber }: { consumerNumber: string }) {
+      const [row] = await db
+        .select({
+          name: consumers.name,
+          address: consumers.address,
+          transformer: transformers.name,
+          transformerId: transformers.id,
+          feeder: feeders.name,
+          feederId: feeders.id,
+        })
+        .from(consumers)
+        .innerJoin(transformers, eq(transformers.id, consumers.transformerId))
+        .innerJoin(feeders, eq(feeders.id, transformers.feederId))
+        .where(eq(consumers.consumerNumber, consumerNumber));
+      return row
+        ? {
+            consumer: `${row.name}, ${consumerNumber}`,
+            address: row.address,
+            supply: `transformer ${row.transformer} (${row.transformerId}), feeder ${row.feeder} (${row.feederId})`,
+          }
+        : { consumer: consumerNumber, address: `consumer ${consumerNumber}`, supply: 'supply not on record' };
     },
 
     /** Where an outage stands now: a linked complaint checks once, in case it was restored before it started. */

@@ -423,6 +423,101 @@ export const NOTICE_TEMPLATES = {
       },
     },
   ),
+  'emergency-alert-site': t(
+    'staff',
+    { mandatory: true, urgent: true },
+    [
+      'requestNumber',
+      'consumer',
+      'address',
+      'supply',
+      'reported',
+      'channel',
+      'reportedAt',
+    ],
+    {
+      en: {
+        subject: 'EMERGENCY {requestNumber}: electrical accident',
+        body: 'Electrical accident at {address} (consumer {consumer}; {supply}). Reported by {channel} at {reportedAt}: {reported}. Complaint {requestNumber}. Acknowledge and act now.',
+      },
+      ml: {
+        subject: 'അടിയന്തരം {requestNumber}: വൈദ്യുത അപകടം',
+        body: '{address}-ൽ വൈദ്യുത അപകടം (ഉപഭോക്താവ് {consumer}; {supply}). {channel} വഴി {reportedAt}-ന് റിപ്പോർട്ട് ചെയ്തു: {reported}. പരാതി {requestNumber}. ഉടൻ സ്ഥിരീകരിച്ച് നടപടിയെടുക്കുക.',
+      },
+      hi: {
+        subject: 'आपातकाल {requestNumber}: विद्युत दुर्घटना',
+        body: '{address} पर विद्युत दुर्घटना (उपभोक्ता {consumer}; {supply})। {channel} से {reportedAt} पर सूचना: {reported}। शिकायत {requestNumber}। तुरंत पुष्टि कर कार्रवाई करें।',
+      },
+      vi: {
+        subject: 'KHẨN CẤP {requestNumber}: tai nạn điện',
+        body: 'Tai nạn điện tại {address} (khách hàng {consumer}; {supply}). Báo qua {channel} lúc {reportedAt}: {reported}. Khiếu nại {requestNumber}. Xác nhận và xử lý ngay.',
+      },
+      ru: {
+        subject: 'АВАРИЯ {requestNumber}: несчастный случай',
+        body: 'Несчастный случай с электричеством: {address} (потребитель {consumer}; {supply}). Сообщено через {channel} в {reportedAt}: {reported}. Жалоба {requestNumber}. Подтвердите и действуйте немедленно.',
+      },
+    },
+  ),
+  'emergency-realert': t(
+    'staff',
+    { mandatory: true, urgent: true },
+    [
+      'requestNumber',
+      'consumer',
+      'address',
+      'supply',
+      'reported',
+      'channel',
+      'reportedAt',
+      'waiting',
+      'alert',
+      'alerted',
+    ],
+    {
+      en: {
+        subject: 'RE-ALERT {alert} — EMERGENCY {requestNumber} STILL UNACKNOWLEDGED',
+        body: 'STILL NOBODY HAS ACKNOWLEDGED this electrical accident after {waiting} minutes (alert {alert}; already alerted: {alerted}). At {address} (consumer {consumer}; {supply}), reported by {channel} at {reportedAt}: {reported}. Complaint {requestNumber}. Acknowledge and act now.',
+      },
+      ml: {
+        subject: 'വീണ്ടും മുന്നറിയിപ്പ് {alert} — അടിയന്തരം {requestNumber} ഇതുവരെ സ്ഥിരീകരിച്ചിട്ടില്ല',
+        body: '{waiting} മിനിറ്റായിട്ടും ഈ വൈദ്യുത അപകടം ആരും സ്ഥിരീകരിച്ചിട്ടില്ല (മുന്നറിയിപ്പ് {alert}; ഇതിനകം അറിയിച്ചത്: {alerted}). {address} (ഉപഭോക്താവ് {consumer}; {supply}), {channel} വഴി {reportedAt}-ന്: {reported}. പരാതി {requestNumber}. ഉടൻ സ്ഥിരീകരിച്ച് നടപടിയെടുക്കുക.',
+      },
+      hi: {
+        subject: 'पुनः चेतावनी {alert} — आपातकाल {requestNumber} अब तक अपुष्ट',
+        body: '{waiting} मिनट बाद भी इस विद्युत दुर्घटना की किसी ने पुष्टि नहीं की (चेतावनी {alert}; पहले सूचित: {alerted})। {address} (उपभोक्ता {consumer}; {supply}), {channel} से {reportedAt} पर: {reported}। शिकायत {requestNumber}। तुरंत पुष्टि कर कार्रवाई करें।',
+      },
+      vi: {
+        subject: 'CẢNH BÁO LẠI {alert} — KHẨN CẤP {requestNumber} CHƯA AI XÁC NHẬN',
+        body: 'Sau {waiting} phút vẫn chưa ai xác nhận tai nạn điện này (lần {alert}; đã báo: {alerted}). Tại {address} (khách hàng {consumer}; {supply}), báo qua {channel} lúc {reportedAt}: {reported}. Khiếu nại {requestNumber}. Xác nhận và xử lý ngay.',
+      },
+      ru: {
+        subject: 'ПОВТОР {alert} — АВАРИЯ {requestNumber} ВСЁ ЕЩЁ НЕ ПОДТВЕРЖДЕНА',
+        body: 'Уже {waiting} мин никто не подтвердил этот несчастный случай (оповещение {alert}; уже оповещены: {alerted}). {address} (потребитель {consumer}; {supply}), сообщено через {channel} в {reportedAt}: {reported}. Жалоба {requestNumber}. Подтвердите и действуйте немедленно.',
+      },
+    },
+  ),
+  'emergency-acknowledged': t('staff', { urgent: true }, ['requestNumber', 'by', 'note'], {
+    en: {
+      subject: 'Acknowledged: emergency {requestNumber}',
+      body: '{by} has acknowledged emergency {requestNumber} and is acting on it.[[ Note: {note}]]',
+    },
+    ml: {
+      subject: 'സ്ഥിരീകരിച്ചു: അടിയന്തരം {requestNumber}',
+      body: '{by} അടിയന്തരം {requestNumber} സ്ഥിരീകരിച്ച് നടപടിയെടുക്കുന്നു.[[ കുറിപ്പ്: {note}]]',
+    },
+    hi: {
+      subject: 'पुष्टि: आपातकाल {requestNumber}',
+      body: '{by} ने आपातकाल {requestNumber} की पुष्टि की है और कार्रवाई कर रहे हैं।[[ टिप्पणी: {note}]]',
+    },
+    vi: {
+      subject: 'Đã xác nhận: khẩn cấp {requestNumber}',
+      body: '{by} đã xác nhận khẩn cấp {requestNumber} và đang xử lý.[[ Ghi chú: {note}]]',
+    },
+    ru: {
+      subject: 'Подтверждено: авария {requestNumber}',
+      body: '{by} подтвердил аварию {requestNumber} и принимает меры.[[ Примечание: {note}]]',
+    },
+  }),
   'outage-planned': t('consumer', { mandatory: true }, ['area', 'start', 'end'], {
     en: {
       subject: 'Planned power outage',

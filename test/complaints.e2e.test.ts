@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderNotice } from '../domain/notice-templates';
 import { ZComplaintState } from '../domain/state-schemas';
-import { inArray, like } from 'drizzle-orm';
-import { devOutbox, notifications, staff } from '../db/schema';
+import { eq, inArray, like } from 'drizzle-orm';
+import { consumers, devOutbox, notifications, staff, transformers } from '../db/schema';
 import { SA } from '../domain/search-attributes';
 import { saveHistories } from './helpers/histories';
 import { startTestStack, type TestStack } from './helpers/stack';
@@ -33,6 +33,7 @@ const noticesOf = (rn: string) =>
     .from(notifications)
     .where(like(notifications.key, `${rn}/%`))
     .then((rows) => rows.filter((n) => n.officeId || n.consumerNumber));
+const ALERTS = new Set(['emergency-alert-site', 'emergency-realert']);
 const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 
 describe('complaints', () => {
@@ -294,9 +295,7 @@ describe('complaints', () => {
     expect(made.status, JSON.stringify(made.json)).toBe(201);
     const rn = made.json.requestNumber as string;
     const alerts = async () =>
-      (await noticesOf(rn))
-        .filter((n) => n.template === 'emergency-alert')
-        .map((n) => `${n.role}@${n.officeId}`);
+      (await noticesOf(rn)).filter((n) => ALERTS.has(n.template)).map((n) => `${n.role}@${n.officeId}`);
     const raised = await waitFor(alerts, (a) => a.length >= 4);
     expect(raised).toEqual(
       expect.arrayContaining([
@@ -311,7 +310,7 @@ describe('complaints', () => {
     const dispatchers = (onCall.json.onCall as { subject: string }[]).map((s) => s.subject);
     expect(dispatchers.length).toBeGreaterThan(0);
     const deskAlert = (await noticesOf(rn)).find(
-      (n) => n.template === 'emergency-alert' && n.officeId === 'circle-tvm',
+      (n) => n.template === 'emergency-alert-site' && n.officeId === 'circle-tvm',
     )!;
     const reached = await waitFor(
       () =>
@@ -324,6 +323,37 @@ describe('complaints', () => {
     );
     const phones = await stack.db.select().from(staff).where(inArray(staff.subject, dispatchers));
     expect(reached.map((m) => m.recipient).sort()).toEqual(phones.map((p) => p.phone).sort());
+    // What they need to act: where, on which transformer and feeder, what was reported, by which way.
+    const [account] = await stack.db
+      .select()
+      .from(consumers)
+      .where(eq(consumers.consumerNumber, consumerNumber));
+    const [tx] = await stack.db
+      .select()
+      .from(transformers)
+      .where(eq(transformers.id, account!.transformerId));
+    const english = reached.find((m) => phones.find((p) => p.phone === m.recipient)?.language === 'en');
+    for (const text of [
+      renderNotice('emergency-alert-site', 'en', deskAlert.params).body,
+      english?.body,
+    ].filter(Boolean))
+      for (const part of [
+        account!.address,
+        account!.name,
+        tx!.id,
+        tx!.feederId,
+        'line snapped onto a gate',
+        'agent',
+      ])
+        expect(text, part).toContain(part);
+    // Re-alerts say they are re-alerts, how long it has waited and who was already told.
+    const realert = await waitFor(
+      () => noticesOf(rn).then((rows) => rows.find((n) => n.template === 'emergency-realert')),
+      (n) => n !== undefined,
+    );
+    const realertText = renderNotice('emergency-realert', 'en', realert!.params);
+    expect(realertText.subject).toMatch(/^RE-ALERT 2 — EMERGENCY/);
+    expect(realertText.body).toContain('dispatcher of circle-tvm');
     // Head office (ops) sees every office's queue unless it names one.
     const queue = await stack.call('GET', '/v1/complaints?priority=emergency', {
       token: await stack.token({ role: 'ops', office: 'hq' }),
@@ -340,6 +370,14 @@ describe('complaints', () => {
     expect(acked.json.emergency).toMatchObject({ acknowledgedBy: 'control-room' });
     expect((await act(rn, 'acknowledge', desk, {})).status).toBe(409);
     const count = (await alerts()).length;
+    // Everyone alerted so far hears that someone has it.
+    const told = await waitFor(
+      () => noticesOf(rn).then((rows) => rows.filter((n) => n.template === 'emergency-acknowledged')),
+      (rows) =>
+        rows.some((n) => n.officeId === 'circle-tvm') &&
+        rows.some((n) => n.officeId === 'sec-kesavadasapuram'),
+    );
+    expect(told[0]!.params).toMatchObject({ by: 'control-room', note: 'crew and ambulance sent' });
     await sleep(5000);
     expect((await alerts()).length).toBe(count); // no alerts once acknowledged
   });
@@ -356,7 +394,7 @@ describe('complaints', () => {
     await sleep(3000);
     expect(await noticesOf(rn)).toHaveLength(0);
     await stack.startWorker();
-    const alerts = async () => (await noticesOf(rn)).filter((n) => n.template === 'emergency-alert');
+    const alerts = async () => (await noticesOf(rn)).filter((n) => ALERTS.has(n.template));
     expect((await waitFor(alerts, (a) => a.length >= 3)).length).toBeGreaterThanOrEqual(3);
     await stack.stopWorker(); // mid-cycle: the re-alert timer fires while nobody runs it
     await sleep(2500);

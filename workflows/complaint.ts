@@ -79,6 +79,9 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
       },
     ],
   };
+  /** Where the emergency is (name, address, transformer and feeder): read once, before the first alert. */
+  // (Declared before any handler: an Update may run as soon as its handler is set.)
+  let site: { consumer: string; address: string; supply: string } | undefined;
   let dirty = false;
   // The read model follows every change of state, not only changes that set the flag.
   const tracked = patched('read-model-follows-state') ? trackState(state) : undefined;
@@ -218,6 +221,15 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
         nextAlertAt: undefined,
       };
       log('acknowledged', actor.subject, note || undefined);
+      // Everybody alerted so far learns that someone has it (runs with the detailed alerts).
+      if (site)
+        for (const to of alertedBefore(state.emergency.alerts))
+          void notify({
+            key: `${input.requestNumber}/emergency-acknowledged/${to.officeId}/${to.role}`,
+            to,
+            template: 'emergency-acknowledged',
+            params: { requestNumber: input.requestNumber, by: actor.subject, note: note ?? '' },
+          });
       return state;
     },
     {
@@ -331,27 +343,63 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
     );
   };
   /** Alert 0 goes to the emergency desk and the section office; alert n to escalation level n, then the top. */
+  /** Who alert `n` goes to: the emergency desk and the section office, then one level higher each time. */
+  const alertTargets = (n: number) => {
+    const top = Math.max(0, ...type.escalation.map((s) => s.level));
+    return n === 0
+      ? [
+          { officeId: input.emergency!.deskOfficeId, role: 'dispatcher' },
+          { officeId: input.officeId, role: 'executive' },
+        ]
+      : [{ officeId: escalationOffice(Math.min(n, top)) ?? input.officeId, role: 'supervisor' }];
+  };
+  const alertedBefore = (n: number) =>
+    Array.from({ length: n }, (_, i) => alertTargets(i))
+      .flat()
+      .filter((t, i, all) => all.findIndex((o) => o.officeId === t.officeId && o.role === t.role) === i);
   const alertEmergency = () => {
     const e = state.emergency!;
-    const top = Math.max(0, ...type.escalation.map((s) => s.level));
-    const level = Math.min(e.alerts, top);
-    const targets =
-      e.alerts === 0
-        ? [
-            { officeId: input.emergency!.deskOfficeId, role: 'dispatcher' },
-            { officeId: input.officeId, role: 'executive' },
-          ]
-        : [{ officeId: escalationOffice(level) ?? input.officeId, role: 'supervisor' }];
+    const targets = alertTargets(e.alerts);
     for (const to of targets)
       void notify({
         key: `${input.requestNumber}/emergency/${e.alerts}/${to.officeId}`,
         to,
-        template: 'emergency-alert',
-        params: {
-          requestNumber: input.requestNumber,
-          location: `consumer ${input.consumerNumber}${input.description ? `: ${input.description}` : ''}`,
-          reportedAt: input.submittedAt,
-        },
+        ...(site
+          ? {
+              // What the person needs to act on it; a re-alert says so, and who else was told.
+              template: e.alerts === 0 ? 'emergency-alert-site' : 'emergency-realert',
+              params: {
+                requestNumber: input.requestNumber,
+                consumer: site.consumer,
+                address: site.address,
+                supply: site.supply,
+                reported: input.description || type.name,
+                channel: input.channel,
+                reportedAt: input.submittedAt,
+                ...(e.alerts === 0
+                  ? {}
+                  : {
+                      waiting: String(
+                        Math.max(
+                          0,
+                          Math.round((now().getTime() - new Date(input.submittedAt).getTime()) / 60_000),
+                        ),
+                      ),
+                      alert: String(e.alerts + 1),
+                      alerted: alertedBefore(e.alerts)
+                        .map((t) => `${t.role} of ${t.officeId}`)
+                        .join(', '),
+                    }),
+              },
+            }
+          : {
+              template: 'emergency-alert',
+              params: {
+                requestNumber: input.requestNumber,
+                location: `consumer ${input.consumerNumber}${input.description ? `: ${input.description}` : ''}`,
+                reportedAt: input.submittedAt,
+              },
+            }),
       });
     log(
       e.alerts === 0 ? 'emergency-alerted' : 'emergency-realerted',
@@ -417,6 +465,8 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
   };
 
   // ---------- the run ----------
+  if (state.emergency && patched('emergency-alert-detail'))
+    site = await acts.emergencySite({ consumerNumber: input.consumerNumber });
   if (state.outage) {
     // Restored between intake and now? The registry could not signal a workflow not yet started.
     const outage = await acts.outageState({ outageId: state.outage.id });
