@@ -171,6 +171,28 @@ export const NOTICE_TEMPLATES = {
       },
     },
   ),
+  'complaint-delayed': t('consumer', { urgent: true }, ['requestNumber', 'complaintType', 'newDate'], {
+    en: {
+      subject: 'Complaint {requestNumber} is taking longer',
+      body: 'Your complaint {requestNumber} ({complaintType}) has not been resolved within the promised time. A senior officer now has it; new expected time: {newDate}. We are sorry.',
+    },
+    ml: {
+      subject: 'പരാതി {requestNumber} വൈകുന്നു',
+      body: 'നിങ്ങളുടെ പരാതി {requestNumber} ({complaintType}) വാഗ്ദാനം ചെയ്ത സമയത്തിനുള്ളിൽ പരിഹരിച്ചില്ല. ഇപ്പോൾ ഒരു മുതിർന്ന ഉദ്യോഗസ്ഥൻ കൈകാര്യം ചെയ്യുന്നു; പുതിയ പ്രതീക്ഷിത സമയം: {newDate}. ഖേദിക്കുന്നു.',
+    },
+    hi: {
+      subject: 'शिकायत {requestNumber} में देरी',
+      body: 'आपकी शिकायत {requestNumber} ({complaintType}) तय समय में हल नहीं हुई। अब एक वरिष्ठ अधिकारी इसे देख रहे हैं; नया अपेक्षित समय: {newDate}। हमें खेद है।',
+    },
+    vi: {
+      subject: 'Khiếu nại {requestNumber} bị chậm',
+      body: 'Khiếu nại {requestNumber} ({complaintType}) của bạn chưa được giải quyết đúng hạn. Một cán bộ cấp trên đang xử lý; thời gian dự kiến mới: {newDate}. Xin lỗi vì sự chậm trễ.',
+    },
+    ru: {
+      subject: 'Жалоба {requestNumber} задерживается',
+      body: 'Ваша жалоба {requestNumber} ({complaintType}) не решена в обещанный срок. Теперь ею занимается старший специалист; новый ожидаемый срок: {newDate}. Приносим извинения.',
+    },
+  }),
   'tat-warning': t('staff', { urgent: true }, ['requestNumber', 'service', 'dueAt'], {
     en: {
       subject: 'Due soon: {requestNumber}',
@@ -426,15 +448,7 @@ export const NOTICE_TEMPLATES = {
   'emergency-alert-site': t(
     'staff',
     { mandatory: true, urgent: true },
-    [
-      'requestNumber',
-      'consumer',
-      'address',
-      'supply',
-      'reported',
-      'channel',
-      'reportedAt',
-    ],
+    ['requestNumber', 'consumer', 'address', 'supply', 'reported', 'channel', 'reportedAt'],
     {
       en: {
         subject: 'EMERGENCY {requestNumber}: electrical accident',

@@ -449,6 +449,15 @@ describe('complaints', () => {
       (rows) => rows.filter((n) => n.template === 'complaint-escalation-alert').length === 2,
     );
     const alerts = escalations.filter((n) => n.template === 'complaint-escalation-alert');
+    // The consumer hears of the delay once, with the new expected time.
+    const delayed = await waitFor(
+      () => noticesOf(rn).then((rows) => rows.filter((n) => n.template === 'complaint-delayed')),
+      (rows) => rows.length > 0,
+    );
+    expect(delayed).toHaveLength(1);
+    expect(delayed[0]).toMatchObject({ consumerNumber: '1154700000011' });
+    const delayParams = delayed[0]!.params;
+    expect(new Date(delayParams.newDate!).getTime()).toBeGreaterThan(new Date(top.json.dueAt).getTime());
     expect(alerts.map((n) => n.officeId).sort()).toEqual(['div-tvm-city', 'subdiv-pattom']);
     // Each level is told its own deadline, after the turnaround that was missed, in a complaint's words.
     for (const alert of alerts) {

@@ -439,6 +439,18 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
       state.breached = true;
       log('tat-breached', undefined, `not resolved within ${type.tat}`);
       escalate(1);
+      // The consumer is told too, with the new level's deadline, as service requests do.
+      if (patched('complaint-delay-notice'))
+        void notify({
+          key: `${input.requestNumber}/delayed/${state.reopenCount}`,
+          to: { consumerNumber: input.consumerNumber },
+          template: 'complaint-delayed',
+          params: {
+            requestNumber: input.requestNumber,
+            complaintType: type.name,
+            newDate: state.escalationDueAt ?? state.dueAt,
+          },
+        });
     } else if (clockRuns() && due(state.escalationDueAt)) {
       escalate(state.escalationLevel + 1);
     }
