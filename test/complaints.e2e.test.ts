@@ -348,7 +348,13 @@ describe('complaints', () => {
         expect(text, part).toContain(part);
     // Re-alerts say they are re-alerts, how long it has waited and who was already told.
     const realert = await waitFor(
-      () => noticesOf(rn).then((rows) => rows.find((n) => n.template === 'emergency-realert')),
+      // the first re-alert (later ones may have landed already)
+      () =>
+        noticesOf(rn).then((rows) =>
+          rows.find(
+            (n) => n.template === 'emergency-realert' && (n.params).alert === '2',
+          ),
+        ),
       (n) => n !== undefined,
     );
     const realertText = renderNotice('emergency-realert', 'en', realert!.params);
