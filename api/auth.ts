@@ -1,9 +1,12 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Context, MiddlewareHandler } from 'hono';
 import { and, eq, inArray, like, or } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { consumers, offices } from '../db/schema';
 import { UNSCOPED_ROLES, type TPrincipal, type TRole } from '../domain/roles';
+import { SA } from '../domain/search-attributes';
 import { TokenError, type TokenVerifier } from '../lib/auth-tokens';
 import { HttpProblem, problemResponses } from './problem';
 import type { AppEnv } from './types';
@@ -180,3 +183,32 @@ const officesWithin = (db: Database, path: string) =>
     .select({ id: offices.id })
     .from(offices)
     .where(or(eq(offices.path, path), like(offices.path, `${path}/%`)));
+
+/**
+ * A request's or complaint's workflow, if the caller may see it: who it belongs to comes from its
+ * search attributes, then the caller's scope applies. Access is checked before anything else is
+ * looked at, and a consumer gets one answer for "not yours" and "no such number" — the numbers of
+ * other consumers cannot be told from missing ones. Staff are told it is another office's, so they
+ * can send the caller there.
+ */
+export async function authoriseWorkflow<H extends WorkflowHandle>(
+  c: Context<AppEnv>,
+  db: Database,
+  handle: H,
+  expected: { workflowType: string; noun: string },
+): Promise<{ handle: H; running: boolean; consumerNumber: string }> {
+  const notVisible = () => new HttpProblem(404, `no ${expected.noun} with this number that you may see`);
+  const description = await handle.describe().catch((error: unknown) => {
+    if (error instanceof WorkflowNotFoundError) throw notVisible();
+    throw error;
+  });
+  const consumerNumber = description.typedSearchAttributes.get(SA.ConsumerNumber);
+  if (description.type !== expected.workflowType || !consumerNumber) throw notVisible();
+  await assertConsumerAccess(c, db, consumerNumber).catch((error: unknown) => {
+    const consumer = c.get('principal').kind === 'consumer';
+    if (consumer && error instanceof HttpProblem && (error.status === 403 || error.status === 404))
+      throw notVisible();
+    throw error;
+  });
+  return { handle, running: description.status.name === 'RUNNING', consumerNumber };
+}

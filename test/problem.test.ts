@@ -20,6 +20,18 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.stop());
 
+/** The whole app on this file's database and Temporal client, with a config of its own. */
+const appWith = (config: ReturnType<typeof testConfig>, temporal = stack.client) =>
+  createApp({
+    config,
+    db: stack.db,
+    temporal,
+    logger: createLogger(config),
+    verifyToken: createTokenVerifier(config.auth),
+    verifyReceipt: stack.verifyReceipt,
+    ekycTrustAnchorsPem: stack.ekycTrustAnchorsPem,
+  });
+
 function expectProblem(res: { status: number; headers: Headers; json: any }, status: number) {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
@@ -187,15 +199,7 @@ describe('text that cannot be stored', () => {
   it('400 for JSON nested deeper than any body takes, and for a malformed multipart body, on any route', async () => {
     // The default body limit (this file's stack has a small one): 40 KB of brackets fits.
     const config = testConfig();
-    const app = createApp({
-      config,
-      db: stack.db,
-      temporal: stack.client,
-      logger: createLogger(config),
-      verifyToken: createTokenVerifier(config.auth),
-      verifyReceipt: stack.verifyReceipt,
-      ekycTrustAnchorsPem: stack.ekycTrustAnchorsPem,
-    });
+    const app = appWith(config);
     const deep = '['.repeat(20_000) + ']'.repeat(20_000);
     for (const path of ['/v1/pings', '/v1/feedback/abc', '/v1/webhooks/sms', '/v1/receipts/verify']) {
       const res = await app.request(path, {
@@ -300,15 +304,7 @@ describe('text that cannot be stored', () => {
 describe('429 and 500', () => {
   it('429 with Retry-After once the per-minute limit is spent', async () => {
     const config = testConfig({ RATE_LIMIT_PER_MINUTE: '3', WEBHOOK_RATE_LIMIT_PER_MINUTE: '5' });
-    const app = createApp({
-      config,
-      db: stack.db,
-      temporal: stack.client,
-      logger: createLogger(config),
-      verifyToken: createTokenVerifier(config.auth),
-      verifyReceipt: stack.verifyReceipt,
-      ekycTrustAnchorsPem: stack.ekycTrustAnchorsPem,
-    });
+    const app = appWith(config);
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let i = 0; i < 4; i++) {
@@ -327,15 +323,7 @@ describe('429 and 500', () => {
 
   it('counts one caller once however the header is spelled, and never by a forwarded address it chose', async () => {
     const config = testConfig({ RATE_LIMIT_PER_MINUTE: '3', TRUSTED_PROXIES: '10.0.0.0/8' });
-    const app = createApp({
-      config,
-      db: stack.db,
-      temporal: stack.client,
-      logger: createLogger(config),
-      verifyToken: createTokenVerifier(config.auth),
-      verifyReceipt: stack.verifyReceipt,
-      ekycTrustAnchorsPem: stack.ekycTrustAnchorsPem,
-    });
+    const app = appWith(config);
     const from = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } });
     const token = await stack.token({ role: 'agent', office: 'sec-pattom', subject: 'agent-spelling' });
     const spellings = [`Bearer ${token}`, `bearer ${token}`, `BEARER ${token}`, `Bearer  ${token}`];
@@ -395,15 +383,7 @@ describe('429 and 500', () => {
     const config = testConfig({ TEMPORAL_NAMESPACE: 'no-such-namespace' });
     const client = await connectClient(config);
     try {
-      const app = createApp({
-        config,
-        db: stack.db,
-        temporal: client,
-        logger: createLogger(config),
-        verifyToken: createTokenVerifier(config.auth),
-        verifyReceipt: stack.verifyReceipt,
-        ekycTrustAnchorsPem: stack.ekycTrustAnchorsPem,
-      });
+      const app = appWith(config, client);
       const res = await app.request('/v1/pings', {
         method: 'POST',
         headers: { authorization: `Bearer ${agent}`, 'content-type': 'application/json' },

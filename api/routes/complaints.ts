@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
 import { ZComplaintState } from '../../domain/state-schemas';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { and, asc, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Context } from 'hono';
@@ -21,10 +20,9 @@ import {
 } from '../../domain/complaint';
 import { PRIORITIES } from '../../domain/complaint-catalogue';
 import { ZRequestNumber } from '../../domain/request-number';
-import { SA } from '../../domain/search-attributes';
 import type { TActor } from '../../domain/service-request';
 import type { complaintWorkflow } from '../../workflows/complaint';
-import { assertConsumerAccess, queueScope, secureRoute } from '../auth';
+import { assertConsumerAccess, authoriseWorkflow, queueScope, secureRoute } from '../auth';
 import { registerComplaint } from '../complaint-intake';
 import { createRouter } from '../create-router';
 import { HttpProblem, problemResponses } from '../problem';
@@ -203,27 +201,8 @@ export function createComplaintRoutes(deps: AppDeps) {
     },
   );
 
-  // Access first, and for a consumer one answer for "not yours" and "no such complaint": the numbers of other
-  // consumers' complaints cannot be told from missing ones.
-  const notVisible = () => new HttpProblem(404, 'no complaint with this number that you may see');
-  const authorise = async (c: Context<AppEnv>, rn: string) => {
-    const handle = handleOf(rn);
-    const description = await handle.describe().catch((error: unknown) => {
-      if (error instanceof WorkflowNotFoundError) throw notVisible();
-      throw error;
-    });
-    const consumerNumber = description.typedSearchAttributes.get(SA.ConsumerNumber);
-    if (description.type !== 'complaintWorkflow' || !consumerNumber) throw notVisible();
-    await assertConsumerAccess(c, deps.db, consumerNumber).catch((error: unknown) => {
-      // Staff are told it is another office's (so they can send the caller there); consumers
-      // learn nothing about numbers that are not theirs.
-      const consumer = c.get('principal').kind === 'consumer';
-      if (consumer && error instanceof HttpProblem && (error.status === 403 || error.status === 404))
-        throw notVisible();
-      throw error;
-    });
-    return { handle, running: description.status.name === 'RUNNING', consumerNumber };
-  };
+  const authorise = (c: Context<AppEnv>, rn: string) =>
+    authoriseWorkflow(c, deps.db, handleOf(rn), { workflowType: 'complaintWorkflow', noun: 'complaint' });
   const ZRn = z.object({ requestNumber: ZRequestNumber });
 
   app.openapi(

@@ -4,6 +4,7 @@ import { consumers, printQueue } from '../../db/schema';
 import { openBytes } from '../../lib/at-rest';
 import { assertConsumerAccess, queueScope, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
+import { pageOf, ZPageQuery } from '../pagination';
 import { HttpProblem, problemResponses } from '../problem';
 import type { AppDeps } from '../types';
 
@@ -77,8 +78,7 @@ export function createPrintQueueRoutes(deps: AppDeps) {
         query: z.object({
           officeId: z.string().min(1).optional().describe('default: yours (ops and admin: every office)'),
           status: z.enum(['waiting', 'printed', 'all']).default('waiting'),
-          page: z.coerce.number().int().min(1).max(100_000).default(1),
-          pageSize: z.coerce.number().int().min(1).max(200).default(50),
+          ...ZPageQuery,
         }),
       },
       responses: {
@@ -86,12 +86,7 @@ export function createPrintQueueRoutes(deps: AppDeps) {
           description: 'one page of letters',
           content: {
             'application/json': {
-              schema: z.object({
-                items: z.array(ZLetter),
-                page: z.number().int(),
-                pageSize: z.number().int(),
-                total: z.number().int(),
-              }),
+              schema: pageOf(ZLetter),
             },
           },
         },

@@ -11,7 +11,12 @@ import { findSigningKey } from '../../db/signing-keys';
 import { allocateRequestNumber } from '../../db/request-numbers';
 import { consumers, documents, intakeKeys, offices, receipts } from '../../db/schema';
 import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../../domain/calendar';
-import { buildFormSchema, ZDocumentKind, type TDocumentKind, type TServiceType } from '../../domain/catalogue';
+import {
+  buildFormSchema,
+  ZDocumentKind,
+  type TDocumentKind,
+  type TServiceType,
+} from '../../domain/catalogue';
 import { ID_TYPES } from '../../domain/identity-numbers';
 import { compareWithEkyc } from '../../domain/kyc-match';
 import {
@@ -51,7 +56,7 @@ import {
 import { openBytes } from '../../lib/at-rest';
 import { publicKeyFromBase64url, verifyEd25519 } from '../../lib/ed25519';
 import type { serviceRequestWorkflow } from '../../workflows/service-request';
-import { assertConsumerAccess, requireRoles, secureRoute } from '../auth';
+import { assertConsumerAccess, authoriseWorkflow, requireRoles, secureRoute } from '../auth';
 import { createDocumentIntake, ZDocumentFields, type TJudgedDocument } from '../document-intake';
 import { createRouter } from '../create-router';
 import { scopeIdempotencyKey, ZIdempotencyKey } from '../idempotency';
@@ -212,28 +217,11 @@ export function createServiceRequestRoutes(deps: AppDeps) {
 
   const handleOf = (rn: string) => deps.temporal.workflow.getHandle<typeof serviceRequestWorkflow>(rn);
 
-  /** Reads who the request belongs to from its search attributes and applies the caller's scope. */
-  // Access first, and for a consumer one answer for "not yours" and "no such service request": the numbers of other
-  // consumers' service requests cannot be told from missing ones.
-  const notVisible = () => new HttpProblem(404, 'no service request with this number that you may see');
-  const authorise = async (c: Context<AppEnv>, rn: string) => {
-    const handle = handleOf(rn);
-    const description = await handle.describe().catch((error: unknown) => {
-      if (error instanceof WorkflowNotFoundError) throw notVisible();
-      throw error;
+  const authorise = (c: Context<AppEnv>, rn: string) =>
+    authoriseWorkflow(c, deps.db, handleOf(rn), {
+      workflowType: 'serviceRequestWorkflow',
+      noun: 'service request',
     });
-    const consumerNumber = description.typedSearchAttributes.get(SA.ConsumerNumber);
-    if (description.type !== 'serviceRequestWorkflow' || !consumerNumber) throw notVisible();
-    await assertConsumerAccess(c, deps.db, consumerNumber).catch((error: unknown) => {
-      // Staff are told it is another office's (so they can send the caller there); consumers
-      // learn nothing about numbers that are not theirs.
-      const consumer = c.get('principal').kind === 'consumer';
-      if (consumer && error instanceof HttpProblem && (error.status === 403 || error.status === 404))
-        throw notVisible();
-      throw error;
-    });
-    return { handle, running: description.status.name === 'RUNNING', consumerNumber };
-  };
 
   /**
    * A staff decision must carry a fresh Ed25519 signature over its canonical message, made with a

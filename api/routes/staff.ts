@@ -15,6 +15,7 @@ import {
 import { toE164 } from '../../domain/phone';
 import { assertOfficeAccess, queueScope, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
+import { pageOf, ZPageQuery } from '../pagination';
 import { HttpProblem, problemResponses } from '../problem';
 import type { AppDeps } from '../types';
 
@@ -110,11 +111,6 @@ const ZInboxItem = z
   })
   .openapi('InboxItem');
 
-const ZPage = {
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
-};
-
 const memberOut = (m: TStaffMember) => ({
   subject: m.subject,
   name: m.name,
@@ -159,19 +155,13 @@ export function createStaffRoutes(deps: AppDeps) {
       tags: ['staff'],
       summary: 'Your own alerts, newest first, with the number still unread',
       roles: STAFF_ROLES,
-      request: { query: z.object({ unread: z.enum(['true', 'false']).optional(), ...ZPage }) },
+      request: { query: z.object({ unread: z.enum(['true', 'false']).optional(), ...ZPageQuery }) },
       responses: {
         200: {
           description: 'one page of your inbox',
           content: {
             'application/json': {
-              schema: z.object({
-                items: z.array(ZInboxItem),
-                unread: z.number().int(),
-                page: z.number().int(),
-                pageSize: z.number().int(),
-                total: z.number().int(),
-              }),
+              schema: pageOf(ZInboxItem, { unread: z.number().int() }),
             },
           },
         },
@@ -252,7 +242,7 @@ export function createStaffRoutes(deps: AppDeps) {
             .describe('default: yours (ops and admin: every office)'),
           role: ZStaffRole.optional(),
           active: z.enum(['true', 'false', 'all']).default('all'),
-          ...ZPage,
+          ...ZPageQuery,
         }),
       },
       responses: {
@@ -260,12 +250,7 @@ export function createStaffRoutes(deps: AppDeps) {
           description: 'one page of the directory, by office and subject',
           content: {
             'application/json': {
-              schema: z.object({
-                items: z.array(ZStaffMember),
-                page: z.number().int(),
-                pageSize: z.number().int(),
-                total: z.number().int(),
-              }),
+              schema: pageOf(ZStaffMember),
             },
           },
         },
