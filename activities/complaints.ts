@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { complaints, consumers, feeders, openComplaints, outages, transformers } from '../db/schema';
+import { readConsumerSupply } from '../db/account';
+import { complaints, openComplaints, outages } from '../db/schema';
 import type { TComplaintState } from '../domain/complaint';
 
 export function createComplaintActivities({ db, now }: { db: Database; now: () => Date }) {
@@ -58,19 +59,7 @@ export function createComplaintActivities({ db, now }: { db: Database; now: () =
 
     /** Where an emergency is: what the person sent to it needs to find it (read once per emergency). */
     async emergencySite({ consumerNumber }: { consumerNumber: string }) {
-      const [row] = await db
-        .select({
-          name: consumers.name,
-          address: consumers.address,
-          transformer: transformers.name,
-          transformerId: transformers.id,
-          feeder: feeders.name,
-          feederId: feeders.id,
-        })
-        .from(consumers)
-        .innerJoin(transformers, eq(transformers.id, consumers.transformerId))
-        .innerJoin(feeders, eq(feeders.id, transformers.feederId))
-        .where(eq(consumers.consumerNumber, consumerNumber));
+      const row = await readConsumerSupply(db, consumerNumber);
       return row
         ? {
             consumer: `${row.name}, ${consumerNumber}`,

@@ -27,8 +27,12 @@ export type TAccountSummary = {
  * What most callers want to know, in one read: the latest bill, arrears, recent consumption and
  * the last bill paid. Served to the portal, and read back by WhatsApp and the IVR.
  */
-export async function readAccountSummary(db: Database, consumerNumber: string, months = 6) {
-  const [account] = await db
+/**
+ * A consumer with the transformer and feeder their supply comes from: the one read behind the
+ * account look-up, the outage a no-power complaint links to, and where an emergency is.
+ */
+export async function readConsumerSupply(db: Database, consumerNumber: string) {
+  const [row] = await db
     .select({
       name: consumers.name,
       category: consumers.category,
@@ -46,6 +50,11 @@ export async function readAccountSummary(db: Database, consumerNumber: string, m
     .innerJoin(transformers, eq(transformers.id, consumers.transformerId))
     .innerJoin(feeders, eq(feeders.id, transformers.feederId))
     .where(eq(consumers.consumerNumber, consumerNumber));
+  return row;
+}
+
+export async function readAccountSummary(db: Database, consumerNumber: string, months = 6) {
+  const account = await readConsumerSupply(db, consumerNumber);
   if (!account) return undefined;
   const rows = await db
     .select()

@@ -1,4 +1,5 @@
 import { and, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { readConsumerSupply } from './account';
 import type { Database } from './client';
 import { consumers, feeders, outages, substations, transformers } from './schema';
 
@@ -59,12 +60,7 @@ export async function outagesAffecting(db: Database, consumerNumber: string, at:
 export async function currentOutageFor(db: Database, consumerNumber: string, at: Date) {
   const outage = (await outagesAffecting(db, consumerNumber, at)).find((o) => o.startsAt <= at);
   if (!outage) return undefined;
-  const [names] = await db
-    .select({ transformerId: transformers.id, transformer: transformers.name, feeder: feeders.name })
-    .from(consumers)
-    .innerJoin(transformers, eq(transformers.id, consumers.transformerId))
-    .innerJoin(feeders, eq(feeders.id, transformers.feederId))
-    .where(eq(consumers.consumerNumber, consumerNumber));
+  const names = await readConsumerSupply(db, consumerNumber);
   const area = outage.transformerIds.includes(names!.transformerId) ? names!.transformer : names!.feeder;
   return { ...outage, area };
 }
