@@ -3,17 +3,9 @@
  * notice's parameter, and a `[[ … ]]` section is dropped when a parameter inside it is missing.
  * A test renders every template in every language and fails on any missing translation.
  */
-export const LANGUAGES = ['en', 'ml', 'hi', 'vi', 'ru'] as const;
-export type TLanguage = (typeof LANGUAGES)[number];
-export const isLanguage = (v: unknown): v is TLanguage => LANGUAGES.includes(v as TLanguage);
+import { LOCALES, type TLanguage } from './languages';
 
-export const LOCALES: Record<TLanguage, string> = {
-  en: 'en-IN',
-  ml: 'ml-IN',
-  hi: 'hi-IN',
-  vi: 'vi-VN',
-  ru: 'ru-RU',
-};
+export { isLanguage, LANGUAGES, LOCALES, type TLanguage } from './languages';
 
 type TText = { subject: string; body: string };
 export type TNoticeTemplate = {
