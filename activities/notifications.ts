@@ -1,11 +1,11 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Config } from '../config';
 import type { Database } from '../db/client';
 import { istMinutes, toMinutes, withinDailyWindow } from '../domain/calendar';
-import { consumers, notificationAttempts, notifications } from '../db/schema';
-import { activeStaffMember, activeStaffOf, deliverToInbox, rosterOf } from '../db/staff';
+import { consumers, notificationAttempts, notifications, offices } from '../db/schema';
+import { activeStaffMember, deliverToInbox, rosterOf, staffFor } from '../db/staff';
 import { onCallNow } from '../domain/staff';
 import {
   isLanguage,
@@ -15,7 +15,13 @@ import {
   smsLength,
   type TLanguage,
 } from '../domain/notice-templates';
-import { noticeWorkflowId, type TNoticeInput, type TNoticePlan } from '../domain/notices';
+import {
+  noticeWorkflowId,
+  officesNamed,
+  withOfficeNames,
+  type TNoticeInput,
+  type TNoticePlan,
+} from '../domain/notices';
 import { PermanentSendError, type NoticeProviders } from '../lib/notice-providers';
 
 export type TNotifyInput = TNoticeInput;
@@ -156,9 +162,11 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
      * active one.
      */
     async staffRecipients(input: { officeId: string; role: string }): Promise<string[]> {
-      const people = (await activeStaffOf(db, input.officeId, input.role)).map((p) => p.subject);
+      // Nobody of the role in the office: whoever has it in the nearest office above.
+      const found = await staffFor(db, input.officeId, input.role);
+      const people = found.people.map((p) => p.subject);
       const onDuty = onCallNow(
-        (await rosterOf(db, input.officeId))
+        (await rosterOf(db, found.officeId))
           .filter((r) => r.member.active && r.member.role === input.role)
           .map((r) => ({ ...r.shift, subject: r.member.subject })),
         now(),
@@ -192,17 +200,39 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           .insert(notificationAttempts)
           .values({ id, key: input.notice.key, attempt: input.attempt, ...values })
           .onConflictDoNothing();
-      const rendered = renderNotice(input.notice.template as never, input.language, input.notice.params);
+      // Offices named in the notice are shown by name.
+      const ids = [...officesNamed(input.notice.params)];
+      const names = new Map(
+        ids.length
+          ? (
+              await db
+                .select({ id: offices.id, name: offices.name })
+                .from(offices)
+                .where(inArray(offices.id, ids))
+            ).map((o) => [o.id, o.name] as const)
+          : [],
+      );
+      const params = withOfficeNames(input.notice.params, names);
+      const rendered = renderNotice(input.notice.template as never, input.language, params);
       if (input.channel === 'staff-inbox') {
         // Each active member of the office in that role gets the notice in their own language.
         const to = input.notice.to;
-        const people = 'officeId' in to ? await activeStaffOf(db, to.officeId, to.role) : [];
+        const found = 'officeId' in to ? await staffFor(db, to.officeId, to.role) : undefined;
+        const people = found?.people ?? [];
+        // Nobody in the directory for it up the chain: the notice is not delivered, and says why.
+        if (people.length === 0)
+          throw ApplicationFailure.nonRetryable(
+            'officeId' in to
+              ? `no active ${to.role} in the staff directory for ${to.officeId} or any office above it`
+              : 'no staff recipient',
+            'SendRefused',
+          );
         const urgent = isTemplateId(input.notice.template) && NOTICE_TEMPLATES[input.notice.template].urgent;
         for (const person of people) {
           const text = renderNotice(
             input.notice.template as never,
             isLanguage(person.language) ? person.language : input.language,
-            input.notice.params,
+            params,
           );
           await deliverToInbox(db, {
             subject: person.subject,
@@ -219,9 +249,11 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           provider: 'staff-inbox',
           providerMessageId: id,
           status: 'delivered',
-          detail: people.length
-            ? `in ${people.length} inbox${people.length === 1 ? '' : 'es'}`
-            : 'no active staff in the directory for this office and role',
+          detail: `in ${people.length} inbox${people.length === 1 ? '' : 'es'}${
+            found && 'officeId' in to && found.officeId !== to.officeId
+              ? ` of ${found.officeId}: nobody is ${to.role} of ${to.officeId}`
+              : ''
+          }`,
         });
         return { providerMessageId: id, delivered: true };
       }

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { SERVICE_CATALOGUE, ZServiceType, type TServiceType } from '../domain/catalogue';
+import { withBuiltInTranslations } from '../domain/built-in-translations';
 import { COMPLAINT_CATALOGUE, ZComplaintType, type TComplaintType } from '../domain/complaint-catalogue';
 import type { Database } from './client';
 import { requestTypes } from './schema';
@@ -10,8 +11,8 @@ export async function syncCatalogue(
   db: Database,
   catalogue: TServiceType[] = SERVICE_CATALOGUE,
 ): Promise<void> {
-  for (const type of catalogue) await upsertCatalogueEntry(db, type);
-  for (const type of COMPLAINT_CATALOGUE) await upsertCatalogueEntry(db, type);
+  for (const type of catalogue) await upsertCatalogueEntry(db, withBuiltInTranslations(type));
+  for (const type of COMPLAINT_CATALOGUE) await upsertCatalogueEntry(db, withBuiltInTranslations(type));
 }
 
 /** Stores a catalogue entry of either kind; a stored one is replaced only by a higher version. */

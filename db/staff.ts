@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from './client';
-import { onCallShifts, staff, staffInbox } from './schema';
+import { offices, onCallShifts, staff, staffInbox } from './schema';
 
 export type TStaffMember = typeof staff.$inferSelect;
 
@@ -11,6 +11,22 @@ export function activeStaffOf(db: Database, officeId: string, role: string) {
     .from(staff)
     .where(and(eq(staff.officeId, officeId), eq(staff.role, role), eq(staff.active, true)))
     .orderBy(asc(staff.subject));
+}
+
+/**
+ * Who takes a notice to an office's role: its own active people, else those of the nearest office
+ * above it that has someone in that role (an alert never lands on an empty desk unseen). None
+ * anywhere up the chain: nobody, and the caller says so.
+ */
+export async function staffFor(db: Database, officeId: string, role: string) {
+  let at: string | null = officeId;
+  for (let hops = 0; at && hops < 10; hops += 1) {
+    const people = await activeStaffOf(db, at, role);
+    if (people.length > 0) return { officeId: at, people };
+    const [office] = await db.select({ parentId: offices.parentId }).from(offices).where(eq(offices.id, at));
+    at = office?.parentId ?? null;
+  }
+  return { officeId, people: [] };
 }
 
 /** One active person of the directory, with how to reach them. */

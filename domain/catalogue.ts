@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ZBusinessDuration } from './calendar';
 import { toE164 } from './phone';
+import { LANGUAGES, type TLanguage } from './languages';
+import type { TLocalised } from './notices';
 import { ZRole } from './roles';
 
 /**
@@ -80,6 +82,48 @@ export const ZApply = z.discriminatedUnion('kind', [
 ]);
 export type TApply = z.output<typeof ZApply>;
 
+/** The languages an entry is translated into; English is the entry itself. */
+export const TRANSLATED_LANGUAGES = LANGUAGES.filter((l): l is Exclude<TLanguage, 'en'> => l !== 'en');
+const ZTranslatedLanguage = z.enum(
+  TRANSLATED_LANGUAGES as [Exclude<TLanguage, 'en'>, ...Exclude<TLanguage, 'en'>[]],
+);
+const ZWords = z.string().trim().min(1).max(500);
+
+/** A service type's words in one more language: anything missing is shown in English. */
+export const ZServiceTypeTranslation = z.strictObject({
+  name: ZWords.optional(),
+  description: ZWords.optional(),
+  receiptName: ZWords.optional(),
+  /** step id → name */
+  steps: z.record(z.string(), ZWords).optional(),
+  /** eForm field → its label, and an enum field's option → its label */
+  fields: z
+    .record(
+      z.string(),
+      z.strictObject({ label: ZWords.optional(), options: z.record(z.string(), ZWords).optional() }),
+    )
+    .optional(),
+  /** document kind → the note on what to bring */
+  documentNotes: z.partialRecord(ZDocumentKind, ZWords).optional(),
+});
+export type TServiceTypeTranslation = z.output<typeof ZServiceTypeTranslation>;
+export const ZTranslations = <T extends z.ZodType>(entry: T) =>
+  z.partialRecord(ZTranslatedLanguage, entry).default({});
+
+/** One of an entry's words in every language it has it in (for notices, rendered per reader). */
+export function localised<T>(
+  english: string,
+  translations: Partial<Record<TLanguage, T>> | undefined,
+  pick: (t: T) => string | undefined,
+): { text: TLocalised } {
+  const text: TLocalised = { en: english };
+  for (const [language, t] of Object.entries(translations ?? {}) as [TLanguage, T][]) {
+    const words = pick(t);
+    if (words && language !== 'en') text[language] = words;
+  }
+  return { text };
+}
+
 const serviceTypeShape = {
   code: z.string().regex(/^[a-z][a-z0-9-]{2,40}$/, 'kebab-case code'),
   kind: z.literal('service').default('service'),
@@ -104,13 +148,44 @@ const serviceTypeShape = {
   apply: ZApply,
   /** completion notice: "The requested service — <receiptName> — is processed" */
   receiptName: z.string().min(1),
+  /** the type's words in the other languages (`ml`, `hi`, `vi`, `ru`); English is above */
+  translations: ZTranslations(ZServiceTypeTranslation),
 };
 
 /** The rules across fields of a type, for the stored type and for an admin's PUT body alike. */
 function refineServiceType(
-  t: Pick<z.output<z.ZodObject<typeof serviceTypeShape>>, 'form' | 'apply' | 'steps'>,
+  t: Pick<
+    z.output<z.ZodObject<typeof serviceTypeShape>>,
+    'form' | 'apply' | 'steps' | 'translations' | 'documents'
+  >,
   ctx: z.RefinementCtx,
 ) {
+  // A translation names only steps, fields, options and documents the type has.
+  for (const [language, tr] of Object.entries(t.translations)) {
+    const at = (...path: (string | number)[]) => ['translations', language, ...path];
+    for (const id of Object.keys(tr.steps ?? {}))
+      if (!t.steps.some((s) => s.id === id))
+        ctx.addIssue({ code: 'custom', path: at('steps', id), message: `no step "${id}"` });
+    for (const [name, f] of Object.entries(tr.fields ?? {})) {
+      const field = t.form.find((x) => x.name === name);
+      if (!field)
+        ctx.addIssue({ code: 'custom', path: at('fields', name), message: `no form field "${name}"` });
+      for (const option of Object.keys(f.options ?? {}))
+        if (!field?.options?.includes(option))
+          ctx.addIssue({
+            code: 'custom',
+            path: at('fields', name, 'options', option),
+            message: `no option "${option}"`,
+          });
+    }
+    for (const kind of Object.keys(tr.documentNotes ?? {}))
+      if (!t.documents.some((d) => d.kind === kind))
+        ctx.addIssue({
+          code: 'custom',
+          path: at('documentNotes', kind),
+          message: `the type asks for no "${kind}" document`,
+        });
+  }
   const fields = new Set(t.form.map((f) => f.name));
   if (t.apply.kind === 'update-consumer') {
     for (const [column, field] of Object.entries(t.apply.set)) {
@@ -213,7 +288,7 @@ const addressFields = [
 export const SERVICE_CATALOGUE: TServiceType[] = [
   {
     code: 'address-change',
-    version: 2, // 2: eForm fields say what an offline e-KYC is compared with
+    version: 3, // 2: eForm fields say what an offline e-KYC is compared with; 3: translations
     name: 'Address change',
     form: [...addressFields, { name: 'reason', label: 'Reason', type: 'text', required: false }],
     documents: [{ kind: 'address', required: true }],
@@ -225,7 +300,7 @@ export const SERVICE_CATALOGUE: TServiceType[] = [
   },
   {
     code: 'ownership-transfer',
-    version: 2, // 2: eForm fields say what an offline e-KYC is compared with
+    version: 3, // 2: eForm fields say what an offline e-KYC is compared with; 3: translations
     name: 'Name change / ownership transfer',
     form: [
       { name: 'newName', label: 'Name of the new owner', type: 'text', kyc: 'name' },
@@ -255,7 +330,7 @@ export const SERVICE_CATALOGUE: TServiceType[] = [
   },
   {
     code: 'new-connection',
-    version: 2, // 2: eForm fields say what an offline e-KYC is compared with
+    version: 3, // 2: eForm fields say what an offline e-KYC is compared with; 3: translations
     name: 'New connection',
     form: [
       { name: 'premisesAddress', label: 'Premises address', type: 'longText', kyc: 'address' },
@@ -286,6 +361,7 @@ export const SERVICE_CATALOGUE: TServiceType[] = [
   },
   {
     code: 'load-change',
+    version: 2, // 2: translations
     name: 'Load change',
     form: [
       { name: 'newLoadKw', label: 'New connected load (kW)', type: 'number', min: 0.1, max: 100 },
@@ -303,6 +379,7 @@ export const SERVICE_CATALOGUE: TServiceType[] = [
   },
   {
     code: 'tariff-change',
+    version: 2, // 2: translations
     name: 'Tariff change',
     form: [
       {
@@ -322,6 +399,7 @@ export const SERVICE_CATALOGUE: TServiceType[] = [
   },
   {
     code: 'meter-shifting',
+    version: 2, // 2: translations
     name: 'Meter shifting',
     form: [
       { name: 'newLocation', label: 'New meter location', type: 'longText' },
@@ -339,6 +417,7 @@ export const SERVICE_CATALOGUE: TServiceType[] = [
   },
   {
     code: 'contact-update',
+    version: 2, // 2: translations
     name: 'Contact details update',
     form: [
       { name: 'newPhone', label: 'Mobile number', type: 'phone' },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZBusinessDuration } from './calendar';
-import { ZEscalationLevel } from './catalogue';
+import { ZEscalationLevel, ZTranslations } from './catalogue';
 
 /**
  * Complaint types are data, like service types: priority, turnaround time on the office calendar
@@ -26,6 +26,8 @@ export const ZComplaintType = z.object({
   /** after "resolved", how long the consumer has to say it is still not fixed */
   confirmWindow: ZBusinessDuration.default('72h'),
   escalation: z.array(ZEscalationLevel).min(1),
+  /** the type's name in the other languages (`ml`, `hi`, `vi`, `ru`); English is `name` */
+  translations: ZTranslations(z.strictObject({ name: z.string().trim().min(1).max(200) })),
 });
 export type TComplaintType = z.output<typeof ZComplaintType>;
 
@@ -38,6 +40,7 @@ const ESCALATION = [
 export const COMPLAINT_CATALOGUE: TComplaintType[] = [
   {
     code: 'no-power',
+    version: 2, // 2: translations
     name: 'No power (individual)',
     priority: 'high',
     tat: '4h',
@@ -47,6 +50,7 @@ export const COMPLAINT_CATALOGUE: TComplaintType[] = [
   },
   {
     code: 'low-voltage',
+    version: 2, // 2: translations
     name: 'Low voltage',
     priority: 'normal',
     tat: '24h',
@@ -55,6 +59,7 @@ export const COMPLAINT_CATALOGUE: TComplaintType[] = [
   },
   {
     code: 'high-voltage',
+    version: 2, // 2: translations
     name: 'High voltage',
     priority: 'high',
     tat: '8h',
@@ -63,6 +68,7 @@ export const COMPLAINT_CATALOGUE: TComplaintType[] = [
   },
   {
     code: 'meter-defective',
+    version: 2, // 2: translations
     name: 'Meter defective',
     priority: 'normal',
     tat: '49h',
@@ -70,6 +76,7 @@ export const COMPLAINT_CATALOGUE: TComplaintType[] = [
   },
   {
     code: 'billing-dispute',
+    version: 2, // 2: translations
     name: 'Billing dispute',
     priority: 'normal',
     tat: '35h',
@@ -78,6 +85,7 @@ export const COMPLAINT_CATALOGUE: TComplaintType[] = [
   },
   {
     code: 'line-damage',
+    version: 2, // 2: translations
     name: 'Line, pole or wire damage',
     priority: 'high',
     tat: '6h',
@@ -86,6 +94,7 @@ export const COMPLAINT_CATALOGUE: TComplaintType[] = [
   },
   {
     code: 'electrical-accident',
+    version: 2, // 2: translations
     name: 'Electrical accident (emergency)',
     priority: 'emergency',
     tat: '1h',
@@ -98,6 +107,7 @@ export const COMPLAINT_CATALOGUE: TComplaintType[] = [
   },
   {
     code: 'other',
+    version: 2, // 2: translations
     name: 'Other',
     priority: 'low',
     tat: '70h',

@@ -30,6 +30,8 @@ export type TComplaintInput = {
   /** emergencies: where the emergency desk sits (the circle's control room) and how often to re-alert */
   emergency?: { deskOfficeId: string; realertEveryMs: number };
   outage?: TLinkedOutage;
+  /** the report's own answer (an SMS, WhatsApp or e-mail reply to the consumer's registered contact) already told them the number, the due time or the outage's ETR */
+  answeredInWriting?: boolean;
 };
 
 export const COMPLAINT_STATUSES = ['open', 'assigned', 'awaiting-restoration', 'resolved', 'closed'] as const;
@@ -85,6 +87,8 @@ export type TReportAgain = {
   actor: TActor;
   /** a no-power report inside a current outage: the open complaint is linked to it */
   outage?: TLinkedOutage;
+  /** the report's own answer (a written reply to the consumer's registered contact) already told them */
+  answeredInWriting?: boolean;
 };
 
 export const assignCrewUpdate = defineUpdate<TComplaintState, [TAssignCrew]>('assignCrew');

@@ -60,6 +60,26 @@ const DATE_FORMATS = {
 } as const satisfies Record<string, Intl.DateTimeFormatOptions>;
 
 /**
+ * Where a language's CLDR data writes the time of day in another script (Malayalam's "PM"), the
+ * language's own day periods are used instead ("വൈകുന്നേരം 3:00").
+ */
+const DATE_FORMATS_OF: Partial<
+  Record<string, Record<keyof typeof DATE_FORMATS, Intl.DateTimeFormatOptions>>
+> = {
+  ml: {
+    when: {
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      dayPeriod: 'short',
+    },
+    day: DATE_FORMATS.day,
+  },
+};
+
+/**
  * Formatters that put every date in the reader's time zone, and show a value that is not an
  * instant as it was given rather than failing the notice that carries it.
  */
@@ -134,7 +154,7 @@ export class MessageBook<L extends string = TLanguage> {
       const format = new IntlMessageFormat(
         text,
         locale,
-        { date: DATE_FORMATS },
+        { date: DATE_FORMATS_OF[language] ?? DATE_FORMATS },
         { ignoreTag: true, formatters },
       );
       c = { format, args: argumentsOf(format.getAst()) };

@@ -107,13 +107,19 @@ describe('complaints', () => {
     ).toBe(403);
     // Notices are their own workflows: their rows land shortly after.
     let templates: string[] = [];
-    for (let i = 0; i < 50 && templates.length < 3; i++) {
+    for (let i = 0; i < 50 && templates.length < 4; i++) {
       templates = (await stack.db.select().from(notifications))
         .filter((n) => n.key.startsWith(`${rn}/`))
         .map((n) => n.template);
-      if (templates.length < 3) await sleep(200);
+      if (templates.length < 4) await sleep(200);
     }
-    expect(templates.sort()).toEqual(['complaint-registered', 'complaint-resolved', 'complaint-resolved']);
+    // "still not fixed" tells the consumer the new expected time
+    expect(templates.sort()).toEqual([
+      'complaint-registered',
+      'complaint-reopened',
+      'complaint-resolved',
+      'complaint-resolved',
+    ]);
   });
 
   it('refuses unknown types, strangers and other offices', async () => {
@@ -343,7 +349,7 @@ describe('complaints', () => {
         tx!.id,
         tx!.feederId,
         'line snapped onto a gate',
-        'agent',
+        'the call centre', // the channel, in the reader's words
       ])
         expect(text, part).toContain(part);
     // Re-alerts say they are re-alerts, how long it has waited and who was already told.
@@ -351,9 +357,7 @@ describe('complaints', () => {
       // the first re-alert (later ones may have landed already)
       () =>
         noticesOf(rn).then((rows) =>
-          rows.find(
-            (n) => n.template === 'emergency-realert' && (n.params).alert === '2',
-          ),
+          rows.find((n) => n.template === 'emergency-realert' && n.params.alert === '2'),
         ),
       (n) => n !== undefined,
     );
@@ -463,12 +467,16 @@ describe('complaints', () => {
     expect(delayed).toHaveLength(1);
     expect(delayed[0]).toMatchObject({ consumerNumber: '1154700000011' });
     const delayParams = delayed[0]!.params;
-    expect(new Date(delayParams.newDate!).getTime()).toBeGreaterThan(new Date(top.json.dueAt).getTime());
+    expect(new Date(delayParams.newDate as string).getTime()).toBeGreaterThan(
+      new Date(top.json.dueAt).getTime(),
+    );
     expect(alerts.map((n) => n.officeId).sort()).toEqual(['div-tvm-city', 'subdiv-pattom']);
     // Each level is told its own deadline, after the turnaround that was missed, in a complaint's words.
     for (const alert of alerts) {
       const params = alert.params;
-      expect(new Date(params.resolveBy!).getTime()).toBeGreaterThan(new Date(top.json.dueAt).getTime());
+      expect(new Date(params.resolveBy as string).getTime()).toBeGreaterThan(
+        new Date(top.json.dueAt).getTime(),
+      );
       const text = renderNotice('complaint-escalation-alert', 'en', params).body;
       expect(text).toMatch(/^Complaint CR-/);
       expect(text).not.toMatch(/request/i);

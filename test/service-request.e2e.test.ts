@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumers, devOutbox, notifications, requestDecisions, staff } from '../db/schema';
-import { renderNotice, type TLanguage } from '../domain/notice-templates';
+import { PHRASES, renderNotice, type TLanguage } from '../domain/notice-templates';
 import { RECEIPT_LABELS } from '../domain/receipt-labels';
 import { isValidRequestNumber } from '../domain/request-number';
 import { ZServiceRequestState } from '../domain/state-schemas';
@@ -140,6 +140,14 @@ beforeAll(async () => {
           { level: 1, officeLevel: 'subdivision', role: 'supervisor', deadline: '2s' },
           { level: 2, officeLevel: 'division', role: 'supervisor', deadline: '30s' },
         ],
+      },
+    ],
+    [
+      'test-timers-ml',
+      {
+        tat: '3s',
+        escalation: [{ level: 1, officeLevel: 'subdivision', role: 'supervisor', deadline: '60s' }],
+        translations: { ml: { name: 'വിലാസം മാറ്റൽ (പരീക്ഷണം)', receiptName: 'വിലാസം മാറ്റൽ' } },
       },
     ],
     ['test-abandon', { consumerResponseLimit: '3s' }],
@@ -520,7 +528,7 @@ describe('lifecycle', () => {
     );
     expect(sent.map((n) => n.template).sort()).toEqual(['request-completed', 'request-received']);
     expect(sent.find((n) => n.template === 'request-completed')!.params).toMatchObject({
-      service: 'Address change',
+      service: { text: { en: 'Address change' } },
     });
     const decisions = await stack.db
       .select()
@@ -700,7 +708,32 @@ describe('lifecycle', () => {
     await act(rn, 'decide-document', executive, { documentId: doc.json.documentId, decision: 'accept' });
     const done = await act(rn, 'approve-step', executive, { stepId: 'document-review' });
     expect(done.json.status).toBe('completed');
-    expect((await noticeOf(rn, 'documents-requested'))!.params.message).toMatch(/clear copy/);
+    // the executive's words go as typed, marked as the office's
+    expect((await noticeOf(rn, 'documents-requested'))!.params.message).toEqual({
+      officeWords: expect.stringMatching(/clear copy/),
+    });
+  });
+
+  it('tells a Malayalam consumer of a delay in Malayalam only — the default reason too, no English outside names and numbers', async () => {
+    const consumerNumber = '1161100000001'; // Balaramapuram, which no other test uses
+    await stack.db
+      .update(consumers)
+      .set({ language: 'ml' })
+      .where(eq(consumers.consumerNumber, consumerNumber));
+    const { json } = await submit(consumerNumber, 'test-timers-ml');
+    const rn = json.requestNumber as string;
+    const delay = await waitFor(
+      async () =>
+        (await stack.db.select().from(devOutbox)).filter((m) =>
+          m.idempotencyKey.startsWith(`${rn}/delay-notice#`),
+        ),
+      (rows) => rows.length > 0,
+      20_000,
+    );
+    const text = `${delay[0]!.subject ?? ''} ${delay[0]!.body}`;
+    expect(text).toContain('വിലാസം മാറ്റൽ');
+    expect(text).toContain(PHRASES.format('ml', 'default-delay-reason'));
+    expect(text.replaceAll(rn, ''), text).not.toMatch(/[A-Za-z]/);
   });
 
   it('warns the executive, tells the consumer of the delay with its reason, and escalates through two levels', async () => {
@@ -726,7 +759,9 @@ describe('lifecycle', () => {
     const byTemplate = (t: string) => sent.filter((n) => n.template === t);
     expect(byTemplate('tat-warning')[0]).toMatchObject({ officeId: 'sec-pattom', role: 'executive' });
     expect(byTemplate('delay-notice')[0]).toMatchObject({ consumerNumber, channel: expect.any(String) });
-    expect(byTemplate('delay-notice')[0]!.params.reason).toBe('the line inspector is on flood duty');
+    expect(byTemplate('delay-notice')[0]!.params.reason).toEqual({
+      officeWords: 'the line inspector is on flood duty',
+    });
     expect(
       byTemplate('escalation-alert')
         .map((n) => [n.params.level, n.officeId])

@@ -22,6 +22,7 @@ import {
   type TComplaintState,
   type TComplaintStatus,
 } from '../domain/complaint';
+import { localised } from '../domain/catalogue';
 import { ZComplaintType } from '../domain/complaint-catalogue';
 import { FailureType } from '../domain/failures';
 import type { TNoticeInput } from '../domain/notices';
@@ -49,6 +50,8 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
   if (!patched('complaint-v2')) return complaintWorkflowV1(input);
 
   const type = ZComplaintType.parse(input.type);
+  /** the type's name in each reader's language (notices are rendered per reader) */
+  const complaintName = localised(type.name, type.translations, (t) => t.name);
   const now = () => new Date();
   const iso = (d: Date) => d.toISOString();
   const tatMs = parseBusinessDuration(type.tat);
@@ -151,7 +154,7 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
         key: `${input.requestNumber}/resolved/${state.reopenCount}`,
         to: { consumerNumber: input.consumerNumber },
         template: 'complaint-resolved',
-        params: { requestNumber: input.requestNumber, complaintType: type.name },
+        params: { requestNumber: input.requestNumber, complaintType: complaintName, ...howToReopen() },
       });
       return state;
     },
@@ -180,23 +183,25 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
   );
   setHandler(
     reportAgainUpdate,
-    async ({ channel, actor, outage }) => {
+    async ({ channel, actor, outage, answeredInWriting }) => {
       state.reports.push({ channel, at: iso(now()), by: actor.subject });
       log('reported-again', actor.subject, `via ${channel}`);
       // Reporting the same problem after it was resolved means it is not fixed.
       if (state.status === 'resolved' && patched('report-again-reopens'))
-        reopen(actor.subject, `reported again via ${channel} after it was resolved`);
+        reopen(actor.subject, `reported again via ${channel} after it was resolved`, answeredInWriting);
       // An outage has since cut the consumer's whole area: wait for it instead of sending a crew.
       if (outage && clockRuns() && patched('report-again-links-outage')) {
         state.outage = outage;
         setStatus('awaiting-restoration');
         log('linked-to-outage', undefined, `${outage.id}, ETR ${outage.etr}`);
-        void notify({
-          key: `${input.requestNumber}/linked/${outage.id}`,
-          to: { consumerNumber: input.consumerNumber },
-          template: 'complaint-linked-outage',
-          params: { requestNumber: input.requestNumber, area: outage.area, etr: outage.etr },
-        });
+        // The consumer hears the ETR once: the answer to this report said it already, in writing.
+        if (!(answeredInWriting && patched('answered-in-writing')))
+          void notify({
+            key: `${input.requestNumber}/linked/${outage.id}`,
+            to: { consumerNumber: input.consumerNumber },
+            template: 'complaint-linked-outage',
+            params: { requestNumber: input.requestNumber, area: outage.area, etr: outage.etr },
+          });
         // Restored between the intake's look and this link? The registry would not have told us.
         const current = await acts.outageState({ outageId: outage.id });
         if (current.restoredAt && state.status === 'awaiting-restoration' && state.outage === outage)
@@ -273,7 +278,16 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
     setStatus('closed');
     log(event, by, detail);
   }
-  function reopen(by: string, why: string) {
+  /** What the consumer does if it is not fixed, and by when (for the "resolved" notices). */
+  function howToReopen() {
+    return {
+      confirmBy: confirmBy() ?? '',
+      // the SMS keyword reports no power; other complaints come back by phone, WhatsApp or the portal
+      ...(type.code === 'no-power' ? { smsKeyword: `NP ${input.consumerNumber}` } : {}),
+    };
+  }
+  /** `answered`: the report that reopened it was answered in writing with the new time already. */
+  function reopen(by: string, why: string, answered = false) {
     state.reopenCount += 1;
     state.crew = undefined; // the timeline keeps who went before
     state.resolution = undefined;
@@ -282,6 +296,14 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
     restartClock();
     setStatus('open');
     log('reopened', by, why);
+    // The consumer learns the new expected time (unless the answer to their report said it).
+    if (!answered && patched('reopen-tells-consumer'))
+      void notify({
+        key: `${input.requestNumber}/reopened/${state.reopenCount}`,
+        to: { consumerNumber: input.consumerNumber },
+        template: 'complaint-reopened',
+        params: { requestNumber: input.requestNumber, complaintType: complaintName, dueAt: state.dueAt },
+      });
   }
   function unlink(why: string) {
     state.outage!.unlinkedAt = iso(now());
@@ -298,7 +320,7 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
         : `${input.requestNumber}/restored`,
       to: { consumerNumber: input.consumerNumber },
       template: 'complaint-power-restored',
-      params: { requestNumber: input.requestNumber, area: state.outage!.area },
+      params: { requestNumber: input.requestNumber, area: state.outage!.area, ...howToReopen() },
     });
   }
 
@@ -324,7 +346,7 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
             template: 'complaint-escalation-alert',
             params: {
               requestNumber: input.requestNumber,
-              complaintType: type.name,
+              complaintType: complaintName,
               level: String(level),
               resolveBy: state.escalationDueAt,
             },
@@ -335,7 +357,7 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
             template: 'escalation-alert',
             params: {
               requestNumber: input.requestNumber,
-              service: type.name,
+              service: complaintName,
               level: String(level),
               dueAt: state.dueAt,
             },
@@ -373,8 +395,8 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
                 consumer: site.consumer,
                 address: site.address,
                 supply: site.supply,
-                reported: input.description || type.name,
-                channel: input.channel,
+                reported: input.description || complaintName,
+                channel: { phrase: `channel.${input.channel}` },
                 reportedAt: input.submittedAt,
                 ...(e.alerts === 0
                   ? {}
@@ -386,9 +408,12 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
                         ),
                       ),
                       alert: String(e.alerts + 1),
-                      alerted: alertedBefore(e.alerts)
-                        .map((t) => `${t.role} of ${t.officeId}`)
-                        .join(', '),
+                      alerted: {
+                        list: alertedBefore(e.alerts).map((t) => ({
+                          phrase: 'role-of-office',
+                          values: { role: { phrase: `role.${t.role}` }, office: t.officeId },
+                        })),
+                      },
                     }),
               },
             }
@@ -447,7 +472,7 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
           template: 'complaint-delayed',
           params: {
             requestNumber: input.requestNumber,
-            complaintType: type.name,
+            complaintType: complaintName,
             newDate: state.escalationDueAt ?? state.dueAt,
           },
         });
@@ -485,21 +510,24 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
     if (outage.restoredAt) restored(outage.restoredAt);
     else if (outage.etr !== state.outage.etr) state.outage.etr = outage.etr;
   }
-  await notify(
-    state.outage
-      ? {
-          key: `${input.requestNumber}/registered`,
-          to: { consumerNumber: input.consumerNumber },
-          template: 'complaint-linked-outage',
-          params: { requestNumber: input.requestNumber, area: state.outage.area, etr: state.outage.etr },
-        }
-      : {
-          key: `${input.requestNumber}/registered`,
-          to: { consumerNumber: input.consumerNumber },
-          template: 'complaint-registered',
-          params: { requestNumber: input.requestNumber, complaintType: type.name, dueAt: state.dueAt },
-        },
-  );
+  // The consumer hears it once: a written answer to their own report already gave the number,
+  // the expected time or the outage's ETR.
+  if (!(input.answeredInWriting && patched('answered-in-writing')))
+    await notify(
+      state.outage
+        ? {
+            key: `${input.requestNumber}/registered`,
+            to: { consumerNumber: input.consumerNumber },
+            template: 'complaint-linked-outage',
+            params: { requestNumber: input.requestNumber, area: state.outage.area, etr: state.outage.etr },
+          }
+        : {
+            key: `${input.requestNumber}/registered`,
+            to: { consumerNumber: input.consumerNumber },
+            template: 'complaint-registered',
+            params: { requestNumber: input.requestNumber, complaintType: complaintName, dueAt: state.dueAt },
+          },
+    );
   if (state.outage) log('linked-to-outage', undefined, `${state.outage.id}, ETR ${state.outage.etr}`);
 
   for (;;) {

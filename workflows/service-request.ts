@@ -12,10 +12,10 @@ import {
 import type { createReceiptActivities } from '../activities/receipts';
 import type { createServiceRequestActivities } from '../activities/service-requests';
 import { addBusinessTime, businessTimeBetween, parseBusinessDuration } from '../domain/calendar';
-import { ZServiceType } from '../domain/catalogue';
+import { localised, ZServiceType } from '../domain/catalogue';
 import { FailureType } from '../domain/failures';
 import { UNSCOPED_ROLES, type TRole } from '../domain/roles';
-import type { TNoticeInput } from '../domain/notices';
+import type { TNoticeInput, TNoticeParam } from '../domain/notices';
 import { SA } from '../domain/search-attributes';
 import {
   addDocumentsUpdate,
@@ -69,6 +69,8 @@ export async function serviceRequestWorkflow(
   // Runs started under an older catalogue schema carry a snapshot without newer fields:
   // re-parsing fills today's defaults (pure and deterministic, so safe in replay).
   const type = ZServiceType.parse(input.type);
+  /** the service's name in each reader's language (notices are rendered per reader) */
+  const serviceName = localised(type.receiptName, type.translations, (t) => t.receiptName);
   const now = () => new Date();
   const iso = (d: Date) => d.toISOString();
   const state: TServiceRequestState = continued?.state ?? initialState(input);
@@ -252,8 +254,8 @@ export async function serviceRequestWorkflow(
         template: 'documents-requested',
         params: {
           requestNumber: input.requestNumber,
-          kinds: kinds.join(', '),
-          message,
+          kinds: { documentKinds: kinds },
+          message: { officeWords: message },
           respondBy: state.documentRequest.abandonAt,
         },
       });
@@ -351,7 +353,7 @@ export async function serviceRequestWorkflow(
         template: 'request-completed',
         params: {
           requestNumber: input.requestNumber,
-          service: type.receiptName,
+          service: serviceName,
           ...(state.receipt ? { receiptUrl: state.receipt.url } : {}),
           ...(state.feedback ? {} : { feedbackUrl: state.feedbackUrl ?? '' }),
         },
@@ -401,7 +403,7 @@ export async function serviceRequestWorkflow(
         key: `${input.requestNumber}/rejected`,
         to: { consumerNumber: input.consumerNumber },
         template: 'request-rejected',
-        params: { requestNumber: input.requestNumber, service: type.receiptName, reason },
+        params: { requestNumber: input.requestNumber, service: serviceName, reason: { officeWords: reason } },
       });
       return state;
     },
@@ -513,12 +515,31 @@ export async function serviceRequestWorkflow(
         template: 'request-reopened',
         params: {
           requestNumber: input.requestNumber,
-          service: type.receiptName,
+          service: serviceName,
           rating: String(rating),
-          category,
+          category: { phrase: `feedback-category.${category}` },
           comment: comment ?? '',
         },
       });
+      // The consumer learns who has it now, and by when they will hear.
+      if (patched('feedback-reopen-tells-consumer'))
+        await notify({
+          key: `${input.requestNumber}/reopened-consumer/${state.reopenCount}`,
+          to: { consumerNumber: input.consumerNumber },
+          template: 'request-reopened-consumer',
+          params: {
+            requestNumber: input.requestNumber,
+            service: serviceName,
+            handler: {
+              phrase: 'role-of-office',
+              values: {
+                role: { phrase: `role.${spec.role}` },
+                office: { office: office?.officeId ?? state.officeId },
+              },
+            },
+            dueAt: state.escalationDueAt,
+          },
+        });
       return state;
     },
     {
@@ -539,7 +560,7 @@ export async function serviceRequestWorkflow(
       template: 'request-received',
       params: {
         requestNumber: input.requestNumber,
-        service: type.receiptName,
+        service: serviceName,
         dueAt: state.clock.dueAt ?? '',
       },
     });
@@ -596,7 +617,7 @@ export async function serviceRequestWorkflow(
       template: 'escalation-alert',
       params: {
         requestNumber: input.requestNumber,
-        service: type.receiptName,
+        service: serviceName,
         level: String(level),
         dueAt: state.escalationDueAt,
       },
@@ -614,23 +635,30 @@ export async function serviceRequestWorkflow(
         template: 'tat-warning',
         params: {
           requestNumber: input.requestNumber,
-          service: type.receiptName,
+          service: serviceName,
           dueAt: state.clock.dueAt ?? '',
         },
       });
     }
     if (state.clock.dueAt && !state.breached && t >= new Date(state.clock.dueAt)) {
       state.breached = true;
-      const reason = state.delay?.reason ?? 'a higher than usual number of requests at your section office';
+      // An officer's reason goes as typed, marked as theirs; else the default, in the consumer's language.
+      const reason: TNoticeParam = state.delay
+        ? { officeWords: state.delay.reason }
+        : { phrase: 'default-delay-reason' };
       const newDate =
         state.delay?.expectedBy ??
         iso(addBusinessTime(t, parseBusinessDuration(type.escalation[0]!.deadline), input.calendar));
-      log('tat-breached', undefined, reason);
+      log(
+        'tat-breached',
+        undefined,
+        state.delay?.reason ?? 'a higher than usual number of requests at your section office',
+      );
       await notify({
         key: `${input.requestNumber}/delay-notice`,
         to: { consumerNumber: input.consumerNumber },
         template: 'delay-notice',
-        params: { requestNumber: input.requestNumber, service: type.receiptName, reason, newDate },
+        params: { requestNumber: input.requestNumber, service: serviceName, reason, newDate },
       });
       await escalate(1);
     } else if (state.escalationDueAt && t >= new Date(state.escalationDueAt)) {
@@ -648,7 +676,7 @@ export async function serviceRequestWorkflow(
         template: 'documents-reminder',
         params: {
           requestNumber: input.requestNumber,
-          kinds: request.kinds.join(', '),
+          kinds: { documentKinds: request.kinds },
           respondBy: request.abandonAt,
         },
       });
@@ -659,7 +687,7 @@ export async function serviceRequestWorkflow(
         key: `${input.requestNumber}/abandoned`,
         to: { consumerNumber: input.consumerNumber },
         template: 'request-abandoned',
-        params: { requestNumber: input.requestNumber, service: type.receiptName },
+        params: { requestNumber: input.requestNumber, service: serviceName },
       });
     }
   };

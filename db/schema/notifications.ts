@@ -1,3 +1,4 @@
+import type { TNoticeParam } from '../../domain/notices';
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { bytea } from './documents';
 
@@ -17,7 +18,7 @@ export const notifications = pgTable(
     channel: text('channel').notNull(),
     language: text('language').notNull(),
     template: text('template').notNull(),
-    params: jsonb('params').$type<Record<string, string>>().notNull(),
+    params: jsonb('params').$type<Record<string, TNoticeParam>>().notNull(),
     /** the fallback chain planned for this notice */
     chain: jsonb('chain').$type<string[]>(),
     status: text('status').notNull(),
