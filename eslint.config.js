@@ -85,6 +85,23 @@ export default tseslint.config(
     },
   },
   {
+    // Use cases are called by the JSON API and by the pages: no HTTP in them.
+    files: ['use-cases/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['hono', 'hono/*', '@hono/*', '**/api', '**/api/*'],
+              message: 'Use cases know nothing of HTTP: take typed input and throw DomainProblem.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Only config/ reads the environment.
     files: ['**/*.ts'],
     ignores: ['config/**'],

@@ -1,13 +1,9 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
-import type { WorkflowHandle } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Context, MiddlewareHandler } from 'hono';
-import { and, eq, inArray, like, or } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { consumers, offices } from '../db/schema';
-import { UNSCOPED_ROLES, type TPrincipal, type TRole } from '../domain/roles';
-import { SA } from '../domain/search-attributes';
+import type { TPrincipal, TRole } from '../domain/roles';
 import { TokenError, type TokenVerifier } from '../lib/auth-tokens';
+import * as access from '../use-cases/access';
 import { HttpProblem, problemResponses } from './problem';
 import type { AppEnv } from './types';
 
@@ -80,9 +76,7 @@ export function requireRoles(roles: readonly TRole[]): MiddlewareHandler<AppEnv>
   return async (c, next) => {
     const principal = c.get('principal');
     if (!principal) throw new HttpProblem(401, 'send Authorization: Bearer <token>');
-    if (!roles.includes(principal.role)) {
-      throw new HttpProblem(403, `role "${principal.role}" may not call this; allowed: ${roles.join(', ')}`);
-    }
+    access.assertRole(principal, roles);
     await next();
   };
 }
@@ -105,110 +99,15 @@ export function secureRoute<const R extends Omit<RouteConfig, 'middleware' | 'se
   } as unknown as R & { middleware: [MiddlewareHandler<AppEnv>]; security: { bearer: string[] }[] });
 }
 
-/** Is `targetOfficeId` the staff member's office or one of its sub-offices? Uses the materialised path. */
-export async function officeWithinScope(
-  db: Database,
-  staffOfficeId: string,
-  targetOfficeId: string,
-): Promise<boolean> {
-  if (staffOfficeId === targetOfficeId) return true;
-  const rows = await db
-    .select({ id: offices.id, path: offices.path })
-    .from(offices)
-    .where(inArray(offices.id, [staffOfficeId, targetOfficeId]));
-  const staff = rows.find((r) => r.id === staffOfficeId);
-  const target = rows.find((r) => r.id === targetOfficeId);
-  return Boolean(staff && target && target.path.startsWith(`${staff.path}/`));
-}
-
-/** Staff: the office scope rule. Unscoped roles (ops, admin) see every office. */
-export async function assertOfficeAccess(c: Context<AppEnv>, db: Database, officeId: string): Promise<void> {
-  const principal = c.get('principal');
-  if (principal.kind !== 'staff') throw new HttpProblem(403, 'staff only');
-  if (UNSCOPED_ROLES.has(principal.role)) return;
-  if (!(await officeWithinScope(db, principal.officeId, officeId))) {
-    throw new HttpProblem(403, `office ${officeId} is outside your office ${principal.officeId}`);
-  }
-}
-
-/**
- * A consumer acts only on their own consumer numbers; staff only on consumers of their offices.
- * Returns the consumer's section office. Unknown numbers are 404 for staff, 403 for consumers
- * (a consumer cannot probe which numbers exist).
+/*
+ * The access rules live in use-cases/access.ts, where the use cases call them; these adapters read
+ * the principal from the request for the routes that call them directly.
  */
-export async function assertConsumerAccess(
-  c: Context<AppEnv>,
-  db: Database,
-  consumerNumber: string,
-): Promise<string> {
-  const principal = c.get('principal');
-  if (principal.kind === 'consumer' && !principal.consumerNumbers.includes(consumerNumber)) {
-    throw new HttpProblem(403, 'this consumer number is not yours');
-  }
-  const [row] = await db
-    .select({ sectionOfficeId: consumers.sectionOfficeId })
-    .from(consumers)
-    .where(and(eq(consumers.consumerNumber, consumerNumber)));
-  if (!row) throw new HttpProblem(404, `no consumer ${consumerNumber}`);
-  if (principal.kind === 'staff') await assertOfficeAccess(c, db, row.sectionOfficeId);
-  return row.sectionOfficeId;
-}
+export const assertOfficeAccess = (c: Context<AppEnv>, db: Database, officeId: string) =>
+  access.assertOfficeAccess(db, c.get('principal'), officeId);
 
-/**
- * The office a work queue is asked for (the caller's own by default), checked against the caller's
- * scope; `within` selects the ids of that office and its sub-offices, for use in a query.
- * Undefined: an unscoped role (ops, admin) asked for no office, and sees them all.
- */
-export async function queueScope(
-  c: Context<AppEnv>,
-  db: Database,
-  requested: string | undefined,
-): Promise<{ officeId: string; within: ReturnType<typeof officesWithin> } | undefined> {
-  const principal = c.get('principal');
-  // Head-office roles see every office unless they ask for one.
-  if (!requested && UNSCOPED_ROLES.has(principal.role)) return undefined;
-  const officeId = requested ?? (principal.kind === 'staff' ? principal.officeId : undefined);
-  if (!officeId)
-    throw new HttpProblem(400, 'pass officeId', {
-      errors: [{ field: 'query.officeId', message: 'required' }],
-    });
-  const [office] = await db.select().from(offices).where(eq(offices.id, officeId));
-  if (!office) throw new HttpProblem(404, `no office ${officeId}`);
-  await assertOfficeAccess(c, db, officeId);
-  return { officeId, within: officesWithin(db, office.path) };
-}
+export const assertConsumerAccess = (c: Context<AppEnv>, db: Database, consumerNumber: string) =>
+  access.assertConsumerAccess(db, c.get('principal'), consumerNumber);
 
-const officesWithin = (db: Database, path: string) =>
-  db
-    .select({ id: offices.id })
-    .from(offices)
-    .where(or(eq(offices.path, path), like(offices.path, `${path}/%`)));
-
-/**
- * A request's or complaint's workflow, if the caller may see it: who it belongs to comes from its
- * search attributes, then the caller's scope applies. Access is checked before anything else is
- * looked at, and a consumer gets one answer for "not yours" and "no such number" — the numbers of
- * other consumers cannot be told from missing ones. Staff are told it is another office's, so they
- * can send the caller there.
- */
-export async function authoriseWorkflow<H extends WorkflowHandle>(
-  c: Context<AppEnv>,
-  db: Database,
-  handle: H,
-  expected: { workflowType: string; noun: string },
-): Promise<{ handle: H; running: boolean; consumerNumber: string }> {
-  const notVisible = () => new HttpProblem(404, `no ${expected.noun} with this number that you may see`);
-  const description = await handle.describe().catch((error: unknown) => {
-    if (error instanceof WorkflowNotFoundError) throw notVisible();
-    throw error;
-  });
-  const consumerNumber = description.typedSearchAttributes.get(SA.ConsumerNumber);
-  if (description.type !== expected.workflowType || !consumerNumber) throw notVisible();
-  await assertConsumerAccess(c, db, consumerNumber).catch((error: unknown) => {
-    const consumer = c.get('principal').kind === 'consumer';
-    if (consumer && error instanceof HttpProblem && (error.status === 403 || error.status === 404))
-      throw notVisible();
-    throw error;
-  });
-  return { handle, running: description.status.name === 'RUNNING', consumerNumber };
-}
+export const queueScope = (c: Context<AppEnv>, db: Database, requested: string | undefined) =>
+  access.queueScope(db, c.get('principal'), requested);

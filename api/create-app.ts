@@ -4,11 +4,11 @@ import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import type { TFailureType } from '../domain/failures';
+import { DomainProblem, type TFailureType } from '../domain/failures';
 import { redactPath } from '../lib/redact';
 import { authenticate, identify } from './auth';
 import { createRouter } from './create-router';
-import { FAILURE_STATUS, HttpProblem, problemResponse } from './problem';
+import { domainProblemResponse, FAILURE_STATUS, HttpProblem, problemResponse } from './problem';
 import { rateLimit } from './rate-limit';
 import { guardText } from './text-guard';
 import { createCodecRoutes } from './routes/codec';
@@ -187,6 +187,8 @@ export function createApp(deps: AppDeps) {
   });
   app.onError((error, c) => {
     if (error instanceof HttpProblem) return problemResponse(c, error.status, error.detail, error.extra);
+    // A use case's refusal (domain/failures.ts): same table as the workflows' failures below.
+    if (error instanceof DomainProblem) return domainProblemResponse(c, error);
     // Business failures from a workflow run or from an Update's validator/handler: one table.
     if (error instanceof WorkflowFailedError || error instanceof WorkflowUpdateFailedError) {
       const cause = error.cause;

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from '@hono/zod-openapi';
-import { FailureType, type TFailureType } from '../domain/failures';
+import { FailureType, type DomainProblem, type TFailureType } from '../domain/failures';
 import { redactPath } from '../lib/redact';
 
 /** RFC 9457 problem details; every error the API returns has this shape. */
@@ -87,26 +87,27 @@ export function problemResponse(
   );
 }
 
-/** Business failure type → HTTP status; the one table the API uses to translate workflow failures. */
+/**
+ * Business failure type → HTTP status; the one table the API uses to translate the failures of
+ * use cases and workflows.
+ */
 export const FAILURE_STATUS: Record<TFailureType, ContentfulStatusCode> = {
   [FailureType.ConsumerNotFound]: 404,
   [FailureType.OfficeNotFound]: 404,
   [FailureType.InvalidInput]: 400,
   [FailureType.Forbidden]: 403,
   [FailureType.Conflict]: 409,
+  [FailureType.NotFound]: 404,
+  [FailureType.Unprocessable]: 422,
+  [FailureType.Unavailable]: 503,
 };
 
-/** Zod issues → `errors[]` entries naming each field by its dotted path. */
-export function fieldErrors(
-  issues: readonly { path: PropertyKey[]; message: string }[],
-  prefix = '',
-): TProblem['errors'] {
-  return issues.map((i) => ({
-    field: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(body)',
-    // zod's wording for an absent field reads like a type error; say what the caller must do.
-    message: /received undefined$/.test(i.message) ? 'required' : i.message,
-  }));
+/** A use case's refusal as problem+json: its type's status, its message as `detail`, its fields as `errors[]`. */
+export function domainProblemResponse(c: Context, problem: DomainProblem): Response {
+  return problemResponse(c, FAILURE_STATUS[problem.type], problem.message, problem.details);
 }
+
+export { fieldErrors } from '../domain/failures';
 
 export const problemResponses = (...statuses: number[]) =>
   Object.fromEntries(

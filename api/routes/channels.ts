@@ -17,9 +17,11 @@ import {
 import { isLanguage } from '../../domain/notice-templates';
 import { COMPLAINT_CATALOGUE, parseNpSms } from '../../domain/complaint-catalogue';
 import type { TChannel } from '../../domain/consumer';
+import { DomainProblem, FailureType } from '../../domain/failures';
 import { toE164 } from '../../domain/phone';
+import type { TPrincipal } from '../../domain/roles';
 import { createNoticeProviders } from '../../lib/notice-providers';
-import { registerComplaint } from '../complaint-intake';
+import { registerComplaint } from '../../use-cases/register-complaint';
 import { createRouter } from '../create-router';
 import { fieldErrors, HttpProblem, problemResponses } from '../problem';
 import type { AppDeps, AppEnv } from '../types';
@@ -224,24 +226,26 @@ export function createChannelRoutes(deps: AppDeps) {
     if (!account) return { reply: english.unknownConsumer(consumerNumber), requestNumber: null };
     const { words } = account;
     try {
-      const outcome = await registerComplaint(
-        deps,
-        {
-          typeCode,
-          consumerNumber,
-          channel,
-          description,
-          actor: { subject: `${channel}:${address}`, role: 'consumer', consumerNumbers: [consumerNumber] },
-        },
-        now(),
-      );
+      // The sender acts as the consumer the message names.
+      const sender: TPrincipal = {
+        kind: 'consumer',
+        subject: `${channel}:${address}`,
+        role: 'consumer',
+        consumerNumbers: [consumerNumber],
+      };
+      const outcome = await registerComplaint(deps, sender, {
+        type: typeCode,
+        consumerNumber,
+        channel,
+        description,
+      });
       return {
         reply: words.complaint(outcome),
         requestNumber: outcome.requestNumber,
         subject: words.subject(utility),
       };
     } catch (error) {
-      if (error instanceof HttpProblem && error.status === 409)
+      if (DomainProblem.is(error, FailureType.Conflict))
         return { reply: words.justClosed, requestNumber: null };
       throw error;
     }

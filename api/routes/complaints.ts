@@ -1,35 +1,32 @@
 import { z } from '@hono/zod-openapi';
 import { ZComplaintState } from '../../domain/state-schemas';
-import type { UpdateDefinition } from '@temporalio/common';
 import { and, asc, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type { Context } from 'hono';
 import { complaints } from '../../db/schema';
 import {
-  acknowledgeUpdate,
-  assignCrewUpdate,
   COMPLAINT_STATUSES,
   complaintStatusQuery,
-  confirmUpdate,
-  resolveUpdate,
   ZAcknowledge,
   ZAssignCrew,
   ZComplaintIntake,
   ZConfirm,
   ZResolve,
-  type TComplaintState,
 } from '../../domain/complaint';
 import { PRIORITIES } from '../../domain/complaint-catalogue';
 import { ZRequestNumber } from '../../domain/request-number';
-import type { TActor } from '../../domain/service-request';
-import type { complaintWorkflow } from '../../workflows/complaint';
-import { assertConsumerAccess, authoriseWorkflow, queueScope, secureRoute } from '../auth';
-import { registerComplaint } from '../complaint-intake';
+import {
+  actOnComplaint,
+  COMPLAINT_ACTIONS,
+  type TComplaintAction,
+  type TComplaintActionName,
+} from '../../use-cases/act-on-complaint';
+import { authoriseComplaint } from '../../use-cases/complaints';
+import { COMPLAINT_INTAKE_ROLES, registerComplaint } from '../../use-cases/register-complaint';
+import { queueScope, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
-import { HttpProblem, problemResponses } from '../problem';
-import type { AppDeps, AppEnv } from '../types';
-import { actorOf } from './service-requests';
+import { problemResponses } from '../problem';
+import type { AppDeps } from '../types';
 
-const INTAKE_ROLES = ['consumer', 'agent', 'executive', 'supervisor', 'csc', 'admin'] as const;
+const INTAKE_ROLES = COMPLAINT_INTAKE_ROLES;
 // A fresh object from the domain shape: domain schemas may predate zod's OpenAPI extension.
 const ZState = z.object(ZComplaintState.shape).openapi('ComplaintState');
 const ZRegistered = z
@@ -72,8 +69,6 @@ const OPEN_STATUSES = ['open', 'assigned', 'awaiting-restoration', 'resolved'];
 /** Complaints registered by agents and consumers; the channel webhooks use the same intake. */
 export function createComplaintRoutes(deps: AppDeps) {
   const app = createRouter();
-  const now = deps.now ?? (() => new Date());
-  const handleOf = (rn: string) => deps.temporal.workflow.getHandle<typeof complaintWorkflow>(rn);
 
   app.openapi(
     secureRoute({
@@ -93,19 +88,7 @@ export function createComplaintRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const body = c.req.valid('json');
-      await assertConsumerAccess(c, deps.db, body.consumerNumber);
-      const result = await registerComplaint(
-        deps,
-        {
-          typeCode: body.type,
-          consumerNumber: body.consumerNumber,
-          channel: body.channel ?? (c.get('principal').kind === 'staff' ? 'agent' : 'web'),
-          description: body.description,
-          actor: actorOf(c.get('principal')),
-        },
-        now(),
-      );
+      const result = await registerComplaint(deps, c.get('principal'), c.req.valid('json'));
       return c.json(
         { ...result, statusUrl: `/v1/complaints/${result.requestNumber}` },
         result.joined ? 200 : 201,
@@ -201,8 +184,6 @@ export function createComplaintRoutes(deps: AppDeps) {
     },
   );
 
-  const authorise = (c: Context<AppEnv>, rn: string) =>
-    authoriseWorkflow(c, deps.db, handleOf(rn), { workflowType: 'complaintWorkflow', noun: 'complaint' });
   const ZRn = z.object({ requestNumber: ZRequestNumber });
 
   app.openapi(
@@ -220,26 +201,21 @@ export function createComplaintRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { requestNumber } = c.req.valid('param');
-      const { handle, running } = await authorise(c, requestNumber);
+      const { handle, running } = await authoriseComplaint(deps, c.get('principal'), requestNumber);
       const state = running ? await handle.query(complaintStatusQuery) : await handle.result();
       return c.json(state, 200);
     },
   );
 
-  const action = <S extends z.ZodObject>(
-    path: string,
-    summary: string,
-    roles: readonly ('consumer' | 'agent' | 'executive' | 'supervisor' | 'dispatcher' | 'admin')[],
-    schema: S,
-    update: UpdateDefinition<TComplaintState, [z.infer<S> & { actor: TActor }]>,
-  ) =>
+  /** One route per action; who may take it comes from the use case. */
+  const action = <A extends TComplaintActionName>(path: A, summary: string, schema: z.ZodObject) =>
     app.openapi(
       secureRoute({
         method: 'post',
         path: `/v1/complaints/{requestNumber}/${path}`,
         tags: ['complaints'],
         summary,
-        roles,
+        roles: COMPLAINT_ACTIONS[path].roles,
         request: { params: ZRn, body: { content: { 'application/json': { schema } }, required: true } },
         responses: {
           200: {
@@ -252,37 +228,18 @@ export function createComplaintRoutes(deps: AppDeps) {
       async (c) => {
         const valid = c.req.valid.bind(c.req) as unknown as <T extends 'param' | 'json'>(
           target: T,
-        ) => T extends 'param' ? { requestNumber: string } : z.infer<S>;
+        ) => T extends 'param' ? { requestNumber: string } : Record<string, unknown>;
         const { requestNumber } = valid('param');
-        const { handle, running } = await authorise(c, requestNumber);
-        if (!running) throw new HttpProblem(409, `complaint ${requestNumber} is closed`);
-        const state = await handle.executeUpdate(update, {
-          args: [{ ...valid('json'), actor: actorOf(c.get('principal')) }],
+        const state = await actOnComplaint(deps, c.get('principal'), {
+          requestNumber,
+          ...({ action: path, body: valid('json') } as TComplaintAction),
         });
         return c.json(state, 200);
       },
     );
-  action('assign-crew', 'Send a crew', ['executive', 'supervisor', 'admin'], ZAssignCrew, assignCrewUpdate);
-  action(
-    'resolve',
-    'Record the resolution; the consumer is asked to confirm',
-    ['executive', 'supervisor', 'admin'],
-    ZResolve,
-    resolveUpdate,
-  );
-  action(
-    'confirm',
-    'The consumer: fixed, or still not fixed (reopens it)',
-    ['consumer', 'agent'],
-    ZConfirm,
-    confirmUpdate,
-  );
-  action(
-    'acknowledge',
-    'Emergencies: a member of staff takes charge; the re-alerts stop',
-    ['executive', 'supervisor', 'dispatcher', 'admin'],
-    ZAcknowledge,
-    acknowledgeUpdate,
-  );
+  action('assign-crew', 'Send a crew', ZAssignCrew);
+  action('resolve', 'Record the resolution; the consumer is asked to confirm', ZResolve);
+  action('confirm', 'The consumer: fixed, or still not fixed (reopens it)', ZConfirm);
+  action('acknowledge', 'Emergencies: a member of staff takes charge; the re-alerts stop', ZAcknowledge);
   return app;
 }

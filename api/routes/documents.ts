@@ -2,13 +2,12 @@ import { z } from '@hono/zod-openapi';
 import { ZDocumentKind } from '../../domain/catalogue';
 import { ZConsumerNumber } from '../../domain/consumer';
 import { ID_TYPES } from '../../domain/identity-numbers';
-import { assertConsumerAccess, secureRoute } from '../auth';
+import { ZDocumentFields } from '../../use-cases/document-intake';
+import { DOCUMENT_ROLES, uploadDocument } from '../../use-cases/upload-document';
+import { secureRoute } from '../auth';
 import { createRouter } from '../create-router';
-import { createDocumentIntake, ZDocumentFields } from '../document-intake';
 import { fieldErrors, HttpProblem, problemResponses } from '../problem';
 import type { AppDeps } from '../types';
-
-export const DOCUMENT_ROLES = ['consumer', 'agent', 'executive', 'supervisor', 'admin'] as const;
 
 const ZDocument = z
   .object({
@@ -41,8 +40,6 @@ const orEmpty = <T extends z.ZodType>(schema: T) => z.union([z.literal(''), sche
 /** Upload first, then cite the documentId in a service request: content-addressed, encrypted at rest. */
 export function createDocumentRoutes(deps: AppDeps) {
   const app = createRouter();
-
-  const intake = createDocumentIntake(deps);
 
   app.openapi(
     secureRoute({
@@ -115,17 +112,7 @@ export function createDocumentRoutes(deps: AppDeps) {
         errors.push({ field: 'file', message: 'attach the document as a file part named "file"' });
       if (!fields.success || !(file instanceof File))
         throw new HttpProblem(400, 'invalid upload', { errors });
-      const { consumerNumber, idType, idNumber } = fields.data;
-      if (Boolean(idType) !== Boolean(idNumber)) {
-        throw new HttpProblem(400, 'idType and idNumber go together', {
-          errors: [{ field: idType ? 'idNumber' : 'idType', message: 'send idType and idNumber together' }],
-        });
-      }
-      await assertConsumerAccess(c, deps.db, consumerNumber);
-      const { created, document } = await intake.store(c.get('principal').subject, {
-        ...fields.data,
-        file,
-      });
+      const { created, document } = await uploadDocument(deps, c.get('principal'), { ...fields.data, file });
       return created ? c.json(document, 201) : c.json(document, 200);
     },
   );

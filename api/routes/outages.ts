@@ -6,6 +6,7 @@ import { locateAssets, outagesAffecting, type TOutage } from '../../db/outages';
 import { offices, outageComplaints, outageEvents, outages } from '../../db/schema';
 import { outageEtrChangedSignal, outageRestoredSignal } from '../../domain/complaint';
 import { ZConsumerNumber } from '../../domain/consumer';
+import { DomainProblem, FailureType } from '../../domain/failures';
 import { assertConsumerAccess, assertOfficeAccess, queueScope, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
 import { HttpProblem, problemResponses } from '../problem';
@@ -147,7 +148,7 @@ export function createOutageRoutes(deps: AppDeps) {
         ...[...assets.transformers].map(([id, office]) => [`transformer ${id}`, office] as const),
       ])
         await assertOfficeAccess(c, deps.db, officeId).catch((error: unknown) => {
-          if (!(error instanceof HttpProblem) || error.status !== 403) throw error;
+          if (!DomainProblem.is(error, FailureType.Forbidden)) throw error;
           throw new HttpProblem(
             403,
             `${asset} belongs to office ${officeId}, outside your office; a dispatcher of ${officeId} (or above) registers it`,

@@ -1,10 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { requestsOfConsumer } from '../../db/consumer-requests';
-import { readAccountSummary } from '../../db/account';
 import { ZConsumerNumber } from '../../domain/consumer';
+import { ACCOUNT_ROLES, lookUpAccount } from '../../use-cases/look-up-account';
 import { assertConsumerAccess, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
-import { HttpProblem, problemResponses } from '../problem';
+import { problemResponses } from '../problem';
 import type { AppDeps } from '../types';
 
 const ZSummary = z
@@ -49,7 +49,7 @@ export function createSelfServiceRoutes(deps: AppDeps) {
       path: '/v1/consumers/{consumerNumber}/account',
       tags: ['self-service'],
       summary: 'Latest bill, arrears, recent consumption and last payment',
-      roles: ['consumer', 'agent', 'executive', 'supervisor', 'csc', 'ops', 'admin'],
+      roles: ACCOUNT_ROLES,
       request: {
         params: z.object({ consumerNumber: ZConsumerNumber }),
         query: z.object({ months: z.coerce.number().int().min(1).max(24).default(6) }),
@@ -61,10 +61,8 @@ export function createSelfServiceRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { consumerNumber } = c.req.valid('param');
-      await assertConsumerAccess(c, deps.db, consumerNumber);
-      const summary = await readAccountSummary(deps.db, consumerNumber, c.req.valid('query').months);
-      if (!summary) throw new HttpProblem(404, `no consumer ${consumerNumber}`);
-      return c.json(summary, 200);
+      const { months } = c.req.valid('query');
+      return c.json(await lookUpAccount(deps, c.get('principal'), { consumerNumber, months }), 200);
     },
   );
 

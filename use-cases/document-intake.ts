@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from '@hono/zod-openapi';
+import { z } from 'zod';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { documents, type TDocumentVerdict } from '../db/schema';
@@ -9,8 +9,8 @@ import type { TDocumentKind } from '../domain/catalogue';
 import { sealBytes } from '../lib/at-rest';
 import { ContentCheckFailed, createContentPool, type ContentPool } from '../lib/content-pool';
 import { isZip, refuseZipDirectory } from '../lib/offline-ekyc';
-import { HttpProblem } from './problem';
-import type { AppDeps } from './types';
+import { DomainProblem, FailureType, type TFailureType } from '../domain/failures';
+import type { UseCaseDeps } from './deps';
 
 const EKYC_KINDS = new Set(['identity', 'address']);
 
@@ -28,6 +28,7 @@ export const ZDocumentFields = z.object({
     .optional(),
   email: z.email().optional(),
 });
+export type TDocumentFields = z.infer<typeof ZDocumentFields>;
 
 /** Names a bad input in an error: `file` on POST /v1/documents, `documents.address` on a multipart submission. */
 export type FieldName = (field: string) => string;
@@ -57,13 +58,24 @@ export type TJudgedDocument = {
   ekyc?: TEkycSummary;
 };
 
+type TIntakeDeps = Pick<UseCaseDeps, 'db' | 'config' | 'contentPool' | 'ekycTrustAnchorsPem'>;
+export type TDocumentIntake = ReturnType<typeof createDocumentIntake>;
+const intakes = new WeakMap<TIntakeDeps, TDocumentIntake>();
+
 /**
  * Judges an uploaded document by its content and stores it, content-addressed per consumer and
- * encrypted at rest. Shared by the upload endpoint and multipart submissions, which judge every
- * part before storing any. Parsing runs in the content worker pool, never on the request thread.
- * The caller has checked the uploader may act for the consumer.
+ * encrypted at rest. Shared by the upload use case and multipart submissions, which judge every
+ * part before storing any. Parsing runs in the content worker pool, never on the calling thread.
+ * The caller has checked the uploader may act for the consumer. One intake per `deps`, so a pool
+ * made in the absence of `deps.contentPool` is made once.
  */
-export function createDocumentIntake(deps: AppDeps) {
+export function documentIntakeOf(deps: TIntakeDeps): TDocumentIntake {
+  let intake = intakes.get(deps);
+  if (!intake) intakes.set(deps, (intake = createDocumentIntake(deps)));
+  return intake;
+}
+
+function createDocumentIntake(deps: TIntakeDeps) {
   let ownPool: ContentPool | undefined;
   const pool = () => deps.contentPool ?? (ownPool ??= createContentPool());
 
@@ -73,8 +85,8 @@ export function createDocumentIntake(deps: AppDeps) {
       return await run();
     } catch (error) {
       if (!(error instanceof ContentCheckFailed)) throw error;
-      const status = error.reason === 'busy' ? 503 : 422;
-      throw new HttpProblem(status, error.message, {
+      const type = error.reason === 'busy' ? FailureType.Unavailable : FailureType.Unprocessable;
+      throw new DomainProblem(type, error.message, {
         errors: [{ field: at('file'), message: error.message }],
       });
     }
@@ -87,7 +99,7 @@ export function createDocumentIntake(deps: AppDeps) {
         : undefined;
     const content = judgeDocumentContent(bytes, DOCUMENT_LIMITS, pdf);
     if (!content.ok) {
-      throw new HttpProblem(422, content.reasons.join('; '), {
+      throw new DomainProblem(FailureType.Unprocessable, content.reasons.join('; '), {
         errors: content.reasons.map((message) => ({ field: at('file'), message })),
       });
     }
@@ -112,13 +124,21 @@ export function createDocumentIntake(deps: AppDeps) {
     input: { kind: string; shareCode?: string; mobile?: string; email?: string },
     at: FieldName,
   ) => {
-    const refuse = (field: string, message: string, status: 400 | 422 = 422): never => {
-      throw new HttpProblem(status, message, { errors: [{ field: at(field), message }] });
+    const refuse = (
+      field: string,
+      message: string,
+      type: TFailureType = FailureType.Unprocessable,
+    ): never => {
+      throw new DomainProblem(type, message, { errors: [{ field: at(field), message }] });
     };
     if (!EKYC_KINDS.has(input.kind))
       refuse('kind', 'an offline e-KYC proves identity and address: upload it as kind identity or address');
     if (!input.shareCode)
-      refuse('shareCode', 'an offline e-KYC ZIP needs the share code set when it was downloaded', 400);
+      refuse(
+        'shareCode',
+        'an offline e-KYC ZIP needs the share code set when it was downloaded',
+        FailureType.InvalidInput,
+      );
     if (bytes.length > DOCUMENT_LIMITS.maxBytes)
       refuse('file', `the file is larger than ${DOCUMENT_LIMITS.maxBytes / 1024 / 1024} MiB`);
     // Read from the End Of Central Directory record alone: cheap, and before anything walks the entries.
@@ -143,7 +163,7 @@ export function createDocumentIntake(deps: AppDeps) {
             : /email/.test(reason)
               ? 'email'
               : 'file';
-      throw new HttpProblem(422, ekyc.reasons.join('; '), {
+      throw new DomainProblem(FailureType.Unprocessable, ekyc.reasons.join('; '), {
         errors: ekyc.reasons.map((message) => ({ field: at(fieldOf(message)), message })),
       });
     }
@@ -171,7 +191,7 @@ export function createDocumentIntake(deps: AppDeps) {
     const { consumerNumber, kind, idType, idNumber, shareCode, mobile, email, file } = upload;
     const idCheck = idType && idNumber ? checkIdNumber(idType, idNumber) : undefined;
     if (idCheck && !idCheck.ok)
-      throw new HttpProblem(422, idCheck.reason, {
+      throw new DomainProblem(FailureType.Unprocessable, idCheck.reason!, {
         errors: [{ field: at('idNumber'), message: idCheck.reason! }],
       });
     const bytes = new Uint8Array(await file.arrayBuffer());

@@ -13,21 +13,41 @@ import {
   type TLinkedOutage,
 } from '../domain/complaint';
 import type { TChannel } from '../domain/consumer';
-import { FailureType } from '../domain/failures';
+import { DomainProblem, FailureType } from '../domain/failures';
 import { escalationOffices, STANDARD_CALENDAR } from '../domain/offices';
+import type { TPrincipal } from '../domain/roles';
 import { SA } from '../domain/search-attributes';
 import type { TActor } from '../domain/service-request';
 import type { complaintWorkflow } from '../workflows/complaint';
-import { HttpProblem } from './problem';
-import type { AppDeps } from './types';
+import { actorOf, assertConsumerAccess, assertRole } from './access';
+import { clockOf, type UseCaseDeps } from './deps';
 
-export type TComplaintRequest = {
+export const COMPLAINT_INTAKE_ROLES = [
+  'consumer',
+  'agent',
+  'executive',
+  'supervisor',
+  'csc',
+  'admin',
+] as const;
+
+/** A complaint as reported (ZComplaintIntake). */
+export type TComplaintReport = {
+  type: string;
+  consumerNumber: string;
+  /** where it was reported; defaults to web for consumers, agent for staff */
+  channel?: TChannel;
+  description: string;
+};
+
+type TComplaintRequest = {
   typeCode: string;
   consumerNumber: string;
   channel: TChannel;
   description: string;
   actor: TActor;
 };
+type TDeps = Pick<UseCaseDeps, 'db' | 'temporal' | 'config'>;
 
 export type TComplaintOutcome = {
   requestNumber: string;
@@ -62,13 +82,35 @@ const outcome = (
 });
 
 /**
- * The one intake path behind every channel (portal, agent, SMS, WhatsApp, IVR, e-mail): checks the
- * type and the consumer, joins an open complaint of the same type, links a no-power complaint to a
- * current outage, and starts the workflow. Throws HttpProblem naming the field at fault; on any
- * failure nothing stays behind (no slot, no link, no workflow).
+ * Register a complaint: the one intake path behind every channel (portal, agent, SMS, WhatsApp,
+ * IVR, e-mail — a channel message acts as the consumer it names). Checks the caller may act for
+ * the consumer, the type and the consumer, joins an open complaint of the same type, links a
+ * no-power complaint to a current outage, and starts the workflow. Throws a DomainProblem naming
+ * the field at fault (`Conflict`: the open complaint it would join has just closed; send it
+ * again); on any failure nothing stays behind (no slot, no link, no workflow).
  */
 export async function registerComplaint(
-  deps: Pick<AppDeps, 'db' | 'temporal' | 'config'>,
+  deps: TDeps & Pick<UseCaseDeps, 'now'>,
+  principal: TPrincipal,
+  report: TComplaintReport,
+): Promise<TComplaintOutcome> {
+  assertRole(principal, COMPLAINT_INTAKE_ROLES);
+  await assertConsumerAccess(deps.db, principal, report.consumerNumber);
+  return intake(
+    deps,
+    {
+      typeCode: report.type,
+      consumerNumber: report.consumerNumber,
+      channel: report.channel ?? (principal.kind === 'staff' ? 'agent' : 'web'),
+      description: report.description,
+      actor: actorOf(principal),
+    },
+    clockOf(deps)(),
+  );
+}
+
+async function intake(
+  deps: TDeps,
   request: TComplaintRequest,
   at: Date,
   attempt = 0,
@@ -76,7 +118,7 @@ export async function registerComplaint(
   const { db } = deps;
   const type = await findComplaintType(db, request.typeCode);
   if (!type)
-    throw new HttpProblem(400, 'unknown complaint type', {
+    throw new DomainProblem(FailureType.InvalidInput, 'unknown complaint type', {
       errors: [
         {
           field: 'type',
@@ -90,7 +132,7 @@ export async function registerComplaint(
     .innerJoin(offices, eq(offices.id, consumers.sectionOfficeId))
     .where(eq(consumers.consumerNumber, request.consumerNumber));
   if (!consumer)
-    throw new HttpProblem(404, `no consumer ${request.consumerNumber}`, {
+    throw new DomainProblem(FailureType.ConsumerNotFound, `no consumer ${request.consumerNumber}`, {
       errors: [{ field: 'consumerNumber', message: 'no such consumer number' }],
     });
 
@@ -119,8 +161,11 @@ export async function registerComplaint(
     );
     if (joined) return joined;
     // The open complaint has just closed (and its slot is now free): this report starts a new one.
-    if (attempt < 2) return registerComplaint(deps, request, at, attempt + 1);
-    throw new HttpProblem(409, 'the earlier complaint has just closed; send this one again');
+    if (attempt < 2) return intake(deps, request, at, attempt + 1);
+    throw new DomainProblem(
+      FailureType.Conflict,
+      'the earlier complaint has just closed; send this one again',
+    );
   }
 
   const release = async () => {
@@ -192,7 +237,7 @@ export async function registerComplaint(
  * Answers undefined when that complaint has closed meanwhile; its slot is then freed.
  */
 async function joinOpen(
-  deps: Pick<AppDeps, 'db' | 'temporal'>,
+  deps: Pick<TDeps, 'db' | 'temporal'>,
   request: TComplaintRequest,
   typeCode: string,
   outage: TLinkedOutage | undefined,

@@ -1,0 +1,21 @@
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { Database } from '../db/client';
+import type { ContentPool } from '../lib/content-pool';
+
+/**
+ * What use cases are given: the same objects the HTTP app receives (`AppDeps` is a superset), so
+ * a route and a page pass theirs along unchanged. Each use case picks what it needs.
+ */
+export type UseCaseDeps = {
+  config: Pick<Config, 'temporal' | 'payloadCodec' | 'decisions' | 'complaints'>;
+  db: Database;
+  temporal: Client;
+  /** PEM certificates offline e-KYC signatures must verify against */
+  ekycTrustAnchorsPem: string;
+  /** worker threads that parse uploads off the calling thread; one is made when absent */
+  contentPool?: ContentPool;
+  now?: () => Date;
+};
+
+export const clockOf = (deps: Pick<UseCaseDeps, 'now'>) => deps.now ?? (() => new Date());

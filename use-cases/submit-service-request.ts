@@ -1,0 +1,330 @@
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { eq, inArray } from 'drizzle-orm';
+import { findServiceType } from '../db/catalogue';
+import { allocateRequestNumber } from '../db/request-numbers';
+import { consumers, documents, intakeKeys, offices } from '../db/schema';
+import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../domain/calendar';
+import { buildFormSchema, ZDocumentKind, type TServiceType } from '../domain/catalogue';
+import { canonicalJson } from '../domain/decision-signature';
+import { DomainProblem, FailureType, fieldErrors } from '../domain/failures';
+import { compareWithEkyc } from '../domain/kyc-match';
+import { escalationOffices, STANDARD_CALENDAR } from '../domain/offices';
+import type { TPrincipal } from '../domain/roles';
+import { SA } from '../domain/search-attributes';
+import type { TDocumentRef, TServiceRequestInput, TServiceRequestIntake } from '../domain/service-request';
+import { openBytes } from '../lib/at-rest';
+import { scopeIdempotencyKey } from '../lib/idempotency';
+import type { serviceRequestWorkflow } from '../workflows/service-request';
+import { assertConsumerAccess, assertRole } from './access';
+import { clockOf, type UseCaseDeps } from './deps';
+import { documentIntakeOf, type TDocumentFields, type TJudgedDocument } from './document-intake';
+import { checkDocuments, serviceRequestHandle } from './service-requests';
+
+export const SUBMIT_ROLES = ['consumer', 'agent', 'executive', 'supervisor', 'admin'] as const;
+
+export type TSubmission = {
+  /** the eForm (and documents uploaded before), as parsed by ZServiceRequestIntake */
+  intake: TServiceRequestIntake;
+  /** a retry with the same key returns the same request */
+  idempotencyKey?: string;
+  /**
+   * Files sent with the eForm (a multipart submission): every one is judged before any is
+   * stored, and they are stored in one transaction with the start of the workflow.
+   */
+  attached?: {
+    /** what the eForm is called in field errors (`eform`: the multipart part holding it) */
+    eformField: string;
+    /** ID number, share code and contacts, for the files they concern */
+    fields: TDocumentFields;
+    /** `field` names the file in errors (`documents.address`); `kind` is what it was sent as */
+    files: { field: string; kind: string; file: File }[];
+  };
+};
+
+export type TSubmitted = {
+  /** the Idempotency-Key was used before: this is that request, as it stands now */
+  replay: boolean;
+  accepted: {
+    requestNumber: string;
+    status: string;
+    statusUrl: string;
+    dueAt: string | null;
+    officeId: string;
+  };
+};
+
+type TDeps = Pick<UseCaseDeps, 'db' | 'temporal' | 'config' | 'contentPool' | 'ekycTrustAnchorsPem' | 'now'>;
+
+/**
+ * Submit an eForm: the type exists and the form fits it, the caller may act for the consumer, the
+ * documents are this consumer's and cover the required kinds; then the Request Number is
+ * allocated once (per Idempotency-Key) and the workflow starts with a snapshot of the type.
+ */
+export async function submitServiceRequest(
+  deps: TDeps,
+  principal: TPrincipal,
+  submission: TSubmission,
+): Promise<TSubmitted> {
+  assertRole(principal, SUBMIT_ROLES);
+  const { attached } = submission;
+  if (!attached) return submit(deps, principal, submission.intake, submission.idempotencyKey);
+  await checkTypeAndForm(deps, submission.intake, attached.eformField);
+  await assertConsumerAccess(deps.db, principal, submission.intake.consumerNumber);
+  const { uploaded, pending } = await judgeAttached(deps, submission.intake.consumerNumber, attached);
+  const intake = { ...submission.intake, documents: [...submission.intake.documents, ...uploaded] };
+  return submit(deps, principal, intake, submission.idempotencyKey, pending);
+}
+
+/** Every part is judged before any is stored; they are stored with the request (see submit). */
+async function judgeAttached(
+  deps: TDeps,
+  consumerNumber: string,
+  attached: NonNullable<TSubmission['attached']>,
+) {
+  const intake = documentIntakeOf(deps);
+  const pending: TJudgedDocument[] = [];
+  const uploaded = [];
+  for (const { field, kind: sentAs, file } of attached.files) {
+    const kind = ZDocumentKind.safeParse(sentAs);
+    if (!kind.success)
+      throw new DomainProblem(FailureType.InvalidInput, 'unknown document kind', {
+        errors: [{ field, message: `kinds: ${ZDocumentKind.options.join(', ')}` }],
+      });
+    const judged = await intake.judge(
+      {
+        consumerNumber,
+        kind: kind.data,
+        file,
+        ...attached.fields,
+        ...(kind.data === 'identity' ? {} : { idType: undefined, idNumber: undefined }),
+      },
+      (name) => (name === 'file' || name === 'kind' ? field : name),
+    );
+    // the same file in two parts (documents.identity and documents.address) is one document
+    const same = pending.find((p) => p.row.id === judged.row.id);
+    if (same) same.row.kinds = [...new Set([...same.row.kinds, kind.data])];
+    else pending.push(judged);
+    uploaded.push({ documentId: judged.row.id, kind: kind.data, fileName: judged.row.fileName });
+  }
+  return { uploaded, pending };
+}
+
+/** The type exists and the eForm fits it; checked before anything is stored. */
+async function checkTypeAndForm(deps: Pick<TDeps, 'db'>, body: TServiceRequestIntake, prefix = '') {
+  const at = (field: string) => [prefix, field].filter(Boolean).join('.');
+  const type = await findServiceType(deps.db, body.type);
+  if (!type) {
+    throw new DomainProblem(FailureType.InvalidInput, 'unknown service type', {
+      errors: [
+        {
+          field: at('type'),
+          message: `unknown service type "${body.type}"; see GET /v1/catalogue/service-types`,
+        },
+      ],
+    });
+  }
+  const form = buildFormSchema(type.form).safeParse(body.form);
+  if (!form.success)
+    throw new DomainProblem(FailureType.InvalidInput, `invalid eForm for ${type.code}`, {
+      errors: fieldErrors(form.error.issues, at('form')),
+    });
+  return { type, form };
+}
+
+/**
+ * One submission: validate, allocate the Request Number once, start the workflow. `pending`:
+ * documents of a multipart submission, judged but not yet stored. They are stored in one
+ * transaction with the start of the workflow, so a submission that fails leaves none behind.
+ */
+async function submit(
+  deps: TDeps,
+  principal: TPrincipal,
+  raw: TServiceRequestIntake,
+  key: string | undefined,
+  pending: TJudgedDocument[] = [],
+): Promise<TSubmitted> {
+  // The same document cited twice (one Aadhaar for identity and address) is reviewed once.
+  const body = {
+    ...raw,
+    documents: raw.documents.filter((d, i, all) => all.findIndex((o) => o.documentId === d.documentId) === i),
+  };
+  const { type, form } = await checkTypeAndForm(deps, body);
+  const officeId = await assertConsumerAccess(deps.db, principal, body.consumerNumber);
+
+  // Documents must be uploaded, belong to this consumer, and cover the required kinds.
+  const {
+    errors: docErrors,
+    kinds,
+    kindsOf,
+  } = await checkDocuments(deps, body.documents, body.consumerNumber, pending);
+  for (const required of type.documents.filter((d) => d.required)) {
+    if (!kinds.has(required.kind)) {
+      docErrors.push({
+        field: 'documents',
+        message: `${/^[aeiou]/.test(required.kind) ? 'an' : 'a'} ${required.kind} document is required for ${type.name}${required.note ? ` (${required.note})` : ''}`,
+      });
+    }
+  }
+  if (docErrors.length)
+    throw new DomainProblem(FailureType.InvalidInput, 'documents missing or invalid', { errors: docErrors });
+
+  const scopedKey = key ? `sr:${scopeIdempotencyKey(principal.subject, key)}` : undefined;
+  const bodyHash = createHash('sha256')
+    .update(canonicalJson({ ...body, form: form.data }))
+    .digest('hex');
+  let requestNumber: string | undefined;
+  let replay = false;
+  if (scopedKey) {
+    const [existing] = await deps.db.select().from(intakeKeys).where(eq(intakeKeys.key, scopedKey));
+    if (existing?.bodyHash && existing.bodyHash !== bodyHash)
+      throw new DomainProblem(
+        FailureType.Unprocessable,
+        `this Idempotency-Key was used for a different submission (${existing.requestNumber}); use a new key for a new request`,
+      );
+    if (existing) {
+      requestNumber = existing.requestNumber;
+      replay = true;
+    }
+  }
+  const submittedAt = clockOf(deps)();
+  if (!requestNumber) {
+    const allocated = await allocateRequestNumber(deps.db, 'SR', submittedAt);
+    if (scopedKey) {
+      await deps.db
+        .insert(intakeKeys)
+        .values({ key: scopedKey, requestNumber: allocated, bodyHash })
+        .onConflictDoNothing();
+      const [winner] = await deps.db.select().from(intakeKeys).where(eq(intakeKeys.key, scopedKey));
+      replay = winner!.requestNumber !== allocated;
+      requestNumber = winner!.requestNumber;
+    } else {
+      requestNumber = allocated;
+    }
+  }
+
+  const [office] = await deps.db.select().from(offices).where(eq(offices.id, officeId));
+  const calendar = type.calendar === '24x7' ? ALWAYS_OPEN : (office!.calendar ?? STANDARD_CALENDAR);
+  const input: TServiceRequestInput = {
+    requestNumber,
+    type,
+    consumerNumber: body.consumerNumber,
+    officeId,
+    officePath: office!.path,
+    escalationOffices: escalationOffices(office!.path, type.escalation),
+    calendar,
+    form: form.data,
+    documents: (
+      await attachKycMatches(deps, body.documents, type, form.data, body.consumerNumber, pending)
+    ).map((d) => ({ ...d, kinds: kindsOf(d) })),
+    channel: body.channel,
+    submittedBy: principal.subject,
+    submittedAt: submittedAt.toISOString(),
+  };
+  const dueAt = addBusinessTime(submittedAt, parseBusinessDuration(type.tat), calendar).toISOString();
+  const start = () =>
+    deps.temporal.workflow.start<typeof serviceRequestWorkflow>('serviceRequestWorkflow', {
+      workflowId: requestNumber,
+      taskQueue: deps.config.temporal.taskQueue,
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      typedSearchAttributes: [
+        { key: SA.RequestNumber, value: requestNumber },
+        { key: SA.ConsumerNumber, value: body.consumerNumber },
+        { key: SA.RequestType, value: type.code },
+        { key: SA.RequestKind, value: 'service' },
+        { key: SA.OfficeId, value: officeId },
+        { key: SA.RequestStatus, value: 'in-progress' },
+        { key: SA.Channel, value: body.channel },
+        { key: SA.SlaDueAt, value: new Date(dueAt) },
+        { key: SA.EscalationLevel, value: 0 },
+      ],
+    });
+  try {
+    if (pending.length === 0) await start();
+    else {
+      const intake = documentIntakeOf(deps);
+      await deps.db.transaction(async (tx) => {
+        for (const judged of pending) await intake.save(tx, principal.subject, judged);
+        await start();
+      });
+    }
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    replay = true;
+  }
+  // A replay answers with the request as it stands now (its search attributes), not as at intake.
+  const stored = replay
+    ? (await serviceRequestHandle(deps, requestNumber).describe()).typedSearchAttributes
+    : undefined;
+  return {
+    replay,
+    accepted: {
+      requestNumber,
+      status: stored?.get(SA.RequestStatus) ?? 'in-progress',
+      statusUrl: `/v1/service-requests/${requestNumber}`,
+      dueAt: stored ? (stored.get(SA.SlaDueAt)?.toISOString() ?? null) : dueAt,
+      officeId,
+    },
+  };
+}
+
+/**
+ * Offline e-KYC documents are compared with the eForm (fields marked `kyc` in the catalogue; the
+ * name and address on the account where the form has none). The result rides with the document
+ * into the workflow, for the executive deciding on it.
+ */
+async function attachKycMatches(
+  deps: Pick<TDeps, 'db' | 'config'>,
+  refs: TDocumentRef[],
+  type: TServiceType,
+  form: Record<string, unknown>,
+  consumerNumber: string,
+  pending: TJudgedDocument[] = [],
+): Promise<TDocumentRef[]> {
+  const fromDb = refs.length
+    ? (
+        await deps.db
+          .select({ id: documents.id, keyId: documents.keyId, extracted: documents.extracted })
+          .from(documents)
+          .where(
+            inArray(
+              documents.id,
+              refs.map((d) => d.documentId),
+            ),
+          )
+      ).filter((r) => r.extracted)
+    : [];
+  const rows = [
+    ...fromDb,
+    ...pending
+      .filter(({ row }) => row.extracted)
+      .map(({ row }) => ({ id: row.id, keyId: row.keyId, extracted: row.extracted })),
+  ];
+  if (rows.length === 0) return refs;
+  const [account] = await deps.db
+    .select({ name: consumers.name, address: consumers.address })
+    .from(consumers)
+    .where(eq(consumers.consumerNumber, consumerNumber));
+  const formValue = (kyc: 'name' | 'address' | 'pinCode') => {
+    const field = type.form.find((f) => f.kyc === kyc);
+    const value = field ? form[field.name] : undefined;
+    return { field, value: typeof value === 'string' && value ? value : undefined };
+  };
+  const name = formValue('name');
+  const address = formValue('address');
+  const against = {
+    name: name.field ? name.value : account?.name,
+    address: address.field ? address.value : account?.address,
+    pinCode: formValue('pinCode').value,
+  };
+  return refs.map((ref) => {
+    const row = rows.find((r) => r.id === ref.documentId);
+    if (!row) return ref;
+    const ekyc = JSON.parse(
+      openBytes(deps.config.payloadCodec, row.keyId, row.extracted!, `${row.id}/extracted`).toString(),
+    ) as { name: string; address: string; pinCode: string };
+    return { ...ref, kyc: compareWithEkyc(ekyc, against) };
+  });
+}
