@@ -3,10 +3,11 @@ import { eq, like } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_CHANNEL_WEBHOOK_SECRET, DEV_WHATSAPP_APP_SECRET, DEV_WHATSAPP_VERIFY_TOKEN } from '../config';
-import { channelMessages, consumers, devOutbox, openComplaints } from '../db/schema';
+import { channelMessages, consumers, devOutbox, notifications, openComplaints } from '../db/schema';
 import { NP_FORMAT_HELP } from '../domain/complaint-catalogue';
 import { saveHistories } from './helpers/histories';
 import { startTestStack, type TestStack } from './helpers/stack';
+import { waitFor } from './helpers/wait';
 
 let stack: TestStack;
 let agent: string;
@@ -91,6 +92,41 @@ describe('SMS: NP <consumer number>', () => {
     expect(stillOut.json.requestNumber).toBe(rn);
     expect(stillOut.json.reply).toMatch(/not fixed\. Complaint .* is reopened/);
     expect((await complaint(rn)).json).toMatchObject({ status: 'open', reopenCount: 1 });
+  });
+
+  it('tells the consumer once: a written reply to their own phone is not repeated as a notice; a stranger’s report is', async () => {
+    const noticesOf = async (rn: string) =>
+      (await stack.db.select().from(notifications))
+        .filter((n) => n.key.startsWith(`${rn}/`))
+        .map((n) => n.template);
+    // From the consumer's registered phone: the SMS reply carries the number and the time; no notice again.
+    const own = await sms('NP ' + C(9), nextId('sms'), (await phoneOf(C(9))));
+    const rn = own.json.requestNumber as string;
+    expect(own.json.reply).toContain(`Complaint ${rn} registered`);
+    const executive = await stack.token({ role: 'executive', office: 'sec-vizhinjam' });
+    await stack.call('POST', `/v1/complaints/${rn}/resolve`, {
+      token: executive,
+      body: { resolution: 'fuse replaced' },
+    });
+    const reopened = await sms('NP ' + C(9), nextId('sms'), (await phoneOf(C(9))));
+    expect(reopened.json.reply).toMatch(/is reopened/);
+    // the "resolved" notice is the only one: it came from staff, not as an answer to the consumer
+    await waitFor(
+      () => noticesOf(rn),
+      (t) => t.includes('complaint-resolved'),
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await noticesOf(rn)).sort()).toEqual(['complaint-resolved']);
+
+    // From a phone that is not the consumer's: the reply went to the stranger, so the consumer is told.
+    const stranger = await sms('NP ' + C(10), nextId('sms'), '+919400000077');
+    const other = stranger.json.requestNumber as string;
+    expect(
+      await waitFor(
+        () => noticesOf(other),
+        (t) => t.length > 0,
+      ),
+    ).toEqual(['complaint-registered']);
   });
 
   it('answers garbage and unknown numbers with help, creating nothing', async () => {

@@ -38,6 +38,12 @@ export type TComplaintReport = {
   /** where it was reported; defaults to web for consumers, agent for staff */
   channel?: TChannel;
   description: string;
+  /**
+   * The caller answers the report in writing to the consumer's own registered contact (a channel
+   * reply by SMS, WhatsApp or e-mail) with the number, due time or ETR: the workflow then does not
+   * send the same again as a notice, so the consumer hears it once.
+   */
+  answeredInWriting?: boolean;
 };
 
 type TComplaintRequest = {
@@ -46,6 +52,7 @@ type TComplaintRequest = {
   channel: TChannel;
   description: string;
   actor: TActor;
+  answeredInWriting: boolean;
 };
 type TDeps = Pick<UseCaseDeps, 'db' | 'temporal' | 'config'>;
 
@@ -104,6 +111,7 @@ export async function registerComplaint(
       channel: report.channel ?? (principal.kind === 'staff' ? 'agent' : 'web'),
       description: report.description,
       actor: actorOf(principal),
+      answeredInWriting: report.answeredInWriting ?? false,
     },
     clockOf(deps)(),
   );
@@ -191,6 +199,7 @@ async function intake(
       submittedBy: request.actor.subject,
       submittedAt: at.toISOString(),
       escalationOffices: escalationOffices(consumer.path, type.escalation),
+      ...(request.answeredInWriting ? { answeredInWriting: true } : {}),
       emergency:
         type.priority === 'emergency'
           ? {
@@ -263,7 +272,14 @@ async function joinOpen(
     const state = await deps.temporal.workflow
       .getHandle<typeof complaintWorkflow>(open.requestNumber)
       .executeUpdate(reportAgainUpdate, {
-        args: [{ channel: request.channel, actor: request.actor, outage }],
+        args: [
+          {
+            channel: request.channel,
+            actor: request.actor,
+            outage,
+            ...(request.answeredInWriting ? { answeredInWriting: true } : {}),
+          },
+        ],
       });
     return outcome(open.requestNumber, state, true);
   } catch (error) {

@@ -434,16 +434,18 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
     e.alerts += 1;
     e.nextAlertAt = iso(new Date(now().getTime() + input.emergency!.realertEveryMs));
   };
-  const confirmBy = () =>
-    state.resolvedAt
-      ? iso(
+  /** Until when a resolved complaint can be reported not fixed (a declaration: the handlers use it). */
+  function confirmBy() {
+    return state.resolvedAt
+      ? new Date(
           addBusinessTime(
             new Date(state.resolvedAt),
             parseBusinessDuration(type.confirmWindow),
             input.calendar,
           ),
-        )
+        ).toISOString()
       : undefined;
+  }
   const nextDeadline = (): number | undefined => {
     const candidates = [
       clockRuns() && !state.breached ? state.dueAt : undefined,

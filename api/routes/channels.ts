@@ -238,6 +238,8 @@ export function createChannelRoutes(deps: AppDeps) {
         consumerNumber,
         channel,
         description,
+        // a written reply to the consumer's own phone or e-mail tells them; the IVR only speaks
+        answeredInWriting: account.own && channel !== 'ivr',
       });
       return {
         reply: words.complaint(outcome),
