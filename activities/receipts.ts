@@ -4,7 +4,8 @@ import type { Database } from '../db/client';
 import { listVerifiedDecisions } from '../db/decisions';
 import { consumers, offices, receipts } from '../db/schema';
 import { sealBytes, type AtRestKeys } from '../lib/at-rest';
-import { isLanguage } from '../domain/notice-templates';
+import { decisionWords, isLanguage, PHRASES, resolveParam } from '../domain/notice-templates';
+import type { TNoticeParam } from '../domain/notices';
 import type { TPdfFonts } from '../lib/pdf-text';
 import { renderReceiptPdf } from '../lib/receipt-pdf';
 
@@ -36,8 +37,11 @@ export function createReceiptActivities(deps: ReceiptActivityDeps) {
     async issueReceipt(input: {
       requestNumber: string;
       revision: number;
-      service: string;
-      outcome: string;
+      /** in the consumer's language when rendered: a catalogue name, a phrase, or text as it is */
+      service: TNoticeParam;
+      outcome: TNoticeParam;
+      /** step id → its name, for the decision trail */
+      stepNames?: Record<string, TNoticeParam>;
       consumerNumber: string;
       officeId: string;
       submittedAt: string;
@@ -67,14 +71,16 @@ export function createReceiptActivities(deps: ReceiptActivityDeps) {
         .from(offices)
         .where(eq(offices.id, input.officeId));
       const trail = await listVerifiedDecisions(db, input.requestNumber);
+      const language = isLanguage(consumer?.language) ? consumer.language : 'en';
+      const say = (p: TNoticeParam | undefined) => resolveParam(p, language) ?? '';
       const completedAt = new Date(input.completedAt);
       const pdf = await deps.receipts.sign(
         await renderReceiptPdf(
           {
             requestNumber: input.requestNumber,
             revision: input.revision,
-            service: input.service,
-            outcome: input.outcome,
+            service: say(input.service),
+            outcome: say(input.outcome),
             consumer: {
               number: input.consumerNumber,
               name: consumer?.name ?? '',
@@ -85,14 +91,14 @@ export function createReceiptActivities(deps: ReceiptActivityDeps) {
             completedAt: input.completedAt,
             trail: trail.map((d) => ({
               at: d.decidedAt,
-              action: d.action,
+              action: decisionWords(d.action, language, (id) => say(input.stepNames?.[id] ?? id)),
               by: d.actor,
-              role: d.role,
+              role: PHRASES.has('en', `role.${d.role}`) ? PHRASES.format(language, `role.${d.role}`) : d.role,
               signatureKeyId: d.verified ? d.signature!.keyId : undefined,
             })),
             verifyUrl,
             issuer: deps.receipts.issuer,
-            language: isLanguage(consumer?.language) ? consumer.language : 'en',
+            language,
           },
           deps.receipts.fonts,
         ),
@@ -106,7 +112,7 @@ export function createReceiptActivities(deps: ReceiptActivityDeps) {
           id,
           requestNumber: input.requestNumber,
           revision: input.revision,
-          service: input.service,
+          service: resolveParam(input.service, 'en') ?? '',
           sha256,
           sizeBytes: pdf.length,
           signerSubject: deps.receipts.signerSubject,

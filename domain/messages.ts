@@ -176,6 +176,6 @@ export class MessageBook<L extends string = TLanguage> {
       const v = values[name];
       all[name] = kind === 'number' ? Number(v ?? 0) : (v ?? '');
     }
-    return String(format.format(all)).trim();
+    return String(format.format(all));
   }
 }

@@ -135,14 +135,10 @@ export const isTemplateId = (v: unknown): v is TTemplateId =>
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** Dates travel as ISO instants; people read them in their language, Indian time. */
-export function formatParam(value: string, language: TLanguage): string {
+/** Dates travel as ISO instants; people read them in their language and zone, as notices print them. */
+export function formatParam(value: string, language: TLanguage, timeZone = DEFAULT_TIME_ZONE): string {
   if (!ISO_INSTANT.test(value)) return value;
-  return new Intl.DateTimeFormat(LOCALES[language], {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: 'Asia/Kolkata',
-  }).format(new Date(value));
+  return PHRASES.format(language, 'when', { at: value }, timeZone);
 }
 
 export type TRenderedNotice = { subject: string; body: string; language: TLanguage };
@@ -182,6 +178,17 @@ export function resolveParam(
 const list = (items: string[], language: TLanguage) =>
   new Intl.ListFormat(LOCALES[language], { style: 'long', type: 'conjunction' }).format(items);
 
+/** An instant with its zone named in the reader's words ("… IST", "… (ഇന്ത്യൻ സമയം)"), where the reader may be elsewhere. */
+export const formatIndiaTime = (iso: string, language: TLanguage): string =>
+  PHRASES.format(language, 'when-india', { at: iso });
+
+/** A decision of the trail (`document-accept`, `step-<id>`, …) in the reader's words; unknown ones as they are. */
+export function decisionWords(action: string, language: TLanguage, stepName: (id: string) => string): string {
+  if (action.startsWith('step-'))
+    return PHRASES.format(language, 'decision.step', { step: stepName(action.slice('step-'.length)) });
+  return PHRASES.has('en', `decision.${action}`) ? PHRASES.format(language, `decision.${action}`) : action;
+}
+
 /** Renders a template in a language; a missing parameter renders empty, and drops a part that needs it. */
 export function renderNotice(
   templateId: TTemplateId,
@@ -193,8 +200,8 @@ export function renderNotice(
     Object.entries(params).map(([k, v]) => [k, resolveParam(v, language, timeZone)]),
   );
   return {
-    subject: NOTICE_MESSAGES.format(language, `${templateId}.subject`, values, timeZone),
-    body: NOTICE_MESSAGES.format(language, `${templateId}.body`, values, timeZone),
+    subject: NOTICE_MESSAGES.format(language, `${templateId}.subject`, values, timeZone).trim(),
+    body: NOTICE_MESSAGES.format(language, `${templateId}.body`, values, timeZone).trim(),
     language,
   };
 }

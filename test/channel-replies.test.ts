@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { channelWords, findConsumerNumber, guessComplaintType } from '../domain/channel-replies';
+import {
+  CHANNEL_MESSAGES,
+  channelWords,
+  findConsumerNumber,
+  guessComplaintType,
+} from '../domain/channel-replies';
+import { argumentsOf } from '../domain/messages';
 import { LANGUAGES } from '../domain/notice-templates';
 
 const complaintReply = channelWords('en').complaint;
@@ -63,5 +69,33 @@ describe("replies in the consumer's language", () => {
     }
     expect(channelWords('ml').complaint(answer)).toMatch(/^പരാതി CR-2026-000001-4 രജിസ്റ്റർ ചെയ്തു/);
     expect(channelWords('hi').status([])).toBe('आपकी कोई खुली शिकायत या अनुरोध नहीं है।');
+  });
+});
+
+describe('channel message files', () => {
+  it('has every message in every language, with the same arguments as English', () => {
+    for (const language of LANGUAGES) {
+      expect(CHANNEL_MESSAGES.keys(language).sort(), language).toEqual(CHANNEL_MESSAGES.keys('en').sort());
+      for (const key of CHANNEL_MESSAGES.keys('en'))
+        expect(
+          [...argumentsOf(CHANNEL_MESSAGES.message(language, key).format.getAst()).keys()].sort(),
+          `${language}: ${key}`,
+        ).toEqual([...argumentsOf(CHANNEL_MESSAGES.message('en', key).format.getAst()).keys()].sort());
+    }
+  });
+  it('counts unpaid bills with each language’s plural rules', () => {
+    const account = (bills: number) =>
+      ({ latestBill: undefined, arrears: { amount: 1200, bills }, lastPayment: undefined }) as never;
+    expect(channelWords('en').bill(account(1))).toContain('over 1 bill.');
+    expect(channelWords('en').bill(account(3))).toContain('over 3 bills.');
+    expect(channelWords('ru').bill(account(2))).toContain('(2 счёта)');
+    expect(channelWords('ru').bill(account(5))).toContain('(5 счетов)');
+  });
+  it('names complaint types in the reader’s language where the catalogue has them', () => {
+    const types = [
+      { code: 'no-power', name: 'No power (individual)', translations: { ml: { name: 'വൈദ്യുതി ഇല്ല' } } },
+    ];
+    expect(channelWords('ml').types(types)).toContain('1. വൈദ്യുതി ഇല്ല');
+    expect(channelWords('hi').types(types)).toContain('1. No power (individual)');
   });
 });

@@ -100,7 +100,7 @@ describe('SMS: NP <consumer number>', () => {
         .filter((n) => n.key.startsWith(`${rn}/`))
         .map((n) => n.template);
     // From the consumer's registered phone: the SMS reply carries the number and the time; no notice again.
-    const own = await sms('NP ' + C(9), nextId('sms'), (await phoneOf(C(9))));
+    const own = await sms('NP ' + C(9), nextId('sms'), await phoneOf(C(9)));
     const rn = own.json.requestNumber as string;
     expect(own.json.reply).toContain(`Complaint ${rn} registered`);
     const executive = await stack.token({ role: 'executive', office: 'sec-vizhinjam' });
@@ -108,7 +108,7 @@ describe('SMS: NP <consumer number>', () => {
       token: executive,
       body: { resolution: 'fuse replaced' },
     });
-    const reopened = await sms('NP ' + C(9), nextId('sms'), (await phoneOf(C(9))));
+    const reopened = await sms('NP ' + C(9), nextId('sms'), await phoneOf(C(9)));
     expect(reopened.json.reply).toMatch(/is reopened/);
     // the "resolved" notice is the only one: it came from staff, not as an answer to the consumer
     await waitFor(
@@ -310,6 +310,9 @@ describe("replies in the consumer's language", () => {
     const phone = await phoneOf(C(8));
     const res = await sms(`NP ${C(8)}`, nextId('sms'), phone);
     expect(res.json.reply).toMatch(new RegExp(`^പരാതി ${res.json.requestNumber} രജിസ്റ്റർ ചെയ്തു`));
+    // the complaint type in Malayalam too, from the catalogue: no English words in the reply
+    expect(res.json.reply).toContain('വൈദ്യുതി ഇല്ല (വ്യക്തിഗതം)');
+    expect(res.json.reply.replace(res.json.requestNumber, '')).not.toMatch(/[A-Za-z]/);
     const ivrMenu = await deliver('/v1/webhooks/ivr', {
       messageId: nextId('ivr'),
       callId: 'call-ml',

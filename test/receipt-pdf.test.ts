@@ -61,7 +61,7 @@ describe('receipt PDF in the consumer’s script', () => {
     expect(text).toContain(`${RECEIPT_LABELS.ml.address}: ${address}`);
     expect(text).toContain(RECEIPT_LABELS.ml.requestNumber);
     expect(text).toContain(RECEIPT_LABELS.ml.decisions);
-    expect(text).toMatch(/നവം 24, 4:45 PM IST/); // the reader's locale, India time
+    expect(text).toMatch(/നവം 24, വൈകുന്നേരം 4:45 \(ഇന്ത്യൻ സമയം\)/); // the reader’s locale, day periods and words, India time
     expect(text).not.toContain('Request Number');
     expect(text).not.toContain('?');
 

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { and, eq } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -1041,6 +1042,12 @@ describe('receipts', () => {
     expect(text).toContain(`${RECEIPT_LABELS.ml.consumer}: ${name}`);
     expect(text).toContain(`${RECEIPT_LABELS.ml.address}: ${account!.address}`);
     expect(text).toContain(`${RECEIPT_LABELS.ml.requestNumber}: ${rn}`);
+    // the outcome and the decision trail in Malayalam too (the test type has no Malayalam name: English)
+    expect(text).toContain(PHRASES.format('ml', 'service-processed', { service: 'Address change' }));
+    expect(text).toContain(PHRASES.format('ml', 'decision.document-accept'));
+    expect(text).toContain(PHRASES.format('ml', 'decision.step', { step: 'Document review' }));
+    expect(text).toContain(PHRASES.format('ml', 'role.executive'));
+    writeFileSync('.data/receipt-ml.pdf', pdf);
     expect(pdfFonts(pdf)).toContainEqual({ name: 'NotoSansMalayalam-Regular', embedded: true });
     const other = await stack.token({ role: 'consumer', consumers: [consumerNo(6)] });
     // Not theirs: answered as if there were no such request.

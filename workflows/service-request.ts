@@ -332,8 +332,12 @@ export async function serviceRequestWorkflow(
         state.receipt = await acts.issueReceipt({
           requestNumber: input.requestNumber,
           revision: state.reopenCount,
-          service: type.receiptName,
-          outcome: state.closeReason!,
+          // in the consumer's language on the receipt
+          service: serviceName,
+          outcome: { phrase: 'service-processed', values: { service: serviceName } },
+          stepNames: Object.fromEntries(
+            type.steps.map((st) => [st.id, localised(st.name, type.translations, (t) => t.steps?.[st.id])]),
+          ),
           consumerNumber: input.consumerNumber,
           officeId: state.officeId,
           submittedAt: input.submittedAt,

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { and, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { readAccountSummary } from '../../db/account';
-import { listComplaintTypes } from '../../db/catalogue';
+import { findComplaintType, listComplaintTypes } from '../../db/catalogue';
 import { requestsOfConsumer } from '../../db/consumer-requests';
 import { outagesAffecting } from '../../db/outages';
 import { channelMessages, channelSessions, consumers } from '../../db/schema';
@@ -241,8 +241,9 @@ export function createChannelRoutes(deps: AppDeps) {
         // a written reply to the consumer's own phone or e-mail tells them; the IVR only speaks
         answeredInWriting: account.own && channel !== 'ivr',
       });
+      const type = await findComplaintType(deps.db, typeCode);
       return {
-        reply: words.complaint(outcome),
+        reply: words.complaint({ ...outcome, typeTranslations: type?.translations }),
         requestNumber: outcome.requestNumber,
         subject: words.subject(utility),
       };
