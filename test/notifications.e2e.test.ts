@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_WEBHOOK_SECRET } from '../config';
-import { consumers, notificationAttempts, notifications, printQueue } from '../db/schema';
+import { consumers, notificationAttempts, notifications, printQueue, staffInbox } from '../db/schema';
 import { renderNotice } from '../domain/notice-templates';
 import { noticeWorkflowId, type TNoticeInput } from '../domain/notices';
 import { openBytes } from '../lib/at-rest';
@@ -240,6 +240,61 @@ describe('notices', () => {
     expect(sent.map((r) => r.body.ref)).toEqual([`${key}#1`, `${key}#2`]);
     expect((await attemptsOf(key))[1]!.detail).toBe('GSM-7, 1 segment'); // English SMS
     expect(await attemptsOf(key)).toHaveLength(2);
+  });
+
+  it('takes an office notice with nobody in the role to the nearest office above; nobody anywhere: undelivered, saying why', async () => {
+    const send = async (role: string) => {
+      const input: TNoticeInput = {
+        key: `test-staff-notice/${role}/${++seq}`,
+        to: { officeId: 'sec-pattom', role },
+        template: 'tat-warning',
+        params: {
+          requestNumber: 'SR-2026-000042-7',
+          service: 'Address change',
+          dueAt: '2026-11-26T11:30:00.000Z',
+        },
+      };
+      await stack.client.workflow.start('noticeWorkflow', {
+        workflowId: noticeWorkflowId(input.key),
+        taskQueue: stack.config.temporal.taskQueue,
+        args: [input],
+      });
+      return input.key;
+    };
+    // No dispatcher sits in a section: the circle's emergency desk takes it, in their inboxes and on their phones.
+    const up = await send('dispatcher');
+    const [sent] = await waitFor(
+      () => stack.db.select().from(notificationAttempts).where(eq(notificationAttempts.key, up)),
+      (rows) => rows.length > 0,
+    );
+    expect(sent).toMatchObject({ channel: 'staff-inbox', status: 'delivered' });
+    expect(sent!.detail).toMatch(/^in 3 inboxes of circle-tvm: nobody is dispatcher of sec-pattom$/);
+    const inboxes = await stack.db.select().from(staffInbox).where(eq(staffInbox.noticeKey, up));
+    expect(inboxes.map((r) => r.subject).sort()).toEqual([
+      'dispatch-tvm-day',
+      'dispatch-tvm-night',
+      'dispatch-tvm-relief',
+    ]);
+    const personal = await waitFor(
+      async () => (await stack.db.select().from(notifications)).filter((n) => n.key.startsWith(`${up}/`)),
+      (rows) => rows.length > 0,
+    );
+    expect(personal.every((n) => n.key.startsWith(`${up}/dispatch-tvm-`))).toBe(true);
+    // Nobody of the role anywhere up the chain: not marked delivered.
+    const nowhere = await send('csc');
+    const [row] = await waitFor(
+      () => stack.db.select().from(notifications).where(eq(notifications.key, nowhere)),
+      (rows) => rows[0]?.status === 'undelivered',
+    );
+    expect(row!.status).toBe('undelivered');
+    const [attempt] = await stack.db
+      .select()
+      .from(notificationAttempts)
+      .where(eq(notificationAttempts.key, nowhere));
+    expect(attempt).toMatchObject({ channel: 'staff-inbox', status: 'failed' });
+    expect(attempt!.detail).toMatch(
+      /no active csc in the staff directory for sec-pattom or any office above it/,
+    );
   });
 
   it('refuses receipts with a bad signature, and ignores unknown message ids', async () => {
