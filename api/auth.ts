@@ -6,6 +6,7 @@ import { TokenError, type TokenVerifier } from '../lib/auth-tokens';
 import * as access from '../use-cases/access';
 import { HttpProblem, problemResponses } from './problem';
 import type { AppEnv } from './types';
+import { isPortalPath } from '../web/paths';
 
 /** Paths reachable without a bearer token. Everything else is denied unless a route grants a role. */
 export function isPublicPath(path: string): boolean {
@@ -23,7 +24,9 @@ export function isPublicPath(path: string): boolean {
     // Anyone holding a receipt may check it; these routes show no personal data.
     path.startsWith('/v1/receipts/') ||
     // Provider webhooks authenticate with their own signatures (Standard Webhooks HMAC).
-    path.startsWith('/v1/webhooks/')
+    path.startsWith('/v1/webhooks/') ||
+    // The consumer portal's pages and assets: its session cookie is checked by the pages (web/).
+    isPortalPath(path)
   );
 }
 

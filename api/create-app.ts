@@ -32,6 +32,7 @@ import { createSigningKeyRoutes } from './routes/signing-keys';
 import { createStaffRoutes } from './routes/staff';
 import { createWorkItemRoutes } from './routes/work-items';
 import type { AppDeps } from './types';
+import { createPortalRoutes } from '../web/portal';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -133,6 +134,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', createComplaintRoutes(deps));
   app.route('/', createChannelRoutes(deps));
   app.route('/', createStaffRoutes(deps));
+  // The consumer portal: server-rendered pages (web/), with their own session and CSRF checks.
+  app.route('/', createPortalRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { html } from 'hono/html';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TFailureType } from '../../domain/failures';
 import {
-  FEEDBACK_CATEGORIES,
   isNegativeFeedback,
   statusQuery,
   submitFeedbackUpdate,
@@ -11,7 +11,8 @@ import {
 import { createFeedbackLinks } from '../../lib/feedback-links';
 import type { serviceRequestWorkflow } from '../../workflows/service-request';
 import { createRouter } from '../create-router';
-import { fieldErrors, HttpProblem, problemResponses } from '../problem';
+import { createFeedbackPages, fromBrowser } from '../../web/feedback';
+import { FAILURE_STATUS, fieldErrors, HttpProblem, problemResponses } from '../problem';
 import type { AppDeps } from '../types';
 
 /**
@@ -22,9 +23,12 @@ export function createFeedbackRoutes(deps: AppDeps) {
   const app = createRouter();
   const links = createFeedbackLinks(deps.config);
 
+  const pages = createFeedbackPages(deps);
+  const invalidLink = () => new HttpProblem(401, 'this feedback link is invalid or has expired');
+  /** The link's claims and its request's workflow; undefined for a link that is forged or expired. */
   const open = async (token: string) => {
     const claims = await links.verify(token);
-    if (!claims) throw new HttpProblem(401, 'this feedback link is invalid or has expired');
+    if (!claims) return undefined;
     return {
       claims,
       handle: deps.temporal.workflow.getHandle<typeof serviceRequestWorkflow>(claims.requestNumber),
@@ -47,49 +51,20 @@ export function createFeedbackRoutes(deps: AppDeps) {
     },
   });
   app.get('/v1/feedback/:token', async (c) => {
-    const { claims, handle } = await open(c.req.param('token'));
+    const opened = await open(c.req.param('token'));
+    if (!opened) {
+      if (fromBrowser(c)) return pages.error(c, undefined, 'errors.linkInvalid', 401);
+      throw invalidLink();
+    }
+    const { claims, handle } = opened;
     const state = await handle.query(statusQuery).catch(() => undefined);
     const given = state?.feedback !== undefined || !state;
-    return c.html(
-      html`<!doctype html>
-        <html lang="en">
-          <head>
-            <meta charset="utf-8" />
-            <meta name="viewport" content="width=device-width, initial-scale=1" />
-            <title>Feedback on ${claims.requestNumber}</title>
-          </head>
-          <body>
-            <h1>How did we do?</h1>
-            <p>
-              Request
-              <strong>${claims.requestNumber}</strong
-              >${state ? html` — ${state.typeName}, ${state.status}` : ''}
-            </p>
-            ${
-              given
-                ? html`<p>Thank you — feedback for this request has already been received.</p>`
-                : html`<form method="post">
-                    <fieldset>
-                      <legend>Rating</legend>
-                      ${[5, 4, 3, 2, 1].map((n) => html`<label><input type="radio" name="rating" value="${n}" required /> ${n}</label> `)}
-                    </fieldset>
-                    <label
-                      >Category
-                      <select name="category">
-                        ${FEEDBACK_CATEGORIES.map((k) => html`<option value="${k}">${k}</option>`)}
-                      </select>
-                    </label>
-                    <p>
-                      <label
-                        >Comment<br /><textarea name="comment" rows="4" cols="50" maxlength="2000"></textarea>
-                      </label>
-                    </p>
-                    <button type="submit">Send feedback</button>
-                  </form>`
-            }
-          </body>
-        </html>`,
-    );
+    return pages.form(c, {
+      consumerNumber: claims.consumerNumber,
+      requestNumber: claims.requestNumber,
+      request: state ? { typeName: state.typeName, status: state.status } : undefined,
+      view: given ? 'already' : 'form',
+    });
   });
 
   // Documented here, handled below by hand: the body is JSON from apps or a urlencoded HTML form,
@@ -124,12 +99,37 @@ export function createFeedbackRoutes(deps: AppDeps) {
     },
   });
   app.post('/v1/feedback/:token', async (c) => {
-    const { claims, handle } = await open(c.req.param('token'));
+    // A browser (an HTML form, or a caller asking for HTML) is answered with pages; JSON as ever.
+    const browser = fromBrowser(c);
+    const opened = await open(c.req.param('token'));
+    if (!opened) {
+      if (browser) return pages.error(c, undefined, 'errors.linkInvalid', 401);
+      throw invalidLink();
+    }
+    const { claims, handle } = opened;
     const isForm = (c.req.header('content-type') ?? '').startsWith('application/x-www-form-urlencoded');
     const raw = isForm ? await c.req.parseBody() : await c.req.json<unknown>().catch(() => undefined);
     const parsed = ZFeedback.safeParse(raw);
-    if (!parsed.success)
+    const page = { consumerNumber: claims.consumerNumber, requestNumber: claims.requestNumber };
+    if (!parsed.success) {
+      if (browser) {
+        const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+        const form = (raw ?? {}) as Record<string, unknown>;
+        return pages.form(
+          c,
+          {
+            ...page,
+            view: 'form',
+            invalid: [...new Set(parsed.error.issues.map((i) => String(i.path[0])))].filter(
+              (f): f is 'rating' | 'category' | 'comment' => ['rating', 'category', 'comment'].includes(f),
+            ),
+            values: { rating: text(form.rating), category: text(form.category), comment: text(form.comment) },
+          },
+          400,
+        );
+      }
       throw new HttpProblem(400, 'invalid feedback', { errors: fieldErrors(parsed.error.issues) });
+    }
     try {
       const state = await handle.executeUpdate(submitFeedbackUpdate, {
         args: [
@@ -148,15 +148,21 @@ export function createFeedbackRoutes(deps: AppDeps) {
         status: state.status,
         reopened: isNegativeFeedback(parsed.data),
       };
-      if (isForm) {
-        return c.html(
-          `<!doctype html><p>Thank you for your feedback on ${claims.requestNumber}.${body.reopened ? ' A supervisor will look into it.' : ''}</p>`,
-        );
-      }
+      if (browser) return pages.form(c, { ...page, view: 'thanks', reopened: body.reopened });
       return c.json(body, 200);
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError)
+      if (error instanceof WorkflowNotFoundError) {
+        if (browser) return pages.error(c, claims.consumerNumber, 'errors.windowClosed', 409);
         throw new HttpProblem(409, 'the feedback window for this request has closed');
+      }
+      if (browser && error instanceof WorkflowUpdateFailedError) {
+        const cause = error.cause;
+        const status =
+          cause instanceof ApplicationFailure && cause.type && cause.type in FAILURE_STATUS
+            ? FAILURE_STATUS[cause.type as TFailureType]
+            : undefined;
+        if (status === 409) return pages.form(c, { ...page, view: 'already' }, 409);
+      }
       throw error;
     }
   });

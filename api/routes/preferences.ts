@@ -1,46 +1,22 @@
 import { z } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
-import { consumers } from '../../db/schema';
+import { changePreferences, readPreferences } from '../../db/preferences';
 import { ZConsumerNumber } from '../../domain/consumer';
-import { LANGUAGES } from '../../domain/notice-templates';
+import { ZPreferences as ZPreferenceFields } from '../../domain/preferences';
 import { assertConsumerAccess, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
 import { HttpProblem, problemResponses } from '../problem';
 import type { AppDeps } from '../types';
 
-const CHANNELS = ['sms', 'whatsapp', 'email', 'voice', 'post'] as const;
 const ROLES = ['consumer', 'agent', 'executive', 'supervisor', 'csc', 'admin'] as const;
 
-const ZPreferences = z
-  .object({
-    language: z.enum(LANGUAGES, { message: `unknown language; one of ${LANGUAGES.join(', ')}` }),
-    preferredChannel: z.enum(CHANNELS, { message: `unknown channel; one of ${CHANNELS.join(', ')}` }),
-    optOuts: z
-      .array(z.enum(CHANNELS, { message: `unknown channel; one of ${CHANNELS.join(', ')}` }))
-      .max(CHANNELS.length)
-      .describe('channels for non-mandatory notices only: outages, disconnection and emergencies still come'),
-  })
-  .openapi('NoticePreferences');
+const ZPreferences = z.object(ZPreferenceFields.shape).openapi('NoticePreferences');
 
 /**
- * How a consumer wants to hear from the utility. Phone and e-mail change through the verified
- * contact-update service request, not here.
+ * How a consumer wants to hear from the utility. The schema and the rules are in
+ * domain/preferences.ts and db/preferences.ts, which the portal's preferences page calls too.
  */
 export function createPreferenceRoutes(deps: AppDeps) {
   const app = createRouter();
-  const read = async (consumerNumber: string) => {
-    const [row] = await deps.db
-      .select({
-        language: consumers.language,
-        preferredChannel: consumers.preferredChannel,
-        optOuts: consumers.optOuts,
-        email: consumers.email,
-      })
-      .from(consumers)
-      .where(eq(consumers.consumerNumber, consumerNumber));
-    if (!row) throw new HttpProblem(404, `no consumer ${consumerNumber}`);
-    return row;
-  };
   const params = z.object({ consumerNumber: ZConsumerNumber });
 
   app.openapi(
@@ -59,8 +35,9 @@ export function createPreferenceRoutes(deps: AppDeps) {
     async (c) => {
       const { consumerNumber } = c.req.valid('param');
       await assertConsumerAccess(c, deps.db, consumerNumber);
-      const { email: _email, ...prefs } = await read(consumerNumber);
-      return c.json(prefs as z.infer<typeof ZPreferences>, 200);
+      const found = await readPreferences(deps.db, consumerNumber);
+      if (!found) throw new HttpProblem(404, `no consumer ${consumerNumber}`);
+      return c.json(found.preferences, 200);
     },
   );
 
@@ -84,34 +61,12 @@ export function createPreferenceRoutes(deps: AppDeps) {
       const { consumerNumber } = c.req.valid('param');
       const change = c.req.valid('json');
       await assertConsumerAccess(c, deps.db, consumerNumber);
-      const current = await read(consumerNumber);
-      const next = { ...current, ...change };
-      if (next.preferredChannel === 'email' && !current.email)
-        throw new HttpProblem(400, 'no e-mail address on record', {
-          errors: [
-            {
-              field: 'preferredChannel',
-              message: 'add an e-mail address first (contact-update service request)',
-            },
-          ],
-        });
-      if (next.optOuts.includes(next.preferredChannel))
-        throw new HttpProblem(400, 'the preferred channel is opted out', {
-          errors: [
-            { field: 'optOuts', message: `cannot opt out of the preferred channel ${next.preferredChannel}` },
-          ],
-        });
-      await deps.db
-        .update(consumers)
-        .set({
-          language: next.language,
-          preferredChannel: next.preferredChannel,
-          optOuts: [...new Set(next.optOuts)],
-          updatedAt: new Date(),
-        })
-        .where(eq(consumers.consumerNumber, consumerNumber));
-      const { email: _email, ...prefs } = await read(consumerNumber);
-      return c.json(prefs as z.infer<typeof ZPreferences>, 200);
+      const result = await changePreferences(deps.db, consumerNumber, change);
+      if (result.ok) return c.json(result.preferences, 200);
+      if (result.notFound) throw new HttpProblem(404, `no consumer ${consumerNumber}`);
+      throw new HttpProblem(400, result.detail, {
+        errors: result.errors.map(({ field, message }) => ({ field, message })),
+      });
     },
   );
   return app;

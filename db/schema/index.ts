@@ -16,3 +16,4 @@ export * from './channels';
 export * from './staff';
 export * from './on-call-shifts';
 export * from './staff-inbox';
+export * from './portal';
