@@ -6,6 +6,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { DomainProblem, type TFailureType } from '../domain/failures';
 import { redactPath } from '../lib/redact';
+import { isUnreachable } from '../lib/unreachable';
 import { authenticate, identify } from './auth';
 import { createRouter } from './create-router';
 import { domainProblemResponse, FAILURE_STATUS, HttpProblem, problemResponse } from './problem';
@@ -190,6 +191,22 @@ export function createApp(deps: AppDeps) {
   });
   app.onError((error, c) => {
     if (error instanceof HttpProblem) return problemResponse(c, error.status, error.detail, error.extra);
+    // Temporal or PostgreSQL did not answer: the outcome is unknown, so the caller is told to
+    // retry (the intake's keys make that safe) rather than given a 500.
+    if (isUnreachable(error)) {
+      (c.get('logger') ?? deps.logger).warn(
+        { err: error, path: redactPath(c.req.path) },
+        'a dependency did not answer: 503',
+      );
+      return problemResponse(
+        c,
+        503,
+        'Seva could not reach its workflow engine or database in time; try again shortly',
+        {
+          headers: { 'retry-after': '5' },
+        },
+      );
+    }
     // A use case's refusal (domain/failures.ts): same table as the workflows' failures below.
     if (error instanceof DomainProblem) return domainProblemResponse(c, error);
     // Business failures from a workflow run or from an Update's validator/handler: one table.

@@ -182,6 +182,10 @@ const EnvSchema = z
       .string()
       .regex(/^\d+(\.\d+)?(s|m|h)$/, 'a duration like "10m"')
       .default('10m'),
+    /** how long the intake waits for Temporal before answering 503 (Retry-After); the retry is safe */
+    INTAKE_DEADLINE_MS: z.coerce.number().int().min(200).max(30_000).default(4_000),
+    /** a channel message being handled is another delivery's to take over after this long (its handler died) */
+    CHANNEL_CLAIM_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
     CHANNEL_WEBHOOK_SECRET: z
       .string()
       .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'whsec_<base64>')
@@ -385,12 +389,16 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
     complaints: {
       /** how often an unacknowledged emergency alerts again, one level higher (a type's `realertEvery` overrides) */
       emergencyRealertEvery: env.EMERGENCY_REALERT_EVERY,
+      /** the intake's deadline on Temporal calls: past it, 503 + Retry-After (the retry finds what was done) */
+      intakeDeadlineMs: env.INTAKE_DEADLINE_MS,
     },
     channels: {
       webhookSecret: env.CHANNEL_WEBHOOK_SECRET,
       whatsapp: { appSecret: env.WHATSAPP_APP_SECRET, verifyToken: env.WHATSAPP_VERIFY_TOKEN },
       /** how long provider message ids are kept to recognise re-deliveries */
       messageRetentionDays: env.CHANNEL_MESSAGE_RETENTION_DAYS,
+      /** a claim older than this whose handler did not finish is taken over by the next delivery */
+      claimLeaseMs: env.CHANNEL_CLAIM_LEASE_MS,
     },
     demoData: env.DEMO_DATA,
   };

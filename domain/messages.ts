@@ -60,23 +60,25 @@ const DATE_FORMATS = {
 } as const satisfies Record<string, Intl.DateTimeFormatOptions>;
 
 /**
- * Where a language's CLDR data writes the time of day in another script (Malayalam's "PM"), the
- * language's own day periods are used instead ("വൈകുന്നേരം 3:00").
+ * Where a language's CLDR data writes the time of day in another script (Malayalam's "PM", Hindi's
+ * "pm"), the language's own day periods are used instead ("വൈകുന്നേരം 3:00", "दोपहर 3:00").
  */
+const DAY_PERIODS = {
+  when: {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    dayPeriod: 'short',
+  },
+  day: DATE_FORMATS.day,
+} as const satisfies Record<keyof typeof DATE_FORMATS, Intl.DateTimeFormatOptions>;
 const DATE_FORMATS_OF: Partial<
   Record<string, Record<keyof typeof DATE_FORMATS, Intl.DateTimeFormatOptions>>
 > = {
-  ml: {
-    when: {
-      year: 'numeric',
-      month: 'short',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-      dayPeriod: 'short',
-    },
-    day: DATE_FORMATS.day,
-  },
+  ml: DAY_PERIODS,
+  hi: DAY_PERIODS, // "दोपहर 3:00" rather than "3:00 pm"
 };
 
 /**

@@ -19,3 +19,13 @@ export type UseCaseDeps = {
 };
 
 export const clockOf = (deps: Pick<UseCaseDeps, 'now'>) => deps.now ?? (() => new Date());
+
+/**
+ * A Temporal call of the intake, bounded: past the deadline it fails as DEADLINE_EXCEEDED (the
+ * caller answers 503 + Retry-After) instead of the client's retries holding the request for 20 s.
+ */
+export const withinDeadline = <T>(
+  deps: Pick<UseCaseDeps, 'temporal' | 'config'>,
+  fn: () => Promise<T>,
+): Promise<T> =>
+  deps.temporal.connection.withDeadline(Date.now() + deps.config.complaints.intakeDeadlineMs, fn);

@@ -1,10 +1,14 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq } from 'drizzle-orm';
 import { findComplaintType } from '../db/catalogue';
 import { currentOutageFor } from '../db/outages';
-import { allocateRequestNumber } from '../db/request-numbers';
-import { consumers, offices, openComplaints, outageComplaints } from '../db/schema';
+import { allocateRequestNumber, reserveRequestNumber } from '../db/request-numbers';
+import { consumers, intakeKeys, offices, openComplaints, outageComplaints } from '../db/schema';
 import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../domain/calendar';
 import {
   reportAgainUpdate,
@@ -20,7 +24,8 @@ import { SA } from '../domain/search-attributes';
 import type { TActor } from '../domain/service-request';
 import type { complaintWorkflow } from '../workflows/complaint';
 import { actorOf, assertConsumerAccess, assertRole } from './access';
-import { clockOf, type UseCaseDeps } from './deps';
+import { isUnreachable } from '../lib/unreachable';
+import { clockOf, withinDeadline, type UseCaseDeps } from './deps';
 
 export const COMPLAINT_INTAKE_ROLES = [
   'consumer',
@@ -44,6 +49,11 @@ export type TComplaintReport = {
    * send the same again as a notice, so the consumer hears it once.
    */
   answeredInWriting?: boolean;
+  /**
+   * The report's own identity (a provider's message id, a caller's Idempotency-Key): every retry of
+   * it — after a timeout, a 503, a crash — comes to the same complaint, and joins an open one once.
+   */
+  intakeKey?: string;
 };
 
 type TComplaintRequest = {
@@ -53,6 +63,7 @@ type TComplaintRequest = {
   description: string;
   actor: TActor;
   answeredInWriting: boolean;
+  intakeKey?: string;
 };
 type TDeps = Pick<UseCaseDeps, 'db' | 'temporal' | 'config'>;
 
@@ -112,6 +123,7 @@ export async function registerComplaint(
       description: report.description,
       actor: actorOf(principal),
       answeredInWriting: report.answeredInWriting ?? false,
+      intakeKey: report.intakeKey,
     },
     clockOf(deps)(),
   );
@@ -144,6 +156,10 @@ async function intake(
       errors: [{ field: 'consumerNumber', message: 'no such consumer number' }],
     });
 
+  // This report came before (a retry): the number it was given, whether or not its workflow started.
+  const reserved = request.intakeKey
+    ? (await db.select().from(intakeKeys).where(eq(intakeKeys.key, request.intakeKey)))[0]?.requestNumber
+    : undefined;
   // A repeat of an open complaint joins it without using up a Request Number.
   const [held] = await db
     .select({ rn: openComplaints.requestNumber })
@@ -151,15 +167,7 @@ async function intake(
     .where(
       and(eq(openComplaints.consumerNumber, request.consumerNumber), eq(openComplaints.typeCode, type.code)),
     );
-  const rn = held ? undefined : await allocateRequestNumber(db, 'CR', at);
-  const [slot] = !rn
-    ? []
-    : await db
-        .insert(openComplaints)
-        .values({ consumerNumber: request.consumerNumber, typeCode: type.code, requestNumber: rn })
-        .onConflictDoNothing()
-        .returning();
-  if (!rn || !slot) {
+  const join = async () => {
     const outage = type.outageLinkable ? await currentOutageFor(db, request.consumerNumber, at) : undefined;
     const joined = await joinOpen(
       deps,
@@ -174,6 +182,30 @@ async function intake(
       FailureType.Conflict,
       'the earlier complaint has just closed; send this one again',
     );
+  };
+  if (held && held.rn !== reserved) return join();
+
+  const rn =
+    held?.rn ??
+    (request.intakeKey
+      ? (await reserveRequestNumber(db, request.intakeKey, 'CR', at)).requestNumber
+      : await allocateRequestNumber(db, 'CR', at));
+  if (!held) {
+    await db
+      .insert(openComplaints)
+      .values({ consumerNumber: request.consumerNumber, typeCode: type.code, requestNumber: rn })
+      .onConflictDoNothing();
+    const [slot] = await db
+      .select({ rn: openComplaints.requestNumber })
+      .from(openComplaints)
+      .where(
+        and(
+          eq(openComplaints.consumerNumber, request.consumerNumber),
+          eq(openComplaints.typeCode, type.code),
+        ),
+      );
+    // Another report of the same took the slot first: this one joins it.
+    if (slot?.rn !== rn) return join();
   }
 
   const release = async () => {
@@ -186,7 +218,8 @@ async function intake(
     if (outage)
       await db
         .insert(outageComplaints)
-        .values({ outageId: outage.id, requestNumber: rn, consumerNumber: request.consumerNumber });
+        .values({ outageId: outage.id, requestNumber: rn, consumerNumber: request.consumerNumber })
+        .onConflictDoNothing();
     const input: TComplaintInput = {
       requestNumber: rn,
       type,
@@ -211,19 +244,27 @@ async function intake(
           : undefined,
       outage: outage ? { id: outage.id, area: outage.area, etr: outage.etr.toISOString() } : undefined,
     };
-    await deps.temporal.workflow.start<typeof complaintWorkflow>('complaintWorkflow', {
-      workflowId: rn,
-      taskQueue: deps.config.temporal.taskQueue,
-      args: [input],
-      typedSearchAttributes: [
-        { key: SA.RequestNumber, value: rn },
-        { key: SA.ConsumerNumber, value: request.consumerNumber },
-        { key: SA.RequestType, value: type.code },
-        { key: SA.RequestKind, value: 'complaint' },
-        { key: SA.OfficeId, value: consumer.officeId },
-        { key: SA.RequestStatus, value: outage ? 'awaiting-restoration' : 'open' },
-        { key: SA.Channel, value: request.channel },
-      ],
+    // The workflow id is the number: starting again (a retry) finds the run that a lost answer started.
+    await withinDeadline(deps, () =>
+      deps.temporal.workflow.start<typeof complaintWorkflow>('complaintWorkflow', {
+        workflowId: rn,
+        taskQueue: deps.config.temporal.taskQueue,
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [
+          { key: SA.RequestNumber, value: rn },
+          { key: SA.ConsumerNumber, value: request.consumerNumber },
+          { key: SA.RequestType, value: type.code },
+          { key: SA.RequestKind, value: 'complaint' },
+          { key: SA.OfficeId, value: consumer.officeId },
+          { key: SA.RequestStatus, value: outage ? 'awaiting-restoration' : 'open' },
+          { key: SA.Channel, value: request.channel },
+        ],
+      }),
+    ).catch((error: unknown) => {
+      // Started by the attempt whose answer was lost, and closed since: it exists, which is the point.
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     });
     return outcome(
       rn,
@@ -236,7 +277,9 @@ async function intake(
       false,
     );
   } catch (error) {
-    await release();
+    // Temporal or the database did not answer: the workflow may have started. Nothing is undone;
+    // the retry (same intake key) comes back to this number and finds or starts the run.
+    if (!isUnreachable(error)) await release();
     throw error;
   }
 }
@@ -246,7 +289,7 @@ async function intake(
  * Answers undefined when that complaint has closed meanwhile; its slot is then freed.
  */
 async function joinOpen(
-  deps: Pick<TDeps, 'db' | 'temporal'>,
+  deps: Pick<TDeps, 'db' | 'temporal' | 'config'>,
   request: TComplaintRequest,
   typeCode: string,
   outage: TLinkedOutage | undefined,
@@ -269,18 +312,22 @@ async function joinOpen(
       })
       .onConflictDoNothing();
   try {
-    const state = await deps.temporal.workflow
-      .getHandle<typeof complaintWorkflow>(open.requestNumber)
-      .executeUpdate(reportAgainUpdate, {
-        args: [
-          {
-            channel: request.channel,
-            actor: request.actor,
-            outage,
-            ...(request.answeredInWriting ? { answeredInWriting: true } : {}),
-          },
-        ],
-      });
+    const state = await withinDeadline(deps, () =>
+      deps.temporal.workflow
+        .getHandle<typeof complaintWorkflow>(open.requestNumber)
+        .executeUpdate(reportAgainUpdate, {
+          // One report is one Update: a retry of it gets the first result back instead of a second report.
+          ...(request.intakeKey ? { updateId: `report/${request.intakeKey}` } : {}),
+          args: [
+            {
+              channel: request.channel,
+              actor: request.actor,
+              outage,
+              ...(request.answeredInWriting ? { answeredInWriting: true } : {}),
+            },
+          ],
+        }),
+    );
     return outcome(open.requestNumber, state, true);
   } catch (error) {
     const closed =

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { readAccountSummary } from '../../db/account';
 import { findComplaintType, listComplaintTypes } from '../../db/catalogue';
@@ -128,37 +128,45 @@ export function createChannelRoutes(deps: AppDeps) {
     return parsed.data;
   };
 
-  /** Handles a message once per provider message id; a failure leaves no trace, so the provider's retry starts afresh. */
+  /**
+   * Handles a message once per provider message id. The claim is a lease: a handler that died
+   * (a crash, a kill) leaves a claim that the next delivery takes over once the lease is past, and
+   * what the dead handler started is found again by the message's intake key. A failure leaves
+   * no claim, so the provider's retry starts afresh and comes back to the same complaint.
+   */
   const once = async (
     channel: string,
     messageId: string,
-    handle: () => Promise<TAnswer>,
+    handle: (intakeKey: string) => Promise<TAnswer>,
   ): Promise<TAnswer & { duplicate: boolean }> => {
+    const leaseMs = deps.config.channels.claimLeaseMs;
+    const where = and(eq(channelMessages.channel, channel), eq(channelMessages.messageId, messageId));
     const [claimed] = await deps.db
       .insert(channelMessages)
       .values({ channel, messageId, status: 'processing' })
-      .onConflictDoNothing()
+      .onConflictDoUpdate({
+        target: [channelMessages.channel, channelMessages.messageId],
+        set: { claimedAt: sql`now()` },
+        setWhere: sql`${channelMessages.status} = 'processing' and ${channelMessages.claimedAt} < now() - ${`${leaseMs} milliseconds`}::interval`,
+      })
       .returning();
     if (!claimed) {
-      const [row] = await deps.db
-        .select()
-        .from(channelMessages)
-        .where(and(eq(channelMessages.channel, channel), eq(channelMessages.messageId, messageId)));
-      if (row?.status !== 'done' || !row.answer)
-        throw new HttpProblem(409, `message ${messageId} is being handled; deliver it again later`);
-      return { ...(row.answer as TAnswer), duplicate: true };
+      const [row] = await deps.db.select().from(channelMessages).where(where);
+      if (row?.status === 'done' && row.answer) return { ...(row.answer as TAnswer), duplicate: true };
+      const wait = row ? Math.max(1, Math.ceil((row.claimedAt.getTime() + leaseMs - Date.now()) / 1000)) : 1;
+      throw new HttpProblem(409, `message ${messageId} is being handled; deliver it again in ${wait} s`, {
+        headers: { 'retry-after': String(wait) },
+      });
     }
     try {
-      const answer = await handle();
-      await deps.db
-        .update(channelMessages)
-        .set({ status: 'done', answer })
-        .where(and(eq(channelMessages.channel, channel), eq(channelMessages.messageId, messageId)));
+      const answer = await handle(`ch:${channel}:${messageId}`);
+      await deps.db.update(channelMessages).set({ status: 'done', answer }).where(where);
       return { ...answer, duplicate: false };
     } catch (error) {
       await deps.db
         .delete(channelMessages)
-        .where(and(eq(channelMessages.channel, channel), eq(channelMessages.messageId, messageId)));
+        .where(and(where, eq(channelMessages.status, 'processing')))
+        .catch(() => undefined); // the database may be what failed: the lease frees the claim then
       throw error;
     }
   };
@@ -221,6 +229,7 @@ export function createChannelRoutes(deps: AppDeps) {
     consumerNumber: string,
     typeCode: string,
     description: string,
+    intakeKey: string,
   ): Promise<TAnswer> => {
     const account = await accountOf(consumerNumber, address);
     if (!account) return { reply: english.unknownConsumer(consumerNumber), requestNumber: null };
@@ -240,6 +249,7 @@ export function createChannelRoutes(deps: AppDeps) {
         description,
         // a written reply to the consumer's own phone or e-mail tells them; the IVR only speaks
         answeredInWriting: account.own && channel !== 'ivr',
+        intakeKey,
       });
       const type = await findComplaintType(deps.db, typeCode);
       return {
@@ -287,12 +297,14 @@ export function createChannelRoutes(deps: AppDeps) {
   );
   app.post('/v1/webhooks/sms', async (c) => {
     const sms = parse(ZSms, await signed(c));
-    const answer = await once('sms', sms.messageId, async () => {
+    const answer = await once('sms', sms.messageId, async (key) => {
       const np = parseNpSms(sms.text);
       if (!np.ok) return { reply: np.reply, requestNumber: null };
-      return complain('sms', sms.from, np.consumerNumber, 'no-power', 'NP by SMS');
+      return complain('sms', sms.from, np.consumerNumber, 'no-power', 'NP by SMS', key);
     });
-    if (!answer.duplicate) await sendReply(c, 'sms', toE164(sms.from) ?? sms.from, sms.messageId, answer);
+    // Sent again on a re-delivery too: a handler that died after answering may not have sent it,
+    // and the reply's reference (per message id) makes a second send a no-op at the provider.
+    await sendReply(c, 'sms', toE164(sms.from) ?? sms.from, sms.messageId, answer);
     return c.json(shown(answer), 200);
   });
 
@@ -305,7 +317,7 @@ export function createChannelRoutes(deps: AppDeps) {
   );
   app.post('/v1/webhooks/ivr', async (c) => {
     const ivr = parse(ZIvr, await signed(c));
-    const answer = await once('ivr', ivr.messageId, async (): Promise<TAnswer> => {
+    const answer = await once('ivr', ivr.messageId, async (key): Promise<TAnswer> => {
       const say = (reply: string) => ({ reply, requestNumber: null });
       const digits = ivr.digits.replace(/\D/g, '');
       const consumerNumber = ivr.consumerNumber?.replace(/\D/g, '');
@@ -320,11 +332,11 @@ export function createChannelRoutes(deps: AppDeps) {
         known.own ? read() : words.privateAccount(consumerNumber);
       switch (digits[0]) {
         case '1':
-          return complain('ivr', caller, consumerNumber, 'no-power', 'no power, reported on the IVR');
+          return complain('ivr', caller, consumerNumber, 'no-power', 'no power, reported on the IVR', key);
         case '2': {
           const type = digits[1] ? IVR_COMPLAINT_KEYS[digits[1]] : undefined;
           if (!type) return say(words.ivrComplaintMenu);
-          return complain('ivr', caller, consumerNumber, type, 'reported on the IVR');
+          return complain('ivr', caller, consumerNumber, type, 'reported on the IVR', key);
         }
         case '3':
           return say(await own(() => statusOf(consumerNumber, words)));
@@ -348,7 +360,7 @@ export function createChannelRoutes(deps: AppDeps) {
   );
   app.post('/v1/webhooks/email', async (c) => {
     const mail = parse(ZEmail, await signed(c));
-    const answer = await once('email', mail.messageId, async () => {
+    const answer = await once('email', mail.messageId, async (key) => {
       const consumerNumber = findConsumerNumber(mail.subject) ?? findConsumerNumber(mail.text);
       if (!consumerNumber)
         return {
@@ -362,9 +374,10 @@ export function createChannelRoutes(deps: AppDeps) {
         consumerNumber,
         guessComplaintType(words),
         words.trim().slice(0, 2000),
+        key,
       );
     });
-    if (!answer.duplicate) await sendReply(c, 'email', mail.from, mail.messageId, answer);
+    await sendReply(c, 'email', mail.from, mail.messageId, answer);
     return c.json(shown(answer), 200);
   });
 
@@ -404,15 +417,15 @@ export function createChannelRoutes(deps: AppDeps) {
         m.text?.body ??
         ''
       ).trim();
-      const answer = await once('whatsapp', m.id, () => converse(phone, input));
-      if (!answer.duplicate) await sendReply(c, 'whatsapp', phone, m.id, answer);
+      const answer = await once('whatsapp', m.id, (key) => converse(phone, input, key));
+      await sendReply(c, 'whatsapp', phone, m.id, answer);
       answers.push({ messageId: m.id, ...shown(answer) });
     }
     return c.json({ messages: answers }, 200);
   });
 
   /** One turn of the WhatsApp conversation with the consumer on `phone`. */
-  const converse = async (phone: string, input: string): Promise<TAnswer> => {
+  const converse = async (phone: string, input: string, key: string): Promise<TAnswer> => {
     const say = (reply: string) => ({ reply, requestNumber: null });
     const [session] = await deps.db
       .select()
@@ -441,7 +454,7 @@ export function createChannelRoutes(deps: AppDeps) {
     const np = parseNpSms(input);
     if (np.ok) {
       await remember({ consumerNumber: np.consumerNumber, pending: null });
-      return complain('whatsapp', phone, np.consumerNumber, 'no-power', 'NP on WhatsApp');
+      return complain('whatsapp', phone, np.consumerNumber, 'no-power', 'NP on WhatsApp', key);
     }
     const typed = /^\d{13}$/.test(input.replace(/\s/g, '')) ? input.replace(/\s/g, '') : undefined;
     if (typed) {
@@ -490,7 +503,7 @@ export function createChannelRoutes(deps: AppDeps) {
         const code = intent.slice('type:'.length);
         if (!types.some((t) => t.code === code)) return say(words.types(types, input));
         await remember({ consumerNumber, pending: null });
-        return complain('whatsapp', phone, consumerNumber, code, 'reported on WhatsApp');
+        return complain('whatsapp', phone, consumerNumber, code, 'reported on WhatsApp', key);
       }
     }
   };

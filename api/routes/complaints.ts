@@ -22,6 +22,7 @@ import {
 import { authoriseComplaint } from '../../use-cases/complaints';
 import { COMPLAINT_INTAKE_ROLES, registerComplaint } from '../../use-cases/register-complaint';
 import { queueScope, secureRoute } from '../auth';
+import { scopeIdempotencyKey, ZIdempotencyKey } from '../idempotency';
 import { createRouter } from '../create-router';
 import { problemResponses } from '../problem';
 import type { AppDeps } from '../types';
@@ -77,18 +78,27 @@ export function createComplaintRoutes(deps: AppDeps) {
       tags: ['complaints'],
       summary: 'Register a complaint (a repeat of an open one of the same type joins it)',
       roles: INTAKE_ROLES,
-      request: { body: { content: { 'application/json': { schema: ZComplaintIntake } }, required: true } },
+      request: {
+        headers: z.object({ 'idempotency-key': ZIdempotencyKey }),
+        body: { content: { 'application/json': { schema: ZComplaintIntake } }, required: true },
+      },
       responses: {
         201: { description: 'registered', content: { 'application/json': { schema: ZRegistered } } },
         200: {
           description: 'joined the open complaint of the same type',
           content: { 'application/json': { schema: ZRegistered } },
         },
-        ...problemResponses(400, 403, 404),
+        ...problemResponses(400, 403, 404, 503),
       },
     }),
     async (c) => {
-      const result = await registerComplaint(deps, c.get('principal'), c.req.valid('json'));
+      const principal = c.get('principal');
+      const key = c.req.valid('header')['idempotency-key'];
+      // A retried POST with the same key (after a timeout or a 503) comes to the same complaint.
+      const result = await registerComplaint(deps, principal, {
+        ...c.req.valid('json'),
+        ...(key ? { intakeKey: `cr:${scopeIdempotencyKey(principal.subject, key)}` } : {}),
+      });
       return c.json(
         { ...result, statusUrl: `/v1/complaints/${result.requestNumber}` },
         result.joined ? 200 : 201,

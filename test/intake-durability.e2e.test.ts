@@ -1,0 +1,247 @@
+import { Client, Connection, ServiceError } from '@temporalio/client';
+import { and, eq, like } from 'drizzle-orm';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../api/create-app';
+import { DEV_CHANNEL_WEBHOOK_SECRET } from '../config';
+import { channelMessages, consumers, devOutbox, openComplaints } from '../db/schema';
+import { createTokenVerifier } from '../lib/auth-tokens';
+import { createLogger } from '../lib/logger';
+import { startTestStack, type TestStack } from './helpers/stack';
+
+/**
+ * The door under failure, on the real Temporal and PostgreSQL: an answer lost after Temporal
+ * started the workflow, a handler that died holding its claim, Temporal not answering at all.
+ * Each ends with exactly one complaint per report, and the sender gets its number on a retry.
+ * Consumers of sec-kaloor 1552100000020–29 are this file's own.
+ */
+let stack: TestStack;
+const C = (n: number) => `15521000000${String(n).padStart(2, '0')}`;
+const signer = new Webhook(DEV_CHANNEL_WEBHOOK_SECRET);
+let seq = 0;
+
+/** The gRPC error a client sees when the connection drops before the server's answer arrives. */
+const lostAnswer = () =>
+  new ServiceError('Failed to start workflow', {
+    cause: Object.assign(new Error('14 UNAVAILABLE: Connection dropped'), {
+      code: 14,
+      details: 'Connection dropped',
+      metadata: {},
+    }),
+  });
+
+/**
+ * The real client, except that the next `failStarts` workflow starts reach the server and then
+ * lose their answer: the workflow runs, the caller does not know it.
+ */
+function flakyClient(real: Client) {
+  const state = { failStarts: 0, started: 0 };
+  const workflow = new Proxy(real.workflow, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (prop !== 'start') return typeof value === 'function' ? value.bind(target) : value;
+      return async (...args: Parameters<Client['workflow']['start']>) => {
+        const handle = await target.start(...args);
+        state.started += 1;
+        if (state.failStarts > 0) {
+          state.failStarts -= 1;
+          throw lostAnswer();
+        }
+        return handle;
+      };
+    },
+  });
+  const client = new Proxy(real, {
+    get(target, prop, receiver) {
+      if (prop === 'workflow') return workflow;
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { client, state };
+}
+
+let flaky: ReturnType<typeof flakyClient>;
+let flakyApp: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  stack = await startTestStack({ env: { CHANNEL_CLAIM_LEASE_MS: '1000' } });
+  flaky = flakyClient(stack.client);
+  flakyApp = createApp({
+    config: stack.config,
+    db: stack.db,
+    temporal: flaky.client,
+    logger: createLogger(stack.config),
+    verifyToken: createTokenVerifier(stack.config.auth),
+    verifyReceipt: stack.verifyReceipt,
+    ekycTrustAnchorsPem: stack.ekycTrustAnchorsPem,
+  });
+});
+afterAll(async () => stack?.stop());
+
+const sms = async (
+  app: { request: typeof flakyApp.request },
+  messageId: string,
+  text: string,
+  from: string,
+) => {
+  const raw = JSON.stringify({ messageId, from, text });
+  const at = new Date();
+  const id = `wh-${Date.now()}-${++seq}`;
+  const res = await app.request('/v1/webhooks/sms', {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': signer.sign(id, at, raw),
+    },
+    body: raw,
+  });
+  return { status: res.status, headers: res.headers, json: (await res.json()) as any };
+};
+const complaintsOf = async (consumerNumber: string) => {
+  const all = await stack.call('GET', `/v1/consumers/${consumerNumber}/requests`, {
+    token: await stack.token({ role: 'consumer', consumers: [consumerNumber] }),
+  });
+  expect(all.status, all.text).toBe(200);
+  return (all.json.items as { requestNumber: string }[]).filter((i) => i.requestNumber.startsWith('CR-'));
+};
+const phoneOf = async (consumerNumber: string) =>
+  (await stack.db.select().from(consumers).where(eq(consumers.consumerNumber, consumerNumber)))[0]!.phone;
+
+describe('intake under failure', () => {
+  it('a start whose answer was lost: 503 with Retry-After, and the re-delivery gets the one complaint it made', async () => {
+    const consumerNumber = C(20);
+    const from = await phoneOf(consumerNumber);
+    const messageId = `sms-lost-${Date.now()}`;
+    flaky.state.failStarts = 1;
+    const first = await sms(flakyApp, messageId, `NP ${consumerNumber}`, from);
+    expect(first.status).toBe(503);
+    expect(first.headers.get('retry-after')).toBe('5');
+    expect(first.headers.get('content-type')).toBe('application/problem+json');
+    // The workflow did start: the slot is kept for it, nothing was undone.
+    const [slot] = await stack.db
+      .select()
+      .from(openComplaints)
+      .where(eq(openComplaints.consumerNumber, consumerNumber));
+    expect(slot?.requestNumber).toMatch(/^CR-/);
+
+    const again = await sms(flakyApp, messageId, `NP ${consumerNumber}`, from);
+    expect(again.status, JSON.stringify(again.json)).toBe(200);
+    expect(again.json.requestNumber).toBe(slot!.requestNumber);
+    expect(again.json.reply).toContain(slot!.requestNumber);
+    const complaint = await stack.call('GET', `/v1/complaints/${slot!.requestNumber}`, {
+      token: await stack.token({ role: 'consumer', consumers: [consumerNumber] }),
+    });
+    expect(complaint.json.reports).toHaveLength(1); // the retry was not counted as a second report
+    expect(await complaintsOf(consumerNumber)).toHaveLength(1);
+    // and the sender got the reply once
+    const replies = await stack.db
+      .select()
+      .from(devOutbox)
+      .where(eq(devOutbox.idempotencyKey, `reply/sms/${messageId}`));
+    expect(replies).toHaveLength(1);
+  });
+
+  it('a POST /v1/complaints retried with its Idempotency-Key after a lost answer makes one complaint', async () => {
+    const consumerNumber = C(21);
+    const agent = await stack.token({ role: 'agent', office: 'circle-ekm', subject: 'agent-durability' });
+    const post = () =>
+      flakyApp.request('/v1/complaints', {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${agent}`,
+          'content-type': 'application/json',
+          'idempotency-key': `call-${consumerNumber}-1`,
+        },
+        body: JSON.stringify({
+          type: 'low-voltage',
+          consumerNumber,
+          description: 'lights dim every evening',
+        }),
+      });
+    flaky.state.failStarts = 1;
+    expect((await post()).status).toBe(503);
+    const retried = await post();
+    expect(retried.status).toBe(201);
+    const body = (await retried.json()) as any;
+    const third = await post();
+    expect(((await third.json()) as any).requestNumber).toBe(body.requestNumber);
+    expect(await complaintsOf(consumerNumber)).toHaveLength(1);
+  });
+
+  it('a handler that died holding its claim: 409 with Retry-After within the lease, taken over after it', async () => {
+    const consumerNumber = C(22);
+    const from = await phoneOf(consumerNumber);
+    const messageId = `sms-dead-${Date.now()}`;
+    // What a process killed mid-message leaves behind: a fresh claim, nothing else.
+    await stack.db.insert(channelMessages).values({ channel: 'sms', messageId, status: 'processing' });
+    const busy = await sms(stack.app, messageId, `NP ${consumerNumber}`, from);
+    expect(busy.status).toBe(409);
+    expect(Number(busy.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    await new Promise((r) => setTimeout(r, 1_100)); // the lease (1 s in this file) runs out
+    const taken = await sms(stack.app, messageId, `NP ${consumerNumber}`, from);
+    expect(taken.status, JSON.stringify(taken.json)).toBe(200);
+    expect(taken.json.requestNumber).toMatch(/^CR-/);
+    const [row] = await stack.db
+      .select()
+      .from(channelMessages)
+      .where(and(eq(channelMessages.channel, 'sms'), eq(channelMessages.messageId, messageId)));
+    expect(row?.status).toBe('done');
+    expect(await complaintsOf(consumerNumber)).toHaveLength(1);
+  });
+
+  it('a retry of a report that joined an open complaint is one report, not two', async () => {
+    const consumerNumber = C(23);
+    const from = await phoneOf(consumerNumber);
+    const first = await sms(stack.app, `sms-j1-${Date.now()}`, `NP ${consumerNumber}`, from);
+    const rn = first.json.requestNumber as string;
+    const joinId = `sms-j2-${Date.now()}`;
+    const joined = await sms(stack.app, joinId, `NP ${consumerNumber}`, from);
+    expect(joined.json.requestNumber).toBe(rn);
+    // the gateway never saw the answer and the claim was lost with the process: the same message again
+    await stack.db
+      .delete(channelMessages)
+      .where(and(eq(channelMessages.channel, 'sms'), eq(channelMessages.messageId, joinId)));
+    const again = await sms(stack.app, joinId, `NP ${consumerNumber}`, from);
+    expect(again.json.requestNumber).toBe(rn);
+    const complaint = await stack.call('GET', `/v1/complaints/${rn}`, {
+      token: await stack.token({ role: 'consumer', consumers: [consumerNumber] }),
+    });
+    expect(complaint.json.reports).toHaveLength(2);
+  });
+
+  it('Temporal not answering: 503 with Retry-After within seconds, not a 500 after twenty', async () => {
+    // A client whose server is gone (nothing listens on port 1).
+    const dead = new Client({
+      connection: Connection.lazy({ address: '127.0.0.1:1' }),
+      namespace: stack.config.temporal.namespace,
+    });
+    const deadApp = createApp({
+      config: { ...stack.config, complaints: { ...stack.config.complaints, intakeDeadlineMs: 1_500 } },
+      db: stack.db,
+      temporal: dead,
+      logger: createLogger(stack.config),
+      verifyToken: createTokenVerifier(stack.config.auth),
+      verifyReceipt: stack.verifyReceipt,
+      ekycTrustAnchorsPem: stack.ekycTrustAnchorsPem,
+    });
+    const consumerNumber = C(24);
+    const startedAt = Date.now();
+    const res = await sms(
+      deadApp,
+      `sms-dead-temporal-${Date.now()}`,
+      `NP ${consumerNumber}`,
+      await phoneOf(consumerNumber),
+    );
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
+    const left = await stack.db
+      .select()
+      .from(channelMessages)
+      .where(like(channelMessages.messageId, 'sms-dead-temporal-%'));
+    expect(left).toHaveLength(0); // no claim stays behind: the gateway's retry is handled afresh
+  });
+});
