@@ -20,6 +20,7 @@ export type AppDeps = {
     | 'notices'
     | 'channels'
     | 'complaints'
+    | 'intake'
     | 'utilityName'
     | 'pdfFonts'
   >;

@@ -389,9 +389,9 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
     complaints: {
       /** how often an unacknowledged emergency alerts again, one level higher (a type's `realertEvery` overrides) */
       emergencyRealertEvery: env.EMERGENCY_REALERT_EVERY,
-      /** the intake's deadline on Temporal calls: past it, 503 + Retry-After (the retry finds what was done) */
-      intakeDeadlineMs: env.INTAKE_DEADLINE_MS,
     },
+    /** the door: how long a request may wait on Temporal before it answers 503 + Retry-After (the retry finds what was done) */
+    intake: { deadlineMs: env.INTAKE_DEADLINE_MS },
     channels: {
       webhookSecret: env.CHANNEL_WEBHOOK_SECRET,
       whatsapp: { appSecret: env.WHATSAPP_APP_SECRET, verifyToken: env.WHATSAPP_VERIFY_TOKEN },

@@ -219,7 +219,7 @@ describe('intake under failure', () => {
       namespace: stack.config.temporal.namespace,
     });
     const deadApp = createApp({
-      config: { ...stack.config, complaints: { ...stack.config.complaints, intakeDeadlineMs: 1_500 } },
+      config: { ...stack.config, intake: { deadlineMs: 1_500 } },
       db: stack.db,
       temporal: dead,
       logger: createLogger(stack.config),

@@ -8,7 +8,7 @@ import type { ContentPool } from '../lib/content-pool';
  * a route and a page pass theirs along unchanged. Each use case picks what it needs.
  */
 export type UseCaseDeps = {
-  config: Pick<Config, 'temporal' | 'payloadCodec' | 'decisions' | 'complaints'>;
+  config: Pick<Config, 'temporal' | 'payloadCodec' | 'decisions' | 'complaints' | 'intake'>;
   db: Database;
   temporal: Client;
   /** PEM certificates offline e-KYC signatures must verify against */
@@ -27,5 +27,4 @@ export const clockOf = (deps: Pick<UseCaseDeps, 'now'>) => deps.now ?? (() => ne
 export const withinDeadline = <T>(
   deps: Pick<UseCaseDeps, 'temporal' | 'config'>,
   fn: () => Promise<T>,
-): Promise<T> =>
-  deps.temporal.connection.withDeadline(Date.now() + deps.config.complaints.intakeDeadlineMs, fn);
+): Promise<T> => deps.temporal.connection.withDeadline(Date.now() + deps.config.intake.deadlineMs, fn);

@@ -17,7 +17,7 @@ import { openBytes } from '../lib/at-rest';
 import { scopeIdempotencyKey } from '../lib/idempotency';
 import type { serviceRequestWorkflow } from '../workflows/service-request';
 import { assertConsumerAccess, assertRole } from './access';
-import { clockOf, type UseCaseDeps } from './deps';
+import { clockOf, withinDeadline, type UseCaseDeps } from './deps';
 import { documentIntakeOf, type TDocumentFields, type TJudgedDocument } from './document-intake';
 import { checkDocuments, serviceRequestHandle } from './service-requests';
 
@@ -222,25 +222,29 @@ async function submit(
     submittedAt: submittedAt.toISOString(),
   };
   const dueAt = addBusinessTime(submittedAt, parseBusinessDuration(type.tat), calendar).toISOString();
+  // Bounded: past the intake deadline the caller gets 503 + Retry-After; with its Idempotency-Key the
+  // retry comes back to this number and finds (USE_EXISTING) the run a lost answer started.
   const start = () =>
-    deps.temporal.workflow.start<typeof serviceRequestWorkflow>('serviceRequestWorkflow', {
-      workflowId: requestNumber,
-      taskQueue: deps.config.temporal.taskQueue,
-      args: [input],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: [
-        { key: SA.RequestNumber, value: requestNumber },
-        { key: SA.ConsumerNumber, value: body.consumerNumber },
-        { key: SA.RequestType, value: type.code },
-        { key: SA.RequestKind, value: 'service' },
-        { key: SA.OfficeId, value: officeId },
-        { key: SA.RequestStatus, value: 'in-progress' },
-        { key: SA.Channel, value: body.channel },
-        { key: SA.SlaDueAt, value: new Date(dueAt) },
-        { key: SA.EscalationLevel, value: 0 },
-      ],
-    });
+    withinDeadline(deps, () =>
+      deps.temporal.workflow.start<typeof serviceRequestWorkflow>('serviceRequestWorkflow', {
+        workflowId: requestNumber,
+        taskQueue: deps.config.temporal.taskQueue,
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [
+          { key: SA.RequestNumber, value: requestNumber },
+          { key: SA.ConsumerNumber, value: body.consumerNumber },
+          { key: SA.RequestType, value: type.code },
+          { key: SA.RequestKind, value: 'service' },
+          { key: SA.OfficeId, value: officeId },
+          { key: SA.RequestStatus, value: 'in-progress' },
+          { key: SA.Channel, value: body.channel },
+          { key: SA.SlaDueAt, value: new Date(dueAt) },
+          { key: SA.EscalationLevel, value: 0 },
+        ],
+      }),
+    );
   try {
     if (pending.length === 0) await start();
     else {
