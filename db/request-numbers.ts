@@ -27,9 +27,13 @@ export async function reserveRequestNumber(
   key: string,
   prefix: TRequestPrefix,
   at: Date,
+  /** `known: false`: the caller has just looked and found no reservation (saves the look) */
+  options: { known?: boolean } = {},
 ): Promise<{ requestNumber: string; reserved: boolean }> {
-  const [existing] = await db.select().from(intakeKeys).where(eq(intakeKeys.key, key));
-  if (existing) return { requestNumber: existing.requestNumber, reserved: false };
+  if (options.known !== false) {
+    const [existing] = await db.select().from(intakeKeys).where(eq(intakeKeys.key, key));
+    if (existing) return { requestNumber: existing.requestNumber, reserved: false };
+  }
   const allocated = await allocateRequestNumber(db, prefix, at);
   const [mine] = await db
     .insert(intakeKeys)

@@ -4,7 +4,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { findComplaintType } from '../db/catalogue';
 import { currentOutageFor } from '../db/outages';
 import { allocateRequestNumber, reserveRequestNumber } from '../db/request-numbers';
@@ -157,16 +157,14 @@ async function intake(
     });
 
   // This report came before (a retry): the number it was given, whether or not its workflow started.
-  const reserved = request.intakeKey
-    ? (await db.select().from(intakeKeys).where(eq(intakeKeys.key, request.intakeKey)))[0]?.requestNumber
-    : undefined;
-  // A repeat of an open complaint joins it without using up a Request Number.
-  const [held] = await db
-    .select({ rn: openComplaints.requestNumber })
-    .from(openComplaints)
-    .where(
-      and(eq(openComplaints.consumerNumber, request.consumerNumber), eq(openComplaints.typeCode, type.code)),
-    );
+  // One look: the number this report was given before (a retry), and who holds the slot.
+  const [{ reserved, held } = { reserved: null, held: null }] = await db.execute<{
+    reserved: string | null;
+    held: string | null;
+  }>(sql`select
+      (select ${intakeKeys.requestNumber} from ${intakeKeys} where ${intakeKeys.key} = ${request.intakeKey ?? ''}) as reserved,
+      (select ${openComplaints.requestNumber} from ${openComplaints}
+        where ${openComplaints.consumerNumber} = ${request.consumerNumber} and ${openComplaints.typeCode} = ${type.code}) as held`);
   const join = async () => {
     const outage = type.outageLinkable ? await currentOutageFor(db, request.consumerNumber, at) : undefined;
     const joined = await joinOpen(
@@ -183,29 +181,23 @@ async function intake(
       'the earlier complaint has just closed; send this one again',
     );
   };
-  if (held && held.rn !== reserved) return join();
+  // A repeat of an open complaint joins it without using up a Request Number.
+  if (held && held !== reserved) return join();
 
   const rn =
-    held?.rn ??
+    held ??
+    reserved ??
     (request.intakeKey
-      ? (await reserveRequestNumber(db, request.intakeKey, 'CR', at)).requestNumber
+      ? (await reserveRequestNumber(db, request.intakeKey, 'CR', at, { known: false })).requestNumber
       : await allocateRequestNumber(db, 'CR', at));
   if (!held) {
-    await db
+    const [taken] = await db
       .insert(openComplaints)
       .values({ consumerNumber: request.consumerNumber, typeCode: type.code, requestNumber: rn })
-      .onConflictDoNothing();
-    const [slot] = await db
-      .select({ rn: openComplaints.requestNumber })
-      .from(openComplaints)
-      .where(
-        and(
-          eq(openComplaints.consumerNumber, request.consumerNumber),
-          eq(openComplaints.typeCode, type.code),
-        ),
-      );
+      .onConflictDoNothing()
+      .returning({ rn: openComplaints.requestNumber });
     // Another report of the same took the slot first: this one joins it.
-    if (slot?.rn !== rn) return join();
+    if (!taken) return join();
   }
 
   const release = async () => {
