@@ -1,34 +1,25 @@
-import { z } from 'zod';
+import type { TBusinessCalendar } from './calendar-schema';
 
 /**
  * Business-calendar arithmetic for TAT clocks. Pure and deterministic: workflows call it with
  * workflow time. Offices keep local time as a fixed UTC offset (India has no DST); a calendar that
  * is `alwaysOpen` counts wall-clock time (24x7 complaint desks, and tests that run in seconds).
+ * No zod here: workflows load this module, and what they load is paid for per cached workflow;
+ * the schemas are in `calendar-schema.ts`.
  */
 
-/** A time of day, 00:00–23:59. */
-export const ZTimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (00:00–23:59)');
-const hhmm = ZTimeOfDay;
+export type { TBusinessCalendar } from './calendar-schema';
 
-export const ZBusinessCalendar = z.object({
-  id: z.string().min(1),
-  utcOffsetMinutes: z.number().int().min(-720).max(840).default(330),
-  alwaysOpen: z.boolean().default(false),
-  workingHours: z.object({ start: hhmm, end: hhmm }).default({ start: '10:00', end: '17:00' }),
-  /** 0 = Sunday … 6 = Saturday */
-  weeklyOff: z.array(z.number().int().min(0).max(6)).default([0]),
-  /** also off: the 2nd and 4th Saturday of each month (Kerala government offices) */
-  secondAndFourthSaturdayOff: z.boolean().default(false),
-  holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
-});
-export type TBusinessCalendar = z.output<typeof ZBusinessCalendar>;
-
-export const ALWAYS_OPEN: TBusinessCalendar = ZBusinessCalendar.parse({ id: '24x7', alwaysOpen: true });
-
-/** "8h", "90m", "30s", "1.5h": an amount of business time. Days are deliberately not allowed. */
-export const ZBusinessDuration = z
-  .string()
-  .regex(/^\d+(\.\d+)?(s|m|h)$/, 'must be a business duration like "16h", "90m" or "30s"');
+/** Round the clock (24x7 desks; tests that run in seconds). */
+export const ALWAYS_OPEN: TBusinessCalendar = {
+  id: '24x7',
+  utcOffsetMinutes: 330,
+  alwaysOpen: true,
+  workingHours: { start: '10:00', end: '17:00' },
+  weeklyOff: [0],
+  secondAndFourthSaturdayOff: false,
+  holidays: [],
+};
 
 export function parseBusinessDuration(value: string): number {
   const match = /^(\d+(?:\.\d+)?)(s|m|h)$/.exec(value);

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { ZBusinessDuration } from './calendar';
+import { ZBusinessDuration } from './calendar-schema';
 import { toE164 } from './phone';
 import { LANGUAGES, type TLanguage } from './languages';
-import type { TLocalised } from './notices';
-import { ZRole } from './roles';
+import { ZRole } from './roles-schema';
 
 /**
  * The request catalogue is data. A type says what form to fill, which documents to bring, which
@@ -110,19 +109,7 @@ export type TServiceTypeTranslation = z.output<typeof ZServiceTypeTranslation>;
 export const ZTranslations = <T extends z.ZodType>(entry: T) =>
   z.partialRecord(ZTranslatedLanguage, entry).default({});
 
-/** One of an entry's words in every language it has it in (for notices, rendered per reader). */
-export function localised<T>(
-  english: string,
-  translations: Partial<Record<TLanguage, T>> | undefined,
-  pick: (t: T) => string | undefined,
-): { text: TLocalised } {
-  const text: TLocalised = { en: english };
-  for (const [language, t] of Object.entries(translations ?? {}) as [TLanguage, T][]) {
-    const words = pick(t);
-    if (words && language !== 'en') text[language] = words;
-  }
-  return { text };
-}
+export { localised } from './localised';
 
 const serviceTypeShape = {
   code: z.string().regex(/^[a-z][a-z0-9-]{2,40}$/, 'kebab-case code'),

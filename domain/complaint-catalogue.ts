@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZBusinessDuration } from './calendar';
+import { ZBusinessDuration } from './calendar-schema';
 import { ZEscalationLevel, ZTranslations } from './catalogue';
 
 /**

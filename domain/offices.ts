@@ -1,4 +1,4 @@
-import { ZBusinessCalendar, type TBusinessCalendar } from './calendar';
+import { ZBusinessCalendar, type TBusinessCalendar } from './calendar-schema';
 import { OFFICE_LEVELS } from './catalogue';
 import type { TEscalationOffice } from './service-request';
 

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-
+/** No zod here (workflows load this module); the schema is `ZRole` in `roles-schema.ts`. */
 export const ROLES = [
   'consumer',
   'agent',
@@ -10,8 +9,7 @@ export const ROLES = [
   'ops',
   'admin',
 ] as const;
-export const ZRole = z.enum(ROLES);
-export type TRole = z.infer<typeof ZRole>;
+export type TRole = (typeof ROLES)[number];
 
 /** Staff roles carry an office id and act within that office and its sub-offices. */
 export const STAFF_ROLES = ROLES.filter((r) => r !== 'consumer');

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { istMinutes, istWeekday, toMinutes, withinDailyWindow, ZTimeOfDay } from './calendar';
+import { istMinutes, istWeekday, toMinutes, withinDailyWindow } from './calendar';
+import { ZTimeOfDay } from './calendar-schema';
 import { LANGUAGES } from './notice-templates';
-import { STAFF_ROLES, ZRole } from './roles';
+import { STAFF_ROLES } from './roles';
+import { ZRole } from './roles-schema';
 
 /** How a staff member wants to be reached when an alert cannot wait for the inbox. */
 export const STAFF_CHANNELS = ['sms', 'whatsapp', 'email', 'voice'] as const;

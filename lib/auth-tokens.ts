@@ -1,7 +1,8 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { ZRole, type TPrincipal } from '../domain/roles';
+import type { TPrincipal } from '../domain/roles';
+import { ZRole } from '../domain/roles-schema';
 
 type AuthConfig = Config['auth'];
 

@@ -11,7 +11,8 @@
  *  4. /healthz latency while four hostile uploads at a time are refused (a ZIP of 60,000 entries,
  *     a PDF whose object stream inflates to 600 MB), against /healthz on an idle server.
  *
- * `npm run bench -- --n 300 --concurrency 16` tunes the run (those are the defaults).
+ * `npm run bench -- --n 300 --concurrency 16` tunes the run (those are the defaults);
+ * `npm run bench -- --scenario open-requests --n 1000` measures what cached open complaints cost a worker.
  */
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,8 +40,14 @@ import { resolveTemporalCli } from './lib/temporal-cli';
 import { startTemporalDevServer } from './lib/temporal-dev-server';
 
 const { values: args } = parseArgs({
-  options: { n: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '16' } },
+  options: {
+    n: { type: 'string', default: '300' },
+    concurrency: { type: 'string', default: '16' },
+    scenario: { type: 'string' },
+  },
 });
+// Other scenarios live in their own files: `npm run bench -- --scenario open-requests`.
+if (args.scenario === 'open-requests') await import('./bench-open-requests'); // runs and exits
 const N = Math.max(20, Number(args.n));
 const CONCURRENCY = Math.max(1, Number(args.concurrency));
 const say = (m: string) => console.log(`[bench] ${m}`);
@@ -80,7 +87,11 @@ async function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'seva-bench-'));
   chmodSync(tmp, 0o755);
   say(`N=${N}, concurrency ${CONCURRENCY}; starting Temporal and PostgreSQL in ${tmp}`);
-  const cliPath = await resolveTemporalCli({ configured: undefined, toolsDir: '.tools', log: say });
+  const cliPath = await resolveTemporalCli({
+    configured: loadConfig().temporal.cliPath,
+    toolsDir: '.tools',
+    log: say,
+  });
   const [temporal, postgres] = await Promise.all([
     freePort().then((port) => startTemporalDevServer({ cliPath, port })),
     freePort().then((port) => startEmbeddedPostgres({ dir: join(tmp, 'pg'), port, persistent: false })),

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
-import { ZRole } from '../domain/roles';
+import { ZRole } from '../domain/roles-schema';
 import { signDevToken } from '../lib/auth-tokens';
 
 const usage = `usage: npm run -s token -- --role <${ZRole.options.join('|')}> (--office <officeId> | --consumer <13 digits> ...) [--sub <subject>] [--expires 12h]`;

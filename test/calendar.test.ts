@@ -4,8 +4,8 @@ import {
   ALWAYS_OPEN,
   businessTimeBetween,
   parseBusinessDuration,
-  ZBusinessCalendar,
 } from '../domain/calendar';
+import { ZBusinessCalendar } from '../domain/calendar-schema';
 import { STANDARD_CALENDAR } from '../domain/offices';
 
 const H = 3_600_000;
@@ -62,5 +62,11 @@ describe('business calendar', () => {
     expect(parseBusinessDuration('90m')).toBe(1.5 * H);
     expect(parseBusinessDuration('2.5s')).toBe(2500);
     expect(() => parseBusinessDuration('3d')).toThrow();
+  });
+});
+
+describe('the round-the-clock calendar', () => {
+  it('is what the schema makes of { alwaysOpen } (written out so workflows need no zod)', () => {
+    expect(ALWAYS_OPEN).toEqual(ZBusinessCalendar.parse({ id: '24x7', alwaysOpen: true }));
   });
 });

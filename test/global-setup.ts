@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { DEV_RECEIPT_PASSPHRASE } from '../config';
+import { DEV_RECEIPT_PASSPHRASE, loadConfig } from '../config';
 import { syncCatalogue } from '../db/catalogue';
 import { loadEkycTrustAnchors, loadSigningMaterial } from '../lib/signing-material';
 import { createDatabase, migrateDatabase } from '../db/client';
@@ -42,7 +42,11 @@ export default async function setup(project: TestProject) {
     );
   const tmp = mkdtempSync(join(tmpdir(), 'seva-test-'));
   chmodSync(tmp, 0o755); // as root, Postgres runs as the 'postgres' user and must reach its data dir
-  const temporalCliPath = await resolveTemporalCli({ configured: undefined, toolsDir: '.tools', log });
+  const temporalCliPath = await resolveTemporalCli({
+    configured: loadConfig().temporal.cliPath,
+    toolsDir: '.tools',
+    log,
+  });
 
   const [temporal, postgres] = await Promise.all([
     freePort().then((port) => startTemporalDevServer({ cliPath: temporalCliPath, port })),

@@ -30,6 +30,8 @@ export type CreateWorkerOptions = {
   connection: NativeConnection;
   deps: ActivityDeps;
   workflowBundle?: WorkflowBundleWithSourceMap | { codePath: string };
+  /** how many workflows stay cached (the SDK's default follows the heap size) */
+  maxCachedWorkflows?: number;
 };
 
 /** Builds the worker: merged activity factories, the encrypting data converter, the workflow bundle. */
@@ -38,6 +40,7 @@ export function createWorker({
   connection,
   deps,
   workflowBundle,
+  maxCachedWorkflows,
 }: CreateWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
@@ -46,5 +49,6 @@ export function createWorker({
     activities: createActivities(deps),
     dataConverter: createDataConverter(config),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(maxCachedWorkflows ? { maxCachedWorkflows } : {}),
   });
 }

@@ -17,12 +17,12 @@ import {
   resolveUpdate,
   type TComplaintInput,
   type TComplaintState,
-} from '../domain/complaint';
-import { ZComplaintType } from '../domain/complaint-catalogue';
+} from '../domain/complaint-contract';
+import { withComplaintTypeDefaults } from '../domain/catalogue-defaults';
 import { FailureType } from '../domain/failures';
 import { UNSCOPED_ROLES } from '../domain/roles';
 import { SA } from '../domain/search-attributes';
-import type { TActor } from '../domain/service-request';
+import type { TActor } from '../domain/service-request-contract';
 
 const acts = proxyActivities<
   ReturnType<typeof createComplaintActivities> &
@@ -38,7 +38,7 @@ const acts = proxyActivities<
  * it for histories without the `complaint-v2` marker. Do not change its commands.
  */
 export async function complaintWorkflowV1(input: TComplaintInput): Promise<TComplaintState> {
-  const type = ZComplaintType.parse(input.type);
+  const type = withComplaintTypeDefaults(input.type);
   const iso = (d: Date) => d.toISOString();
   const state: TComplaintState = {
     requestNumber: input.requestNumber,

@@ -21,14 +21,14 @@ import {
   type TComplaintInput,
   type TComplaintState,
   type TComplaintStatus,
-} from '../domain/complaint';
-import { localised } from '../domain/catalogue';
-import { ZComplaintType } from '../domain/complaint-catalogue';
+} from '../domain/complaint-contract';
+import { localised } from '../domain/localised';
+import { withComplaintTypeDefaults } from '../domain/catalogue-defaults';
 import { FailureType } from '../domain/failures';
 import type { TNoticeInput } from '../domain/notices';
 import { UNSCOPED_ROLES } from '../domain/roles';
 import { SA } from '../domain/search-attributes';
-import type { TActor } from '../domain/service-request';
+import type { TActor } from '../domain/service-request-contract';
 import { complaintWorkflowV1 } from './complaint-v1';
 import { startNotice } from './start-notice';
 import { trackState } from './state-tracker';
@@ -49,7 +49,7 @@ const acts = proxyActivities<ReturnType<typeof createComplaintActivities>>({
 export async function complaintWorkflow(input: TComplaintInput): Promise<TComplaintState> {
   if (!patched('complaint-v2')) return complaintWorkflowV1(input);
 
-  const type = ZComplaintType.parse(input.type);
+  const type = withComplaintTypeDefaults(input.type);
   /** the type's name in each reader's language (notices are rendered per reader) */
   const complaintName = localised(type.name, type.translations, (t) => t.name);
   const now = () => new Date();

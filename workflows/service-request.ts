@@ -12,7 +12,8 @@ import {
 import type { createReceiptActivities } from '../activities/receipts';
 import type { createServiceRequestActivities } from '../activities/service-requests';
 import { addBusinessTime, businessTimeBetween, parseBusinessDuration } from '../domain/calendar';
-import { localised, ZServiceType } from '../domain/catalogue';
+import { withServiceTypeDefaults } from '../domain/catalogue-defaults';
+import { localised } from '../domain/localised';
 import { FailureType } from '../domain/failures';
 import { UNSCOPED_ROLES, type TRole } from '../domain/roles';
 import type { TNoticeInput, TNoticeParam } from '../domain/notices';
@@ -43,7 +44,7 @@ import {
   type TSubmitFeedback,
   type TServiceRequestInput,
   type TServiceRequestState,
-} from '../domain/service-request';
+} from '../domain/service-request-contract';
 import { startNotice } from './start-notice';
 import { trackState } from './state-tracker';
 
@@ -68,7 +69,7 @@ export async function serviceRequestWorkflow(
 ): Promise<TServiceRequestState> {
   // Runs started under an older catalogue schema carry a snapshot without newer fields:
   // re-parsing fills today's defaults (pure and deterministic, so safe in replay).
-  const type = ZServiceType.parse(input.type);
+  const type = withServiceTypeDefaults(input.type);
   /** the service's name in each reader's language (notices are rendered per reader) */
   const serviceName = localised(type.receiptName, type.translations, (t) => t.receiptName);
   const now = () => new Date();

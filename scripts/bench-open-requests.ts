@@ -1,0 +1,220 @@
+/**
+ * `npm run bench -- --scenario open-requests [--n 1000]`: what open complaints cost a worker.
+ * A worker runs alone in a child process (scripts/lib/bench-worker.ts); N complaint workflows are
+ * started and left waiting on their turnaround timers, all in the worker's cache; the child's
+ * resident memory (VmRSS) is read before and after, and the difference per cached workflow is
+ * printed. Then the worker is killed and a new one started: the workflows are replayed on demand
+ * (a query to each) and the timers of a short-TAT sample still fire.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { count, eq, inArray } from 'drizzle-orm';
+import { loadConfig } from '../config';
+import { syncCatalogue } from '../db/catalogue';
+import { createDatabase, migrateDatabase } from '../db/client';
+import { complaints, consumers, offices } from '../db/schema';
+import { withBuiltInTranslations } from '../domain/built-in-translations';
+import { ALWAYS_OPEN } from '../domain/calendar';
+import { complaintStatusQuery, type TComplaintInput } from '../domain/complaint';
+import { COMPLAINT_CATALOGUE } from '../domain/complaint-catalogue';
+import { escalationOffices } from '../domain/offices';
+import { connectClient } from '../lib/temporal';
+import { loadDemoData } from './lib/demo-data';
+import { startEmbeddedPostgres } from './lib/embedded-postgres';
+import { freePort } from './lib/ports';
+import { resolveTemporalCli } from './lib/temporal-cli';
+import { startTemporalDevServer } from './lib/temporal-dev-server';
+
+const { values: args } = parseArgs({
+  options: {
+    n: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '16' },
+    scenario: { type: 'string' },
+  },
+  strict: false,
+});
+const N = Math.max(50, Number(args.n));
+const CONCURRENCY = Math.max(1, Number(args.concurrency));
+const say = (m: string) => console.log(`[bench:open-requests] ${m}`);
+const rssOf = (pid: number) => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+};
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function pool(n: number, concurrency: number, task: (i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < n; i = next++) await task(i);
+    }),
+  );
+}
+
+async function main() {
+  const tmp = mkdtempSync(join(tmpdir(), 'seva-bench-open-'));
+  chmodSync(tmp, 0o755);
+  const cliPath = await resolveTemporalCli({
+    configured: loadConfig().temporal.cliPath, // TEMPORAL_CLI, honoured
+    toolsDir: '.tools',
+    log: say,
+  });
+  const [temporal, postgres] = await Promise.all([
+    freePort().then((port) => startTemporalDevServer({ cliPath, port })),
+    freePort().then((port) => startEmbeddedPostgres({ dir: join(tmp, 'pg'), port, persistent: false })),
+  ]);
+  const env = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    TEMPORAL_ADDRESS: temporal.address,
+    DATABASE_URL: postgres.url,
+    TEMPORAL_TASK_QUEUE: 'bench-open',
+    DATA_DIR: join(tmp, 'data'),
+  };
+  const cacheSize = N + 200;
+  const config = loadConfig(env);
+  await migrateDatabase(postgres.url);
+  const database = createDatabase(postgres.url, { max: 10 });
+  const { db } = database;
+  await loadDemoData(db);
+  await syncCatalogue(db);
+  const client = await connectClient(config);
+
+  const startWorker = async () => {
+    const child = fork(
+      fileURLToPath(new URL('./lib/bench-worker.ts', import.meta.url)),
+      [JSON.stringify(env), String(cacheSize)],
+      {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    );
+    const ready = await new Promise<{ bundleBytes: number }>((resolve, reject) => {
+      child.once('message', (m) => resolve(m as { bundleBytes: number }));
+      child.once('exit', (code) => reject(new Error(`worker exited ${code}`)));
+    });
+    return { child, ...ready };
+  };
+  const stop = (child: ChildProcess, signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+
+  const people = await db
+    .select({ consumerNumber: consumers.consumerNumber, officeId: offices.id, path: offices.path })
+    .from(consumers)
+    .innerJoin(offices, eq(offices.id, consumers.sectionOfficeId));
+  const type = withBuiltInTranslations(COMPLAINT_CATALOGUE.find((t) => t.code === 'low-voltage')!);
+  const input = (i: number, tat = type.tat): TComplaintInput => {
+    const who = people[i % people.length]!;
+    return {
+      requestNumber: `CR-BENCH-${String(i).padStart(6, '0')}`,
+      type: { ...type, tat, calendar: '24x7' },
+      consumerNumber: who.consumerNumber,
+      officeId: who.officeId,
+      officePath: who.path,
+      calendar: ALWAYS_OPEN,
+      channel: 'agent',
+      description: 'lights dim every evening',
+      submittedBy: 'bench',
+      submittedAt: new Date().toISOString(),
+      escalationOffices: escalationOffices(who.path, type.escalation),
+    };
+  };
+  const startAll = (from: number, n: number, tat?: string) =>
+    pool(n, CONCURRENCY, async (k) => {
+      const i = from + k;
+      await client.workflow.start('complaintWorkflow', {
+        workflowId: `CR-BENCH-${String(i).padStart(6, '0')}`,
+        taskQueue: config.temporal.taskQueue,
+        args: [input(i, tat)],
+      });
+    });
+  const settled = async (ids: string[], wanted: number) => {
+    for (let t = 0; t < 600; t += 1) {
+      const [row] = await db
+        .select({ n: count() })
+        .from(complaints)
+        .where(inArray(complaints.requestNumber, ids));
+      if ((row?.n ?? 0) >= wanted) return;
+      await sleep(500);
+    }
+    throw new Error('workflows did not settle');
+  };
+  const idsOf = (from: number, n: number) =>
+    Array.from({ length: n }, (_, k) => `CR-BENCH-${String(from + k).padStart(6, '0')}`);
+
+  try {
+    let worker = await startWorker();
+    await sleep(3_000);
+    const idle = rssOf(worker.child.pid!);
+    say(
+      `worker idle: RSS ${mb(idle)} MB (bundle ${mb(worker.bundleBytes)} MB of code); starting ${N} complaints`,
+    );
+    const t0 = performance.now();
+    await startAll(0, N);
+    await settled(idsOf(0, N), N);
+    await sleep(5_000); // their registration notices finish; each complaint waits on its timer
+    const held = rssOf(worker.child.pid!);
+    const perWorkflow = (held - idle) / N;
+    say(
+      `${N} open complaints cached in ${((performance.now() - t0) / 1000).toFixed(1)} s: RSS ${mb(held)} MB`,
+    );
+
+    // A restart: the cache is gone; a sample of short-TAT complaints must still fire their timers.
+    const sample = Math.min(100, N);
+    await startAll(N, sample, '20s');
+    await settled(idsOf(N, sample), sample);
+    await stop(worker.child, 'SIGKILL');
+    say('worker killed (SIGKILL); starting a new one');
+    worker = await startWorker();
+    const queried = idsOf(0, Math.min(200, N));
+    const tq = performance.now();
+    await pool(queried.length, CONCURRENCY, async (k) => {
+      await client.workflow.getHandle(queried[k]!).query(complaintStatusQuery);
+    });
+    const replayMs = (performance.now() - tq) / queried.length;
+    let breached = 0;
+    for (let t = 0; t < 120 && breached < sample; t += 1) {
+      const states = await db
+        .select({ level: complaints.escalationLevel })
+        .from(complaints)
+        .where(inArray(complaints.requestNumber, idsOf(N, sample)));
+      breached = states.filter((s) => s.level > 0).length;
+      if (breached < sample) await sleep(1_000);
+    }
+    await stop(worker.child, 'SIGTERM');
+    const load = loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+    console.log('\nopen-requests (one worker process, reuseV8Context, cache ' + cacheSize + ')');
+    console.log(`  idle worker RSS               ${mb(idle)} MB`);
+    console.log(`  with ${N} cached complaints   ${mb(held)} MB`);
+    console.log(`  per cached workflow           ${(perWorkflow / 1024 / 1024).toFixed(3)} MB`);
+    console.log(
+      `  after SIGKILL + restart: a query replays a complaint in ${replayMs.toFixed(1)} ms on average`,
+    );
+    console.log(`  timers fired after the restart: ${breached} of ${sample} short-TAT complaints escalated`);
+    console.log(`  load average ${load} on ${navigatorCores()} cores`);
+    if (breached < sample) process.exitCode = 1;
+  } finally {
+    await database.close();
+    await client.connection.close();
+    await temporal.stop();
+    await postgres.stop();
+  }
+}
+
+const navigatorCores = () => (globalThis.navigator?.hardwareConcurrency ?? 0) || 'unknown';
+
+await main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
+process.exit();

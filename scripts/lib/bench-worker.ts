@@ -1,0 +1,32 @@
+/**
+ * A worker alone in its process, for `npm run bench -- --scenario open-requests`: the parent
+ * measures this process's resident memory while it holds open workflows in its cache. Config comes
+ * from the parent as JSON (the first argument), the cache size as the second.
+ */
+import { loadConfig } from '../../config';
+import { createDatabase } from '../../db/client';
+import { createLogger } from '../../lib/logger';
+import { connectClient, connectWorkerConnection } from '../../lib/temporal';
+import { createActivityDeps } from '../../worker/activity-deps';
+import { bundleWorkflows, createWorker } from '../../worker/create-worker';
+import { installTemporalRuntime } from '../../worker/runtime';
+
+const config = loadConfig(JSON.parse(process.argv[2] ?? '{}') as Record<string, string>); // from the parent
+installTemporalRuntime(createLogger(config));
+const database = createDatabase(config.database.url!, { max: 4 });
+const client = await connectClient(config);
+const { deps } = await createActivityDeps(config, database.db, client);
+const connection = await connectWorkerConnection(config);
+const bundle = await bundleWorkflows();
+const worker = await createWorker({
+  config,
+  connection,
+  deps,
+  workflowBundle: bundle,
+  maxCachedWorkflows: Number(process.argv[3] ?? 20_000), // the parent passes the cache size
+});
+process.on('SIGTERM', () => worker.shutdown());
+process.send?.({ ready: true, bundleBytes: bundle.code.length });
+await worker.run();
+await database.close();
+process.exit(0);
