@@ -21,6 +21,8 @@ const SHOTS = '.data/screenshots';
 const EXEC = 'exec-pattom';
 const en = (key: string, values?: Record<string, string | number>) =>
   consoleMessages.format('en', key, values);
+/** The notice a page shows after an action: a navigation each time, so waiting for it waits for that page. */
+const done = (action: string) => en('request.done', { action: en(`actionDone.${action}`) });
 const ml = (key: string, values?: Record<string, string | number>) =>
   consoleMessages.format('ml', key, values);
 
@@ -217,10 +219,10 @@ describe('the back-office console', () => {
     await shoot(page, 'request');
 
     await main.getByRole('button', { name: en('document.accept') }).click();
-    await page.locator('#done').waitFor();
+    await page.getByText(done('decide-document')).waitFor();
     expect(await main.innerText()).toContain(en('document.accepted'));
     await main.getByRole('button', { name: en('action.approve') }).click();
-    await page.locator('#done').waitFor();
+    await page.getByText(done('approve-step')).waitFor();
     // Completion (account change, receipt) follows the approval within moments: reload until shown.
     const shown = await waitFor(
       async () => {
@@ -268,7 +270,7 @@ describe('the back-office console', () => {
     await main.locator('#request-documents').getByLabel('proof of identity').check();
     await main.getByLabel(en('action.message')).fill('Please upload your Aadhaar as proof of identity.');
     await main.getByRole('button', { name: en('action.ask') }).click();
-    await page.locator('#done').waitFor();
+    await page.getByText(done('request-documents')).waitFor();
     expect(await page.locator('#clock-state').innerText()).toContain(en('clock.paused'));
     expect(await main.innerText()).toContain(en('status.awaiting-consumer'));
     await page.locator('#document-request').waitFor();
@@ -406,12 +408,12 @@ describe('the back-office console', () => {
     await page.waitForURL(`${base}/console/complaints/${rn}`);
     await page.getByLabel(en('queue.crew')).fill('Pattom line crew 2');
     await page.getByRole('button', { name: en('complaint.assign') }).click();
-    await page.locator('#done').waitFor();
+    await page.getByText(done('assign-crew')).waitFor();
     expect(await page.locator('main').innerText()).toContain(en('status.assigned'));
     await shoot(page, 'complaint');
     await page.getByLabel(en('complaint.resolution')).fill('Meter replaced');
     await page.getByRole('button', { name: en('complaint.resolve') }).click();
-    await page.locator('#done').waitFor();
+    await page.getByText(done('resolve')).waitFor();
     expect(await page.locator('main').innerText()).toContain(en('status.resolved'));
     await context.close();
   });
