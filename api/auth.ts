@@ -7,6 +7,7 @@ import * as access from '../use-cases/access';
 import { HttpProblem, problemResponses } from './problem';
 import type { AppEnv } from './types';
 import { isPortalPath } from '../web/paths';
+import { isConsolePath } from '../web/console/paths';
 
 /** Paths reachable without a bearer token. Everything else is denied unless a route grants a role. */
 export function isPublicPath(path: string): boolean {
@@ -26,7 +27,9 @@ export function isPublicPath(path: string): boolean {
     // Provider webhooks authenticate with their own signatures (Standard Webhooks HMAC).
     path.startsWith('/v1/webhooks/') ||
     // The consumer portal's pages and assets: its session cookie is checked by the pages (web/).
-    isPortalPath(path)
+    isPortalPath(path) ||
+    // The back-office console: its staff session cookie is checked by its pages (web/console/).
+    isConsolePath(path)
   );
 }
 

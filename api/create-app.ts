@@ -34,6 +34,7 @@ import { createStaffRoutes } from './routes/staff';
 import { createWorkItemRoutes } from './routes/work-items';
 import type { AppDeps } from './types';
 import { createPortalRoutes } from '../web/portal';
+import { createConsoleRoutes } from '../web/console/app';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -137,6 +138,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', createStaffRoutes(deps));
   // The consumer portal: server-rendered pages (web/), with their own session and CSRF checks.
   app.route('/', createPortalRoutes(deps));
+  // The back-office console (web/console/): staff sessions of its own, the same use cases.
+  app.route('/console', createConsoleRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from './client';
 import { offices, onCallShifts, staff, staffInbox } from './schema';
 
@@ -66,4 +66,42 @@ export async function deliverToInbox(db: Database, item: TInboxDelivery): Promis
     .onConflictDoNothing({ target: [staffInbox.subject, staffInbox.noticeKey] })
     .returning({ id: staffInbox.id });
   return added.length > 0;
+}
+
+/** One page of a person's own inbox, newest first, with the number still unread (of those asked for). */
+export async function inboxOf(
+  db: Database,
+  subject: string,
+  q: { unread?: boolean; page: number; pageSize: number },
+) {
+  const mine = eq(staffInbox.subject, subject);
+  const where = q.unread ? and(mine, isNull(staffInbox.readAt)) : mine;
+  const [items, [counts]] = await Promise.all([
+    db
+      .select()
+      .from(staffInbox)
+      .where(where)
+      .orderBy(desc(staffInbox.createdAt), desc(staffInbox.id))
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize),
+    db
+      .select({
+        total: count(),
+        unread: sql<number>`count(*) filter (where ${staffInbox.readAt} is null)`.mapWith(Number),
+      })
+      .from(staffInbox)
+      .where(where),
+  ]);
+  return { items, unread: counts!.unread, total: counts!.total };
+}
+
+/** Marks one of a person's alerts read (once: a second time keeps the first time); undefined if not theirs. */
+export async function markInboxRead(db: Database, subject: string, id: string, at: Date) {
+  const mine = and(eq(staffInbox.id, id), eq(staffInbox.subject, subject));
+  await db
+    .update(staffInbox)
+    .set({ readAt: at })
+    .where(and(mine, isNull(staffInbox.readAt)));
+  const [item] = await db.select().from(staffInbox).where(mine);
+  return item;
 }

@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { ZComplaintState } from '../../domain/state-schemas';
-import { and, asc, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { complaints } from '../../db/schema';
+import { COMPLAINT_QUEUE_ROLES, listComplaintItems } from '../../db/work-items';
 import {
   COMPLAINT_STATUSES,
   complaintStatusQuery,
@@ -65,7 +64,6 @@ const ZQueueItem = z
     submittedAt: z.string(),
   })
   .openapi('ComplaintQueueItem');
-const OPEN_STATUSES = ['open', 'assigned', 'awaiting-restoration', 'resolved'];
 
 /** Complaints registered by agents and consumers; the channel webhooks use the same intake. */
 export function createComplaintRoutes(deps: AppDeps) {
@@ -113,7 +111,7 @@ export function createComplaintRoutes(deps: AppDeps) {
       tags: ['complaints'],
       summary:
         'Complaint queue of an office (defaults to yours) and its sub-offices, plus those escalated to it: emergencies first, then soonest due',
-      roles: ['agent', 'executive', 'supervisor', 'dispatcher', 'csc', 'ops', 'admin'],
+      roles: COMPLAINT_QUEUE_ROLES,
       request: {
         query: z.object({
           officeId: z.string().optional(),
@@ -147,50 +145,19 @@ export function createComplaintRoutes(deps: AppDeps) {
     async (c) => {
       const q = c.req.valid('query');
       const scope = await queueScope(c, deps.db, q.officeId);
-      const filters: SQL[] = scope
-        ? [or(inArray(complaints.officeId, scope.within), eq(complaints.escalationOfficeId, scope.officeId))!]
-        : [];
-      if (q.status === 'active') filters.push(inArray(complaints.status, OPEN_STATUSES));
-      else if (q.status !== 'all') filters.push(eq(complaints.status, q.status));
-      if (q.type) filters.push(eq(complaints.typeCode, q.type));
-      if (q.priority) filters.push(eq(complaints.priority, q.priority));
-      if (q.outageId) filters.push(eq(complaints.outageId, q.outageId));
-      if (q.consumerNumber) filters.push(eq(complaints.consumerNumber, q.consumerNumber));
-      if (q.escalated === 'true') filters.push(sql`${complaints.escalationLevel} > 0`);
-      if (q.escalated === 'false') filters.push(eq(complaints.escalationLevel, 0));
-      const where = and(...filters);
-      // Field work waiting first; then complaints waiting on an outage, then those waiting on the consumer.
-      const stage = sql`case ${complaints.status} when 'open' then 0 when 'assigned' then 0 when 'awaiting-restoration' then 1 when 'resolved' then 2 else 3 end`;
-      const rank = sql`case ${complaints.priority} when 'emergency' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`;
-      const [rows, [total]] = await Promise.all([
-        deps.db
-          .select()
-          .from(complaints)
-          .where(where)
-          .orderBy(rank, stage, sql`${complaints.dueAt} asc nulls last`, asc(complaints.requestNumber))
-          .limit(q.pageSize)
-          .offset((q.page - 1) * q.pageSize),
-        deps.db.select({ n: count() }).from(complaints).where(where),
-      ]);
-      const items = rows.map((r) => ({
-        requestNumber: r.requestNumber,
-        typeCode: r.typeCode,
-        priority: r.priority,
-        consumerNumber: r.consumerNumber,
-        officeId: r.officeId,
-        status: r.status,
-        dueAt: r.dueAt?.toISOString() ?? null,
-        escalationLevel: r.escalationLevel,
-        escalationOfficeId: r.escalationOfficeId,
-        outageId: r.outageId,
-        crew: r.crew,
-        reopenCount: r.reopenCount,
-        reports: r.reports,
-        channel: r.channel,
-        acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null,
-        submittedAt: r.submittedAt.toISOString(),
-      }));
-      return c.json({ items, page: q.page, pageSize: q.pageSize, total: total!.n }, 200);
+      const { items, total } = await listComplaintItems(deps.db, scope, {
+        ...q,
+        escalated: q.escalated === undefined ? undefined : q.escalated === 'true',
+      });
+      return c.json(
+        {
+          items: items.map(({ breached: _breached, ...item }) => item),
+          page: q.page,
+          pageSize: q.pageSize,
+          total,
+        },
+        200,
+      );
     },
   );
 

@@ -1,16 +1,14 @@
 import { z } from '@hono/zod-openapi';
+import type { TSigningKey } from '../../db/signing-keys';
 import {
-  findSigningKey,
-  listSigningKeys,
-  registerSigningKey,
-  revokeSigningKey,
-  type TSigningKey,
-} from '../../db/signing-keys';
-import { STAFF_ROLES } from '../../domain/roles';
-import { keyIdOf, publicKeyFromBase64url } from '../../lib/ed25519';
+  enrolSigningKey,
+  revokeSigningKeyOf,
+  SIGNING_KEY_ROLES,
+  signingKeysOf,
+} from '../../use-cases/signing-keys';
 import { secureRoute } from '../auth';
 import { createRouter } from '../create-router';
-import { HttpProblem, problemResponses } from '../problem';
+import { problemResponses } from '../problem';
 import type { AppDeps } from '../types';
 
 const ZKey = z
@@ -45,7 +43,6 @@ const shape = (k: TSigningKey) => ({
  */
 export function createSigningKeyRoutes(deps: AppDeps) {
   const app = createRouter();
-  const now = deps.now ?? (() => new Date());
 
   app.openapi(
     secureRoute({
@@ -55,7 +52,7 @@ export function createSigningKeyRoutes(deps: AppDeps) {
       summary: 'Register an Ed25519 public key for signing decisions',
       description:
         "Answers with the key id (RFC 7638 thumbprint) to put in each decision's `signature.keyId`. Registering the same key again returns it.",
-      roles: STAFF_ROLES,
+      roles: SIGNING_KEY_ROLES,
       request: { body: { content: { 'application/json': { schema: ZRegister } }, required: true } },
       responses: {
         201: { description: 'registered', content: { 'application/json': { schema: ZKey } } },
@@ -65,32 +62,7 @@ export function createSigningKeyRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const principal = c.get('principal');
-      const subject = body.subject ?? principal.subject;
-      if (principal.role !== 'admin') {
-        if (subject !== principal.subject) throw new HttpProblem(403, 'only admins register keys for others');
-        if (!deps.config.decisions.selfEnrolment)
-          throw new HttpProblem(403, 'keys are registered by an admin here (self-enrolment is off)');
-      }
-      try {
-        publicKeyFromBase64url(body.publicKey);
-      } catch (error) {
-        throw new HttpProblem(400, 'invalid public key', {
-          errors: [{ field: 'publicKey', message: (error as Error).message }],
-        });
-      }
-      const keyId = await keyIdOf(body.publicKey);
-      const existing = await findSigningKey(deps.db, keyId);
-      if (existing && existing.subject !== subject)
-        throw new HttpProblem(409, 'this key is registered to someone else; generate your own');
-      if (existing?.revokedAt) throw new HttpProblem(409, 'this key was revoked; generate a new one');
-      const { key, created } = await registerSigningKey(deps.db, {
-        keyId,
-        subject,
-        publicKey: body.publicKey,
-        label: body.label ?? null,
-        registeredBy: principal.subject,
-      });
+      const { key, created } = await enrolSigningKey(deps, c.get('principal'), body);
       return c.json(shape(key), created ? 201 : 200);
     },
   );
@@ -101,7 +73,7 @@ export function createSigningKeyRoutes(deps: AppDeps) {
       path: '/v1/signing-keys',
       tags: ['signing keys'],
       summary: "List registered keys (yours; admins and ops may list anyone's)",
-      roles: STAFF_ROLES,
+      roles: SIGNING_KEY_ROLES,
       request: { query: z.object({ subject: z.string().min(1).optional() }) },
       responses: {
         200: {
@@ -112,12 +84,7 @@ export function createSigningKeyRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const principal = c.get('principal');
-      const requested = c.req.valid('query').subject;
-      const privileged = principal.role === 'admin' || principal.role === 'ops';
-      if (requested && requested !== principal.subject && !privileged)
-        throw new HttpProblem(403, 'you may list only your own keys');
-      const rows = await listSigningKeys(deps.db, privileged ? requested : principal.subject);
+      const rows = await signingKeysOf(deps, c.get('principal'), c.req.valid('query').subject);
       return c.json({ items: rows.map(shape) }, 200);
     },
   );
@@ -128,7 +95,7 @@ export function createSigningKeyRoutes(deps: AppDeps) {
       path: '/v1/signing-keys/{keyId}/revoke',
       tags: ['signing keys'],
       summary: 'Revoke a key (it signs nothing new; what it signed stays verifiable)',
-      roles: STAFF_ROLES,
+      roles: SIGNING_KEY_ROLES,
       request: { params: z.object({ keyId: z.string().min(1) }) },
       responses: {
         200: { description: 'revoked', content: { 'application/json': { schema: ZKey } } },
@@ -136,14 +103,8 @@ export function createSigningKeyRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const principal = c.get('principal');
-      const { keyId } = c.req.valid('param');
-      const key = await findSigningKey(deps.db, keyId);
-      if (!key) throw new HttpProblem(404, `no key ${keyId}`);
-      if (key.subject !== principal.subject && principal.role !== 'admin')
-        throw new HttpProblem(403, 'you may revoke only your own keys');
-      const revoked = key.revokedAt ? key : await revokeSigningKey(deps.db, keyId, now());
-      return c.json(shape(revoked!), 200);
+      const revoked = await revokeSigningKeyOf(deps, c.get('principal'), c.req.valid('param').keyId);
+      return c.json(shape(revoked), 200);
     },
   );
   return app;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
-import { and, asc, count, desc, eq, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { offices, onCallShifts, staff, staffInbox } from '../../db/schema';
-import { rosterOf, type TStaffMember } from '../../db/staff';
+import { and, asc, count, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import { offices, onCallShifts, staff, type staffInbox } from '../../db/schema';
+import { inboxOf, markInboxRead, rosterOf, type TStaffMember } from '../../db/staff';
 import { STAFF_ROLES } from '../../domain/roles';
 import {
   onCallNow,
@@ -169,29 +169,18 @@ export function createStaffRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const mine = eq(staffInbox.subject, c.get('principal').subject);
-      const where = q.unread === 'true' ? and(mine, isNull(staffInbox.readAt)) : mine;
-      const items = await deps.db
-        .select()
-        .from(staffInbox)
-        .where(where)
-        .orderBy(desc(staffInbox.createdAt), desc(staffInbox.id))
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize);
-      const [counts] = await deps.db
-        .select({
-          total: count(),
-          unread: sql<number>`count(*) filter (where ${staffInbox.readAt} is null)`.mapWith(Number),
-        })
-        .from(staffInbox)
-        .where(where);
+      const { items, unread, total } = await inboxOf(deps.db, c.get('principal').subject, {
+        unread: q.unread === 'true',
+        page: q.page,
+        pageSize: q.pageSize,
+      });
       return c.json(
         {
           items: items.map(inboxOut),
-          unread: counts!.unread,
+          unread,
           page: q.page,
           pageSize: q.pageSize,
-          total: counts!.total,
+          total,
         },
         200,
       );
@@ -213,12 +202,7 @@ export function createStaffRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const mine = and(eq(staffInbox.id, id), eq(staffInbox.subject, c.get('principal').subject));
-      await deps.db
-        .update(staffInbox)
-        .set({ readAt: now() })
-        .where(and(mine, isNull(staffInbox.readAt)));
-      const [item] = await deps.db.select().from(staffInbox).where(mine);
+      const item = await markInboxRead(deps.db, c.get('principal').subject, id, now());
       // Someone else's alert is as absent as one that never was.
       if (!item) throw new HttpProblem(404, `no alert ${id} in your inbox`);
       return c.json(inboxOut(item), 200);

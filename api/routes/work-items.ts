@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { and, asc, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { serviceRequests } from '../../db/schema';
+import { listWorkItems, WORK_ITEM_ROLES } from '../../db/work-items';
 import { REQUEST_STATUSES } from '../../domain/service-request';
 import { queueScope, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
@@ -39,7 +38,7 @@ export function createWorkItemRoutes(deps: AppDeps) {
       path: '/v1/work-items',
       tags: ['service requests'],
       summary: 'Work queue of an office (defaults to yours), with due dates and escalation levels',
-      roles: ['agent', 'executive', 'supervisor', 'ops', 'admin'],
+      roles: WORK_ITEM_ROLES,
       request: {
         query: z.object({
           officeId: z.string().optional(),
@@ -70,49 +69,14 @@ export function createWorkItemRoutes(deps: AppDeps) {
     async (c) => {
       const q = c.req.valid('query');
       const scope = await queueScope(c, deps.db, q.officeId);
-      const filters: SQL[] = scope
-        ? [
-            or(
-              inArray(serviceRequests.officeId, scope.within),
-              eq(serviceRequests.escalationOfficeId, scope.officeId),
-            )!,
-          ]
-        : [];
-      if (q.status === 'open')
-        filters.push(inArray(serviceRequests.status, ['in-progress', 'awaiting-consumer']));
-      else if (q.status !== 'all') filters.push(eq(serviceRequests.status, q.status));
-      if (q.type) filters.push(eq(serviceRequests.typeCode, q.type));
-      if (q.escalated === 'true') filters.push(sql`${serviceRequests.escalationLevel} > 0`);
-      if (q.escalated === 'false') filters.push(eq(serviceRequests.escalationLevel, 0));
-      const where = and(...filters);
-
-      const [rows, [total]] = await Promise.all([
-        deps.db
-          .select()
-          .from(serviceRequests)
-          .where(where)
-          .orderBy(sql`${serviceRequests.dueAt} asc nulls last`, asc(serviceRequests.requestNumber))
-          .limit(q.pageSize)
-          .offset((q.page - 1) * q.pageSize),
-        deps.db.select({ n: count() }).from(serviceRequests).where(where),
-      ]);
-      const items = rows.map((r) => ({
-        requestNumber: r.requestNumber,
-        typeCode: r.typeCode,
-        consumerNumber: r.consumerNumber,
-        officeId: r.officeId,
-        status: r.status,
-        currentStep: r.currentStep,
-        dueAt: r.dueAt?.toISOString() ?? null,
-        escalationLevel: r.escalationLevel,
-        escalationOfficeId: r.escalationOfficeId,
-        warned: r.state?.warned ?? false,
-        breached: r.state?.breached ?? false,
-        actBy:
-          (r.escalationLevel > 0 ? r.state?.escalationDueAt : undefined) ?? r.dueAt?.toISOString() ?? null,
-        submittedAt: r.submittedAt.toISOString(),
-      }));
-      return c.json({ items, page: q.page, pageSize: q.pageSize, total: total!.n }, 200);
+      const { items, total } = await listWorkItems(deps.db, scope, {
+        status: q.status,
+        type: q.type,
+        escalated: q.escalated === undefined ? undefined : q.escalated === 'true',
+        page: q.page,
+        pageSize: q.pageSize,
+      });
+      return c.json({ items, page: q.page, pageSize: q.pageSize, total }, 200);
     },
   );
   return app;

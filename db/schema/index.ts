@@ -17,3 +17,4 @@ export * from './staff';
 export * from './on-call-shifts';
 export * from './staff-inbox';
 export * from './portal';
+export * from './console';

@@ -1,0 +1,639 @@
+/** @jsxImportSource hono/jsx */
+import { readFileSync } from 'node:fs';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { setCookie } from 'hono/cookie';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { FAILURE_STATUS } from '../../api/problem';
+import type { AppDeps } from '../../api/types';
+import { listComplaintTypes, listServiceTypes } from '../../db/catalogue';
+import { listVerifiedDecisions } from '../../db/decisions';
+import { documents, staff } from '../../db/schema';
+import { listSigningKeys } from '../../db/signing-keys';
+import { activeStaffMember, inboxOf, markInboxRead } from '../../db/staff';
+import {
+  complaintCounts,
+  COMPLAINT_QUEUE_ROLES,
+  listComplaintItems,
+  listWorkItems,
+  workItemCounts,
+  WORK_ITEM_ROLES,
+} from '../../db/work-items';
+import {
+  COMPLAINT_STATUSES,
+  complaintStatusQuery,
+  ZAcknowledge,
+  ZAssignCrew,
+  ZResolve,
+} from '../../domain/complaint';
+import { decisionMessage } from '../../domain/decision-signature';
+import {
+  DomainProblem,
+  fieldErrors,
+  FailureType,
+  type TFieldError,
+  type TFailureType,
+} from '../../domain/failures';
+import { isLanguage, type TLanguage } from '../../domain/languages';
+import { ZRequestNumber } from '../../domain/request-number';
+import type { TPrincipal, TRole } from '../../domain/roles';
+import { REQUEST_STATUSES, statusQuery } from '../../domain/service-request';
+import { openBytes } from '../../lib/at-rest';
+import { queueScope } from '../../use-cases/access';
+import { actOnComplaint, COMPLAINT_ACTIONS, type TComplaintAction } from '../../use-cases/act-on-complaint';
+import { authoriseComplaint } from '../../use-cases/complaints';
+import { decideServiceRequest, SERVICE_REQUEST_ACTIONS } from '../../use-cases/decide-service-request';
+import { authoriseServiceRequest } from '../../use-cases/service-requests';
+import { enrolSigningKey, revokeSigningKeyOf } from '../../use-cases/signing-keys';
+import { PAGE_CSP } from '../portal';
+import { documentOf } from '../layout';
+import { verifyCsrf } from '../session';
+import { ComplaintPage } from './complaint';
+import {
+  CONSOLE_DECISIONS,
+  decisionBody,
+  isConsoleDecision,
+  parseDecision,
+  signatureOf,
+} from './decision-forms';
+import type { ConsoleEnv } from './env';
+import { ConsoleErrorPage } from './error';
+import { InboxPage } from './inbox';
+import { submittedInput } from './intake';
+import { KeyPage } from './key';
+import type { TConsolePage } from './layout';
+import { consoleTranslator } from './messages';
+import type { TFormFailure } from './parts';
+import { QUEUE_DUE, QUEUE_SORTS, QueuePage, type TQueueFilters, type TQueueView } from './queue';
+import { RequestPage, type TStoredDocument } from './request';
+import {
+  CONSOLE_COOKIES,
+  consoleContext,
+  consoleCookieOptions,
+  endConsoleSessionOf,
+  startConsoleSession,
+} from './session';
+import { SignInPage } from './sign-in';
+
+/** The portal's page policy, and frames from this origin: PDFs are shown inline on the request page. */
+const CONSOLE_CSP = `${PAGE_CSP}; frame-src 'self'`;
+
+const ASSETS = new Map([
+  ['console.css', { file: new URL('./console.css', import.meta.url), type: 'text/css; charset=utf-8' }],
+  ['console.js', { file: new URL('./console.js', import.meta.url), type: 'text/javascript; charset=utf-8' }],
+]);
+
+/** What a refusal says, for the page: a use case's DomainProblem, or the workflow's own refusal of an Update. */
+function refusalOf(
+  error: unknown,
+): { status: ContentfulStatusCode; message: string; errors: TFieldError[] } | undefined {
+  if (error instanceof DomainProblem)
+    return {
+      status: FAILURE_STATUS[error.type],
+      message: error.message,
+      errors: error.details.errors ?? [],
+    };
+  if (error instanceof WorkflowUpdateFailedError || error instanceof WorkflowFailedError) {
+    const cause = error.cause;
+    if (cause instanceof ApplicationFailure && cause.type && cause.type in FAILURE_STATUS)
+      return {
+        status: FAILURE_STATUS[cause.type as TFailureType],
+        message: cause.message,
+        errors: [],
+      };
+  }
+  return undefined;
+}
+
+const localPath = (v: unknown) =>
+  typeof v === 'string' && /^\/console(\/[^\s]*)?$/.test(v) && !v.startsWith('//') ? v : '/console';
+
+/** Which of a table's actions a role may take (who may is declared once, in the use case). */
+const allowed = (actions: Record<string, { roles: readonly TRole[] }>, role: TRole) =>
+  new Set(Object.entries(actions).flatMap(([a, spec]) => (spec.roles.includes(role) ? [a] : [])));
+
+/**
+ * The back-office console under /console: staff sign-in, the work queue, a request and a complaint
+ * with the actions the caller may take, the inbox, and the decision-signing key. Pages call the
+ * same use cases, db/ functions and access rules as the JSON API, with the staff principal the
+ * session stands for.
+ */
+export function createConsoleRoutes(deps: AppDeps) {
+  const app = new Hono<ConsoleEnv>();
+  const now = deps.now ?? (() => new Date());
+  const development = deps.config.env !== 'production';
+
+  app.get('/assets/:name', (c) => {
+    const asset = ASSETS.get(c.req.param('name'));
+    if (!asset) return c.notFound();
+    // Read on each request outside production, so an edit shows without a restart.
+    return c.body(readFileSync(asset.file), 200, {
+      'content-type': asset.type,
+      'cache-control': development ? 'no-cache' : 'public, max-age=3600',
+    });
+  });
+
+  const pageOf = async (c: Context<ConsoleEnv>, path = c.req.path): Promise<TConsolePage> => {
+    const language = c.get('language') ?? 'en';
+    const session = c.get('consoleSession');
+    const [inbox, keys] = session
+      ? await Promise.all([
+          inboxOf(deps.db, session.subject, { unread: true, page: 1, pageSize: 1 }),
+          listSigningKeys(deps.db, session.subject),
+        ])
+      : [undefined, []];
+    return {
+      language,
+      t: consoleTranslator(language),
+      utility: deps.config.utilityName,
+      csrfToken: c.get('csrfToken') ?? '',
+      path,
+      staff: session
+        ? { subject: session.subject, name: session.name, role: session.role, officeId: session.officeId }
+        : undefined,
+      unread: inbox?.unread ?? 0,
+      activeKeys: keys.filter((k) => !k.revokedAt).map((k) => k.keyId),
+    };
+  };
+  const html = (c: Context, element: unknown, status: ContentfulStatusCode = 200) =>
+    c.html(documentOf(element), status, {
+      'content-security-policy': CONSOLE_CSP,
+      'cache-control': 'no-store',
+    });
+  const errorPage = async (
+    c: Context<ConsoleEnv>,
+    status: ContentfulStatusCode,
+    title: string,
+    message: string,
+  ) => html(c, <ConsoleErrorPage page={await pageOf(c)} title={title} message={message} />, status);
+
+  app.use(
+    '*',
+    consoleContext(deps, now),
+    verifyCsrf(deps, async (c) => {
+      const t = consoleTranslator(c.get('language') ?? 'en');
+      return errorPage(c as Context<ConsoleEnv>, 403, t('errors.csrfTitle'), t('errors.csrf'));
+    }),
+  );
+  app.onError(async (error, c) => {
+    const refusal = refusalOf(error);
+    const t = consoleTranslator(c.get('language') ?? 'en');
+    if (refusal && (refusal.status === 403 || refusal.status === 404))
+      return errorPage(
+        c,
+        refusal.status,
+        t(refusal.status === 403 ? 'errors.forbiddenTitle' : 'errors.notFoundTitle'),
+        refusal.message,
+      );
+    (c.get('logger') ?? deps.logger).error({ err: error, path: c.req.path }, 'console page failed');
+    return errorPage(
+      c,
+      500,
+      t('errors.genericTitle'),
+      t('errors.generic', { requestId: c.get('requestId') }),
+    );
+  });
+
+  /** The signed-in staff principal, or undefined (the caller redirects to sign-in). */
+  const staffOf = (c: Context<ConsoleEnv>) => {
+    const p = c.get('consoleSession') ? c.get('principal') : undefined;
+    return p?.kind === 'staff' ? p : undefined;
+  };
+  const toSignIn = (c: Context) => c.redirect('/console/sign-in', 303);
+
+  // ---------------- sign-in ----------------
+  app.get('/', (c) => c.redirect(staffOf(c) ? '/console/queue' : '/console/sign-in', 303));
+
+  const demoUsers = () =>
+    deps.db
+      .select({ subject: staff.subject, name: staff.name, role: staff.role, officeId: staff.officeId })
+      .from(staff)
+      .where(eq(staff.active, true))
+      .orderBy(asc(staff.officeId), asc(staff.role), asc(staff.subject));
+
+  const signInPage = async (
+    c: Context<ConsoleEnv>,
+    extra: { notice?: string; error?: string } = {},
+    status: ContentfulStatusCode = 200,
+  ) =>
+    html(
+      c,
+      <SignInPage
+        page={await pageOf(c, '/console/sign-in')}
+        demoUsers={development ? await demoUsers() : undefined}
+        oidc={false}
+        {...extra}
+      />,
+      status,
+    );
+
+  app.get('/sign-in', async (c) => {
+    if (staffOf(c)) return c.redirect('/console/queue', 303);
+    const t = consoleTranslator(c.get('language'));
+    return signInPage(c, c.req.query('signed-out') !== undefined ? { notice: t('signIn.signedOut') } : {});
+  });
+
+  app.post('/sign-in', async (c) => {
+    const t = consoleTranslator(c.get('language'));
+    // The demo picker exists only outside production: there, the identity provider signs staff in.
+    if (!development) return signInPage(c, { error: t('signIn.unavailable') }, 404);
+    const form = await c.req.parseBody();
+    const member =
+      typeof form.subject === 'string' ? await activeStaffMember(deps.db, form.subject) : undefined;
+    if (!member || member.role === 'consumer') return signInPage(c, { error: t('signIn.unknownUser') }, 400);
+    await startConsoleSession(
+      c,
+      deps,
+      { subject: member.subject, role: member.role, officeId: member.officeId, via: 'dev' },
+      now(),
+    );
+    return c.redirect('/console/queue', 303);
+  });
+
+  app.post('/sign-out', async (c) => {
+    await endConsoleSessionOf(c, deps);
+    return c.redirect('/console/sign-in?signed-out', 303);
+  });
+
+  app.post('/language', async (c) => {
+    const form = await c.req.parseBody();
+    if (isLanguage(form.lang))
+      setCookie(c, CONSOLE_COOKIES.language, form.lang, consoleCookieOptions(deps, 365 * 86_400));
+    return c.redirect(localPath(form.next), 303);
+  });
+
+  // ---------------- work queue ----------------
+  app.get('/queue', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const language = c.get('language');
+    const q = c.req.query();
+    const mayRequests = (WORK_ITEM_ROLES as readonly TRole[]).includes(principal.role);
+    const mayComplaints = (COMPLAINT_QUEUE_ROLES as readonly TRole[]).includes(principal.role);
+    const kind = q.kind === 'complaints' || !mayRequests ? 'complaints' : 'requests';
+    if ((kind === 'complaints' && !mayComplaints) || (kind === 'requests' && !mayRequests))
+      throw new DomainProblem(FailureType.Forbidden, consoleTranslator(language)('queue.notForRole'));
+    const statuses: string[] = kind === 'requests' ? [...REQUEST_STATUSES] : [...COMPLAINT_STATUSES];
+    const openWord = kind === 'requests' ? 'open' : 'active';
+    const filters: TQueueFilters = {
+      kind,
+      type: q.type ?? '',
+      status: q.status && [openWord, 'all', ...statuses].includes(q.status) ? q.status : openWord,
+      due: (QUEUE_DUE as readonly string[]).includes(q.due ?? '') ? (q.due as TQueueFilters['due']) : 'any',
+      level: /^[0-9]$/.test(q.level ?? '') ? q.level! : '',
+      sort: (QUEUE_SORTS as readonly string[]).includes(q.sort ?? '')
+        ? (q.sort as TQueueFilters['sort'])
+        : 'urgent',
+      page: Math.min(100_000, Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1)),
+    };
+    const scope = await queueScope(deps.db, principal, undefined);
+    const at = now().getTime();
+    const dueBefore =
+      filters.due === 'overdue'
+        ? new Date(at)
+        : filters.due === 'day'
+          ? new Date(at + 86_400_000)
+          : filters.due === 'week'
+            ? new Date(at + 7 * 86_400_000)
+            : undefined;
+    const pageSize = 25;
+    const common = {
+      status: filters.status,
+      type: filters.type || undefined,
+      level: filters.level ? Number(filters.level) : undefined,
+      dueBefore,
+      page: filters.page,
+      pageSize,
+    };
+    const named = (
+      list: { code: string; name: string; translations: Partial<Record<TLanguage, { name?: string }>> }[],
+    ) =>
+      list.map((x) => ({
+        code: x.code,
+        name: (language !== 'en' ? x.translations[language]?.name : undefined) ?? x.name,
+      }));
+    const base = { filters, statuses, pageSize };
+    let view: TQueueView;
+    if (kind === 'requests') {
+      const [list, counts, types] = await Promise.all([
+        listWorkItems(deps.db, scope, { ...common, order: filters.sort }),
+        workItemCounts(deps.db, scope),
+        listServiceTypes(deps.db).then(named),
+      ]);
+      const names = new Map(types.map((x) => [x.code, x.name]));
+      view = { ...base, kind, ...list, counts, types, typeName: (code) => names.get(code) ?? code };
+    } else {
+      const [list, counts, types] = await Promise.all([
+        listComplaintItems(deps.db, scope, common),
+        complaintCounts(deps.db, scope),
+        listComplaintTypes(deps.db).then(named),
+      ]);
+      const names = new Map(types.map((x) => [x.code, x.name]));
+      view = { ...base, kind, ...list, counts, types, typeName: (code) => names.get(code) ?? code };
+    }
+    return html(c, <QueuePage page={await pageOf(c)} view={view} />);
+  });
+
+  // ---------------- a service request ----------------
+  const requestNumberOf = (c: Context) => {
+    const parsed = ZRequestNumber.safeParse(c.req.param('rn'));
+    if (!parsed.success) throw new DomainProblem(FailureType.NotFound, `no request ${c.req.param('rn')}`);
+    return parsed.data;
+  };
+
+  const renderRequest = async (
+    c: Context<ConsoleEnv>,
+    principal: TPrincipal & { kind: 'staff' },
+    rn: string,
+    extra: { failure?: TFormFailure; done?: string } = {},
+    status: ContentfulStatusCode = 200,
+  ) => {
+    const { handle, running } = await authoriseServiceRequest(deps, principal, rn);
+    const state = running ? await handle.query(statusQuery) : await handle.result();
+    const ids = state.documents.map((d) => d.documentId);
+    const [input, decisions, rows] = await Promise.all([
+      submittedInput(deps, handle).catch((error: unknown) => {
+        c.get('logger').warn({ err: error, rn }, 'the eForm could not be read from the history');
+        return undefined;
+      }),
+      listVerifiedDecisions(deps.db, rn),
+      ids.length
+        ? deps.db
+            .select({
+              id: documents.id,
+              mediaType: documents.mediaType,
+              sizeBytes: documents.sizeBytes,
+              verdict: documents.verdict,
+            })
+            .from(documents)
+            .where(and(inArray(documents.id, ids), eq(documents.consumerNumber, state.consumerNumber)))
+        : [],
+    ]);
+    const stored = new Map<string, TStoredDocument>(rows.map((r) => [r.id, r]));
+    const may = new Set(
+      [...allowed(SERVICE_REQUEST_ACTIONS, principal.role)].filter((a) => a in CONSOLE_DECISIONS),
+    );
+    const ops = principal.role === 'ops' || principal.role === 'admin';
+    const ui = deps.config.temporal.uiOrigins[0];
+    const temporalUrl =
+      ops && ui
+        ? `${ui}/namespaces/${encodeURIComponent(deps.config.temporal.namespace)}/workflows/${encodeURIComponent(rn)}`
+        : undefined;
+    return html(
+      c,
+      <RequestPage
+        page={await pageOf(c)}
+        view={{ state, input, stored, decisions, may, temporalUrl, ...extra }}
+      />,
+      status,
+    );
+  };
+
+  app.get('/requests/:rn', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const done = c.req.query('done');
+    return renderRequest(c, principal, requestNumberOf(c), {
+      done: done && isConsoleDecision(done) ? done : undefined,
+    });
+  });
+
+  app.get('/requests/:rn/documents/:documentId', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const rn = requestNumberOf(c);
+    const { handle, running } = await authoriseServiceRequest(deps, principal, rn);
+    const state = running ? await handle.query(statusQuery) : await handle.result();
+    const id = c.req.param('documentId');
+    // Only a document this request cites, of this request's consumer.
+    const cited = state.documents.find((d) => d.documentId === id);
+    const [row] = cited
+      ? await deps.db
+          .select()
+          .from(documents)
+          .where(and(eq(documents.id, id), eq(documents.consumerNumber, state.consumerNumber)))
+      : [];
+    if (!row) throw new DomainProblem(FailureType.NotFound, `request ${rn} cites no document ${id}`);
+    const bytes = openBytes(deps.config.payloadCodec, row.keyId, row.ciphertext, row.id);
+    const name = row.fileName.replace(/[^\w.-]+/g, '_');
+    return c.body(new Uint8Array(bytes), 200, {
+      'content-type': row.mediaType,
+      'content-disposition': `inline; filename="${name}"`,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'private, no-store',
+      ...(row.mediaType === 'application/pdf'
+        ? {}
+        : { 'content-security-policy': "default-src 'none'; sandbox" }),
+    });
+  });
+
+  /** The canonical message of a decision, for the page's script to sign (it never sees the key's secret half leave). */
+  app.post('/requests/:rn/:action/message', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return c.json({ error: 'signed out' }, 401);
+    const action = c.req.param('action');
+    if (!isConsoleDecision(action)) return c.json({ error: `no action ${action}` }, 404);
+    const rn = requestNumberOf(c);
+    const body = decisionBody(action, await c.req.parseBody({ all: true }));
+    // A body that will be refused is not signed: the form is then sent as it is and the fields are named.
+    if (!parseDecision(action, body).ok) return c.json({ error: 'invalid fields' }, 400);
+    const signedAt = now().toISOString();
+    return c.json({ message: decisionMessage({ requestNumber: rn, action, body, signedAt }), signedAt }, 200);
+  });
+
+  app.post('/requests/:rn/:action', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const rn = requestNumberOf(c);
+    const action = c.req.param('action');
+    if (!isConsoleDecision(action)) throw new DomainProblem(FailureType.NotFound, `no action ${action}`);
+    const t = consoleTranslator(c.get('language'));
+    const form = await c.req.parseBody({ all: true });
+    const formId =
+      typeof form._form === 'string' && /^[a-z0-9-]{1,40}$/.test(form._form) ? form._form : action;
+    const body = decisionBody(action, form);
+    const parsed = parseDecision(action, body);
+    if (!parsed.ok)
+      return renderRequest(
+        c,
+        principal,
+        rn,
+        { failure: { form: formId, message: t('failure.fields'), errors: parsed.errors } },
+        400,
+      );
+    const signature = signatureOf(form);
+    try {
+      await decideServiceRequest(deps, principal, {
+        requestNumber: rn,
+        ...parsed.decision,
+        signedBody: { ...body, ...(signature ? { signature } : {}) },
+      });
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
+      const unsigned = refusal.errors.some((e) => e.field.startsWith('signature'));
+      return renderRequest(
+        c,
+        principal,
+        rn,
+        {
+          failure: {
+            form: formId,
+            message: t(unsigned ? 'failure.signature' : 'failure.refused', { reason: refusal.message }),
+            errors: refusal.errors,
+          },
+        },
+        refusal.status,
+      );
+    }
+    return c.redirect(`/console/requests/${rn}?done=${action}`, 303);
+  });
+
+  // ---------------- a complaint ----------------
+  const renderComplaint = async (
+    c: Context<ConsoleEnv>,
+    principal: TPrincipal & { kind: 'staff' },
+    rn: string,
+    extra: { failure?: TFormFailure; done?: string } = {},
+    status: ContentfulStatusCode = 200,
+  ) => {
+    const { handle, running } = await authoriseComplaint(deps, principal, rn);
+    const state = running ? await handle.query(complaintStatusQuery) : await handle.result();
+    const language = c.get('language');
+    const type = (await listComplaintTypes(deps.db)).find((x) => x.code === state.typeCode);
+    const typeName = (language !== 'en' ? type?.translations[language]?.name : undefined) ?? state.typeName;
+    const may = allowed(COMPLAINT_ACTIONS, principal.role);
+    return html(
+      c,
+      <ComplaintPage page={await pageOf(c)} view={{ state, typeName, may, ...extra }} />,
+      status,
+    );
+  };
+
+  app.get('/complaints/:rn', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const done = c.req.query('done');
+    return renderComplaint(c, principal, requestNumberOf(c), {
+      done: done && done in COMPLAINT_ACTIONS ? done : undefined,
+    });
+  });
+
+  const COMPLAINT_FORMS = {
+    'assign-crew': (f: Record<string, unknown>) => ZAssignCrew.safeParse({ crew: f.crew }),
+    resolve: (f: Record<string, unknown>) => ZResolve.safeParse({ resolution: f.resolution }),
+    acknowledge: (f: Record<string, unknown>) => ZAcknowledge.safeParse({ note: f.note ?? '' }),
+  } as const;
+
+  app.post('/complaints/:rn/:action', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const rn = requestNumberOf(c);
+    const action = c.req.param('action');
+    if (!(action in COMPLAINT_FORMS)) throw new DomainProblem(FailureType.NotFound, `no action ${action}`);
+    const name = action as keyof typeof COMPLAINT_FORMS;
+    const t = consoleTranslator(c.get('language'));
+    const parsed = COMPLAINT_FORMS[name](await c.req.parseBody());
+    if (!parsed.success)
+      return renderComplaint(
+        c,
+        principal,
+        rn,
+        { failure: { form: name, message: t('failure.fields'), errors: fieldErrors(parsed.error.issues) } },
+        400,
+      );
+    try {
+      await actOnComplaint(deps, principal, {
+        requestNumber: rn,
+        ...({ action: name, body: parsed.data } as TComplaintAction),
+      });
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
+      return renderComplaint(
+        c,
+        principal,
+        rn,
+        {
+          failure: {
+            form: name,
+            message: t('failure.refused', { reason: refusal.message }),
+            errors: refusal.errors,
+          },
+        },
+        refusal.status,
+      );
+    }
+    return c.redirect(`/console/complaints/${rn}?done=${name}`, 303);
+  });
+
+  // ---------------- inbox ----------------
+  app.get('/inbox', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const at = Math.min(100_000, Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
+    const pageSize = 30;
+    const { items, total } = await inboxOf(deps.db, principal.subject, { page: at, pageSize });
+    return html(
+      c,
+      <InboxPage page={await pageOf(c)} items={items} total={total} at={at} pageSize={pageSize} />,
+    );
+  });
+
+  app.post('/inbox/:id/read', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const id = c.req.param('id');
+    const item = /^[0-9a-f-]{36}$/i.test(id)
+      ? await markInboxRead(deps.db, principal.subject, id, now())
+      : undefined;
+    if (!item) throw new DomainProblem(FailureType.NotFound, `no alert ${id} in your inbox`);
+    return c.redirect('/console/inbox', 303);
+  });
+
+  // ---------------- signing key ----------------
+  app.get('/key', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const t = consoleTranslator(c.get('language'));
+    const keys = await listSigningKeys(deps.db, principal.subject);
+    return html(
+      c,
+      <KeyPage
+        page={await pageOf(c)}
+        keys={keys}
+        notice={c.req.query('revoked') !== undefined ? t('key.revokedNotice') : undefined}
+      />,
+    );
+  });
+
+  /** The page's script enrols this browser's public key: the same rules as POST /v1/signing-keys. */
+  app.post('/key', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return c.json({ error: 'signed out' }, 401);
+    const form = await c.req.parseBody();
+    try {
+      const { key, created } = await enrolSigningKey(deps, principal, {
+        publicKey: typeof form.publicKey === 'string' ? form.publicKey : '',
+        label: typeof form.label === 'string' && form.label.trim() ? form.label.trim().slice(0, 100) : null,
+      });
+      return c.json({ keyId: key.keyId, registeredAt: key.registeredAt.toISOString() }, created ? 201 : 200);
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal) throw error;
+      return c.json({ error: refusal.message }, refusal.status);
+    }
+  });
+
+  app.post('/key/:keyId/revoke', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    await revokeSigningKeyOf(deps, principal, c.req.param('keyId'));
+    return c.redirect('/console/key?revoked', 303);
+  });
+
+  return app;
+}
