@@ -4,7 +4,6 @@ import { and, asc, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { complaints } from '../../db/schema';
 import {
   COMPLAINT_STATUSES,
-  complaintStatusQuery,
   ZAcknowledge,
   ZAssignCrew,
   ZComplaintIntake,
@@ -19,7 +18,7 @@ import {
   type TComplaintAction,
   type TComplaintActionName,
 } from '../../use-cases/act-on-complaint';
-import { authoriseComplaint } from '../../use-cases/complaints';
+import { readComplaint } from '../../use-cases/complaints';
 import { COMPLAINT_INTAKE_ROLES, registerComplaint } from '../../use-cases/register-complaint';
 import { queueScope, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
@@ -201,9 +200,7 @@ export function createComplaintRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { requestNumber } = c.req.valid('param');
-      const { handle, running } = await authoriseComplaint(deps, c.get('principal'), requestNumber);
-      const state = running ? await handle.query(complaintStatusQuery) : await handle.result();
-      return c.json(state, 200);
+      return c.json(await readComplaint(deps, c.get('principal'), requestNumber), 200);
     },
   );
 
