@@ -53,6 +53,13 @@ export const SubmitWithProgress = ({ page, label }: { page: TPage; label: string
   </div>
 );
 
+/** The slot's own error (required and missing…); an accepted upload puts it away. */
+const SlotError = ({ slot, oob }: { slot: TDocumentSlot; oob?: boolean }) => (
+  <div id={`${ids(slot.kind).error}-box`} hx-swap-oob={oob ? 'true' : undefined}>
+    <FieldError id={ids(slot.kind).error} message={slot.error} />
+  </div>
+);
+
 /** The file input; after an upload it is drawn again empty, so the form does not send the file twice. */
 function Picker(props: { page: TPage; slot: TDocumentSlot; oob?: boolean }) {
   const { t } = props.page;
@@ -162,6 +169,7 @@ export function UploadAnswer({ page, slot }: { page: TPage; slot: TDocumentSlot 
       <DocumentResult page={page} slot={slot} />
       <ShareCode page={page} slot={slot} oob />
       {slot.uploaded ? <Picker page={page} slot={slot} oob /> : null}
+      {slot.uploaded ? <SlotError slot={slot} oob /> : null}
     </>
   );
 }
@@ -182,7 +190,7 @@ export function DocumentSlotField({ page, slot }: { page: TPage; slot: TDocument
         </span>
       </legend>
       {slot.note ? <p class="hint">{slot.note}</p> : null}
-      <FieldError id={id.error} message={slot.error} />
+      <SlotError slot={slot} />
       <Picker page={page} slot={slot} />
       <ShareCode page={page} slot={slot} />
       <div class="upload-row">
