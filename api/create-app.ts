@@ -33,6 +33,7 @@ import { createSigningKeyRoutes } from './routes/signing-keys';
 import { createStaffRoutes } from './routes/staff';
 import { createWorkItemRoutes } from './routes/work-items';
 import type { AppDeps } from './types';
+import { isPortalUpload } from '../web/paths';
 import { createPortalRoutes } from '../web/portal';
 import { createConsoleRoutes } from '../web/console/app';
 
@@ -41,14 +42,16 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 /**
  * Routes that take files, and the media types they take them in. Both the body limit and the
  * media-type check read this one table: uploads get the larger limit, and only here is a
- * non-JSON body accepted (besides HTML forms).
+ * non-JSON body accepted (besides HTML forms); the portal's forms with files are named in
+ * web/paths.ts.
  */
 const UPLOADS: Record<string, RegExp> = {
   '/v1/documents': /^multipart\/form-data\b/i,
   '/v1/service-requests': /^multipart\/form-data\b/i,
   '/v1/receipts/verify': /^(multipart\/form-data|application\/pdf)\b/i,
 };
-const isUpload = (path: string, type: string) => UPLOADS[path]?.test(type) ?? false;
+const isUpload = (path: string, type: string) =>
+  (UPLOADS[path] ?? (isPortalUpload(path) ? /^multipart\/form-data\b/i : undefined))?.test(type) ?? false;
 
 /** The whole HTTP surface. Dependencies come in; nothing here reads the environment or opens connections. */
 export function createApp(deps: AppDeps) {

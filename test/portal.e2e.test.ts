@@ -1,14 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { serve, type ServerType } from '@hono/node-server';
 import { desc, eq } from 'drizzle-orm';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumers, devOutbox, notifications, portalSessions } from '../db/schema';
 import { createFeedbackLinks } from '../lib/feedback-links';
-import { freePort } from '../scripts/lib/ports';
 import { makePng } from '../scripts/lib/sample-files';
 import { portalMessages } from '../web/messages';
-import { startTestStack, type TestStack } from './helpers/stack';
+import { shoot as shootBoth, startPortal } from './helpers/portal-browser';
+import type { TestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 
 /**
@@ -16,8 +14,6 @@ import { waitFor } from './helpers/wait';
  * Hono app on a free port over the suite's real Temporal and PostgreSQL. Screenshots of each page
  * (desktop and a 390 px phone) land in .data/screenshots/.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = '.data/screenshots';
 const SIGN_IN = '1161100000003';
 const PREFERENCES = '1161100000007';
 const FEEDBACK = '1161100000008';
@@ -27,19 +23,13 @@ const ml = (key: string, values?: Record<string, string | number>) =>
   portalMessages.format('ml', key, values);
 
 let stack: TestStack;
-let server: ServerType;
+let portal: Awaited<ReturnType<typeof startPortal>>;
 let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`no ${CHROMIUM}: install Debian's chromium (apt-get install chromium), as .ci/run does`);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  stack = await startTestStack({ env: { PUBLIC_URL: base } });
-  server = serve({ fetch: stack.app.fetch, hostname: '127.0.0.1', port });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
-  mkdirSync(SHOTS, { recursive: true });
+  portal = await startPortal();
+  ({ stack, base, browser } = portal);
   const admin = await stack.token({ role: 'admin', office: 'hq' });
   const type = await stack.call('PUT', '/v1/catalogue/service-types/test-portal-address', {
     token: admin,
@@ -61,11 +51,7 @@ beforeAll(async () => {
   });
   expect(type.status, type.text).toBe(200);
 });
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-  await stack?.stop();
-});
+afterAll(async () => portal?.stop());
 
 /** A fresh browser profile; a step that waits fails within 10 s, naming what it waited for. */
 const newContext = async () => {
@@ -107,13 +93,7 @@ async function submitRequest(consumerNumber: string) {
   return { requestNumber: res.json.requestNumber as string, documentId };
 }
 
-const shoot = async (page: Page, name: string) => {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: `${SHOTS}/${name}-desktop.png`, fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: `${SHOTS}/${name}-phone.png`, fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
-};
+const shoot = shootBoth;
 
 /** The code the sandbox "sent" to this recipient last. */
 async function codeSentTo(recipient: string, after: Date) {

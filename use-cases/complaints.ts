@@ -1,3 +1,4 @@
+import { complaintStatusQuery, type TComplaintState } from '../domain/complaint';
 import type { TPrincipal } from '../domain/roles';
 import type { complaintWorkflow } from '../workflows/complaint';
 import { authoriseWorkflow } from './access';
@@ -13,3 +14,13 @@ export const authoriseComplaint = (
     workflowType: 'complaintWorkflow',
     noun: 'complaint',
   });
+
+/** The complaint as it stands: live while its workflow runs, the final record once closed. */
+export async function readComplaint(
+  deps: Pick<UseCaseDeps, 'db' | 'temporal'>,
+  principal: TPrincipal,
+  rn: string,
+): Promise<TComplaintState> {
+  const { handle, running } = await authoriseComplaint(deps, principal, rn);
+  return running ? handle.query(complaintStatusQuery) : handle.result();
+}

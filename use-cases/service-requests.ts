@@ -3,6 +3,7 @@ import { documents } from '../db/schema';
 import type { TDocumentKind } from '../domain/catalogue';
 import type { TFieldError } from '../domain/failures';
 import type { TPrincipal } from '../domain/roles';
+import { statusQuery, type TServiceRequestState } from '../domain/service-request';
 import type { serviceRequestWorkflow } from '../workflows/service-request';
 import { authoriseWorkflow } from './access';
 import type { UseCaseDeps } from './deps';
@@ -23,6 +24,16 @@ export const authoriseServiceRequest = (
     workflowType: 'serviceRequestWorkflow',
     noun: 'service request',
   });
+
+/** The request as it stands: live while its workflow runs, the final record once closed. */
+export async function readServiceRequest(
+  deps: Pick<UseCaseDeps, 'db' | 'temporal'>,
+  principal: TPrincipal,
+  rn: string,
+): Promise<TServiceRequestState> {
+  const { handle, running } = await authoriseServiceRequest(deps, principal, rn);
+  return running ? handle.query(statusQuery) : handle.result();
+}
 
 /**
  * Each cited document is stored, this consumer's, and was uploaded as the kind cited; `pending`

@@ -1,8 +1,28 @@
+import { ZDocumentKind } from '../domain/catalogue';
+import { ZConsumerNumber } from '../domain/consumer';
 import { DomainProblem, FailureType } from '../domain/failures';
 import type { TPrincipal } from '../domain/roles';
 import { assertConsumerAccess, assertRole } from './access';
 import type { UseCaseDeps } from './deps';
-import { documentIntakeOf, type TDocumentUpload } from './document-intake';
+import { documentIntakeOf, ZDocumentFields, type TDocumentUpload } from './document-intake';
+
+const ZUploadFields = ZDocumentFields.extend({ consumerNumber: ZConsumerNumber, kind: ZDocumentKind });
+
+/**
+ * The fields of an upload as a form sends them (POST /v1/documents, the portal's pages): an
+ * unfilled field is an empty string, the same as leaving it out; spaces and dashes in a mobile
+ * number are ignored.
+ */
+export const readUploadFields = (body: Record<string, unknown>) =>
+  ZUploadFields.safeParse({
+    consumerNumber: body.consumerNumber,
+    kind: body.kind,
+    idType: body.idType || undefined,
+    idNumber: body.idNumber || undefined,
+    shareCode: body.shareCode || undefined,
+    mobile: typeof body.mobile === 'string' ? body.mobile.replace(/[\s-]/g, '') || undefined : undefined,
+    email: body.email || undefined,
+  });
 
 export const DOCUMENT_ROLES = ['consumer', 'agent', 'executive', 'supervisor', 'admin'] as const;
 

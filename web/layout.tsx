@@ -78,6 +78,7 @@ export function Layout(props: { page: TPage; title: string; children: Child; wid
         <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/portal.css" />
         <script src="/assets/htmx.min.js" defer></script>
+        <script src="/assets/upload-progress.js" defer></script>
       </head>
       <body hx-boost="true">
         {/* What htmx swaps: the language travels with it, and tells the server what is shown. */}
@@ -107,6 +108,19 @@ export function Layout(props: { page: TPage; title: string; children: Child; wid
                     <li>
                       <a href="/home" aria-current={page.path === '/home' ? 'page' : undefined}>
                         {page.t('layout.home')}
+                      </a>
+                    </li>
+                    <li>
+                      <a href="/apply" aria-current={page.path.startsWith('/apply') ? 'page' : undefined}>
+                        {page.t('layout.apply')}
+                      </a>
+                    </li>
+                    <li>
+                      <a
+                        href="/complaints/new"
+                        aria-current={page.path === '/complaints/new' ? 'page' : undefined}
+                      >
+                        {page.t('layout.complaint')}
                       </a>
                     </li>
                     <li>

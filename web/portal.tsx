@@ -12,6 +12,7 @@ import { clientAddress, trustedProxyList } from '../api/rate-limit';
 import { HttpProblem } from '../api/problem';
 import type { AppDeps, AppEnv } from '../api/types';
 import { readAccountSummary } from '../db/account';
+import { listComplaintTypes, listServiceTypes } from '../db/catalogue';
 import { requestsOfConsumer } from '../db/consumer-requests';
 import { outagesAffecting } from '../db/outages';
 import { changePreferences, readPreferences } from '../db/preferences';
@@ -22,7 +23,10 @@ import { isLanguage, type TLanguage } from '../domain/languages';
 import { ZPreferences, type TPreferences } from '../domain/preferences';
 import { createNoticeProviders } from '../lib/notice-providers';
 import type { WebEnv } from './env';
-import { PORTAL_PATHS } from './paths';
+import { complaintTypeName, serviceTypeName } from './catalogue-words';
+import { PORTAL_PAGE_PATTERNS, PORTAL_PATHS } from './paths';
+import { isNotFound, refusalOf } from './refusals';
+import { addServicePages } from './service-pages';
 import { documentOf, type TPage } from './layout';
 import { translator } from './messages';
 import { ErrorPage } from './pages/error';
@@ -66,6 +70,13 @@ export const htmlPage = (c: Context, element: unknown, status: ContentfulStatusC
     'cache-control': 'no-store',
   });
 
+/** A part of a page, for htmx to swap in (the answer to an upload), with the page CSP. */
+export const htmlFragment = (c: Context, element: unknown, status: ContentfulStatusCode = 200) =>
+  c.html(String(element), status, {
+    'content-security-policy': PAGE_CSP,
+    'cache-control': 'no-store',
+  });
+
 /** Files the pages load, served from node_modules and web/ by the app itself (no CDN, no bundler). */
 function assets() {
   const require = createRequire(import.meta.url);
@@ -76,6 +87,13 @@ function assets() {
       { body: file(require.resolve('htmx.org/dist/htmx.min.js')), type: 'text/javascript; charset=utf-8' },
     ],
     ['portal.css', { body: file(new URL('./portal.css', import.meta.url)), type: 'text/css; charset=utf-8' }],
+    [
+      'upload-progress.js',
+      {
+        body: file(new URL('./upload-progress.js', import.meta.url)),
+        type: 'text/javascript; charset=utf-8',
+      },
+    ],
     ['icon.svg', { body: file(new URL('./icon.svg', import.meta.url)), type: 'image/svg+xml' }],
   ]);
 }
@@ -130,7 +148,7 @@ export function createPortalRoutes(deps: AppDeps) {
     return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=3600' });
   });
 
-  for (const path of PORTAL_PATHS)
+  for (const path of [...PORTAL_PATHS, ...PORTAL_PAGE_PATTERNS.map((p) => p.hono)])
     app.use(
       path,
       portalContext(deps, now),
@@ -140,6 +158,11 @@ export function createPortalRoutes(deps: AppDeps) {
     // The API's "not yours" and "no such consumer" are one page here, as they are one 404 there.
     if (error instanceof HttpProblem && (error.status === 403 || error.status === 404))
       return errorPage(c, 404, 'errors.notFound');
+    // The use cases' and workflows' refusals, as the JSON API answers them: not yours is not found.
+    const refusal = refusalOf(error);
+    if (refusal && isNotFound(refusal)) return errorPage(c, 404, 'errors.notFound');
+    if (refusal?.type === 'Conflict') return errorPage(c, 409, 'errors.conflict');
+    if (refusal?.type === 'Unavailable') return errorPage(c, 503, 'errors.busy');
     (c.get('logger') ?? deps.logger).error({ err: error, path: c.req.path }, 'portal page failed');
     return errorPage(c, 500, 'errors.generic', { requestId: c.get('requestId') });
   });
@@ -281,6 +304,18 @@ export function createPortalRoutes(deps: AppDeps) {
     return c.redirect(localPath(form.next), 303);
   });
 
+  /** Every catalogue type's name in the reader's language, by code (the read models carry the code). */
+  const typeNames = async (language: TLanguage): Promise<Record<string, string>> => {
+    const [services, complaints] = await Promise.all([
+      listServiceTypes(deps.db),
+      listComplaintTypes(deps.db),
+    ]);
+    const names: Record<string, string> = {};
+    for (const t of services) names[t.code] = serviceTypeName(t, language);
+    for (const t of complaints) names[t.code] = complaintTypeName(t, language);
+    return names;
+  };
+
   app.get('/home', async (c) => {
     const numbers = signedIn(c);
     if (!numbers) return c.redirect('/', 303);
@@ -294,7 +329,7 @@ export function createPortalRoutes(deps: AppDeps) {
         requestsOfConsumer(deps.db, consumerNumber, { openOnly: true, limit: 20 }),
         outagesAffecting(deps.db, consumerNumber, at),
       ]);
-      if (summary) accounts.push({ summary, requests, outages });
+      if (summary) accounts.push({ summary, requests, outages, names: await typeNames(page(c).language) });
     }
     return htmlPage(c, <HomePage page={page(c)} accounts={accounts} now={at} />);
   });
@@ -358,6 +393,13 @@ export function createPortalRoutes(deps: AppDeps) {
           ? t('preferences.noEmail')
           : t('preferences.preferredOptedOut', { channel: t(`preferences.${parsed.data.preferredChannel}`) });
     return htmlPage(c, <PreferencesPage page={page(c)} values={shown} errors={errors} />, 400);
+  });
+
+  addServicePages(app, deps, {
+    page,
+    htmlPage,
+    fragment: htmlFragment,
+    errorPage: (c, status, key) => errorPage(c, status, key),
   });
 
   return app;

@@ -3,7 +3,6 @@ import { ZComplaintState } from '../../domain/state-schemas';
 import { COMPLAINT_QUEUE_ROLES, listComplaintItems } from '../../db/work-items';
 import {
   COMPLAINT_STATUSES,
-  complaintStatusQuery,
   ZAcknowledge,
   ZAssignCrew,
   ZComplaintIntake,
@@ -18,7 +17,7 @@ import {
   type TComplaintAction,
   type TComplaintActionName,
 } from '../../use-cases/act-on-complaint';
-import { authoriseComplaint } from '../../use-cases/complaints';
+import { readComplaint } from '../../use-cases/complaints';
 import { COMPLAINT_INTAKE_ROLES, registerComplaint } from '../../use-cases/register-complaint';
 import { queueScope, secureRoute } from '../auth';
 import { scopeIdempotencyKey, ZIdempotencyKey } from '../idempotency';
@@ -178,9 +177,7 @@ export function createComplaintRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { requestNumber } = c.req.valid('param');
-      const { handle, running } = await authoriseComplaint(deps, c.get('principal'), requestNumber);
-      const state = running ? await handle.query(complaintStatusQuery) : await handle.result();
-      return c.json(state, 200);
+      return c.json(await readComplaint(deps, c.get('principal'), requestNumber), 200);
     },
   );
 

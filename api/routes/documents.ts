@@ -3,7 +3,7 @@ import { ZDocumentKind } from '../../domain/catalogue';
 import { ZConsumerNumber } from '../../domain/consumer';
 import { ID_TYPES } from '../../domain/identity-numbers';
 import { ZDocumentFields } from '../../use-cases/document-intake';
-import { DOCUMENT_ROLES, uploadDocument } from '../../use-cases/upload-document';
+import { DOCUMENT_ROLES, readUploadFields, uploadDocument } from '../../use-cases/upload-document';
 import { secureRoute } from '../auth';
 import { createRouter } from '../create-router';
 import { fieldErrors, HttpProblem, problemResponses } from '../problem';
@@ -31,8 +31,6 @@ const ZDocument = z
       .describe('offline e-KYC: what its signed part says, for the consumer to check'),
   })
   .openapi('Document');
-
-const ZUploadFields = ZDocumentFields.extend({ consumerNumber: ZConsumerNumber, kind: ZDocumentKind });
 
 /** A form sends an unfilled field as an empty string: the same as leaving it out. */
 const orEmpty = <T extends z.ZodType>(schema: T) => z.union([z.literal(''), schema]).optional();
@@ -97,15 +95,7 @@ export function createDocumentRoutes(deps: AppDeps) {
       const body = await c.req.parseBody().catch(() => {
         throw new HttpProblem(400, 'malformed multipart body');
       });
-      const fields = ZUploadFields.safeParse({
-        consumerNumber: body.consumerNumber,
-        kind: body.kind,
-        idType: body.idType || undefined,
-        idNumber: body.idNumber || undefined,
-        shareCode: body.shareCode || undefined,
-        mobile: typeof body.mobile === 'string' ? body.mobile.replace(/[\s-]/g, '') || undefined : undefined,
-        email: body.email || undefined,
-      });
+      const fields = readUploadFields(body);
       const file = body.file;
       const errors = [...(fields.success ? [] : (fieldErrors(fields.error.issues) ?? []))];
       if (!(file instanceof File))

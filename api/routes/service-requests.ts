@@ -1,13 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import { ZServiceRequestState } from '../../domain/state-schemas';
-import { desc, eq } from 'drizzle-orm';
 import { listVerifiedDecisions } from '../../db/decisions';
-import { receipts } from '../../db/schema';
+import { latestReceipt, receiptHeaders } from '../../db/receipts';
 import { ID_TYPES } from '../../domain/identity-numbers';
 import { ZDecisionSignature } from '../../domain/decision-signature';
 import { ZRequestNumber } from '../../domain/request-number';
 import {
-  statusQuery,
   ZApproveStep,
   ZDecideDocument,
   ZReassign,
@@ -17,7 +15,6 @@ import {
   ZServiceRequestIntake,
   ZWithdraw,
 } from '../../domain/service-request';
-import { openBytes } from '../../lib/at-rest';
 import {
   decideServiceRequest,
   SERVICE_REQUEST_ACTIONS,
@@ -25,7 +22,7 @@ import {
   type TServiceRequestActionName,
 } from '../../use-cases/decide-service-request';
 import { ZDocumentFields } from '../../use-cases/document-intake';
-import { authoriseServiceRequest } from '../../use-cases/service-requests';
+import { authoriseServiceRequest, readServiceRequest } from '../../use-cases/service-requests';
 import { submitServiceRequest, SUBMIT_ROLES, type TSubmission } from '../../use-cases/submit-service-request';
 import { requireRoles, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
@@ -225,9 +222,7 @@ export function createServiceRequestRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { requestNumber } = c.req.valid('param');
-      const { handle, running } = await authorise(c, requestNumber);
-      const state = running ? await handle.query(statusQuery) : await handle.result();
-      return c.json(state, 200);
+      return c.json(await readServiceRequest(deps, c.get('principal'), requestNumber), 200);
     },
   );
 
@@ -252,20 +247,10 @@ export function createServiceRequestRoutes(deps: AppDeps) {
     async (c) => {
       const { requestNumber } = c.req.valid('param');
       await authorise(c, requestNumber);
-      const [row] = await deps.db
-        .select()
-        .from(receipts)
-        .where(eq(receipts.requestNumber, requestNumber))
-        .orderBy(desc(receipts.revision))
-        .limit(1);
-      if (!row)
+      const receipt = await latestReceipt(deps, requestNumber);
+      if (!receipt)
         throw new HttpProblem(404, `request ${requestNumber} has no receipt yet; it is issued on completion`);
-      const pdf = openBytes(deps.config.payloadCodec, row.keyId, row.ciphertext, row.id);
-      return c.body(new Uint8Array(pdf), 200, {
-        'content-type': 'application/pdf',
-        'content-disposition': `attachment; filename="${requestNumber}-receipt-${row.revision}.pdf"`,
-        'x-content-sha256': row.sha256,
-      });
+      return c.body(new Uint8Array(receipt.pdf), 200, receiptHeaders(requestNumber, receipt));
     },
   );
 

@@ -11,6 +11,8 @@ export type THomeAccount = {
   summary: TAccountSummary;
   requests: TConsumerRequest[];
   outages: TOutage[];
+  /** the catalogue's name of each type code, in the reader's language */
+  names?: Record<string, string>;
 };
 
 const Row = (props: { label: string; value: string }) => (
@@ -86,7 +88,11 @@ function Requests({ page, account }: { page: TPage; account: THomeAccount }) {
                 <span class="request-kind">
                   {t(r.kind === 'complaint' ? 'home.complaint' : 'home.serviceRequest')}
                 </span>
-                <strong class="request-name">{r.name}</strong>
+                <strong class="request-name">
+                  <a href={`/${r.kind === 'complaint' ? 'complaints' : 'requests'}/${r.requestNumber}`}>
+                    {account.names?.[r.typeCode] ?? r.name}
+                  </a>
+                </strong>
                 <span class="request-number">{r.requestNumber}</span>
               </div>
               <div class="request-side">
@@ -140,6 +146,16 @@ export function HomePage(props: { page: TPage; accounts: THomeAccount[]; now: Da
   return (
     <Layout page={page} title={page.t('home.title')} wide>
       <h1>{page.t('home.greeting', { name })}</h1>
+      <nav class="actions" aria-label={page.t('home.actions')}>
+        <a class="action" href="/apply">
+          <strong>{page.t('home.apply')}</strong>
+          <span>{page.t('home.applyHint')}</span>
+        </a>
+        <a class="action" href="/complaints/new">
+          <strong>{page.t('home.complain')}</strong>
+          <span>{page.t('home.complainHint')}</span>
+        </a>
+      </nav>
       {props.accounts.map((account) => (
         <div class="grid">
           <Account page={page} account={account} />
