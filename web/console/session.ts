@@ -10,7 +10,7 @@ import {
 } from '../../db/console-sessions';
 import { activeStaffMember } from '../../db/staff';
 import { isLanguage, type TLanguage } from '../../domain/languages';
-import { ZRole } from '../../domain/roles';
+import { ZRole } from '../../domain/roles-schema';
 import { anonymousCsrfToken, cookieOptions } from '../session';
 import type { ConsoleEnv } from './env';
 import { CONSOLE_PREFIX } from './paths';
