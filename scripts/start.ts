@@ -5,24 +5,22 @@
  * workflow runs. This process supervises all of them: whatever crashes is started again (with
  * backoff, logged), Temporal and PostgreSQL on the same data. Ctrl-C stops it all, in order.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { loadConfig } from '../config';
 import { SA } from '../domain/search-attributes';
 import { createCodecUiSecret } from '../lib/codec-ui-secret';
 import { createLogger } from '../lib/logger';
-import { loadEkycTrustAnchors, loadSigningMaterial } from '../lib/signing-material';
 import { connectClient, temporalAddress } from '../lib/temporal';
-import { bundleWorkflows } from '../worker/create-worker';
 import type { pingWorkflow } from '../workflows/ping';
 import { submitDemoRequests } from './lib/demo-requests';
-import { startEmbeddedPostgres } from './lib/embedded-postgres';
 import { failStart } from './lib/fail-start';
 import { stopLeftovers, TEMPORAL_PID_FILE, writeStartPidFile } from './lib/leftovers';
 import { assertPortFree } from './lib/ports';
+import { startSevaChildren } from './lib/seva-children';
 import { prepareDatabase, stopOnSignals } from './lib/seva-process';
-import { startNodeChild, supervise, type Supervised } from './lib/supervisor';
+import { cleanupList, supervise, databaseForStack } from './lib/supervisor';
 import { resolveTemporalCli } from './lib/temporal-cli';
 import { startTemporalDevServer } from './lib/temporal-dev-server';
 
@@ -37,23 +35,10 @@ const DEMO_PINGS = [
 async function main() {
   const config = loadConfig();
   const log = createLogger(config, 'start');
-  const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
+  const cleanups = cleanupList(log);
   const step = (message: string) => log.info(message);
 
-  stopOnSignals(
-    log,
-    async () => {
-      for (const cleanup of cleanups.reverse()) {
-        try {
-          await cleanup.run();
-          log.info(`stopped ${cleanup.name}`);
-        } catch (error) {
-          log.warn({ err: error }, `failed to stop ${cleanup.name}`);
-        }
-      }
-    },
-    'stopping Seva (Ctrl-C again to force)',
-  );
+  stopOnSignals(log, cleanups.runAll, 'stopping Seva (Ctrl-C again to force)');
 
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
@@ -105,67 +90,34 @@ async function main() {
         return { pid: server.process.pid, exited: server.exited, stop: server.stop };
       },
     });
-    cleanups.push({ name: 'Temporal dev server', run: temporal.stop });
+    cleanups.add('Temporal dev server', temporal.stop);
   }
 
   // 2. PostgreSQL: DATABASE_URL or the embedded server in .data/postgres.
-  let databaseUrl = config.database.url;
-  if (!databaseUrl) {
-    await assertPortFree(config.database.embeddedPort, 'embedded PostgreSQL', 'EMBEDDED_POSTGRES_PORT');
-    step('starting embedded PostgreSQL (first start runs initdb)');
-    const postgres = await supervise({
-      name: 'PostgreSQL',
-      log,
-      start: async () => {
-        const pg = await startEmbeddedPostgres({
-          dir: join(dataDir, 'postgres'),
-          port: config.database.embeddedPort,
-          onLog: (line) => log.debug({ postgres: line }),
-        });
-        databaseUrl = pg.url;
-        return { pid: pg.pid, exited: pg.exited, stop: pg.stop };
-      },
-    });
-    cleanups.push({ name: 'PostgreSQL', run: postgres.stop });
-  }
+  const databaseUrl = await databaseForStack({ config, dir: join(dataDir, 'postgres'), log, cleanups });
   step('applying migrations');
-  await prepareDatabase(databaseUrl!, config, step);
+  await prepareDatabase(databaseUrl, config, step);
 
-  // 3. What every worker and API process reads, made once before any of them starts: the
-  // development signing material (two processes creating it at once would each make their own)
-  // and the workflow bundle (each worker would otherwise spend seconds bundling).
-  await loadSigningMaterial({ ...config.receipts, organisation: config.utilityName });
-  await loadEkycTrustAnchors(config.ekyc);
-  step('bundling workflows');
-  const bundlePath = join(dataDir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, (await bundleWorkflows()).code);
-
-  // 4. The worker(s) and the API, each a process of its own, restarted when they crash.
-  const childEnv: NodeJS.ProcessEnv = {
-    // eslint-disable-next-line no-restricted-properties -- handing the environment on to the children, not reading config
-    ...process.env,
-    TEMPORAL_ADDRESS: temporalAddress(config.temporal),
-    DATABASE_URL: databaseUrl,
-    TEMPORAL_UI_CODEC_SECRET: codecUiSecret ?? '',
-    MIGRATE_ON_START: 'false',
-    WORKER_WORKFLOW_BUNDLE: bundlePath,
-  };
-  const workers: Supervised[] = [];
-  step(`starting ${config.processes.workers} worker process(es) and the API process`);
-  const [api] = await Promise.all([
-    supervise({ name: 'API', log, start: () => startNodeChild({ script: 'api.ts', env: childEnv }) }),
-    ...Array.from({ length: config.processes.workers }, async (_, i) => {
-      const name = config.processes.workers === 1 ? 'worker' : `worker ${i + 1}`;
-      workers.push(
-        await supervise({ name, log, start: () => startNodeChild({ script: 'worker.ts', env: childEnv }) }),
-      );
-    }),
-  ]);
-  for (const worker of workers) cleanups.push({ name: worker.name, run: worker.stop });
-  cleanups.push({ name: 'API', run: api.stop });
+  // 3. The worker(s) and the API, each a process of its own, restarted when they crash.
+  const { api, workers } = await startSevaChildren({
+    config,
+    dataDir,
+    workers: config.processes.workers,
+    log,
+    env: {
+      // eslint-disable-next-line no-restricted-properties -- handing the environment on to the children, not reading config
+      ...process.env,
+      TEMPORAL_ADDRESS: temporalAddress(config.temporal),
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_UI_CODEC_SECRET: codecUiSecret ?? '',
+      MIGRATE_ON_START: 'false',
+    },
+  });
+  for (const worker of workers) cleanups.add(worker.name, worker.stop);
+  cleanups.add('API', api.stop);
 
   const client = await connectClient(config);
-  cleanups.push({ name: 'Temporal client', run: () => client.connection.close() });
+  cleanups.add('Temporal client', () => client.connection.close());
   const localApi = `http://${config.http.host}:${config.http.port}`;
   let demoRequests: string[] = [];
   if (config.demoData) {
@@ -183,7 +135,7 @@ async function main() {
     Temporal UI      ${uiUrl ?? '(external cluster: use its own UI)'}
     Temporal gRPC    ${temporalAddress(config.temporal)}   namespace "${config.temporal.namespace}", task queue "${config.temporal.taskQueue}"
     Temporal CLI     .tools/bin/temporal workflow list --address ${temporalAddress(config.temporal)}
-    PostgreSQL       ${redact(databaseUrl!)}
+    PostgreSQL       ${redact(databaseUrl)}
     Data             ${dataDir}
     Processes        ${pids} (pids; restarted when they crash)
 

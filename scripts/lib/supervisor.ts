@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Config } from '../../config';
+import { startEmbeddedPostgres } from './embedded-postgres';
+import { assertPortFree } from './ports';
 import { withParentDeathSignal } from './pdeathsig';
 
 /**
@@ -162,4 +165,113 @@ export function startNodeChild(options: {
       reject(new Error(`${options.script} ended before it was ready (${how})`));
     });
   });
+}
+
+/**
+ * One run of a program that is not ours (the Temporal server, the UI server): its own process
+ * group and a parent-death signal like the Seva children, its output to `onLog` (the last lines
+ * kept for the error when it does not come up), and ready when `ready()` first resolves true.
+ */
+export function startProgram(options: {
+  name: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  ready: () => Promise<boolean>;
+  readyTimeoutMs?: number;
+  stopTimeoutMs?: number;
+  onLog?: (line: string) => void;
+}): Promise<Running> {
+  const child = spawn(...withParentDeathSignal(options.command, options.args), {
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output = (output + text).slice(-4000);
+    for (const line of text.split('\n').filter(Boolean)) options.onLog?.(line);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  let how: string | undefined;
+  const exited = new Promise<string>((resolveExited) =>
+    child.once('exit', (code, signal) => {
+      how = signal ? `killed by ${signal}` : `exit code ${code}`;
+      resolveExited(how);
+    }),
+  );
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
+  const stop = async () => {
+    if (how) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.stopTimeoutMs ?? 20_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return (async () => {
+    const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
+    for (;;) {
+      if (how) throw new Error(`${options.name} ended before it was ready (${how}):\n${output}`);
+      if (await options.ready().catch(() => false)) return { pid: child.pid, exited, stop };
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`${options.name} was not ready in time:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+}
+
+/** What a stack started, stopped in reverse order (the API first, PostgreSQL last), each logged. */
+export function cleanupList(log: Log) {
+  const list: { name: string; run: () => Promise<unknown> }[] = [];
+  return {
+    add: (name: string, run: () => Promise<unknown>) => void list.push({ name, run }),
+    runAll: async () => {
+      for (const cleanup of list.reverse()) {
+        try {
+          await cleanup.run();
+          log.info({}, `stopped ${cleanup.name}`);
+        } catch (error) {
+          log.warn({ err: error }, `failed to stop ${cleanup.name}`);
+        }
+      }
+    },
+  };
+}
+
+/**
+ * DATABASE_URL, or else the embedded PostgreSQL in `dir` on EMBEDDED_POSTGRES_PORT, supervised:
+ * restarted on the same data when it crashes, and added to `cleanups`.
+ */
+export async function databaseForStack(options: {
+  config: Pick<Config, 'database'>;
+  dir: string;
+  log: Log & { debug: (obj: object) => void };
+  cleanups: ReturnType<typeof cleanupList>;
+}): Promise<string> {
+  const { config, log } = options;
+  if (config.database.url) return config.database.url;
+  await assertPortFree(config.database.embeddedPort, 'embedded PostgreSQL', 'EMBEDDED_POSTGRES_PORT');
+  log.info({}, 'starting embedded PostgreSQL (the first start runs initdb)');
+  let url = '';
+  const postgres = await supervise({
+    name: 'PostgreSQL',
+    log,
+    start: async () => {
+      const pg = await startEmbeddedPostgres({
+        dir: options.dir,
+        port: config.database.embeddedPort,
+        onLog: (line) => log.debug({ postgres: line }),
+      });
+      url = pg.url;
+      return { pid: pg.pid, exited: pg.exited, stop: pg.stop };
+    },
+  });
+  options.cleanups.add('PostgreSQL', postgres.stop);
+  return url;
 }
