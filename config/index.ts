@@ -101,6 +101,38 @@ const EnvSchema = z
     TEMPORAL_UI_PORT: port.default(8233),
     /** default: the embedded UI's own origin on TEMPORAL_UI_PORT */
     TEMPORAL_UI_ORIGINS: z.string().optional(),
+    /**
+     * development: the per-start secret of the UI's codec path route, handed to the API process by
+     * `npm start` / `npm run stack:production` (never set it by hand; ignored in production)
+     */
+    TEMPORAL_UI_CODEC_SECRET: z.string().min(32).optional(),
+
+    /** the worker process (`npm run worker`) */
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
+    WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(40),
+    /** a prebuilt workflow bundle (supervisors bundle once for all their workers); default: bundle at start */
+    WORKER_WORKFLOW_BUNDLE: z.string().min(1).optional(),
+    /** how many worker processes `npm start` runs (`npm run stack:production` runs STACK_WORKERS) */
+    WORKERS: z.coerce.number().int().min(1).max(32).default(1),
+    /** the API applies migrations (under an advisory lock), the catalogue and demo data at start */
+    MIGRATE_ON_START: booleanFlag.default(true),
+
+    /** `npm run stack:production`: Temporal server on PostgreSQL, its UI server, workers and an API */
+    STACK_WORKERS: z.coerce.number().int().min(1).max(32).default(2),
+    STACK_TEMPORAL_PORT: port.default(7233),
+    STACK_TEMPORAL_HISTORY_SHARDS: z.coerce.number().int().min(1).max(16_384).default(4),
+    STACK_TEMPORAL_DB_MAX_CONNS: z.coerce.number().int().min(2).max(1000).default(20),
+    STACK_TEMPORAL_VISIBILITY_DB_MAX_CONNS: z.coerce.number().int().min(2).max(1000).default(10),
+    STACK_TEMPORAL_DB: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+      .default('temporal'),
+    STACK_TEMPORAL_VISIBILITY_DB: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+      .default('temporal_visibility'),
+    STACK_NAMESPACE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
     JWT_JWKS_URL: z.url().optional(),
@@ -332,6 +364,28 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       devPort: env.TEMPORAL_DEV_PORT,
       uiPort: env.TEMPORAL_UI_PORT,
       uiOrigins,
+      uiCodecSecret: env.NODE_ENV === 'production' ? undefined : env.TEMPORAL_UI_CODEC_SECRET,
+    },
+    worker: {
+      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    },
+    /** the processes `npm start` runs and supervises */
+    processes: {
+      workers: env.WORKERS,
+      migrateOnStart: env.MIGRATE_ON_START,
+      workflowBundlePath: env.WORKER_WORKFLOW_BUNDLE,
+    },
+    productionStack: {
+      workers: env.STACK_WORKERS,
+      temporalPort: env.STACK_TEMPORAL_PORT,
+      historyShards: env.STACK_TEMPORAL_HISTORY_SHARDS,
+      dbMaxConns: env.STACK_TEMPORAL_DB_MAX_CONNS,
+      visibilityDbMaxConns: env.STACK_TEMPORAL_VISIBILITY_DB_MAX_CONNS,
+      database: env.STACK_TEMPORAL_DB,
+      visibilityDatabase: env.STACK_TEMPORAL_VISIBILITY_DB,
+      retentionDays: env.STACK_NAMESPACE_RETENTION_DAYS,
     },
     auth: {
       jwtSecret: env.JWT_SECRET,

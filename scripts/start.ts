@@ -1,31 +1,26 @@
 /**
  * `npm start`: the whole product on embedded defaults — Temporal dev server + UI, PostgreSQL,
- * migrations, demo data, worker, API and a few demo workflow runs. Ctrl-C stops it all.
+ * migrations, demo data, then the worker(s) and the API as child processes (`scripts/worker.ts`,
+ * `scripts/api.ts`, the same programs as `npm run worker` / `npm run api`), and a few demo
+ * workflow runs. This process supervises all of them: whatever crashes is started again (with
+ * backoff, logged), Temporal and PostgreSQL on the same data. Ctrl-C stops it all, in order.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { serve } from '@hono/node-server';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { createApp } from '../api/create-app';
-import { ConfigError, loadConfig } from '../config';
-import { syncCatalogue } from '../db/catalogue';
-import { createDatabase, migrateDatabase } from '../db/client';
+import { loadConfig } from '../config';
 import { SA } from '../domain/search-attributes';
-import { createTokenVerifier } from '../lib/auth-tokens';
 import { createCodecUiSecret } from '../lib/codec-ui-secret';
-import { createContentPool } from '../lib/content-pool';
 import { createLogger } from '../lib/logger';
-import { connectClient, connectWorkerConnection, temporalAddress } from '../lib/temporal';
-import { createActivityDeps } from '../worker/activity-deps';
-import { bundleWorkflows, createWorker } from '../worker/create-worker';
-import { ensureSchedules } from '../worker/schedules';
-import { installTemporalRuntime } from '../worker/runtime';
+import { connectClient, temporalAddress } from '../lib/temporal';
 import type { pingWorkflow } from '../workflows/ping';
-import { loadDemoData } from './lib/demo-data';
 import { submitDemoRequests } from './lib/demo-requests';
-import { startEmbeddedPostgres } from './lib/embedded-postgres';
+import { failStart } from './lib/fail-start';
 import { stopLeftovers, TEMPORAL_PID_FILE, writeStartPidFile } from './lib/leftovers';
 import { assertPortFree } from './lib/ports';
+import { startSevaChildren } from './lib/seva-children';
+import { prepareDatabase, stopOnSignals } from './lib/seva-process';
+import { cleanupList, supervise, databaseForStack } from './lib/supervisor';
 import { resolveTemporalCli } from './lib/temporal-cli';
 import { startTemporalDevServer } from './lib/temporal-dev-server';
 
@@ -40,34 +35,11 @@ const DEMO_PINGS = [
 async function main() {
   const config = loadConfig();
   const log = createLogger(config, 'start');
-  const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
+  const cleanups = cleanupList(log);
   const step = (message: string) => log.info(message);
 
-  let stoppingSince = 0;
-  const shutdown = async (signal: string) => {
-    if (stoppingSince) {
-      // npm forwards the terminal's Ctrl-C as well, so one keypress can arrive twice: only a
-      // later, deliberate second Ctrl-C forces the exit.
-      if (Date.now() - stoppingSince < 1500) return;
-      log.warn('second signal: exiting now');
-      process.exit(130);
-    }
-    stoppingSince = Date.now();
-    log.info({ signal }, 'stopping Seva (Ctrl-C again to force)');
-    for (const cleanup of cleanups.reverse()) {
-      try {
-        await cleanup.run();
-        log.info(`stopped ${cleanup.name}`);
-      } catch (error) {
-        log.warn({ err: error }, `failed to stop ${cleanup.name}`);
-      }
-    }
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  stopOnSignals(log, cleanups.runAll, 'stopping Seva (Ctrl-C again to force)');
 
-  installTemporalRuntime(log);
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   // A start that was killed (kill -9, OOM) left its Temporal dev server and PostgreSQL running.
@@ -96,117 +68,85 @@ async function main() {
     });
     // The UI cannot send our bearer header, so its codec URL carries a secret made for this start
     // only; it opens /codec/ui/<secret>/{encode,decode} and nothing else (not a bearer token).
-    codecUiSecret = createCodecUiSecret();
+    const secret = createCodecUiSecret();
+    codecUiSecret = secret;
     step(`starting the Temporal dev server (${cliPath})`);
-    const server = await startTemporalDevServer({
-      cliPath,
-      port: config.temporal.devPort,
-      uiPort: config.temporal.uiPort,
-      dbFile: join(dataDir, 'temporal.db'),
-      namespace: config.temporal.namespace,
-      uiCodecEndpoint: `${config.http.publicUrl}/codec/ui/${codecUiSecret}`,
-      pidFile: join(dataDir, TEMPORAL_PID_FILE),
-      onLog: (line) => log.debug({ temporal: line }),
+    const temporal = await supervise({
+      name: 'Temporal dev server',
+      log,
+      start: async () => {
+        const server = await startTemporalDevServer({
+          cliPath,
+          port: config.temporal.devPort,
+          uiPort: config.temporal.uiPort,
+          dbFile: join(dataDir, 'temporal.db'),
+          namespace: config.temporal.namespace,
+          uiCodecEndpoint: `${config.http.publicUrl}/codec/ui/${secret}`,
+          pidFile: join(dataDir, TEMPORAL_PID_FILE),
+          detached: true,
+          onLog: (line) => log.debug({ temporal: line }),
+        });
+        uiUrl = server.uiUrl;
+        return { pid: server.process.pid, exited: server.exited, stop: server.stop };
+      },
     });
-    uiUrl = server.uiUrl;
-    cleanups.push({ name: 'Temporal dev server', run: server.stop });
+    cleanups.add('Temporal dev server', temporal.stop);
   }
 
   // 2. PostgreSQL: DATABASE_URL or the embedded server in .data/postgres.
-  let databaseUrl = config.database.url;
-  if (!databaseUrl) {
-    await assertPortFree(config.database.embeddedPort, 'embedded PostgreSQL', 'EMBEDDED_POSTGRES_PORT');
-    step('starting embedded PostgreSQL (first start runs initdb)');
-    const pg = await startEmbeddedPostgres({
-      dir: join(dataDir, 'postgres'),
-      port: config.database.embeddedPort,
-      onLog: (line) => log.debug({ postgres: line }),
-    });
-    databaseUrl = pg.url;
-    cleanups.push({ name: 'PostgreSQL', run: pg.stop });
-  }
+  const databaseUrl = await databaseForStack({ config, dir: join(dataDir, 'postgres'), log, cleanups });
   step('applying migrations');
-  await migrateDatabase(databaseUrl);
-  const database = createDatabase(databaseUrl, { max: config.database.poolMax });
-  cleanups.push({ name: 'database pool', run: database.close });
-  await syncCatalogue(database.db);
-  if (config.demoData) {
-    const counts = await loadDemoData(database.db);
-    step(
-      `demo data present: ${counts.offices} offices, ${counts.consumers} consumers, ${counts.bills} bills`,
-    );
-  }
+  await prepareDatabase(databaseUrl, config, step);
 
-  // 3. Worker and API.
-  const workerConnection = await connectWorkerConnection(config);
-  step('bundling workflows and starting the worker');
-  const client = await connectClient(config);
-  cleanups.push({ name: 'Temporal client', run: () => client.connection.close() });
-  const { deps, verifyReceipt, ekycTrustAnchorsPem } = await createActivityDeps(config, database.db, client);
-  const worker = await createWorker({
+  // 3. The worker(s) and the API, each a process of its own, restarted when they crash.
+  const { api, workers } = await startSevaChildren({
     config,
-    connection: workerConnection,
-    deps,
-    workflowBundle: await bundleWorkflows(),
-  });
-  const workerRun = worker.run();
-  cleanups.push({
-    name: 'worker',
-    run: async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await workerRun.catch(() => {});
-      await workerConnection.close();
+    dataDir,
+    workers: config.processes.workers,
+    log,
+    env: {
+      // eslint-disable-next-line no-restricted-properties -- handing the environment on to the children, not reading config
+      ...process.env,
+      TEMPORAL_ADDRESS: temporalAddress(config.temporal),
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_UI_CODEC_SECRET: codecUiSecret ?? '',
+      MIGRATE_ON_START: 'false',
     },
   });
-  await ensureSchedules(client, config);
-  step('schedules in place (housekeeping hourly)');
-  workerRun.catch((error: unknown) => {
-    log.error({ err: error }, 'worker stopped with an error');
-    void shutdown('worker-error');
-  });
+  for (const worker of workers) cleanups.add(worker.name, worker.stop);
+  cleanups.add('API', api.stop);
 
-  const contentPool = createContentPool();
-  cleanups.push({ name: 'content workers', run: () => contentPool.close() });
-  const app = createApp({
-    config,
-    db: database.db,
-    temporal: client,
-    logger: createLogger(config, 'api'),
-    verifyToken: createTokenVerifier(config.auth),
-    verifyReceipt,
-    ekycTrustAnchorsPem,
-    codecUiSecret,
-    contentPool,
-  });
-  const server = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port });
-  cleanups.push({ name: 'API', run: () => new Promise((r) => server.close(() => r(undefined))) });
-
+  const client = await connectClient(config);
+  cleanups.add('Temporal client', () => client.connection.close());
+  const localApi = `http://${config.http.host}:${config.http.port}`;
   let demoRequests: string[] = [];
   if (config.demoData) {
     await startDemoRuns(client, config.temporal.taskQueue);
-    demoRequests = await submitDemoRequests(app.request.bind(app), config);
+    demoRequests = await submitDemoRequests((path, init) => fetch(`${localApi}${path}`, init), config);
   }
 
-  const api = config.http.publicUrl;
+  const apiUrl = config.http.publicUrl;
+  const pids = [`API ${api.pid()}`, ...workers.map((w) => `${w.name} ${w.pid()}`)].join(', ');
   console.log(`
   Seva is up.
 
-    API              ${api}            (health ${api}/readyz)
-    API reference    ${api}/docs       (OpenAPI ${api}/openapi.json)
+    API              ${apiUrl}            (health ${apiUrl}/readyz)
+    API reference    ${apiUrl}/docs       (OpenAPI ${apiUrl}/openapi.json)
     Temporal UI      ${uiUrl ?? '(external cluster: use its own UI)'}
     Temporal gRPC    ${temporalAddress(config.temporal)}   namespace "${config.temporal.namespace}", task queue "${config.temporal.taskQueue}"
     Temporal CLI     .tools/bin/temporal workflow list --address ${temporalAddress(config.temporal)}
     PostgreSQL       ${redact(databaseUrl)}
     Data             ${dataDir}
+    Processes        ${pids} (pids; restarted when they crash)
 
   Demo service requests: ${demoRequests.join(', ') || '(none)'}
 
   Try it:
     TOKEN=$(npm run -s token -- --role executive --office sec-pattom)
-    curl -s ${api}/v1/work-items -H "authorization: Bearer $TOKEN"
-    curl -s ${api}/v1/service-requests/${demoRequests[0] ?? '<RN>'} -H "authorization: Bearer $TOKEN"
+    curl -s ${apiUrl}/v1/work-items -H "authorization: Bearer $TOKEN"
+    curl -s ${apiUrl}/v1/service-requests/${demoRequests[0] ?? '<RN>'} -H "authorization: Bearer $TOKEN"
     npm run -s channel -- sms "NP 1154600000001"          # a no-power complaint by SMS
-    curl -s ${api}/v1/complaints -H "authorization: Bearer $TOKEN"
+    curl -s ${apiUrl}/v1/complaints -H "authorization: Bearer $TOKEN"
 
   Ctrl-C stops everything.
 `);
@@ -237,11 +177,4 @@ function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-  } else {
-    console.error('Seva failed to start:', error instanceof Error ? error.message : error);
-  }
-  process.exit(1);
-});
+main().catch(failStart('Seva'));

@@ -24,6 +24,33 @@ describe('config', () => {
     expect(config.payloadCodec.keys.get(config.payloadCodec.activeKeyId)).toHaveLength(32);
   });
 
+  it('sizes the worker and the stacks from config', () => {
+    const config = loadConfig({
+      WORKER_MAX_CACHED_WORKFLOWS: '250',
+      WORKER_MAX_CONCURRENT_ACTIVITIES: '20',
+      TEMPORAL_UI_CODEC_SECRET: 'x'.repeat(43),
+    });
+    expect(config.worker).toEqual({
+      maxCachedWorkflows: 250,
+      maxConcurrentActivityTaskExecutions: 20,
+      maxConcurrentWorkflowTaskExecutions: 40,
+    });
+    expect(config.temporal.uiCodecSecret).toBe('x'.repeat(43));
+    expect(loadConfig({}).processes).toEqual({
+      workers: 1,
+      migrateOnStart: true,
+      workflowBundlePath: undefined,
+    });
+    expect(loadConfig({}).productionStack).toMatchObject({
+      workers: 2,
+      historyShards: 4,
+      temporalPort: 7233,
+    });
+    expect(problemsOf({ WORKER_MAX_CONCURRENT_ACTIVITIES: '0' })[0]).toMatch(
+      /^WORKER_MAX_CONCURRENT_ACTIVITIES:/,
+    );
+  });
+
   it('keeps PUBLIC_URL without a trailing slash, so links never double it', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://seva.example.in/' }).http.publicUrl).toBe(
       'https://seva.example.in',
@@ -82,8 +109,10 @@ describe('config', () => {
       WHATSAPP_VERIFY_TOKEN: 'verify-token-production',
       MESSAGING_URL: 'https://sms-gateway.example/v1/messages',
       RESEND_API_KEY: 're_live_key',
+      TEMPORAL_UI_CODEC_SECRET: 'x'.repeat(43),
     });
     expect(ok.auth.jwtSecret).not.toBe(DEV_JWT_SECRET);
+    expect(ok.temporal.uiCodecSecret).toBeUndefined(); // no path route in production
     expect(ok.receipts.createIfMissing).toBe(false);
     expect(ok.decisions.selfEnrolment).toBe(false);
   });

@@ -92,6 +92,10 @@ const devServerOf = (startPid: number) => {
   return { pid, argv: processArgv(pid)! };
 };
 
+/** The `scripts/worker.ts` / `scripts/api.ts` child of `npm start`. */
+const sevaChildOf = (startPid: number, script: 'worker.ts' | 'api.ts') =>
+  childrenOf(startPid).find((p) => processArgv(p)?.some((a) => a.endsWith(`scripts/${script}`)));
+
 const postmasterPid = (dataDir: string) =>
   Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
 
@@ -102,7 +106,7 @@ async function gone(pid: number, ms = 15_000) {
 }
 
 describe('npm start', () => {
-  it('gives the Temporal UI a per-start codec secret, not a bearer token, and recovers from kill -9', async () => {
+  it('gives the Temporal UI a per-start codec secret, not a bearer token, restarts a crashed worker, and recovers from kill -9', async () => {
     const dataDir = tempDataDir();
     const [port, devPort, uiPort, pgPort] = await Promise.all([
       freePort(),
@@ -146,13 +150,33 @@ describe('npm start', () => {
     const asBearer = await fetch(`${api}/v1/complaints`, { headers: { authorization: `Bearer ${secret1}` } });
     expect(asBearer.status).toBe(401);
 
-    // Crash: SIGKILL runs no handler. The dev server dies with it (parent-death signal);
-    // PostgreSQL is left behind as an orphan still holding its port.
+    // The worker and the API are processes of their own, supervised: a worker killed with
+    // SIGKILL is started again (after a 1 s backoff) and says so.
+    const worker1 = sevaChildOf(first.child.pid!, 'worker.ts')!;
+    const api1 = sevaChildOf(first.child.pid!, 'api.ts')!;
+    expect(worker1).toBeDefined();
+    expect(api1).toBeDefined();
+    expect(first.output()).toContain(`Processes        API ${api1}, worker ${worker1}`);
+    process.kill(worker1, 'SIGKILL');
+    const killedAt = Date.now();
+    while (!/worker restarted \(pid \d+\)/.test(first.output()) && Date.now() - killedAt < 60_000)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(first.output()).toMatch(/worker ended unexpectedly \(killed by SIGKILL\); restarting in 1s/);
+    const worker2 = sevaChildOf(first.child.pid!, 'worker.ts');
+    expect(worker2).toBeDefined();
+    expect(worker2).not.toBe(worker1);
+    pids.add(worker2!);
+    expect((await fetch(`${api}/readyz`)).status).toBe(200);
+
+    // Crash: SIGKILL runs no handler. The dev server, the worker and the API die with it
+    // (parent-death signal); PostgreSQL is left behind as an orphan still holding its port.
     const pg1 = postmasterPid(dataDir);
     pids.add(pg1);
     first.child.kill('SIGKILL');
     await first.exited;
     expect(await gone(server1.pid)).toBe(true);
+    expect(await gone(worker2!)).toBe(true);
+    expect(await gone(api1)).toBe(true);
     expect(processArgv(pg1)).toBeDefined();
 
     // The next start on the same ports and data dir stops the leftover and comes up.

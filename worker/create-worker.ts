@@ -26,7 +26,8 @@ const quietBundlerLogger = {
 };
 
 export type CreateWorkerOptions = {
-  config: Pick<Config, 'temporal' | 'payloadCodec'>;
+  /** `worker` (cache size, concurrency) is optional: without it the SDK's defaults apply */
+  config: Pick<Config, 'temporal' | 'payloadCodec'> & Partial<Pick<Config, 'worker'>>;
   connection: NativeConnection;
   deps: ActivityDeps;
   workflowBundle?: WorkflowBundleWithSourceMap | { codePath: string };
@@ -48,6 +49,7 @@ export function createWorker({
     taskQueue: config.temporal.taskQueue,
     activities: createActivities(deps),
     dataConverter: createDataConverter(config),
+    ...config.worker,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...(maxCachedWorkflows ? { maxCachedWorkflows } : {}),
   });

