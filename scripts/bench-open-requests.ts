@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
   options: {
     n: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '16' },
+    /** the worker's workflow cache; default: WORKER_MAX_CACHED_WORKFLOWS (what `npm run worker` uses) */
+    cache: { type: 'string' },
     scenario: { type: 'string' },
   },
   strict: false,
@@ -76,8 +78,8 @@ async function main() {
     TEMPORAL_TASK_QUEUE: 'bench-open',
     DATA_DIR: join(tmp, 'data'),
   };
-  const cacheSize = N + 200;
   const config = loadConfig(env);
+  const cacheSize = Number(args.cache ?? config.worker.maxCachedWorkflows);
   await migrateDatabase(postgres.url);
   const database = createDatabase(postgres.url, { max: 10 });
   const { db } = database;
@@ -162,7 +164,7 @@ async function main() {
     await settled(idsOf(0, N), N);
     await sleep(5_000); // their registration notices finish; each complaint waits on its timer
     const held = rssOf(worker.child.pid!);
-    const perWorkflow = (held - idle) / N;
+    const perWorkflow = (held - idle) / Math.min(N, cacheSize);
     say(
       `${N} open complaints cached in ${((performance.now() - t0) / 1000).toFixed(1)} s: RSS ${mb(held)} MB`,
     );
@@ -196,7 +198,9 @@ async function main() {
     console.log('\nopen-requests (one worker process, reuseV8Context, cache ' + cacheSize + ')');
     console.log(`  idle worker RSS               ${mb(idle)} MB`);
     console.log(`  with ${N} cached complaints   ${mb(held)} MB`);
-    console.log(`  per cached workflow           ${(perWorkflow / 1024 / 1024).toFixed(3)} MB`);
+    console.log(
+      `  per cached workflow           ${(perWorkflow / 1024 / 1024).toFixed(3)} MB (${Math.min(N, cacheSize)} in the cache)`,
+    );
     console.log(
       `  after SIGKILL + restart: a query replays a complaint in ${replayMs.toFixed(1)} ms on average`,
     );
