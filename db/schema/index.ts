@@ -17,3 +17,5 @@ export * from './staff';
 export * from './on-call-shifts';
 export * from './staff-inbox';
 export * from './portal';
+export * from './ledger';
+export * from './bulk-payments';
