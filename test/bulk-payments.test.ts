@@ -9,7 +9,7 @@ import {
 import { paiseToDecimal, settleBills, toPaise } from '../domain/ledger';
 import { parseBankStatement } from '../lib/bank-statement';
 import { parsePayerList } from '../lib/payer-list';
-import { camt053, mt940, payerCsv, type TFixtureEntry } from './helpers/bank-fixtures';
+import { camt053, MIXED_LIST_OUTCOMES, mt940, payerCsv, type TFixtureEntry } from './helpers/bank-fixtures';
 
 const enc = (text: string) => new TextEncoder().encode(text);
 const VA = 'KSEB0CORPU001';
@@ -70,17 +70,6 @@ const entries: TFixtureEntry[] = [
   { ref: 'UTR2027011500123', amount: total, date: '2027-01-15', details: `NEFT CR ${VA} CORPORATE U` },
   { ref: 'CHG0000000000001', amount: total, date: '2027-01-15', details: 'bank charges', debit: true },
 ];
-const expected = {
-  1: 'ready',
-  2: 'ready',
-  3: 'unknown-consumer',
-  4: 'not-in-corporate-set',
-  5: 'amount-differs',
-  6: 'duplicate-line',
-  7: 'already-paid',
-  8: 'inactive-consumer',
-  9: 'unknown-bill',
-};
 
 const statementOf = (text: string): TStatement => {
   const parsed = parseBankStatement(enc(text));
@@ -109,7 +98,7 @@ describe('reconciling a mixed payer list', () => {
         const outcomes = reconcileLines(lines, accounts, match);
         expect(
           Object.fromEntries(outcomes.map((o) => [o.lineNo, o.status === 'ready' ? 'ready' : o.reason])),
-        ).toEqual(expected);
+        ).toEqual(MIXED_LIST_OUTCOMES);
         const report = reportOf(statement, lines, outcomes, match);
         expect(report.ready).toEqual({ lines: 2, amount: 155_050 });
         // Everything not posted came with the payment: it goes to suspense, nothing is lost.

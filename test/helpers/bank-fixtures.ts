@@ -74,3 +74,19 @@ export function payerCsv(lines: { consumer: string; amount: number | string; bil
     '',
   ].join('\n');
 }
+
+/**
+ * What becomes of each line of the tests' mixed list, in its order: two paid rightly, then one of
+ * each exception kind against an account.
+ */
+export const MIXED_LIST_OUTCOMES = {
+  1: 'ready',
+  2: 'ready',
+  3: 'unknown-consumer',
+  4: 'not-in-corporate-set',
+  5: 'amount-differs',
+  6: 'duplicate-line',
+  7: 'already-paid',
+  8: 'inactive-consumer',
+  9: 'unknown-bill',
+};
