@@ -1,10 +1,14 @@
+import { createBulkPaymentActivities, type BulkPaymentActivityDeps } from './bulk-payments';
 import { createComplaintActivities } from './complaints';
 import { createHousekeepingActivities } from './housekeeping';
 import { createPingActivities, type PingActivityDeps } from './ping';
 import { createReceiptActivities, type ReceiptActivityDeps } from './receipts';
 import { createServiceRequestActivities, type ServiceRequestActivityDeps } from './service-requests';
 
-export type ActivityDeps = PingActivityDeps & ServiceRequestActivityDeps & ReceiptActivityDeps;
+export type ActivityDeps = PingActivityDeps &
+  ServiceRequestActivityDeps &
+  ReceiptActivityDeps &
+  BulkPaymentActivityDeps;
 
 /** Every activity the worker registers, built from injected dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -14,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReceiptActivities(deps),
     ...createComplaintActivities(deps),
     ...createHousekeepingActivities(deps),
+    ...createBulkPaymentActivities(deps),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -15,10 +15,12 @@ import { guardText } from './text-guard';
 import { createCodecRoutes } from './routes/codec';
 import { createDocsRoutes } from './routes/docs';
 import { createHealthRoutes } from './routes/health';
+import { createBulkPaymentRoutes } from './routes/bulk-payments';
 import { createCatalogueRoutes } from './routes/catalogue';
 import { createComplaintRoutes } from './routes/complaints';
 import { createChannelRoutes } from './routes/channels';
 import { createDocumentRoutes } from './routes/documents';
+import { createLedgerRoutes } from './routes/ledger';
 import { createFeedbackRoutes } from './routes/feedback';
 import { createPingRoutes } from './routes/pings';
 import { createNoticeRoutes } from './routes/notices';
@@ -49,6 +51,7 @@ const UPLOADS: Record<string, RegExp> = {
   '/v1/documents': /^multipart\/form-data\b/i,
   '/v1/service-requests': /^multipart\/form-data\b/i,
   '/v1/receipts/verify': /^(multipart\/form-data|application\/pdf)\b/i,
+  '/v1/bulk-payments': /^multipart\/form-data\b/i,
 };
 const isUpload = (path: string, type: string) =>
   (UPLOADS[path] ?? (isPortalUpload(path) ? /^multipart\/form-data\b/i : undefined))?.test(type) ?? false;
@@ -139,6 +142,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', createComplaintRoutes(deps));
   app.route('/', createChannelRoutes(deps));
   app.route('/', createStaffRoutes(deps));
+  app.route('/', createLedgerRoutes(deps));
+  app.route('/', createBulkPaymentRoutes(deps));
   // The consumer portal: server-rendered pages (web/), with their own session and CSRF checks.
   app.route('/', createPortalRoutes(deps));
   // The back-office console (web/console/): staff sessions of its own, the same use cases.

@@ -21,6 +21,7 @@ export type AppDeps = {
     | 'channels'
     | 'complaints'
     | 'intake'
+    | 'bulkPayments'
     | 'utilityName'
     | 'pdfFonts'
   >;

@@ -216,6 +216,8 @@ const EnvSchema = z
       .default('10m'),
     /** how long the intake waits for Temporal before answering 503 (Retry-After); the retry is safe */
     INTAKE_DEADLINE_MS: z.coerce.number().int().min(200).max(30_000).default(4_000),
+    /** postings per activity call when a bulk payment is posted */
+    BULK_PAYMENT_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
     /** a channel message being handled is another delivery's to take over after this long (its handler died) */
     CHANNEL_CLAIM_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
     CHANNEL_WEBHOOK_SECRET: z
@@ -446,6 +448,8 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
     },
     /** the door: how long a request may wait on Temporal before it answers 503 + Retry-After (the retry finds what was done) */
     intake: { deadlineMs: env.INTAKE_DEADLINE_MS },
+    /** corporate bulk payments: how many lines one posting activity takes */
+    bulkPayments: { batchSize: env.BULK_PAYMENT_BATCH_SIZE },
     channels: {
       webhookSecret: env.CHANNEL_WEBHOOK_SECRET,
       whatsapp: { appSecret: env.WHATSAPP_APP_SECRET, verifyToken: env.WHATSAPP_VERIFY_TOKEN },

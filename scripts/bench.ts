@@ -12,7 +12,9 @@
  *     a PDF whose object stream inflates to 600 MB), against /healthz on an idle server.
  *
  * `npm run bench -- --n 300 --concurrency 16` tunes the run (those are the defaults);
- * `npm run bench -- --scenario open-requests --n 1000` measures what cached open complaints cost a worker.
+ * `npm run bench -- --scenario open-requests --n 1000` measures what cached open complaints cost a worker;
+ * `npm run bench -- --scenario bulk-payments [--lines 10000]` runs instead a corporate bulk payment
+ * (reconcile + post) next to the bare insert of its postings (scripts/lib/bench-bulk-payments.ts).
  */
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +34,7 @@ import { connectClient, connectWorkerConnection } from '../lib/temporal';
 import { createActivityDeps } from '../worker/activity-deps';
 import { bundleWorkflows, createWorker } from '../worker/create-worker';
 import { installTemporalRuntime } from '../worker/runtime';
+import { benchBulkPayments } from './lib/bench-bulk-payments';
 import { loadDemoData } from './lib/demo-data';
 import { inflationBomb, zipOfEntries } from './lib/hostile-files';
 import { startEmbeddedPostgres } from './lib/embedded-postgres';
@@ -43,7 +46,9 @@ const { values: args } = parseArgs({
   options: {
     n: { type: 'string', default: '300' },
     concurrency: { type: 'string', default: '16' },
-    scenario: { type: 'string' },
+    scenario: { type: 'string', default: 'intake' },
+    cache: { type: 'string' },
+    lines: { type: 'string', default: '10000' },
   },
 });
 // Other scenarios live in their own files: `npm run bench -- --scenario open-requests`.
@@ -83,7 +88,29 @@ function benchConsumers(section: { id: string; code: string; transformers: strin
   }));
 }
 
+/** The bulk-payment scenario needs PostgreSQL only. */
+async function bulkPaymentsScenario() {
+  const tmp = mkdtempSync(join(tmpdir(), 'seva-bench-'));
+  chmodSync(tmp, 0o755);
+  const postgres = await freePort().then((port) =>
+    startEmbeddedPostgres({ dir: join(tmp, 'pg'), port, persistent: false }),
+  );
+  const database = createDatabase(postgres.url, { max: 10 });
+  try {
+    await migrateDatabase(postgres.url);
+    await loadDemoData(database.db);
+    await benchBulkPayments(database.db, Math.max(10, Number(args.lines)), say);
+  } finally {
+    await database.close();
+    await postgres.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 async function main() {
+  if (args.scenario === 'bulk-payments') return bulkPaymentsScenario();
+  if (args.scenario !== 'intake')
+    throw new Error(`unknown --scenario ${args.scenario}: intake or bulk-payments`);
   const tmp = mkdtempSync(join(tmpdir(), 'seva-bench-'));
   chmodSync(tmp, 0o755);
   say(`N=${N}, concurrency ${CONCURRENCY}; starting Temporal and PostgreSQL in ${tmp}`);

@@ -4,3 +4,4 @@ export { noticeWorkflow } from './notice';
 export { complaintWorkflow } from './complaint';
 export { noopWorkflow } from './noop';
 export { housekeepingWorkflow } from './housekeeping';
+export { bulkPaymentWorkflow } from './bulk-payment';

@@ -17,6 +17,8 @@ export const consumers = pgTable(
     category: text('category').notNull().default('LT-1A domestic'),
     sanctionedLoadKw: numeric('sanctioned_load_kw', { precision: 8, scale: 2 }).notNull().default('3'),
     lifeSupport: boolean('life_support').notNull().default(false),
+    /** false once the connection is dismantled: nothing more is billed or posted to it */
+    active: boolean('active').notNull().default(true),
     sectionOfficeId: text('section_office_id')
       .notNull()
       .references(() => offices.id),

@@ -18,3 +18,5 @@ export * from './on-call-shifts';
 export * from './staff-inbox';
 export * from './portal';
 export * from './console';
+export * from './ledger';
+export * from './bulk-payments';

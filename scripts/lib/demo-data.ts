@@ -1,7 +1,10 @@
 import {
   bills,
   consumers,
+  corporateConsumers,
+  corporates,
   feeders,
+  ledgerPostings,
   offices,
   onCallShifts,
   staff,
@@ -9,6 +12,7 @@ import {
   transformers,
 } from '../../db/schema';
 import type { Database } from '../../db/client';
+import { postingKey } from '../../domain/ledger';
 
 /**
  * Deterministic demo data: the same seed gives the same rows, and every insert is
@@ -166,6 +170,73 @@ function mulberry32(seed: number) {
   };
 }
 
+/**
+ * Corporates that pay their consumers' bills in bulk through the CSC (consumer numbers by section
+ * code and serial; sec-kalamassery 20–29 are left to the tests).
+ */
+const DEMO_CORPORATES = [
+  {
+    id: 'corp-technopark',
+    name: 'Technopark Campus Services',
+    officeId: 'circle-tvm',
+    virtualAccount: 'KSEB0CORP0001',
+    consumers: [
+      ['1546', [10, 20, 30]],
+      ['1547', [10, 20]],
+    ],
+  },
+  {
+    id: 'corp-infopark',
+    name: 'Infopark Kochi Facilities',
+    officeId: 'circle-ekm',
+    virtualAccount: 'KSEB0CORP0002',
+    consumers: [
+      ['5521', [10, 20, 30]],
+      ['5522', [10, 20, 30]],
+    ],
+  },
+  {
+    id: 'corp-cial',
+    name: 'Cochin Airport Utilities',
+    officeId: 'div-ekm-aluva',
+    virtualAccount: 'KSEB0CORP0003',
+    consumers: [
+      ['5601', [5, 10, 15, 20]],
+      ['5602', [10, 30]],
+    ],
+  },
+] as const;
+
+/** When a bill is posted (two weeks before it is due) and when a paid one was paid (its due date), India time. */
+const billPostedAt = (dueDate: string) => new Date(Date.parse(`${dueDate}T00:00:00+05:30`) - 14 * 86_400_000);
+const billPaidAt = (dueDate: string) => new Date(`${dueDate}T00:00:00+05:30`);
+
+/** A bill's ledger postings: the bill, and its payment when it was paid before the ledger. */
+export function billPostings(bill: typeof bills.$inferInsert): (typeof ledgerPostings.$inferInsert)[] {
+  const posting = {
+    consumerNumber: bill.consumerNumber,
+    kind: 'bill' as const,
+    amount: bill.amount,
+    billId: bill.id,
+    sourceRef: 'bill',
+    idempotencyKey: postingKey.bill(bill.id),
+    postedAt: billPostedAt(bill.dueDate),
+    note: `bill ${bill.period}`,
+  };
+  if (!bill.paid) return [posting];
+  return [
+    posting,
+    {
+      ...posting,
+      kind: 'payment',
+      amount: `-${bill.amount}`,
+      idempotencyKey: postingKey.billPaid(bill.id),
+      postedAt: billPaidAt(bill.dueDate),
+      note: 'paid before the ledger',
+    },
+  ];
+}
+
 export function buildDemoData(seed = 20261123) {
   const rand = mulberry32(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
@@ -312,6 +383,12 @@ export function buildDemoData(seed = 20261123) {
       }
     }
   }
+  const corporateRows = DEMO_CORPORATES.map(({ consumers: _, ...c }) => c);
+  const corporateConsumerRows = DEMO_CORPORATES.flatMap((c) =>
+    c.consumers.flatMap(([code, serials]) =>
+      serials.map((n) => ({ corporateId: c.id, consumerNumber: `1${code}${String(n).padStart(8, '0')}` })),
+    ),
+  );
   return {
     officeRows,
     substationRows,
@@ -319,8 +396,11 @@ export function buildDemoData(seed = 20261123) {
     transformerRows,
     consumerRows,
     billRows,
+    postingRows: billRows.flatMap(billPostings),
     staffRows,
     shiftRows,
+    corporateRows,
+    corporateConsumerRows,
   };
 }
 
@@ -347,6 +427,14 @@ export async function loadDemoData(
         .values(data.billRows.slice(i, i + 1000))
         .onConflictDoNothing();
     }
+    for (let i = 0; i < data.postingRows.length; i += 1000) {
+      await tx
+        .insert(ledgerPostings)
+        .values(data.postingRows.slice(i, i + 1000))
+        .onConflictDoNothing({ target: ledgerPostings.idempotencyKey });
+    }
+    await tx.insert(corporates).values(data.corporateRows).onConflictDoNothing();
+    await tx.insert(corporateConsumers).values(data.corporateConsumerRows).onConflictDoNothing();
   });
   return {
     offices: data.officeRows.length,

@@ -1,0 +1,57 @@
+/**
+ * The account ledger's rules, without a database: money in paise (integers, so sums are exact),
+ * the idempotency keys postings are made under, and how payments settle bills (oldest first).
+ */
+
+/** "1234.5" / "1234.50" / 1234.5 → 123450 paise. Throws on anything that is not an amount. */
+export function toPaise(value: string | number): number {
+  const text = typeof value === 'number' ? value.toFixed(2) : value.trim();
+  const m = /^(-)?(\d+)(?:\.(\d{1,2}))?$/.exec(text);
+  if (!m) throw new RangeError(`not an amount: ${JSON.stringify(value)}`);
+  const paise = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
+  if (!Number.isSafeInteger(paise)) throw new RangeError(`amount too large: ${text}`);
+  return m[1] ? -paise : paise;
+}
+
+/** 123450 → "1234.50" (what a numeric column takes). */
+export const paiseToDecimal = (paise: number) => {
+  const abs = Math.abs(paise);
+  return `${paise < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+};
+
+/** 123450 → 1234.5 (what the API answers). */
+export const paiseToRupees = (paise: number) => paise / 100;
+
+/** The keys postings are made under: one key, one posting, however often it is tried. */
+export const postingKey = {
+  bill: (billId: string) => `bill/${billId}`,
+  /** the payment of a bill that was paid before the ledger existed (migration, demo data) */
+  billPaid: (billId: string) => `bill-paid/${billId}`,
+  /** a bulk payment line: the statement, its entry and the line's consumer and bill */
+  bulkLine: (statementRef: string, entryRef: string, consumerNumber: string, billId: string) =>
+    `bulk/${statementRef}/${entryRef}/${consumerNumber}/${billId}`,
+  /** money of a bulk payment's line that could not be put on an account */
+  bulkSuspense: (statementRef: string, entryRef: string, lineNo: number) =>
+    `bulk-suspense/${statementRef}/${entryRef}/${lineNo}`,
+  /** what a statement entry carried beyond (or without) its list */
+  bulkRemainder: (statementRef: string, entryRef: string) => `bulk-remainder/${statementRef}/${entryRef}`,
+};
+
+export type TBillDue = { billId: string; period: string; amount: number };
+export type TBillSettlement = TBillDue & { outstanding: number };
+
+/**
+ * Credits (payments, compensation, reversals of bills) settle bills oldest first: what each bill
+ * still has outstanding. `credit` is the sum of every non-bill posting turned positive (a reversed
+ * payment lowers it again).
+ */
+export function settleBills(bills: readonly TBillDue[], credit: number): TBillSettlement[] {
+  let left = Math.max(0, credit);
+  return [...bills]
+    .sort((a, b) => a.period.localeCompare(b.period) || a.billId.localeCompare(b.billId))
+    .map((bill) => {
+      const applied = Math.min(left, bill.amount);
+      left -= applied;
+      return { ...bill, outstanding: bill.amount - applied };
+    });
+}
