@@ -120,7 +120,14 @@ const EnvSchema = z
 
     /** `npm run stack:production`: Temporal server on PostgreSQL, its UI server, workers and an API */
     STACK_WORKERS: z.coerce.number().int().min(1).max(32).default(2),
-    STACK_TEMPORAL_PORT: port.default(7233),
+    // Temporal keeps its services' ports (frontend + 1 … + 10) in a SMALLINT column of its cluster
+    // membership table: the frontend must leave room below 32768, and 300 below it for membership.
+    STACK_TEMPORAL_PORT: z.coerce
+      .number()
+      .int()
+      .min(1024, 'from 1024')
+      .max(32_757, 'at most 32757: Temporal stores its ports (up to +10) as SMALLINT')
+      .default(7233),
     STACK_TEMPORAL_HISTORY_SHARDS: z.coerce.number().int().min(1).max(16_384).default(4),
     STACK_TEMPORAL_DB_MAX_CONNS: z.coerce.number().int().min(2).max(1000).default(20),
     STACK_TEMPORAL_VISIBILITY_DB_MAX_CONNS: z.coerce.number().int().min(2).max(1000).default(10),

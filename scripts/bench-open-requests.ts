@@ -7,7 +7,7 @@
  * (a query to each) and the timers of a short-TAT sample still fire.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ import { complaintStatusQuery, type TComplaintInput } from '../domain/complaint'
 import { COMPLAINT_CATALOGUE } from '../domain/complaint-catalogue';
 import { escalationOffices } from '../domain/offices';
 import { connectClient } from '../lib/temporal';
+import { bundleWorkflows } from '../worker/create-worker';
 import { loadDemoData } from './lib/demo-data';
 import { startEmbeddedPostgres } from './lib/embedded-postgres';
 import { freePort } from './lib/ports';
@@ -87,10 +88,13 @@ async function main() {
   await syncCatalogue(db);
   const client = await connectClient(config);
 
+  // Built once here, as `npm start` does for its workers: the worker process loads the file.
+  const bundlePath = join(tmp, 'workflow-bundle.js');
+  writeFileSync(bundlePath, (await bundleWorkflows()).code);
   const startWorker = async () => {
     const child = fork(
       fileURLToPath(new URL('./lib/bench-worker.ts', import.meta.url)),
-      [JSON.stringify(env), String(cacheSize)],
+      [JSON.stringify(env), String(cacheSize), bundlePath],
       {
         execArgv: ['--import', 'tsx'],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -3,6 +3,7 @@
  * measures this process's resident memory while it holds open workflows in its cache. Config comes
  * from the parent as JSON (the first argument), the cache size as the second.
  */
+import { statSync } from 'node:fs';
 import { loadConfig } from '../../config';
 import { createDatabase } from '../../db/client';
 import { createLogger } from '../../lib/logger';
@@ -17,7 +18,10 @@ const database = createDatabase(config.database.url!, { max: 4 });
 const client = await connectClient(config);
 const { deps } = await createActivityDeps(config, database.db, client);
 const connection = await connectWorkerConnection(config);
-const bundle = await bundleWorkflows();
+// A bundle built beforehand (the parent's, as `npm start` and `npm run worker` use): webpack's
+// memory never enters the worker. Without one, the worker bundles for itself.
+const prebuilt = process.argv[4];
+const bundle = prebuilt ? { codePath: prebuilt } : await bundleWorkflows();
 const worker = await createWorker({
   config,
   connection,
@@ -26,7 +30,10 @@ const worker = await createWorker({
   maxCachedWorkflows: Number(process.argv[3] ?? 20_000), // the parent passes the cache size
 });
 process.on('SIGTERM', () => worker.shutdown());
-process.send?.({ ready: true, bundleBytes: bundle.code.length });
+process.send?.({
+  ready: true,
+  bundleBytes: 'code' in bundle ? bundle.code.length : statSync(prebuilt!).size,
+});
 await worker.run();
 await database.close();
 process.exit(0);
