@@ -17,7 +17,7 @@
  * (reconcile + post) next to the bare insert of its postings (scripts/lib/bench-bulk-payments.ts).
  */
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
@@ -26,7 +26,8 @@ import { createApp } from '../api/create-app';
 import { DEV_CHANNEL_WEBHOOK_SECRET, loadConfig } from '../config';
 import { syncCatalogue } from '../db/catalogue';
 import { createDatabase, migrateDatabase } from '../db/client';
-import { consumers } from '../db/schema';
+import { eq } from 'drizzle-orm';
+import { consumers, offices } from '../db/schema';
 import { createTokenVerifier, signDevToken } from '../lib/auth-tokens';
 import { createContentPool } from '../lib/content-pool';
 import { createLogger } from '../lib/logger';
@@ -35,6 +36,10 @@ import { createActivityDeps } from '../worker/activity-deps';
 import { bundleWorkflows, createWorker } from '../worker/create-worker';
 import { installTemporalRuntime } from '../worker/runtime';
 import { benchBulkPayments } from './lib/bench-bulk-payments';
+import { withBuiltInTranslations } from '../domain/built-in-translations';
+import type { TComplaintInput } from '../domain/complaint';
+import { COMPLAINT_CATALOGUE } from '../domain/complaint-catalogue';
+import { escalationOffices, STANDARD_CALENDAR } from '../domain/offices';
 import { loadDemoData } from './lib/demo-data';
 import { inflationBomb, zipOfEntries } from './lib/hostile-files';
 import { startEmbeddedPostgres } from './lib/embedded-postgres';
@@ -156,7 +161,7 @@ async function main() {
     transformers: ['dtr-aluva-town-1', 'dtr-aluva-town-2'],
   };
   const stormInside = Math.round(N * 0.8);
-  const throughputSet = benchConsumers(kaloor, N + 20);
+  const throughputSet = benchConsumers(kaloor, 2 * N + 20); // [0, N) by SMS, [N+20, 2N+20) started directly
   const inside = benchConsumers(vyttila, stormInside);
   const outside = benchConsumers(aluva, N - stormInside);
   for (const rows of [throughputSet, inside, outside])
@@ -202,6 +207,31 @@ async function main() {
       throw new Error(`SMS refused: ${res.status} ${JSON.stringify(body)}`);
     return body;
   };
+  // The same complaint workflow started directly, as the intake would start it: what the door adds
+  // on top of the workflow's own work (its notices, its read model) is the difference.
+  const complaintType = withBuiltInTranslations(COMPLAINT_CATALOGUE.find((t) => t.code === 'no-power')!);
+  const [kaloorOffice] = await db.select().from(offices).where(eq(offices.id, kaloor.id));
+  const direct = async (i: number) => {
+    const who = throughputSet[N + 20 + i]!;
+    const input: TComplaintInput = {
+      requestNumber: `CR-BENCH-${i}`,
+      type: complaintType,
+      consumerNumber: who.consumerNumber,
+      officeId: kaloor.id,
+      officePath: kaloorOffice!.path,
+      calendar: kaloorOffice!.calendar ?? STANDARD_CALENDAR,
+      channel: 'sms',
+      description: 'NP by SMS',
+      submittedBy: `sms:${who.phone}`,
+      submittedAt: new Date().toISOString(),
+      escalationOffices: escalationOffices(kaloorOffice!.path, complaintType.escalation),
+    };
+    await client.workflow.start('complaintWorkflow', {
+      workflowId: input.requestNumber,
+      taskQueue: config.temporal.taskQueue,
+      args: [input],
+    });
+  };
   let started = 0;
   const noop = async () => {
     await client.workflow.start('noopWorkflow', {
@@ -218,6 +248,8 @@ async function main() {
 
     say(`1/4 baseline: ${N} bare workflow starts of a no-op workflow`);
     const baseline = await pool(N, CONCURRENCY, () => noop());
+    say(`1b/4 baseline: ${N} complaint workflows started directly (no HTTP, no intake)`);
+    const directRun = await pool(N, CONCURRENCY, (i) => direct(i));
     say(`2/4 intake: ${N} NP SMS through the signed webhook, each into a new complaint workflow`);
     const intake = await pool(N, CONCURRENCY, (i) =>
       sms(throughputSet[i]!.consumerNumber).then(() => undefined),
@@ -286,6 +318,7 @@ async function main() {
     const rate = (r: { ms: number }, n: number) => (n / r.ms) * 1000;
     const rows = [
       ['bare workflow.start (no-op)', rate(baseline, N), baseline],
+      ['complaint workflow.start, direct', rate(directRun, N), directRun],
       ['NP SMS via HTTP webhook', rate(intake, N), intake],
       ['NP SMS during an outage', rate(stormRun, storm.length), stormRun],
     ] as const;
@@ -304,7 +337,9 @@ async function main() {
         `(idle: p50 ${idle.p50.toFixed(1)} ms, p95 ${idle.p95.toFixed(1)} ms); ratio p95 ${(busy.p95 / idle.p95).toFixed(2)}×.`,
     );
     console.log(
-      `ratio: NP SMS intake runs at ${(rate(intake, N) / rate(baseline, N)).toFixed(2)}× the speed of a bare workflow start on this server.`,
+      `ratio: NP SMS intake runs at ${(rate(intake, N) / rate(baseline, N)).toFixed(2)}× the speed of a bare workflow start on this server, and at ${(rate(intake, N) / rate(directRun, N)).toFixed(2)}× of the same complaint workflow started directly (what the door costs); load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}.`,
     );
   } finally {
     server.close();
