@@ -130,6 +130,9 @@ async function main() {
   console.log(`
   Seva is up.
 
+    Consumer portal  ${apiUrl}/                sign in with a demo consumer number, e.g. 1154600000003;
+                     the one-time code is in the dev outbox (README: "The consumer portal")
+    Staff console    ${apiUrl}/console         pick a demo person, e.g. exec-pattom (executive, sec-pattom)
     API              ${apiUrl}            (health ${apiUrl}/readyz)
     API reference    ${apiUrl}/docs       (OpenAPI ${apiUrl}/openapi.json)
     Temporal UI      ${uiUrl ?? '(external cluster: use its own UI)'}

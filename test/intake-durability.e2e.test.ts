@@ -167,7 +167,9 @@ describe('intake under failure', () => {
     expect(retried.status).toBe(201);
     const body = (await retried.json()) as any;
     const third = await post();
-    expect(((await third.json()) as any).requestNumber).toBe(body.requestNumber);
+    const again = (await third.json()) as any;
+    expect(again.requestNumber).toBe(body.requestNumber);
+    expect(again.dueAt).toBe(body.dueAt); // the complaint as it stands, not a new due time
     expect(await complaintsOf(consumerNumber)).toHaveLength(1);
   });
 

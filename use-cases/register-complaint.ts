@@ -11,6 +11,7 @@ import { allocateRequestNumber, reserveRequestNumber } from '../db/request-numbe
 import { consumers, intakeKeys, offices, openComplaints, outageComplaints } from '../db/schema';
 import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../domain/calendar';
 import {
+  complaintStatusQuery,
   reportAgainUpdate,
   type TComplaintInput,
   type TComplaintState,
@@ -258,6 +259,13 @@ async function intake(
       // Started by the attempt whose answer was lost, and closed since: it exists, which is the point.
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     });
+    // A retry of this very report: answer with the complaint as it stands (its due time then, not now).
+    if (held && held === reserved) {
+      const state = await withinDeadline(deps, () =>
+        deps.temporal.workflow.getHandle<typeof complaintWorkflow>(rn).query(complaintStatusQuery),
+      ).catch(() => undefined);
+      if (state) return outcome(rn, state, false);
+    }
     return outcome(
       rn,
       {
