@@ -18,3 +18,4 @@ export * from './on-call-shifts';
 export * from './staff-inbox';
 export * from './portal';
 export * from './console';
+export * from './inbound-contacts';
