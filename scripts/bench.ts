@@ -12,7 +12,8 @@
  *     a PDF whose object stream inflates to 600 MB), against /healthz on an idle server.
  *
  * `npm run bench -- --n 300 --concurrency 16` tunes the run (those are the defaults);
- * `npm run bench -- --scenario open-requests --n 1000` measures what cached open complaints cost a worker.
+ * `npm run bench -- --scenario open-requests --n 1000` measures what cached open complaints cost a worker;
+ * `npm run bench -- --scenario pages` the console's work queue page with 10,000 open items in one office.
  */
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,6 +49,7 @@ const { values: args } = parseArgs({
 });
 // Other scenarios live in their own files: `npm run bench -- --scenario open-requests`.
 if (args.scenario === 'open-requests') await import('./bench-open-requests'); // runs and exits
+if (args.scenario === 'pages') await import('./bench-pages'); // runs and exits
 const N = Math.max(20, Number(args.n));
 const CONCURRENCY = Math.max(1, Number(args.concurrency));
 const say = (m: string) => console.log(`[bench] ${m}`);

@@ -79,7 +79,9 @@ describe('the agent desk, the dispatcher and emergencies in the console', () => 
 
     const { context, page } = await signIn(AGENT, '/console/desk');
     const main = page.locator('main');
-    await expect.poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.id as string)).toBe('desk-q');
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.id as string))
+      .toBe('desk-q');
     // A misspelt name and a street: the caller comes first.
     await page.getByLabel(en('desk.query')).fill('Sajita Menan MG Road');
     await page.keyboard.press('Enter');
@@ -231,8 +233,9 @@ describe('the agent desk, the dispatcher and emergencies in the console', () => 
     await page.goto(`${base}/console/inbox`);
     const alert = page.locator('li.c-alert', { hasText: rn }).first();
     await alert.waitFor();
-    expect(Number(await alert.locator('.c-alert-emergency').getAttribute('data-alerts'))).toBeGreaterThan(0);
-    expect(await alert.innerText()).toContain(en('inbox.realerts', { count: 1 }).replace('1', ''));
+    const alerts = Number(await alert.locator('.c-alert-emergency').getAttribute('data-alerts'));
+    expect(alerts).toBeGreaterThan(0);
+    expect(await alert.innerText()).toContain(en('inbox.realerts', { count: alerts }));
     await shoot(page, 'console-inbox-emergency');
     await alert.getByRole('button', { name: en('inbox.acknowledge') }).click();
     await page.locator('#done').getByText(rn).waitFor();
