@@ -32,5 +32,8 @@ export const consumers = pgTable(
     index('consumers_section_idx').on(t.sectionOfficeId),
     index('consumers_transformer_idx').on(t.transformerId),
     index('consumers_phone_idx').on(t.phone),
+    // The agent desk finds callers by name and address, typos and all (pg_trgm, migration 0019).
+    index('consumers_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
+    index('consumers_address_trgm_idx').using('gin', t.address.op('gin_trgm_ops')),
   ],
 );

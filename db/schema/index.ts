@@ -20,3 +20,4 @@ export * from './portal';
 export * from './console';
 export * from './ledger';
 export * from './bulk-payments';
+export * from './inbound-contacts';

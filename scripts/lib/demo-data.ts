@@ -383,6 +383,13 @@ export function buildDemoData(seed = 20261123) {
       }
     }
   }
+  // The call centre of each circle: agents answer the circle's consumers (added last, so every
+  // other person keeps the name and phone number they had).
+  for (const circle of HIERARCHY) {
+    const desk = circle.id.replace('circle-', '');
+    addStaff(`agent-${desk}-1`, 'agent', circle.id, 'en', 'sms');
+    addStaff(`agent-${desk}-2`, 'agent', circle.id, 'ml', 'sms');
+  }
   const corporateRows = DEMO_CORPORATES.map(({ consumers: _, ...c }) => c);
   const corporateConsumerRows = DEMO_CORPORATES.flatMap((c) =>
     c.consumers.flatMap(([code, serials]) =>

@@ -6,12 +6,14 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { FAILURE_STATUS } from '../../api/problem';
 import type { AppDeps } from '../../api/types';
 import { listComplaintTypes, listServiceTypes } from '../../db/catalogue';
 import { listVerifiedDecisions } from '../../db/decisions';
-import { documents, staff } from '../../db/schema';
+import { complaints, documents, outageComplaints, staff, staffInbox } from '../../db/schema';
+import { contactsTakenBy } from '../../db/inbound-contacts';
 import { listSigningKeys } from '../../db/signing-keys';
 import { activeStaffMember, inboxOf, markInboxRead } from '../../db/staff';
 import {
@@ -39,10 +41,22 @@ import {
 } from '../../domain/failures';
 import { isLanguage, type TLanguage } from '../../domain/languages';
 import { ZRequestNumber } from '../../domain/request-number';
+import { ZConsumerNumber } from '../../domain/consumer';
+import { ZOutageRegistration } from '../../domain/outage';
 import type { TPrincipal, TRole } from '../../domain/roles';
 import { REQUEST_STATUSES, statusQuery } from '../../domain/service-request';
 import { openBytes } from '../../lib/at-rest';
-import { queueScope } from '../../use-cases/access';
+import { assertRole, queueScope } from '../../use-cases/access';
+import { countDeskContact, DESK_ROLES, findCallers, openCaller } from '../../use-cases/agent-desk';
+import {
+  changeOutageEtr,
+  DISPATCH_ROLES,
+  listOpenOutages,
+  officeNetwork,
+  registerOutage,
+  restoreOutage,
+} from '../../use-cases/outages';
+import { registerComplaint } from '../../use-cases/register-complaint';
 import { actOnComplaint, COMPLAINT_ACTIONS, type TComplaintAction } from '../../use-cases/act-on-complaint';
 import { authoriseComplaint } from '../../use-cases/complaints';
 import { decideServiceRequest, SERVICE_REQUEST_ACTIONS } from '../../use-cases/decide-service-request';
@@ -51,19 +65,23 @@ import { enrolSigningKey, revokeSigningKeyOf } from '../../use-cases/signing-key
 import { PAGE_CSP } from '../portal';
 import { documentOf } from '../layout';
 import { verifyCsrf } from '../session';
+import { CallerPage } from './caller';
 import { ComplaintPage } from './complaint';
+import { DeskPage, type TDeskView } from './desk';
 import {
   CONSOLE_DECISIONS,
   decisionBody,
+  indiaInstant,
   isConsoleDecision,
   parseDecision,
   signatureOf,
 } from './decision-forms';
 import type { ConsoleEnv } from './env';
 import { ConsoleErrorPage } from './error';
-import { InboxPage } from './inbox';
+import { InboxPage, type TInboxComplaint } from './inbox';
 import { submittedInput } from './intake';
 import { KeyPage } from './key';
+import { OutagesPage, type TOutagesView } from './outages';
 import type { TConsolePage } from './layout';
 import { consoleTranslator } from './messages';
 import type { TFormFailure } from './parts';
@@ -77,6 +95,7 @@ import {
   startConsoleSession,
 } from './session';
 import { SignInPage } from './sign-in';
+import { homeOf } from './layout';
 
 /** The portal's page policy, and frames from this origin: PDFs are shown inline on the request page. */
 const CONSOLE_CSP = `${PAGE_CSP}; frame-src 'self'`;
@@ -205,7 +224,10 @@ export function createConsoleRoutes(deps: AppDeps) {
   const toSignIn = (c: Context) => c.redirect('/console/sign-in', 303);
 
   // ---------------- sign-in ----------------
-  app.get('/', (c) => c.redirect(staffOf(c) ? '/console/queue' : '/console/sign-in', 303));
+  app.get('/', (c) => {
+    const principal = staffOf(c);
+    return c.redirect(principal ? homeOf(principal.role) : '/console/sign-in', 303);
+  });
 
   const demoUsers = () =>
     deps.db
@@ -231,7 +253,8 @@ export function createConsoleRoutes(deps: AppDeps) {
     );
 
   app.get('/sign-in', async (c) => {
-    if (staffOf(c)) return c.redirect('/console/queue', 303);
+    const signedIn = staffOf(c);
+    if (signedIn) return c.redirect(homeOf(signedIn.role), 303);
     const t = consoleTranslator(c.get('language'));
     return signInPage(c, c.req.query('signed-out') !== undefined ? { notice: t('signIn.signedOut') } : {});
   });
@@ -250,7 +273,7 @@ export function createConsoleRoutes(deps: AppDeps) {
       { subject: member.subject, role: member.role, officeId: member.officeId, via: 'dev' },
       now(),
     );
-    return c.redirect('/console/queue', 303);
+    return c.redirect(homeOf(member.role as TRole), 303);
   });
 
   app.post('/sign-out', async (c) => {
@@ -571,16 +594,110 @@ export function createConsoleRoutes(deps: AppDeps) {
   });
 
   // ---------------- inbox ----------------
-  app.get('/inbox', async (c) => {
-    const principal = staffOf(c);
-    if (!principal) return toSignIn(c);
+  /** The inbox page; its emergencies carry their complaint's re-alert count and whether anyone has taken charge. */
+  const renderInbox = async (
+    c: Context<ConsoleEnv>,
+    principal: TPrincipal & { kind: 'staff' },
+    extra: { acknowledged?: string; failure?: TFormFailure } = {},
+    status: ContentfulStatusCode = 200,
+  ) => {
     const at = Math.min(100_000, Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
     const pageSize = 30;
     const { items, total } = await inboxOf(deps.db, principal.subject, { page: at, pageSize });
+    const rns = [
+      ...new Set(items.map((i) => i.noticeKey.split('/')[0] ?? '').filter((rn) => rn.startsWith('CR-'))),
+    ];
+    const rows = rns.length
+      ? await deps.db
+          .select({
+            requestNumber: complaints.requestNumber,
+            priority: complaints.priority,
+            status: complaints.status,
+            acknowledgedAt: complaints.acknowledgedAt,
+            state: complaints.state,
+          })
+          .from(complaints)
+          .where(inArray(complaints.requestNumber, rns))
+      : [];
+    const emergencies = new Map<string, TInboxComplaint>(
+      rows
+        .filter((r) => r.priority === 'emergency')
+        .map((r) => [
+          r.requestNumber,
+          {
+            alerts: r.state?.emergency?.alerts ?? 0,
+            acknowledgedAt: r.acknowledgedAt?.toISOString() ?? r.state?.emergency?.acknowledgedAt ?? null,
+            acknowledgedBy: r.state?.emergency?.acknowledgedBy ?? null,
+            closed: r.status === 'closed',
+          },
+        ]),
+    );
+    const mayAcknowledge = allowed(COMPLAINT_ACTIONS, principal.role).has('acknowledge');
     return html(
       c,
-      <InboxPage page={await pageOf(c)} items={items} total={total} at={at} pageSize={pageSize} />,
+      <InboxPage
+        page={await pageOf(c)}
+        items={items}
+        total={total}
+        at={at}
+        pageSize={pageSize}
+        emergencies={emergencies}
+        mayAcknowledge={mayAcknowledge}
+        {...extra}
+      />,
+      status,
     );
+  };
+
+  app.get('/inbox', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const acknowledged = c.req.query('acknowledged');
+    return renderInbox(c, principal, {
+      acknowledged: acknowledged && ZRequestNumber.safeParse(acknowledged).success ? acknowledged : undefined,
+    });
+  });
+
+  /** Take charge of an emergency from its alert: the complaint's `acknowledge`, then the alert is read. */
+  app.post('/inbox/:id/acknowledge', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const id = c.req.param('id');
+    const [item] = /^[0-9a-f-]{36}$/i.test(id)
+      ? await deps.db
+          .select()
+          .from(staffInbox)
+          .where(and(eq(staffInbox.id, id), eq(staffInbox.subject, principal.subject)))
+      : [];
+    const rn = item?.noticeKey.split('/')[0] ?? '';
+    if (!item || !rn.startsWith('CR-'))
+      throw new DomainProblem(FailureType.NotFound, `no emergency alert ${id} in your inbox`);
+    const t = consoleTranslator(c.get('language'));
+    const parsed = ZAcknowledge.safeParse({ note: (await c.req.parseBody()).note ?? '' });
+    try {
+      if (!parsed.success)
+        throw new DomainProblem(FailureType.InvalidInput, t('failure.fields'), {
+          errors: fieldErrors(parsed.error.issues),
+        });
+      await actOnComplaint(deps, principal, { requestNumber: rn, action: 'acknowledge', body: parsed.data });
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
+      return renderInbox(
+        c,
+        principal,
+        {
+          failure: {
+            form: `ack-${id}`,
+            message: t('failure.refused', { reason: refusal.message }),
+            errors: refusal.errors,
+          },
+        },
+        refusal.status,
+      );
+    }
+    await markInboxRead(deps.db, principal.subject, id, now());
+    return c.redirect(`/console/inbox?acknowledged=${rn}`, 303);
   });
 
   app.post('/inbox/:id/read', async (c) => {
@@ -592,6 +709,284 @@ export function createConsoleRoutes(deps: AppDeps) {
       : undefined;
     if (!item) throw new DomainProblem(FailureType.NotFound, `no alert ${id} in your inbox`);
     return c.redirect('/console/inbox', 303);
+  });
+
+  // ---------------- the agent desk ----------------
+  /** Midnight in India (where the desk's "today" is), as an instant. */
+  const indiaMidnight = (at: Date) => {
+    const offset = 330 * 60_000;
+    return new Date(Math.floor((at.getTime() + offset) / 86_400_000) * 86_400_000 - offset);
+  };
+
+  app.get('/desk', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    assertRole(principal, DESK_ROLES);
+    const q = (c.req.query('q') ?? '').slice(0, 200);
+    const at = Math.min(1000, Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
+    const pageSize = 20;
+    const view: TDeskView = {
+      q,
+      at,
+      pageSize,
+      contactsToday: await contactsTakenBy(deps.db, principal.subject, indiaMidnight(now())),
+    };
+    if (q.trim()) {
+      try {
+        view.found = await findCallers(deps, principal, { query: q, page: at, pageSize });
+      } catch (error) {
+        if (!DomainProblem.is(error, FailureType.InvalidInput)) throw error;
+        view.error = consoleTranslator(c.get('language'))('desk.nothingToFind');
+      }
+      // A number names one consumer: straight to the caller.
+      const only =
+        view.found?.total === 1 && view.found.query.by !== 'name-address' ? view.found.items[0] : undefined;
+      if (only) return c.redirect(`/console/desk/consumers/${only.consumerNumber}`, 303);
+    }
+    return html(c, <DeskPage page={await pageOf(c)} view={view} />, view.error ? 400 : 200);
+  });
+
+  const consumerNumberOf = (c: Context) => {
+    const parsed = ZConsumerNumber.safeParse(c.req.param('cn'));
+    if (!parsed.success) throw new DomainProblem(FailureType.NotFound, `no consumer ${c.req.param('cn')}`);
+    return parsed.data;
+  };
+
+  const renderCaller = async (
+    c: Context<ConsoleEnv>,
+    principal: TPrincipal & { kind: 'staff' },
+    consumerNumber: string,
+    extra: { failure?: TFormFailure; registered?: { requestNumber: string; joined: boolean } } = {},
+    status: ContentfulStatusCode = 200,
+  ) => {
+    const language = c.get('language');
+    const [record, types] = await Promise.all([
+      openCaller(deps, principal, { consumerNumber }),
+      listComplaintTypes(deps.db),
+    ]);
+    const complaintTypes = types.map((x) => ({
+      code: x.code,
+      name: (language !== 'en' ? x.translations[language]?.name : undefined) ?? x.name,
+    }));
+    return html(
+      c,
+      <CallerPage
+        page={await pageOf(c)}
+        view={{ record, complaintTypes, intakeKey: randomUUID(), ...extra }}
+      />,
+      status,
+    );
+  };
+
+  app.get('/desk/consumers/:cn', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const registered = c.req.query('registered');
+    return renderCaller(c, principal, consumerNumberOf(c), {
+      registered:
+        registered && ZRequestNumber.safeParse(registered).success
+          ? { requestNumber: registered, joined: c.req.query('joined') === '1' }
+          : undefined,
+    });
+  });
+
+  /** A complaint for the caller, through the one intake every channel uses; counted as a contact. */
+  app.post('/desk/consumers/:cn/complaint', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    assertRole(principal, DESK_ROLES);
+    const consumerNumber = consumerNumberOf(c);
+    const t = consoleTranslator(c.get('language'));
+    const form = await c.req.parseBody();
+    const key =
+      typeof form.intakeKey === 'string' && /^[0-9a-f-]{36}$/.test(form.intakeKey)
+        ? form.intakeKey
+        : randomUUID();
+    let outcome;
+    try {
+      outcome = await registerComplaint(deps, principal, {
+        type: typeof form.type === 'string' ? form.type : '',
+        consumerNumber,
+        channel: 'agent',
+        description: typeof form.description === 'string' ? form.description.trim().slice(0, 2000) : '',
+        intakeKey: `desk:${principal.subject}/${key}`,
+      });
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
+      return renderCaller(
+        c,
+        principal,
+        consumerNumber,
+        {
+          failure: {
+            form: 'complaint',
+            message: t('failure.refused', { reason: refusal.message }),
+            errors: refusal.errors,
+          },
+        },
+        refusal.status,
+      );
+    }
+    await countDeskContact(deps, principal, consumerNumber, 'complaint', outcome.requestNumber);
+    return c.redirect(
+      `/console/desk/consumers/${consumerNumber}?registered=${outcome.requestNumber}${outcome.joined ? '&joined=1' : ''}`,
+      303,
+    );
+  });
+
+  // ---------------- the dispatcher's outages ----------------
+  const renderOutages = async (
+    c: Context<ConsoleEnv>,
+    principal: TPrincipal & { kind: 'staff' },
+    extra: Pick<TOutagesView, 'failure' | 'done' | 'form'> = {},
+    status: ContentfulStatusCode = 200,
+  ) => {
+    const [network, open] = await Promise.all([
+      officeNetwork(deps, principal),
+      listOpenOutages(deps, principal),
+    ]);
+    const counts = open.length
+      ? await deps.db
+          .select({ id: outageComplaints.outageId, n: count() })
+          .from(outageComplaints)
+          .where(
+            inArray(
+              outageComplaints.outageId,
+              open.map((o) => o.id),
+            ),
+          )
+          .groupBy(outageComplaints.outageId)
+      : [];
+    return html(
+      c,
+      <OutagesPage
+        page={await pageOf(c)}
+        view={{ network, open, linked: new Map(counts.map((r) => [r.id, r.n])), ...extra }}
+      />,
+      status,
+    );
+  };
+
+  const outageDone = (c: Context): TOutagesView['done'] => {
+    for (const action of ['registered', 'etr', 'restored'] as const) {
+      const id = c.req.query(action);
+      if (id && /^OUT-[0-9A-Za-z-]{1,40}$/.test(id)) return { action, id };
+    }
+    return undefined;
+  };
+
+  app.get('/outages', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    assertRole(principal, DISPATCH_ROLES);
+    return renderOutages(c, principal, { done: outageDone(c) });
+  });
+
+  /** An outage refused by the use case or its schema: the page again, the refusal next to the form. */
+  const outageRefused = async (
+    c: Context<ConsoleEnv>,
+    principal: TPrincipal & { kind: 'staff' },
+    form: string,
+    error: unknown,
+    values?: TOutagesView['form'],
+  ) => {
+    const refusal = refusalOf(error);
+    if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
+    const t = consoleTranslator(c.get('language'));
+    return renderOutages(
+      c,
+      principal,
+      {
+        failure: {
+          form,
+          message:
+            refusal.status === 400 && refusal.errors.length
+              ? t('failure.fields')
+              : t('failure.refused', { reason: refusal.message }),
+          errors: refusal.errors,
+        },
+        form: values,
+      },
+      refusal.status,
+    );
+  };
+
+  app.post('/outages', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    assertRole(principal, DISPATCH_ROLES);
+    const form = await c.req.parseBody({ all: true });
+    const one = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+    const list = (v: unknown) =>
+      (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
+    const kind = one(form.kind);
+    const instant = (name: string) => (one(form[name]) ? { [name]: indiaInstant(form[name]) } : {});
+    const body = {
+      kind,
+      feederIds: list(form.feederIds),
+      transformerIds: list(form.transformerIds),
+      reason: one(form.reason),
+      // Only the times of the kind chosen: the other kind's boxes may still hold something.
+      ...(kind === 'planned' ? { ...instant('startsAt'), ...instant('endsAt') } : instant('etr')),
+    };
+    const values = {
+      kind,
+      feederIds: body.feederIds,
+      transformerIds: body.transformerIds,
+      reason: body.reason,
+      etr: one(form.etr),
+      startsAt: one(form.startsAt),
+      endsAt: one(form.endsAt),
+    };
+    try {
+      const parsed = ZOutageRegistration.safeParse(body);
+      if (!parsed.success)
+        throw new DomainProblem(FailureType.InvalidInput, 'invalid fields', {
+          errors: fieldErrors(parsed.error.issues),
+        });
+      const outage = await registerOutage(deps, principal, parsed.data);
+      return c.redirect(`/console/outages?registered=${outage.id}`, 303);
+    } catch (error) {
+      return outageRefused(c, principal, 'register', error, values);
+    }
+  });
+
+  const outageIdOf = (c: Context) => {
+    const id = c.req.param('id') ?? '';
+    if (!/^OUT-[0-9A-Za-z-]{1,40}$/.test(id))
+      throw new DomainProblem(FailureType.NotFound, `no outage ${id}`);
+    return id;
+  };
+
+  app.post('/outages/:id/etr', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const id = outageIdOf(c);
+    const form = await c.req.parseBody();
+    try {
+      const etr = indiaInstant(form.etr);
+      if (!etr || Number.isNaN(Date.parse(etr)))
+        throw new DomainProblem(FailureType.InvalidInput, 'invalid fields', {
+          errors: [{ field: 'etr', message: 'required' }],
+        });
+      await changeOutageEtr(deps, principal, { id, etr });
+    } catch (error) {
+      return outageRefused(c, principal, `etr-${id}`, error);
+    }
+    return c.redirect(`/console/outages?etr=${id}`, 303);
+  });
+
+  app.post('/outages/:id/restore', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const id = outageIdOf(c);
+    try {
+      await restoreOutage(deps, principal, { id });
+    } catch (error) {
+      return outageRefused(c, principal, `restore-${id}`, error);
+    }
+    return c.redirect(`/console/outages?restored=${id}`, 303);
   });
 
   // ---------------- signing key ----------------

@@ -31,7 +31,7 @@ const list = (v: unknown) =>
 const optional = (name: string, v: unknown) => (text(v) ? { [name]: text(v) } : {});
 
 /** A `datetime-local` value is India time: the offset is added so the instant is unambiguous. */
-const indiaInstant = (v: unknown) => {
+export const indiaInstant = (v: unknown) => {
   const s = text(v);
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(s) ? `${s}:00+05:30` : s;
 };

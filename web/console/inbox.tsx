@@ -1,7 +1,17 @@
 /** @jsxImportSource hono/jsx */
+import { Notice } from '../components';
 import type { staffInbox } from '../../db/schema';
 import { ConsoleLayout, Csrf, type TConsolePage } from './layout';
-import { Flag, Pager, Panel, When } from './parts';
+import { Flag, FormFailure, Pager, Panel, When, type TFormFailure } from './parts';
+
+/** An emergency complaint an alert is about, as its read model stands. */
+export type TInboxComplaint = {
+  /** alerts sent so far (each re-alert goes one level higher) */
+  alerts: number;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  closed: boolean;
+};
 
 type TInboxItem = typeof staffInbox.$inferSelect;
 
@@ -20,6 +30,13 @@ export function InboxPage(props: {
   total: number;
   at: number;
   pageSize: number;
+  /** the emergencies the alerts on this page are about, by Request Number */
+  emergencies?: Map<string, TInboxComplaint>;
+  /** the reader's role may take charge of an emergency */
+  mayAcknowledge?: boolean;
+  /** the emergency just taken charge of */
+  acknowledged?: string;
+  failure?: TFormFailure;
 }) {
   const { page } = props;
   const { t } = page;
@@ -31,11 +48,17 @@ export function InboxPage(props: {
           {t('inbox.unread', { count: page.unread })}
         </p>
       </div>
+      {props.acknowledged ? (
+        <Notice kind="success" id="done">
+          {t('inbox.acknowledged', { rn: props.acknowledged })}
+        </Notice>
+      ) : null}
       <Panel title={t('inbox.alerts')} id="alerts">
         {props.items.length === 0 ? <p class="c-empty">{t('inbox.empty')}</p> : null}
         <ul class="c-alerts">
           {props.items.map((item) => {
             const href = alertLink(item.noticeKey);
+            const emergency = props.emergencies?.get(item.noticeKey.split('/')[0] ?? '');
             return (
               <li class={item.readAt ? 'c-alert' : 'c-alert c-alert-unread'} data-template={item.template}>
                 <div class="c-alert-main">
@@ -45,6 +68,18 @@ export function InboxPage(props: {
                     {href ? <a href={href}>{item.title}</a> : <strong>{item.title}</strong>}
                   </p>
                   <p class="c-alert-body">{item.body}</p>
+                  {emergency ? (
+                    <p class="c-alert-emergency" data-alerts={emergency.alerts}>
+                      <Flag tone="emergency">{t('inbox.realerts', { count: emergency.alerts })}</Flag>{' '}
+                      {emergency.acknowledgedAt ? (
+                        <span class="c-acknowledged">
+                          {t('inbox.takenBy', { by: emergency.acknowledgedBy ?? '' })}{' '}
+                          <When page={page} at={emergency.acknowledgedAt} />
+                        </span>
+                      ) : null}
+                    </p>
+                  ) : null}
+                  <FormFailure failure={props.failure} form={`ack-${item.id}`} />
                   <p class="c-small c-muted">
                     <When page={page} at={item.createdAt.toISOString()} />
                     {item.readAt ? (
@@ -55,6 +90,14 @@ export function InboxPage(props: {
                     ) : null}
                   </p>
                 </div>
+                {emergency && props.mayAcknowledge && !emergency.acknowledgedAt && !emergency.closed ? (
+                  <form method="post" action={`/console/inbox/${item.id}/acknowledge`} class="c-ack">
+                    <Csrf page={page} />
+                    <button type="submit" class="c-button c-button-small c-button-danger">
+                      {t('inbox.acknowledge')}
+                    </button>
+                  </form>
+                ) : null}
                 {item.readAt ? null : (
                   <form method="post" action={`/console/inbox/${item.id}/read`}>
                     <Csrf page={page} />

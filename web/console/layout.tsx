@@ -1,9 +1,20 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx';
 import { LANGUAGES, type TLanguage } from '../../domain/languages';
+import type { TRole } from '../../domain/roles';
+import { DESK_ROLES } from '../../use-cases/agent-desk';
+import { DISPATCH_ROLES } from '../../use-cases/outages';
 import { PHRASES } from '../../domain/notice-templates';
 import type { Translate } from '../messages';
 import { consoleMessages } from './messages';
+
+/** Who works the agent desk and the dispatcher's outages: as their use cases declare it. */
+const DESK: readonly string[] = DESK_ROLES;
+const DISPATCH: readonly string[] = DISPATCH_ROLES;
+
+/** Where a person lands after sign-in: agents at the desk, dispatchers at the outages, everyone else at the queue. */
+export const homeOf = (role: TRole) =>
+  DESK.includes(role) ? '/console/desk' : role === 'dispatcher' ? '/console/outages' : '/console/queue';
 
 /** Who is signed in, as the header shows them. */
 export type TStaffShown = { subject: string; name: string; role: string; officeId: string };
@@ -96,6 +107,16 @@ export function ConsoleLayout(props: { page: TConsolePage; title: string; childr
             </a>
             {staff ? (
               <nav class="c-nav" aria-label={t('layout.navigation')}>
+                {DESK.includes(staff.role) ? (
+                  <NavLink page={page} href="/console/desk">
+                    {t('layout.desk')}
+                  </NavLink>
+                ) : null}
+                {DISPATCH.includes(staff.role) ? (
+                  <NavLink page={page} href="/console/outages">
+                    {t('layout.outages')}
+                  </NavLink>
+                ) : null}
                 <NavLink page={page} href="/console/queue">
                   {t('layout.queue')}
                 </NavLink>

@@ -1,0 +1,345 @@
+/**
+ * `npm run bench -- --scenario pages [--n 100] [--items 10000]`: the console's work queue with
+ * 10,000 open items in one office. The read models (`service_requests`, `complaints`) are filled
+ * directly — what the workflows' activities would have written — for sec-pattom; then the work
+ * queue page is rendered server-side for a signed-in supervisor (session cookie, the whole page:
+ * header, counts, filters, 25 rows) n times, beside the same query through the JSON API
+ * (`GET /v1/work-items`, `GET /v1/complaints`, bearer token, 25 a page). Prints p50 / p95 of
+ * each, their ratio and the machine's load. The goal: the page under 200 ms at p95.
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import { sql } from 'drizzle-orm';
+import { createApp } from '../api/create-app';
+import { loadConfig } from '../config';
+import { syncCatalogue } from '../db/catalogue';
+import { createDatabase, migrateDatabase } from '../db/client';
+import { createConsoleSession } from '../db/console-sessions';
+import { complaints, consumers, serviceRequests } from '../db/schema';
+import type { TComplaintState } from '../domain/complaint';
+import type { TServiceRequestState } from '../domain/service-request';
+import { createTokenVerifier, signDevToken } from '../lib/auth-tokens';
+import { createLogger } from '../lib/logger';
+import { connectClient } from '../lib/temporal';
+import { createActivityDeps } from '../worker/activity-deps';
+import { loadDemoData } from './lib/demo-data';
+import { startEmbeddedPostgres } from './lib/embedded-postgres';
+import { freePort } from './lib/ports';
+import { resolveTemporalCli } from './lib/temporal-cli';
+import { startTemporalDevServer } from './lib/temporal-dev-server';
+
+const { values: args } = parseArgs({
+  options: {
+    n: { type: 'string', default: '100' },
+    items: { type: 'string', default: '10000' },
+    consumers: { type: 'string', default: '100000' },
+    /** print the plan of the desk's search (EXPLAIN ANALYZE) */
+    explain: { type: 'boolean', default: false },
+    scenario: { type: 'string' },
+    concurrency: { type: 'string' },
+  },
+  strict: false,
+});
+const N = Math.max(20, Number(args.n));
+const ITEMS = Math.max(100, Number(args.items));
+const OFFICE = 'sec-pattom';
+/** consumers the desk's search looks through (in circle-ekm) */
+const SEARCHED = Math.max(1000, Number(args.consumers ?? 100_000));
+const say = (m: string) => console.log(`[bench:pages] ${m}`);
+
+/** One at a time (a page as one person asks for it): each latency, sorted, and its percentiles. */
+async function measure(n: number, task: () => Promise<void>) {
+  const latencies: number[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const s = performance.now();
+    await task();
+    latencies.push(performance.now() - s);
+  }
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+  return { p50: pct(0.5), p95: pct(0.95) };
+}
+
+/** A plausible saved state: what the page reads of it (breach, warning, escalation due) and a timeline of the usual size. */
+function requestState(i: number, dueAt: Date): TServiceRequestState {
+  return {
+    requestNumber: `SR-BENCH-${i}`,
+    typeName: 'Address change',
+    status: 'in-progress',
+    breached: i % 17 === 0,
+    warned: i % 5 === 0,
+    dueAt: dueAt.toISOString(),
+    escalationDueAt: i % 23 === 0 ? new Date(dueAt.getTime() + 86_400_000).toISOString() : undefined,
+    steps: [
+      { id: 'document-review', name: 'Document review', status: 'active' },
+      { id: 'field-check', name: 'Field check', status: 'pending' },
+    ],
+    timeline: Array.from({ length: 8 }, (_, k) => ({
+      at: new Date(dueAt.getTime() - (8 - k) * 3_600_000).toISOString(),
+      event: k === 0 ? 'submitted' : 'note',
+      by: k === 0 ? 'consumer' : 'exec-pattom',
+      detail: k === 0 ? 'submitted on the portal' : `checked item ${k}`,
+    })),
+  } as unknown as TServiceRequestState;
+}
+
+async function main() {
+  const tmp = mkdtempSync(join(tmpdir(), 'seva-bench-pages-'));
+  chmodSync(tmp, 0o755);
+  const cliPath = await resolveTemporalCli({
+    configured: loadConfig().temporal.cliPath,
+    toolsDir: '.tools',
+    log: say,
+  });
+  const [temporal, postgres] = await Promise.all([
+    freePort().then((port) => startTemporalDevServer({ cliPath, port })),
+    freePort().then((port) => startEmbeddedPostgres({ dir: join(tmp, 'pg'), port, persistent: false })),
+  ]);
+  const httpPort = await freePort();
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    TEMPORAL_ADDRESS: temporal.address,
+    DATABASE_URL: postgres.url,
+    TEMPORAL_TASK_QUEUE: 'bench-pages',
+    DATA_DIR: join(tmp, 'data'),
+    PORT: String(httpPort),
+    PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
+  });
+  await migrateDatabase(postgres.url);
+  const database = createDatabase(postgres.url, { max: 10 });
+  const { db } = database;
+  await loadDemoData(db);
+  await syncCatalogue(db);
+  const client = await connectClient(config);
+  const { verifyReceipt, ekycTrustAnchorsPem } = await createActivityDeps(config, db, client);
+  const app = createApp({
+    config,
+    db,
+    temporal: client,
+    logger: createLogger(config),
+    verifyToken: createTokenVerifier(config.auth),
+    verifyReceipt,
+    ekycTrustAnchorsPem,
+  });
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: httpPort });
+  const base = `http://127.0.0.1:${httpPort}`;
+  try {
+    // The office's consumers, and ITEMS open requests and ITEMS active complaints among them.
+    const people = (
+      await db.select({ n: consumers.consumerNumber, office: consumers.sectionOfficeId }).from(consumers)
+    )
+      .filter((c) => c.office === OFFICE)
+      .map((c) => c.n);
+    const t0 = Date.now();
+    const requestRows = Array.from({ length: ITEMS }, (_, i) => {
+      const dueAt = new Date(t0 + ((i * 7919) % (14 * 24)) * 3_600_000 - 3 * 86_400_000);
+      return {
+        requestNumber: `SR-2026-B${String(i).padStart(6, '0')}`,
+        typeCode: 'address-change',
+        consumerNumber: people[i % people.length]!,
+        officeId: OFFICE,
+        escalationLevel: i % 23 === 0 ? 1 : 0,
+        escalationOfficeId: i % 23 === 0 ? 'subdiv-pattom' : null,
+        status: i % 4 === 0 ? 'awaiting-consumer' : 'in-progress',
+        currentStep: 'document-review',
+        dueAt,
+        channel: 'web',
+        submittedBy: 'consumer',
+        submittedAt: new Date(dueAt.getTime() - 7 * 86_400_000),
+        state: requestState(i, dueAt),
+        version: 8,
+      };
+    });
+    const complaintRows = Array.from({ length: ITEMS }, (_, i) => {
+      const dueAt = new Date(t0 + ((i * 104_729) % (48 * 60)) * 60_000 - 86_400_000);
+      return {
+        requestNumber: `CR-2026-B${String(i).padStart(6, '0')}`,
+        typeCode: i % 9 === 0 ? 'electrical-accident' : 'no-power',
+        priority: i % 9 === 0 ? 'emergency' : 'high',
+        consumerNumber: people[i % people.length]!,
+        officeId: OFFICE,
+        status: ['open', 'assigned', 'awaiting-restoration', 'resolved'][i % 4]!,
+        dueAt,
+        escalationLevel: i % 31 === 0 ? 1 : 0,
+        channel: 'sms',
+        submittedAt: new Date(dueAt.getTime() - 4 * 3_600_000),
+        state: { breached: i % 13 === 0, timeline: [] } as unknown as TComplaintState,
+        version: 3,
+      };
+    });
+    for (let i = 0; i < ITEMS; i += 1000) {
+      await db.insert(serviceRequests).values(requestRows.slice(i, i + 1000));
+      await db.insert(complaints).values(complaintRows.slice(i, i + 1000));
+    }
+    await db.execute(sql`analyze service_requests`);
+    await db.execute(sql`analyze complaints`);
+    say(`${ITEMS} open service requests and ${ITEMS} active complaints in ${OFFICE}`);
+
+    const session = await createConsoleSession(
+      db,
+      { subject: 'sup-pattom', role: 'supervisor', officeId: OFFICE, via: 'dev' },
+      new Date(),
+    );
+    const cookie = `seva_console=${session.token}; seva_console_lang=en`;
+    const token = await signDevToken(config.auth, {
+      role: 'supervisor',
+      office: OFFICE,
+      subject: 'sup-pattom',
+    });
+    const get = async (path: string, headers: Record<string, string>, expect: string) => {
+      const res = await fetch(`${base}${path}`, { headers });
+      const body = await res.text();
+      if (res.status !== 200 || !body.includes(expect))
+        throw new Error(`${path}: ${res.status} ${body.slice(0, 300)}`);
+    };
+    const page = (path: string, shows: string) => () => get(path, { cookie }, shows);
+    const api = (path: string) => () => get(path, { authorization: `Bearer ${token}` }, '"items"');
+    const cases = [
+      [
+        'queue page, service requests',
+        page('/console/queue', 'SR-2026-B'),
+        'GET /v1/work-items',
+        api('/v1/work-items?pageSize=25'),
+      ],
+      [
+        'queue page, complaints',
+        page('/console/queue?kind=complaints', 'CR-2026-B'),
+        'GET /v1/complaints',
+        api('/v1/complaints?pageSize=25'),
+      ],
+      [
+        'queue page, page 200 of requests',
+        page('/console/queue?page=200', 'SR-2026-B'),
+        'GET /v1/work-items page 200',
+        api('/v1/work-items?pageSize=25&page=200'),
+      ],
+    ] as const;
+    // Warm up: the first requests compile the routes and fill PostgreSQL's caches.
+    for (const [, p, , a] of cases) for (let i = 0; i < 10; i += 1) await Promise.all([p(), a()]);
+    const results = [];
+    for (const [pageName, p, apiName, a] of cases) {
+      const pageRun = await measure(N, p);
+      const apiRun = await measure(N, a);
+      results.push({ pageName, apiName, pageRun, apiRun });
+    }
+    const load = loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+    const cores = (globalThis.navigator?.hardwareConcurrency ?? 0) || 'unknown';
+    console.log(`\npages: ${ITEMS} open items in ${OFFICE}, ${N} requests each, one at a time`);
+    console.log('what                                   p50 ms   p95 ms');
+    for (const r of results) {
+      console.log(
+        `${r.pageName.padEnd(38)} ${r.pageRun.p50.toFixed(1).padStart(6)} ${r.pageRun.p95.toFixed(1).padStart(8)}`,
+      );
+      console.log(
+        `${r.apiName.padEnd(38)} ${r.apiRun.p50.toFixed(1).padStart(6)} ${r.apiRun.p95.toFixed(1).padStart(8)}`,
+      );
+      console.log(
+        `${'  ratio page / API'.padEnd(38)} ${(r.pageRun.p50 / r.apiRun.p50).toFixed(2).padStart(5)}× ${(r.pageRun.p95 / r.apiRun.p95).toFixed(2).padStart(7)}×`,
+      );
+    }
+    // The agent desk's search over a circle of SEARCHED consumers: a misspelt name and street, a phone.
+    const names = [
+      'Lakshmi',
+      'Sajitha',
+      'Anitha',
+      'Rajesh',
+      'Pradeep',
+      'Meera',
+      'Thomas',
+      'Joseph',
+      'Fathima',
+    ];
+    const surnames = ['Pillai', 'Menon', 'Nair', 'Kurian', 'Varghese', 'Panicker', 'Krishnan', 'Abraham'];
+    const streets = [
+      'Temple Road',
+      'MG Road',
+      'Church Road',
+      'Market Junction',
+      'Gandhi Nagar',
+      'Lake View Lane',
+      'Railway Station Road',
+    ];
+    const crowd = Array.from({ length: SEARCHED }, (_, i) => ({
+      consumerNumber: `1552119${String(i).padStart(6, '0')}`,
+      name: `${names[i % names.length]} ${surnames[Math.floor(i / names.length) % surnames.length]} ${String.fromCharCode(65 + (i % 26))}`,
+      phone: `+9198${String(10_000_000 + i).padStart(8, '0')}`,
+      address: `${streets[i % streets.length]}, house ${i % 400}, ward ${i % 97}, Kaloor`,
+      sectionOfficeId: 'sec-kaloor',
+      transformerId: 'dtr-kaloor-1',
+    }));
+    for (let i = 0; i < crowd.length; i += 2000) await db.insert(consumers).values(crowd.slice(i, i + 2000));
+    await db.execute(sql`analyze consumers`);
+    const agent = await createConsoleSession(
+      db,
+      { subject: 'agent-ekm-1', role: 'agent', officeId: 'circle-ekm', via: 'dev' },
+      new Date(),
+    );
+    const agentCookie = `seva_console=${agent.token}; seva_console_lang=en`;
+    const searches = [
+      ['desk: misspelt name and street', '/console/desk?q=Sajita+Menan+Temple+Road', 'Sajitha Menon'],
+      [
+        'desk: phone (one consumer: 303 to the caller)',
+        `/console/desk?q=${encodeURIComponent('98 1000 0042')}`,
+        '',
+      ],
+    ] as const;
+    for (const [, path] of searches)
+      for (let i = 0; i < 5; i += 1)
+        await fetch(`${base}${path}`, { headers: { cookie: agentCookie }, redirect: 'manual' });
+    const desk = [];
+    for (const [name, path, shows] of searches)
+      desk.push({
+        name,
+        run: await measure(N, async () => {
+          const res = await fetch(`${base}${path}`, { headers: { cookie: agentCookie }, redirect: 'manual' });
+          const body = await res.text();
+          if (![200, 303].includes(res.status) || !body.includes(shows))
+            throw new Error(`${path}: ${res.status}`);
+        }),
+      });
+    // The plan of a two-word search, with the desk's word-similarity threshold.
+    const plan = await db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', '0.45', true)`);
+      const rows = await tx.execute<{ 'QUERY PLAN': string }>(
+        sql`explain analyze select consumer_number, greatest(word_similarity('sajita', name), word_similarity('sajita', address)) s, count(*) over () from consumers where ('sajita' <% name or 'sajita' <% address) and ('menan' <% name or 'menan' <% address) and ('temple' <% name or 'temple' <% address) and ('road' <% name or 'road' <% address) order by 2 desc limit 20`,
+      );
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    const indexes = [...new Set(plan.match(/consumers_\w+_trgm_idx/g) ?? [])];
+    console.log(
+      `\ndesk search over ${SEARCHED + 240} consumers (${SEARCHED} in sec-kaloor), ${N} requests each`,
+    );
+    for (const d of desk)
+      console.log(
+        `${d.name.padEnd(46)} p50 ${d.run.p50.toFixed(1).padStart(6)} ms   p95 ${d.run.p95.toFixed(1).padStart(6)} ms`,
+      );
+    console.log(`plan: ${indexes.length ? `bitmap index scans of ${indexes.join(' and ')}` : plan}`);
+    if (args.explain) console.log(plan);
+
+    const worst = Math.max(...results.map((r) => r.pageRun.p95));
+    console.log(`load average ${load} on ${cores} cores`);
+    console.log(
+      `goal: page p95 < 200 ms — ${worst < 200 ? 'met' : 'NOT met'} (worst p95 ${worst.toFixed(1)} ms)`,
+    );
+    if (worst >= 200) process.exitCode = 1;
+  } finally {
+    server.close();
+    await database.close();
+    await client.connection.close();
+    await temporal.stop();
+    await postgres.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
+process.exit();
