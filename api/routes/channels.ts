@@ -20,7 +20,7 @@ import type { TChannel } from '../../domain/consumer';
 import { DomainProblem, FailureType } from '../../domain/failures';
 import { toE164 } from '../../domain/phone';
 import type { TPrincipal } from '../../domain/roles';
-import { createNoticeProviders } from '../../lib/notice-providers';
+import { createNoticeProviders, PermanentSendError } from '../../lib/notice-providers';
 import { registerComplaint } from '../../use-cases/register-complaint';
 import { createRouter } from '../create-router';
 import { fieldErrors, HttpProblem, problemResponses } from '../problem';
@@ -189,8 +189,21 @@ export function createChannelRoutes(deps: AppDeps) {
         reference: `reply/${channel}/${messageId}`,
       });
     } catch (error) {
-      // The answer is stored and returned to the gateway; a lost reply is logged, not retried here.
-      c.get('logger').warn({ channel, messageId, err: error }, 'channel reply could not be sent');
+      // A provider that refuses the address for good: the answer stands, the refusal is logged.
+      if (error instanceof PermanentSendError) {
+        c.get('logger').warn({ channel, messageId, err: error }, 'channel reply refused by the provider');
+        return;
+      }
+      // Otherwise the sender must not be left without its number: the gateway is asked to deliver
+      // again; the stored answer comes back and the reply (same reference) is sent then.
+      c.get('logger').warn({ channel, messageId, err: error }, 'channel reply could not be sent: 503');
+      throw new HttpProblem(
+        503,
+        'the answer is kept but its reply could not be sent; deliver the message again',
+        {
+          headers: { 'retry-after': '5' },
+        },
+      );
     }
   };
 
@@ -284,7 +297,7 @@ export function createChannelRoutes(deps: AppDeps) {
       request: { body: { required: true, content: { 'application/json': { schema } } } },
       responses: {
         200: { description: 'handled', content: { 'application/json': { schema: ZAnswer } } },
-        ...problemResponses(400, 401, 409, 413),
+        ...problemResponses(400, 401, 409, 413, 503),
       },
     });
 
