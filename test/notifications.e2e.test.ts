@@ -170,7 +170,13 @@ describe('notices', () => {
       expect(new Set(tried.map((r) => r.body.channel))).toEqual(new Set(['sms', 'whatsapp']));
       expect(tried[0]!.headers.authorization).toBe('Bearer gateway-token');
 
-      const attempt = (await attemptsOf(key)).find((a) => a.attempt === 3)!;
+      // The e-mail left before its attempt row is written: wait for the row, not just the mail.
+      const attempt = (
+        await waitFor(
+          () => attemptsOf(key),
+          (rows) => Boolean(rows.find((a) => a.attempt === 3)?.providerMessageId),
+        )
+      ).find((a) => a.attempt === 3)!;
       expect(
         (await receipt('resend', { type: 'email.delivered', data: { email_id: attempt.providerMessageId } }))
           .status,
