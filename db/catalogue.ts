@@ -65,7 +65,14 @@ async function readCatalogue<K extends TKind>(
 
 export const findComplaintType = async (db: Database, code: string): Promise<TComplaintType | undefined> =>
   (await readCatalogue(db, 'complaint', code))[0];
-export const listComplaintTypes = (db: Database): Promise<TComplaintType[]> => readCatalogue(db, 'complaint');
+/** Complaint types in the catalogue's own order (no power first, as callers expect); types added later follow by name. */
+export const listComplaintTypes = async (db: Database): Promise<TComplaintType[]> => {
+  const order = new Map(COMPLAINT_CATALOGUE.map((t, i) => [t.code, i]));
+  return (await readCatalogue(db, 'complaint')).sort(
+    (a, b) =>
+      (order.get(a.code) ?? order.size) - (order.get(b.code) ?? order.size) || a.name.localeCompare(b.name),
+  );
+};
 export const findServiceType = async (db: Database, code: string): Promise<TServiceType | undefined> =>
   (await readCatalogue(db, 'service', code))[0];
 export const listServiceTypes = (db: Database): Promise<TServiceType[]> => readCatalogue(db, 'service');

@@ -15,7 +15,7 @@ import {
   type TChannelWords,
 } from '../../domain/channel-replies';
 import { isLanguage } from '../../domain/notice-templates';
-import { COMPLAINT_CATALOGUE, parseNpSms } from '../../domain/complaint-catalogue';
+import { parseNpSms } from '../../domain/complaint-catalogue';
 import type { TChannel } from '../../domain/consumer';
 import { DomainProblem, FailureType } from '../../domain/failures';
 import { toE164 } from '../../domain/phone';
@@ -228,12 +228,7 @@ export function createChannelRoutes(deps: AppDeps) {
     return { own, words: own && isLanguage(row.language) ? channelWords(row.language) : english };
   };
   /** Complaint types in the catalogue's own order (no power first); types added later follow. */
-  const menuTypes = async () => {
-    const order = new Map(COMPLAINT_CATALOGUE.map((t, i) => [t.code, i]));
-    return (await listComplaintTypes(deps.db)).sort(
-      (a, b) => (order.get(a.code) ?? 99) - (order.get(b.code) ?? 99) || a.name.localeCompare(b.name),
-    );
-  };
+  const menuTypes = () => listComplaintTypes(deps.db);
 
   /** Registers through the intake; a consumer's mistake becomes words to send back, never an error. */
   const complain = async (

@@ -632,6 +632,21 @@ export function createConsoleRoutes(deps: AppDeps) {
           },
         ]),
     );
+    // Just taken in charge here: the read model may not show it yet, the workflow does (one query).
+    const justTaken = extra.acknowledged ? emergencies.get(extra.acknowledged) : undefined;
+    if (justTaken && !justTaken.acknowledgedAt) {
+      const e = await deps.temporal.workflow
+        .getHandle(extra.acknowledged!)
+        .query(complaintStatusQuery)
+        .then((state) => state.emergency)
+        .catch(() => undefined);
+      if (e?.acknowledgedAt)
+        emergencies.set(extra.acknowledged!, {
+          ...justTaken,
+          acknowledgedAt: e.acknowledgedAt,
+          acknowledgedBy: e.acknowledgedBy ?? null,
+        });
+    }
     const mayAcknowledge = allowed(COMPLAINT_ACTIONS, principal.role).has('acknowledge');
     return html(
       c,
