@@ -2,10 +2,39 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { readConsumerSupply } from '../db/account';
 import { complaints, openComplaints, outages } from '../db/schema';
-import type { TComplaintState } from '../domain/complaint';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TChannelReply, TComplaintState } from '../domain/complaint';
+import { PermanentSendError, type NoticeProviders } from '../lib/notice-providers';
 
-export function createComplaintActivities({ db, now }: { db: Database; now: () => Date }) {
+export function createComplaintActivities({
+  db,
+  now,
+  providers,
+}: {
+  db: Database;
+  now: () => Date;
+  providers: NoticeProviders;
+}) {
   return {
+    /**
+     * The channel's written answer to the report that started a complaint (its number, due time or
+     * outage ETR). The reference is the inbound message's: a retry, or a re-delivery that sends it
+     * too, reaches the consumer once. A provider's refusal of the address is final.
+     */
+    async sendChannelReply(reply: TChannelReply) {
+      try {
+        await providers[reply.channel].send(reply);
+      } catch (error) {
+        if (error instanceof PermanentSendError)
+          throw ApplicationFailure.create({
+            type: 'ReplyRefused',
+            message: error.message,
+            nonRetryable: true,
+          });
+        throw error;
+      }
+    },
+
     /** Frees the consumer's slot for this complaint type (only if this complaint still holds it). */
     async releaseComplaintSlot(input: { consumerNumber: string; typeCode: string; requestNumber: string }) {
       await db

@@ -223,6 +223,11 @@ const EnvSchema = z
       .default('10m'),
     /** how long the intake waits for Temporal before answering 503 (Retry-After); the retry is safe */
     INTAKE_DEADLINE_MS: z.coerce.number().int().min(200).max(30_000).default(4_000),
+    /**
+     * A service request sent again without an Idempotency-Key — the same caller, the same body —
+     * within this window is taken for a retry and answered with the first one's number.
+     */
+    INTAKE_REPEAT_WINDOW_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
     /** postings per activity call when a bulk payment is posted */
     BULK_PAYMENT_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
     /** a channel message being handled is another delivery's to take over after this long (its handler died) */
@@ -454,7 +459,7 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       emergencyRealertEvery: env.EMERGENCY_REALERT_EVERY,
     },
     /** the door: how long a request may wait on Temporal before it answers 503 + Retry-After (the retry finds what was done) */
-    intake: { deadlineMs: env.INTAKE_DEADLINE_MS },
+    intake: { deadlineMs: env.INTAKE_DEADLINE_MS, repeatWindowMs: env.INTAKE_REPEAT_WINDOW_MS },
     /** corporate bulk payments: how many lines one posting activity takes */
     bulkPayments: { batchSize: env.BULK_PAYMENT_BATCH_SIZE },
     channels: {

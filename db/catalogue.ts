@@ -64,7 +64,7 @@ async function readCatalogue<K extends TKind>(
 }
 
 export const findComplaintType = async (db: Database, code: string): Promise<TComplaintType | undefined> =>
-  (await readCatalogue(db, 'complaint', code))[0];
+  (await cachedType(db, 'complaint', code))?.type;
 /** Complaint types in the catalogue's own order (no power first, as callers expect); types added later follow by name. */
 export const listComplaintTypes = async (db: Database): Promise<TComplaintType[]> => {
   const order = new Map(COMPLAINT_CATALOGUE.map((t, i) => [t.code, i]));
@@ -74,5 +74,66 @@ export const listComplaintTypes = async (db: Database): Promise<TComplaintType[]
   );
 };
 export const findServiceType = async (db: Database, code: string): Promise<TServiceType | undefined> =>
-  (await readCatalogue(db, 'service', code))[0];
+  (await cachedType(db, 'service', code))?.type;
 export const listServiceTypes = (db: Database): Promise<TServiceType[]> => readCatalogue(db, 'service');
+
+type TParsed<K extends TKind> = z.output<(typeof SCHEMAS)[K]>;
+/** A catalogue entry as parsed, with the stored version it was parsed from. */
+export type TVersioned<K extends TKind> = { version: number; type: TParsed<K> };
+const parsedTypes = new WeakMap<Database, Map<string, TVersioned<TKind>>>();
+
+const deepFreeze = <T>(value: T): T => {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+};
+
+/**
+ * One active catalogue entry, parsed once per stored version and shared (frozen: callers copy
+ * before they change anything). Each call asks the database for the version only, and for the
+ * definition when it differs from the one parsed; the complaint intake skips even that
+ * (`cachedComplaintType`), handing its version to the database with its one call.
+ */
+async function cachedType<K extends TKind>(
+  db: Database,
+  kind: K,
+  code: string,
+  options: { look?: boolean } = {},
+): Promise<TVersioned<K> | undefined> {
+  let byCode = parsedTypes.get(db);
+  if (!byCode) parsedTypes.set(db, (byCode = new Map<string, TVersioned<TKind>>()));
+  const key = `${kind}/${code}`;
+  const known = byCode.get(key) as TVersioned<K> | undefined;
+  if (known && options.look === false) return known;
+  const [row] = await db
+    .select({
+      version: requestTypes.version,
+      definition: known
+        ? sql<unknown>`case when ${requestTypes.version} = ${known.version} then null else ${requestTypes.definition} end`
+        : requestTypes.definition,
+    })
+    .from(requestTypes)
+    .where(and(eq(requestTypes.kind, kind), eq(requestTypes.active, true), eq(requestTypes.code, code)));
+  if (!row) {
+    byCode.delete(key);
+    return undefined;
+  }
+  if (known && row.version === known.version) return known;
+  const entry = { version: row.version, type: deepFreeze(SCHEMAS[kind].parse(row.definition) as TParsed<K>) };
+  byCode.set(key, entry);
+  return entry;
+}
+
+/**
+ * A complaint type from this process's copy of the catalogue without asking the database (read
+ * and parsed on first use): the intake hands the version to the database with its one call, which
+ * answers `stale-type` when the catalogue has moved on; `fresh: true` then reads it again.
+ */
+export const cachedComplaintType = (
+  db: Database,
+  code: string,
+  options: { fresh?: boolean } = {},
+): Promise<TVersioned<'complaint'> | undefined> =>
+  cachedType(db, 'complaint', code, { look: options.fresh === true });

@@ -20,6 +20,17 @@ export type TLinkedOutage = {
   unlinkedAt?: string;
 };
 
+/** A channel's written answer to the report that started the complaint, sent by the workflow. */
+export type TChannelReply = {
+  channel: 'sms' | 'whatsapp' | 'email';
+  to: string;
+  subject: string;
+  text: string;
+  language: string;
+  /** the provider's idempotency key (one per inbound message): a second send is a no-op */
+  reference: string;
+};
+
 export type TComplaintInput = {
   requestNumber: string;
   type: TComplaintType;
@@ -38,6 +49,8 @@ export type TComplaintInput = {
   outage?: TLinkedOutage;
   /** the report's own answer (an SMS, WhatsApp or e-mail reply to the consumer's registered contact) already told them the number, the due time or the outage's ETR */
   answeredInWriting?: boolean;
+  /** the channel reply to send at once (the intake no longer waits for the gateway) */
+  reply?: TChannelReply;
 };
 
 export const COMPLAINT_STATUSES = ['open', 'assigned', 'awaiting-restoration', 'resolved', 'closed'] as const;

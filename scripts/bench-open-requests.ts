@@ -1,7 +1,8 @@
 /**
- * `npm run bench -- --scenario open-requests [--n 1000]`: what open complaints cost a worker.
- * A worker runs alone in a child process (scripts/lib/bench-worker.ts); N complaint workflows are
- * started and left waiting on their turnaround timers, all in the worker's cache; the child's
+ * `npm run bench -- --scenario open-requests [--n 1000]`: what open requests cost a worker.
+ * A worker runs alone in a child process (scripts/lib/bench-worker.ts); N workflows — half
+ * service requests, half complaints — are started and left waiting on their turnaround timers
+ * (as many as the worker's cache holds stay cached); the child's
  * resident memory (VmRSS) is read before and after, and the difference per cached workflow is
  * printed. Then the worker is killed and a new one started: the workflows are replayed on demand
  * (a query to each) and the timers of a short-TAT sample still fire.
@@ -16,7 +17,9 @@ import { count, eq, inArray } from 'drizzle-orm';
 import { loadConfig } from '../config';
 import { syncCatalogue } from '../db/catalogue';
 import { createDatabase, migrateDatabase } from '../db/client';
-import { complaints, consumers, offices } from '../db/schema';
+import { complaints, consumers, offices, serviceRequests } from '../db/schema';
+import { SERVICE_CATALOGUE } from '../domain/catalogue';
+import type { TServiceRequestInput } from '../domain/service-request';
 import { withBuiltInTranslations } from '../domain/built-in-translations';
 import { ALWAYS_OPEN } from '../domain/calendar';
 import { complaintStatusQuery, type TComplaintInput } from '../domain/complaint';
@@ -133,6 +136,24 @@ async function main() {
       escalationOffices: escalationOffices(who.path, type.escalation),
     };
   };
+  const srType = withBuiltInTranslations(SERVICE_CATALOGUE.find((t) => t.code === 'meter-shifting')!);
+  const request = (i: number): TServiceRequestInput => {
+    const who = people[i % people.length]!;
+    return {
+      requestNumber: `SR-BENCH-${String(i).padStart(6, '0')}`,
+      type: srType,
+      consumerNumber: who.consumerNumber,
+      officeId: who.officeId,
+      officePath: who.path,
+      escalationOffices: escalationOffices(who.path, srType.escalation),
+      calendar: ALWAYS_OPEN,
+      form: { newLocation: 'Beside the front gate' },
+      documents: [],
+      channel: 'web',
+      submittedBy: 'bench',
+      submittedAt: new Date().toISOString(),
+    };
+  };
   const startAll = (from: number, n: number, tat?: string) =>
     pool(n, CONCURRENCY, async (k) => {
       const i = from + k;
@@ -142,6 +163,36 @@ async function main() {
         args: [input(i, tat)],
       });
     });
+  const startRequests = (n: number) =>
+    pool(n, CONCURRENCY, async (i) => {
+      await client.workflow.start('serviceRequestWorkflow', {
+        workflowId: `SR-BENCH-${String(i).padStart(6, '0')}`,
+        taskQueue: config.temporal.taskQueue,
+        args: [request(i)],
+      });
+    });
+  const requestsSettled = async (wanted: number) => {
+    for (let t = 0; t < 1200; t += 1) {
+      const [row] = await db.select({ n: count() }).from(serviceRequests);
+      if ((row?.n ?? 0) >= wanted) return;
+      await sleep(500);
+    }
+    throw new Error('service requests did not settle');
+  };
+  const memoryOf = (child: ChildProcess) =>
+    new Promise<NodeJS.MemoryUsage & { cached: number }>((resolve) => {
+      const listen = (m: unknown) => {
+        const memory = (m as { memory?: NodeJS.MemoryUsage & { cached: number } }).memory;
+        if (!memory) return;
+        child.off('message', listen);
+        resolve(memory);
+      };
+      child.on('message', listen);
+      child.send({ memory: true });
+    });
+  const breakdown = (m: NodeJS.MemoryUsage & { cached: number }) =>
+    `heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)} MB, external ${mb(m.external)} MB (array buffers ${mb(m.arrayBuffers)} MB), ` +
+    `outside V8 ${mb(m.rss - m.heapTotal - m.external)} MB; ${m.cached} workflows cached`;
   const settled = async (ids: string[], wanted: number) => {
     for (let t = 0; t < 600; t += 1) {
       const [row] = await db
@@ -160,17 +211,22 @@ async function main() {
     let worker = await startWorker();
     await sleep(3_000);
     const idle = rssOf(worker.child.pid!);
+    const idleMemory = await memoryOf(worker.child);
+    const half = Math.floor(N / 2);
     say(
-      `worker idle: RSS ${mb(idle)} MB (bundle ${mb(worker.bundleBytes)} MB of code); starting ${N} complaints`,
+      `worker idle: RSS ${mb(idle)} MB (bundle ${mb(worker.bundleBytes)} MB of code): ${breakdown(idleMemory)}; starting ${half} service requests and ${N - half} complaints`,
     );
     const t0 = performance.now();
-    await startAll(0, N);
-    await settled(idsOf(0, N), N);
-    await sleep(5_000); // their registration notices finish; each complaint waits on its timer
+    await startRequests(half);
+    await startAll(0, N - half);
+    await settled(idsOf(0, N - half), N - half);
+    await requestsSettled(half);
+    await sleep(5_000); // their registration notices finish; each waits on its timer
     const held = rssOf(worker.child.pid!);
+    const heldMemory = await memoryOf(worker.child);
     const perWorkflow = (held - idle) / Math.min(N, cacheSize);
     say(
-      `${N} open complaints cached in ${((performance.now() - t0) / 1000).toFixed(1)} s: RSS ${mb(held)} MB`,
+      `${N} open requests and complaints in ${((performance.now() - t0) / 1000).toFixed(1)} s: RSS ${mb(held)} MB: ${breakdown(heldMemory)}`,
     );
 
     // A restart: the cache is gone; a sample of short-TAT complaints must still fire their timers.
@@ -180,7 +236,7 @@ async function main() {
     await stop(worker.child, 'SIGKILL');
     say('worker killed (SIGKILL); starting a new one');
     worker = await startWorker();
-    const queried = idsOf(0, Math.min(200, N));
+    const queried = idsOf(0, Math.min(200, N - half));
     const tq = performance.now();
     await pool(queried.length, CONCURRENCY, async (k) => {
       await client.workflow.getHandle(queried[k]!).query(complaintStatusQuery);
@@ -200,8 +256,10 @@ async function main() {
       .map((l) => l.toFixed(2))
       .join(' ');
     console.log('\nopen-requests (one worker process, reuseV8Context, cache ' + cacheSize + ')');
-    console.log(`  idle worker RSS               ${mb(idle)} MB`);
-    console.log(`  with ${N} cached complaints   ${mb(held)} MB`);
+    console.log(`  idle worker RSS               ${mb(idle)} MB (${breakdown(idleMemory)})`);
+    console.log(
+      `  with ${N} open (${half} service requests, ${N - half} complaints)   ${mb(held)} MB (${breakdown(heldMemory)})`,
+    );
     console.log(
       `  per cached workflow           ${(perWorkflow / 1024 / 1024).toFixed(3)} MB (${Math.min(N, cacheSize)} in the cache)`,
     );

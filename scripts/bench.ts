@@ -3,13 +3,16 @@
  * embedded PostgreSQL, worker, the Hono app over HTTP). Figures are ratios against a baseline
  * measured in the same run, on the same server:
  *
- *  1. baseline: bare `client.workflow.start` of a no-op workflow, N times;
- *  2. NP SMS per second through the signed HTTP webhook into running complaint workflows (slot,
- *     request number, outage check, workflow start, reply), N distinct consumers;
- *  3. a storm of NP messages during a feeder outage: the share linked to the outage (answered
+ *  1. baselines: bare `client.workflow.start` of a no-op workflow, N times; the complaint workflow
+ *     started directly, as the intake would start it (no HTTP, no intake);
+ *  2. intake per second, N distinct consumers each: NP SMS through the signed HTTP webhook,
+ *     `POST /v1/complaints` and `POST /v1/service-requests` (JSON, with Idempotency-Key);
+ *  3. NP SMS sent at a steady half of the bare start rate: the acknowledgement's p50/p95/p99;
+ *  4. a storm of NP messages during a feeder outage: the share linked to the outage (answered
  *     with the ETR) rather than turned into field work, against the share that is in the area;
- *  4. /healthz latency while four hostile uploads at a time are refused (a ZIP of 60,000 entries,
+ *  5. /healthz latency while four hostile uploads at a time are refused (a ZIP of 60,000 entries,
  *     a PDF whose object stream inflates to 600 MB), against /healthz on an idle server.
+ * Every phase starts from a quiet worker, so no phase pays for the workflows of the one before.
  *
  * `npm run bench -- --n 300 --concurrency 16` tunes the run (those are the defaults);
  * `npm run bench -- --scenario open-requests --n 1000` measures what cached open complaints cost a worker;
@@ -81,6 +84,27 @@ async function pool(n: number, concurrency: number, task: (i: number) => Promise
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
   return { ms: performance.now() - t0, p50: pct(0.5), p95: pct(0.95) };
+}
+
+/**
+ * Sends `n` at a steady `perSecond` (open loop: the next one leaves on time whatever the previous
+ * one is doing) and answers each acknowledgement's latency: what a gateway sees at that rate.
+ */
+async function steady(n: number, perSecond: number, task: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const due = t0 + (i * 1000) / perSecond;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+      const s = performance.now();
+      await task(i);
+      latencies.push(performance.now() - s);
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+  return { p50: pct(0.5), p95: pct(0.95), p99: pct(0.99), max: latencies.at(-1)! };
 }
 
 /** Bench-only consumers: 13-digit numbers `1<section code>1<7 digits>`, apart from the demo's. */
@@ -163,7 +187,9 @@ async function main() {
     transformers: ['dtr-aluva-town-1', 'dtr-aluva-town-2'],
   };
   const stormInside = Math.round(N * 0.8);
-  const throughputSet = benchConsumers(kaloor, 2 * N + 20); // [0, N) by SMS, [N+20, 2N+20) started directly
+  // [0, N): SMS, then POST /v1/complaints (another type) and POST /v1/service-requests;
+  // [N, N+20) warm-up; [N+20, 2N+20) started directly; [2N+20, 3N+20) SMS at a steady half rate
+  const throughputSet = benchConsumers(kaloor, 3 * N + 20);
   const inside = benchConsumers(vyttila, stormInside);
   const outside = benchConsumers(aluva, N - stormInside);
   for (const rows of [throughputSet, inside, outside])
@@ -244,20 +270,89 @@ async function main() {
   };
 
   try {
-    say('warming up');
+    say(
+      `warming up (load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')})`,
+    );
     await pool(20, 4, () => noop());
     await pool(20, 4, (i) => sms(throughputSet[N + i]!.consumerNumber).then(() => undefined));
 
-    say(`1/4 baseline: ${N} bare workflow starts of a no-op workflow`);
+    // Each phase starts from a quiet worker: the workflows an earlier phase started (their
+    // activities, their notices) must not run on this phase's time.
+    const drain = async () => {
+      for (let quiet = 0; quiet < 5;) {
+        await new Promise((r) => setTimeout(r, 200));
+        const status = worker.getStatus();
+        quiet = status.numInFlightWorkflowActivations + status.numInFlightActivities === 0 ? quiet + 1 : 0;
+      }
+    };
+    await drain();
+    say(`1/7 baseline: ${N} bare workflow starts of a no-op workflow`);
     const baseline = await pool(N, CONCURRENCY, () => noop());
-    say(`1b/4 baseline: ${N} complaint workflows started directly (no HTTP, no intake)`);
+    await drain();
+    say(`2/7 baseline: ${N} complaint workflows started directly (no HTTP, no intake)`);
     const directRun = await pool(N, CONCURRENCY, (i) => direct(i));
-    say(`2/4 intake: ${N} NP SMS through the signed webhook, each into a new complaint workflow`);
+    await drain();
+    say(`3/7 intake: ${N} NP SMS through the signed webhook, each into a new complaint workflow`);
     const intake = await pool(N, CONCURRENCY, (i) =>
       sms(throughputSet[i]!.consumerNumber).then(() => undefined),
     );
+    await drain();
+    say(`4/7 intake: ${N} POST /v1/complaints (JSON, an agent, Idempotency-Key)`);
+    const agentToken = await signDevToken(config.auth, { role: 'agent', office: 'circle-ekm' });
+    const complaintsRun = await pool(N, CONCURRENCY, async (i) => {
+      const res = await fetch(`${base}/v1/complaints`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${agentToken}`,
+          'content-type': 'application/json',
+          'idempotency-key': `bench-complaint-${i}`,
+        },
+        body: JSON.stringify({
+          type: 'low-voltage',
+          consumerNumber: throughputSet[i]!.consumerNumber,
+          description: 'lights dim every evening',
+        }),
+      });
+      if (res.status !== 201) throw new Error(`complaint refused: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    });
+    await drain();
+    say(`5/7 intake: ${N} POST /v1/service-requests (JSON, the consumer, Idempotency-Key)`);
+    const consumerTokens = await Promise.all(
+      throughputSet
+        .slice(0, N)
+        .map((p) => signDevToken(config.auth, { role: 'consumer', consumers: [p.consumerNumber] })),
+    );
+    const requestsRun = await pool(N, CONCURRENCY, async (i) => {
+      const res = await fetch(`${base}/v1/service-requests`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${consumerTokens[i]}`,
+          'content-type': 'application/json',
+          'idempotency-key': `bench-request-${i}`,
+        },
+        body: JSON.stringify({
+          type: 'meter-shifting',
+          consumerNumber: throughputSet[i]!.consumerNumber,
+          form: { newLocation: 'Beside the front gate' },
+        }),
+      });
+      if (res.status !== 201) throw new Error(`service request refused: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    });
+    await drain();
+    const half = Math.max(1, (N / baseline.ms) * 1000 * 0.5);
+    say(
+      `6/7 steady: ${N} NP SMS at half the bare start rate (${half.toFixed(0)}/s), acknowledgement latency`,
+    );
+    const steadyRun = await steady(N, half, (i) =>
+      sms(throughputSet[2 * N + 20 + i]!.consumerNumber).then(() => undefined),
+    );
+    await drain();
 
-    say(`3/4 storm: an outage on the Vyttila feeder, then ${N} NP SMS (${stormInside} from inside it)`);
+    say(`7/7 storm: an outage on the Vyttila feeder, then ${N} NP SMS (${stormInside} from inside it)`);
     const dispatcher = await signDevToken(config.auth, { role: 'dispatcher', office: 'subdiv-kaloor' });
     const outage = await fetch(`${base}/v1/outages`, {
       method: 'POST',
@@ -278,7 +373,7 @@ async function main() {
       if (/known outage/.test(answer.reply)) linked += 1;
     });
 
-    say('4/4 hostile uploads: /healthz idle, then while 4 hostile uploads at a time are refused');
+    say('and: hostile uploads: /healthz idle, then while 4 hostile uploads at a time are refused');
     const healthz = async () => {
       const res = await fetch(`${base}/healthz`);
       if (res.status !== 200) throw new Error(`healthz ${res.status}`);
@@ -322,13 +417,20 @@ async function main() {
       ['bare workflow.start (no-op)', rate(baseline, N), baseline],
       ['complaint workflow.start, direct', rate(directRun, N), directRun],
       ['NP SMS via HTTP webhook', rate(intake, N), intake],
+      ['POST /v1/complaints', rate(complaintsRun, N), complaintsRun],
+      ['POST /v1/service-requests', rate(requestsRun, N), requestsRun],
       ['NP SMS during an outage', rate(stormRun, storm.length), stormRun],
     ] as const;
-    console.log('\nscenario                         per second   p50 ms   p95 ms   vs baseline');
+    console.log(
+      '\nscenario                         per second   p50 ms   p95 ms   vs bare start   vs direct complaint start',
+    );
     for (const [name, perSecond, r] of rows)
       console.log(
-        `${name.padEnd(32)} ${perSecond.toFixed(1).padStart(10)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)}   ${(perSecond / rate(baseline, N)).toFixed(2)}×`,
+        `${name.padEnd(32)} ${perSecond.toFixed(1).padStart(10)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)}   ${(perSecond / rate(baseline, N)).toFixed(2).padStart(12)}×   ${(perSecond / rate(directRun, N)).toFixed(2).padStart(12)}×`,
       );
+    console.log(
+      `\nsteady NP SMS at ${half.toFixed(0)}/s (half the bare start rate): acknowledgement p50 ${steadyRun.p50.toFixed(1)} ms, p95 ${steadyRun.p95.toFixed(1)} ms, p99 ${steadyRun.p99.toFixed(1)} ms, max ${steadyRun.max.toFixed(1)} ms.`,
+    );
     console.log(
       `\nstorm: ${linked} of ${storm.length} NP messages linked to the outage (${((100 * linked) / storm.length).toFixed(1)} %); ` +
         `${stormInside} (${((100 * stormInside) / storm.length).toFixed(1)} %) came from inside it, ` +

@@ -290,8 +290,14 @@ async function main() {
     const [{ twice } = { twice: -1 }] = await sql<{ twice: number }[]>`
       select count(*)::int as twice from (
         select recipient, body from dev_outbox where recipient like '+9196%' group by recipient, body having count(*) > 1) d`;
-    const replies = await sql<{ n: number }[]>`
-      select count(*)::int as n from dev_outbox where idempotency_key like 'reply/sms/chaos-%'`;
+    // The reply to a new complaint is sent by its workflow: give the workers a moment to catch up.
+    let replies: { n: number }[] = [];
+    for (let settle = 0; settle < 60; settle += 1) {
+      replies = await sql<{ n: number }[]>`
+        select count(*)::int as n from dev_outbox where idempotency_key like 'reply/sms/chaos-%'`;
+      if (replies[0]!.n >= REPORTS) break;
+      await sleep(2_000);
+    }
     await sql.end({ timeout: 5 });
     await client.connection.close();
 

@@ -48,8 +48,12 @@ const deliver = (path: string, body: unknown, options: { at?: Date; secret?: str
 };
 const sms = (text: string, messageId = nextId('sms'), from = '+919400000001') =>
   deliver('/v1/webhooks/sms', { messageId, from, text });
-const outboxFor = async (reference: string) =>
-  (await stack.db.select().from(devOutbox).where(eq(devOutbox.idempotencyKey, reference)))[0];
+/** The reply to a new complaint is sent by its workflow, a moment after the answer: wait for it. */
+const outboxFor = (reference: string) =>
+  waitFor(
+    async () => (await stack.db.select().from(devOutbox).where(eq(devOutbox.idempotencyKey, reference)))[0],
+    (row) => row !== undefined,
+  );
 const phoneOf = async (consumerNumber: string) =>
   (await stack.db.select().from(consumers).where(eq(consumers.consumerNumber, consumerNumber)))[0]!.phone;
 const complaint = (rn: string) => stack.call('GET', `/v1/complaints/${rn}`, { token: agent });
@@ -364,11 +368,11 @@ describe('e-mail', () => {
     const res = await mail(`Meter not working - ${C(7)}`, 'The meter display is blank since Monday.');
     expect(res.json.requestNumber).toMatch(/^CR-/);
     expect(res.json.reply).toMatch(/registered \(Meter defective\)/);
-    const [row] = await stack.db
-      .select()
-      .from(devOutbox)
-      .where(eq(devOutbox.recipient, 'resident@example.in'));
-    expect(row).toBeDefined();
+    const [row] = await waitFor(
+      () => stack.db.select().from(devOutbox).where(eq(devOutbox.recipient, 'resident@example.in')),
+      (rows) => rows.length > 0,
+    );
+    expect(row?.body).toBe(res.json.reply);
     const state = (await complaint(res.json.requestNumber)).json;
     expect(state).toMatchObject({ typeCode: 'meter-defective', reports: [{ channel: 'email' }] });
   });

@@ -1,5 +1,5 @@
 import { Client, Connection, ServiceError } from '@temporalio/client';
-import { and, eq, like } from 'drizzle-orm';
+import { and, eq, like, sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/create-app';
@@ -7,7 +7,9 @@ import { DEV_CHANNEL_WEBHOOK_SECRET } from '../config';
 import { channelMessages, consumers, devOutbox, openComplaints } from '../db/schema';
 import { createTokenVerifier } from '../lib/auth-tokens';
 import { createLogger } from '../lib/logger';
+import { cachedComplaintType } from '../db/catalogue';
 import { startTestStack, type TestStack } from './helpers/stack';
+import { sleep, waitFor } from './helpers/wait';
 
 /**
  * The door under failure, on the real Temporal and PostgreSQL: an answer lost after Temporal
@@ -79,16 +81,12 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.stop());
 
-const sms = async (
-  app: { request: typeof flakyApp.request },
-  messageId: string,
-  text: string,
-  from: string,
-) => {
-  const raw = JSON.stringify({ messageId, from, text });
+/** A gateway's signed delivery (Standard Webhooks) of `body` to `path` of `app`. */
+const deliver = async (app: { request: typeof flakyApp.request }, path: string, body: unknown) => {
+  const raw = JSON.stringify(body);
   const at = new Date();
   const id = `wh-${Date.now()}-${++seq}`;
-  const res = await app.request('/v1/webhooks/sms', {
+  const res = await app.request(path, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -100,6 +98,11 @@ const sms = async (
   });
   return { status: res.status, headers: res.headers, json: (await res.json()) as any };
 };
+const sms = (app: { request: typeof flakyApp.request }, messageId: string, text: string, from: string) =>
+  deliver(app, '/v1/webhooks/sms', { messageId, from, text });
+/** An IVR step: the caller keyed in their consumer number and pressed `digits`. */
+const ivr = (messageId: string, consumerNumber: string, digits: string) =>
+  deliver(stack.app, '/v1/webhooks/ivr', { messageId, callId: `call-${messageId}`, consumerNumber, digits });
 const complaintsOf = async (consumerNumber: string) => {
   const all = await stack.call('GET', `/v1/consumers/${consumerNumber}/requests`, {
     token: await stack.token({ role: 'consumer', consumers: [consumerNumber] }),
@@ -136,12 +139,17 @@ describe('intake under failure', () => {
     });
     expect(complaint.json.reports).toHaveLength(1); // the retry was not counted as a second report
     expect(await complaintsOf(consumerNumber)).toHaveLength(1);
-    // and the sender got the reply once
-    const replies = await stack.db
-      .select()
-      .from(devOutbox)
-      .where(eq(devOutbox.idempotencyKey, `reply/sms/${messageId}`));
-    expect(replies).toHaveLength(1);
+    // and the sender got the reply once: the workflow sends it, with the message's reference
+    const replies = () =>
+      stack.db
+        .select()
+        .from(devOutbox)
+        .where(eq(devOutbox.idempotencyKey, `reply/sms/${messageId}`));
+    await waitFor(replies, (rows) => rows.length > 0);
+    await sleep(500);
+    const sent = await replies();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.body).toBe(again.json.reply);
   });
 
   it('a POST /v1/complaints retried with its Idempotency-Key after a lost answer makes one complaint', async () => {
@@ -173,23 +181,48 @@ describe('intake under failure', () => {
     expect(await complaintsOf(consumerNumber)).toHaveLength(1);
   });
 
-  it('a handler that died holding its claim: 409 with Retry-After within the lease, taken over after it', async () => {
+  it('a process killed between its one transaction and the start: the re-delivery starts the complaint it reserved', async () => {
     const consumerNumber = C(22);
     const from = await phoneOf(consumerNumber);
     const messageId = `sms-dead-${Date.now()}`;
+    // What a process killed mid-message leaves behind: the number and the slot, no workflow.
+    const { version } = (await cachedComplaintType(stack.db, 'no-power'))!;
+    const [left] = await stack.db.execute<{ outcome: string; request_number: string }>(
+      sql`select * from seva_complaint_intake(${`ch:sms:${messageId}`}, ${consumerNumber}, 'no-power', ${version}, true, now())`,
+    );
+    expect(left!.outcome).toBe('new');
+    const taken = await sms(stack.app, messageId, `NP ${consumerNumber}`, from);
+    expect(taken.status, JSON.stringify(taken.json)).toBe(200);
+    expect(taken.json.requestNumber).toBe(left!.request_number);
+    const described = await stack.client.workflow.getHandle(left!.request_number).describe();
+    expect(described.status.name).toBe('RUNNING');
+    expect(await complaintsOf(consumerNumber)).toHaveLength(1);
+    await waitFor(
+      () =>
+        stack.db
+          .select()
+          .from(devOutbox)
+          .where(eq(devOutbox.idempotencyKey, `reply/sms/${messageId}`)),
+      (rows) => rows.length === 1,
+    );
+  });
+
+  it('a handler that died holding its claim on a conversation: 409 with Retry-After within the lease, taken over after it', async () => {
+    const consumerNumber = C(25);
+    const messageId = `ivr-dead-${Date.now()}`;
     // What a process killed mid-message leaves behind: a fresh claim, nothing else.
-    await stack.db.insert(channelMessages).values({ channel: 'sms', messageId, status: 'processing' });
-    const busy = await sms(stack.app, messageId, `NP ${consumerNumber}`, from);
+    await stack.db.insert(channelMessages).values({ channel: 'ivr', messageId, status: 'processing' });
+    const busy = await ivr(messageId, consumerNumber, '1');
     expect(busy.status).toBe(409);
     expect(Number(busy.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     await new Promise((r) => setTimeout(r, 1_100)); // the lease (1 s in this file) runs out
-    const taken = await sms(stack.app, messageId, `NP ${consumerNumber}`, from);
+    const taken = await ivr(messageId, consumerNumber, '1');
     expect(taken.status, JSON.stringify(taken.json)).toBe(200);
     expect(taken.json.requestNumber).toMatch(/^CR-/);
     const [row] = await stack.db
       .select()
       .from(channelMessages)
-      .where(and(eq(channelMessages.channel, 'sms'), eq(channelMessages.messageId, messageId)));
+      .where(and(eq(channelMessages.channel, 'ivr'), eq(channelMessages.messageId, messageId)));
     expect(row?.status).toBe('done');
     expect(await complaintsOf(consumerNumber)).toHaveLength(1);
   });
@@ -221,7 +254,7 @@ describe('intake under failure', () => {
       namespace: stack.config.temporal.namespace,
     });
     const deadApp = createApp({
-      config: { ...stack.config, intake: { deadlineMs: 1_500 } },
+      config: { ...stack.config, intake: { ...stack.config.intake, deadlineMs: 1_500 } },
       db: stack.db,
       temporal: dead,
       logger: createLogger(stack.config),

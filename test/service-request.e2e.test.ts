@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumers, devOutbox, notifications, requestDecisions, staff } from '../db/schema';
@@ -230,6 +230,34 @@ describe('intake', () => {
     });
     expect(reused.status).toBe(422);
     expect(reused.json.detail).toMatch(new RegExp(`different submission \\(${first.json.requestNumber}\\)`));
+  });
+
+  it('takes the same submission sent again without an Idempotency-Key for a retry, within the repeat window', async () => {
+    const token = await stack.token({ role: 'consumer', consumers: [consumerNo(24)] });
+    const doc = await upload(token, consumerNo(24));
+    const body = (newAddress: string) => ({
+      type: 'test-address',
+      consumerNumber: consumerNo(24),
+      form: { newAddress, pinCode: '695003' },
+      documents: [{ documentId: doc.json.documentId, kind: 'address', fileName: 'proof.png' }],
+    });
+    const post = (b: unknown) => stack.call('POST', '/v1/service-requests', { token, body: b });
+    const first = await post(body('TC 25/1002, Kowdiar, Thiruvananthapuram'));
+    const again = await post(body('TC 25/1002, Kowdiar, Thiruvananthapuram'));
+    expect(first.status, first.text).toBe(201);
+    expect(again.status).toBe(200);
+    expect(again.json.requestNumber).toBe(first.json.requestNumber);
+    // Another request is another request.
+    const other = await post(body('TC 25/1003, Kowdiar, Thiruvananthapuram'));
+    expect(other.status).toBe(201);
+    expect(other.json.requestNumber).not.toBe(first.json.requestNumber);
+    // Past the window, the same body is a new request (the reservation is aged here, not waited for).
+    await stack.db.execute(
+      sql`update intake_keys set created_at = now() - interval '1 day' where request_number = ${first.json.requestNumber}`,
+    );
+    const later = await post(body('TC 25/1002, Kowdiar, Thiruvananthapuram'));
+    expect(later.status).toBe(201);
+    expect(later.json.requestNumber).not.toBe(first.json.requestNumber);
   });
 
   it('refuses bad input precisely and creates nothing', async () => {

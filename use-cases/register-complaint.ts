@@ -4,20 +4,21 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { and, eq, sql } from 'drizzle-orm';
-import { findComplaintType } from '../db/catalogue';
-import { currentOutageFor } from '../db/outages';
-import { allocateRequestNumber, reserveRequestNumber } from '../db/request-numbers';
-import { consumers, intakeKeys, offices, openComplaints, outageComplaints } from '../db/schema';
+import { eq, sql } from 'drizzle-orm';
+import { cachedComplaintType } from '../db/catalogue';
+import { openComplaints, outageComplaints } from '../db/schema';
+import type { TBusinessCalendar } from '../domain/calendar';
 import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../domain/calendar';
 import {
   complaintStatusQuery,
   reportAgainUpdate,
+  type TChannelReply,
   type TComplaintInput,
   type TComplaintState,
   type TLinkedOutage,
 } from '../domain/complaint';
 import type { TChannel } from '../domain/consumer';
+import type { TComplaintType } from '../domain/complaint-catalogue';
 import { DomainProblem, FailureType } from '../domain/failures';
 import { escalationOffices, STANDARD_CALENDAR } from '../domain/offices';
 import type { TPrincipal } from '../domain/roles';
@@ -55,7 +56,26 @@ export type TComplaintReport = {
    * it — after a timeout, a 503, a crash — comes to the same complaint, and joins an open one once.
    */
   intakeKey?: string;
+  /**
+   * A channel's written reply to the sender, made from the outcome: for a new complaint it goes
+   * with the workflow, which sends it (retried until the provider takes it; the registration
+   * notice goes instead if it never can), so the door waits for no gateway. A joined report's
+   * reply is the caller's to send (`replyQueued` false).
+   */
+  reply?: (
+    outcome: TComplaintOutcome,
+    type: TComplaintType,
+    account: TReporterAccount,
+  ) => TChannelReply | undefined;
+  /**
+   * A channel report's sender (phone in E.164, e-mail address). When it is the account's own
+   * contact, a written `reply` tells the consumer (`answeredInWriting` unless given).
+   */
+  sender?: { phone?: string; email?: string };
 };
+
+/** What the intake learnt of the account: its language, and whether the sender is its own contact. */
+export type TReporterAccount = { language: string; own: boolean };
 
 type TComplaintRequest = {
   typeCode: string;
@@ -63,8 +83,11 @@ type TComplaintRequest = {
   channel: TChannel;
   description: string;
   actor: TActor;
-  answeredInWriting: boolean;
+  /** undefined: when a written reply goes to the account's own contact */
+  answeredInWriting?: boolean;
   intakeKey?: string;
+  reply?: TComplaintReport['reply'];
+  sender?: TComplaintReport['sender'];
 };
 type TDeps = Pick<UseCaseDeps, 'db' | 'temporal' | 'config'>;
 
@@ -79,6 +102,11 @@ export type TComplaintOutcome = {
   dueAt: string | null;
   /** set when a no-power complaint is answered by a known outage */
   outage: { id: string; area: string; etr: string } | null;
+  /** the channel reply (TComplaintReport.reply) went with the workflow, which sends it */
+  replyQueued?: boolean;
+  /** this very report came before (the same intake key): the complaint as it stands */
+  repeated?: boolean;
+  account?: TReporterAccount;
 };
 
 const outcome = (
@@ -114,7 +142,11 @@ export async function registerComplaint(
   report: TComplaintReport,
 ): Promise<TComplaintOutcome> {
   assertRole(principal, COMPLAINT_INTAKE_ROLES);
-  await assertConsumerAccess(deps.db, principal, report.consumerNumber);
+  // Staff are checked against the consumer's office here; a consumer's own numbers are in the
+  // principal, and the intake's one call finds out whether the number exists.
+  if (principal.kind === 'staff') await assertConsumerAccess(deps.db, principal, report.consumerNumber);
+  else if (!principal.consumerNumbers.includes(report.consumerNumber))
+    throw new DomainProblem(FailureType.Forbidden, 'this consumer number is not yours');
   return intake(
     deps,
     {
@@ -123,11 +155,64 @@ export async function registerComplaint(
       channel: report.channel ?? (principal.kind === 'staff' ? 'agent' : 'web'),
       description: report.description,
       actor: actorOf(principal),
-      answeredInWriting: report.answeredInWriting ?? false,
+      answeredInWriting: report.answeredInWriting ?? (report.reply ? undefined : false),
       intakeKey: report.intakeKey,
+      reply: report.reply,
+      sender: report.sender,
     },
     clockOf(deps)(),
   );
+}
+
+type TIntakeRow = {
+  outcome: 'new' | 'retry' | 'join' | 'no-consumer' | 'no-type' | 'stale-type';
+  consumer_language: string | null;
+  own_contact: boolean | null;
+  request_number: string | null;
+  office_id: string | null;
+  office_path: string | null;
+  calendar: TBusinessCalendar | null;
+  outage_id: string | null;
+  outage_area: string | null;
+  outage_etr: string | Date | null;
+};
+
+/**
+ * The door's one round trip (db/migrations/0019_complaint_intake.sql): the consumer, the type's
+ * version, the number this report's key stands for, the open-complaint slot and the outage link,
+ * in one short transaction. A type the catalogue has changed since this process read it is read
+ * again, and the call made again.
+ */
+async function admit(db: TDeps['db'], request: TComplaintRequest, at: Date) {
+  let cached = await cachedComplaintType(db, request.typeCode);
+  for (let round = 0; ; round++) {
+    const [row] = await db.execute<TIntakeRow>(sql`select * from seva_complaint_intake(
+        ${request.intakeKey ?? null}, ${request.consumerNumber}, ${request.typeCode},
+        ${cached?.version ?? -1}, ${cached?.type.outageLinkable ?? false}, ${at.toISOString()}::timestamptz,
+        ${request.sender?.phone ?? null}, ${request.sender?.email ?? null})`);
+    if (row!.outcome === 'stale-type' && round < 2) {
+      cached = await cachedComplaintType(db, request.typeCode, { fresh: true });
+      continue;
+    }
+    if (row!.outcome === 'no-type' || row!.outcome === 'stale-type' || !cached) {
+      if (row!.outcome !== 'no-consumer')
+        throw new DomainProblem(FailureType.InvalidInput, 'unknown complaint type', {
+          errors: [
+            {
+              field: 'type',
+              message: `unknown complaint type "${request.typeCode}"; see GET /v1/catalogue/complaint-types`,
+            },
+          ],
+        });
+    }
+    if (row!.outcome === 'no-consumer')
+      throw new DomainProblem(FailureType.ConsumerNotFound, `no consumer ${request.consumerNumber}`);
+    const outage: TLinkedOutage | undefined = row!.outage_id
+      ? { id: row!.outage_id, area: row!.outage_area!, etr: new Date(row!.outage_etr!).toISOString() }
+      : undefined;
+    const account = { language: row!.consumer_language ?? 'en', own: row!.own_contact ?? false };
+    return { row: row!, type: cached!.type, outage, account };
+  }
 }
 
 async function intake(
@@ -137,68 +222,20 @@ async function intake(
   attempt = 0,
 ): Promise<TComplaintOutcome> {
   const { db } = deps;
-  const type = await findComplaintType(db, request.typeCode);
-  if (!type)
-    throw new DomainProblem(FailureType.InvalidInput, 'unknown complaint type', {
-      errors: [
-        {
-          field: 'type',
-          message: `unknown complaint type "${request.typeCode}"; see GET /v1/catalogue/complaint-types`,
-        },
-      ],
-    });
-  const [consumer] = await db
-    .select({ officeId: consumers.sectionOfficeId, path: offices.path, calendar: offices.calendar })
-    .from(consumers)
-    .innerJoin(offices, eq(offices.id, consumers.sectionOfficeId))
-    .where(eq(consumers.consumerNumber, request.consumerNumber));
-  if (!consumer)
-    throw new DomainProblem(FailureType.ConsumerNotFound, `no consumer ${request.consumerNumber}`, {
-      errors: [{ field: 'consumerNumber', message: 'no such consumer number' }],
-    });
-
-  // This report came before (a retry): the number it was given, whether or not its workflow started.
-  // One look: the number this report was given before (a retry), and who holds the slot.
-  const [{ reserved, held } = { reserved: null, held: null }] = await db.execute<{
-    reserved: string | null;
-    held: string | null;
-  }>(sql`select
-      (select ${intakeKeys.requestNumber} from ${intakeKeys} where ${intakeKeys.key} = ${request.intakeKey ?? ''}) as reserved,
-      (select ${openComplaints.requestNumber} from ${openComplaints}
-        where ${openComplaints.consumerNumber} = ${request.consumerNumber} and ${openComplaints.typeCode} = ${type.code}) as held`);
-  const join = async () => {
-    const outage = type.outageLinkable ? await currentOutageFor(db, request.consumerNumber, at) : undefined;
-    const joined = await joinOpen(
-      deps,
-      request,
-      type.code,
-      outage && { id: outage.id, area: outage.area, etr: outage.etr.toISOString() },
-    );
-    if (joined) return joined;
+  const admitted = await admit(db, request, at);
+  const { row, type, outage, account } = admitted;
+  // A written reply to the account's own phone or e-mail tells the consumer (the IVR only speaks).
+  request = { ...request, answeredInWriting: request.answeredInWriting ?? account.own };
+  const rn = row.request_number!;
+  if (row.outcome === 'join') {
+    const joined = await joinOpen(deps, request, rn, outage);
+    if (joined) return { ...joined, account };
     // The open complaint has just closed (and its slot is now free): this report starts a new one.
     if (attempt < 2) return intake(deps, request, at, attempt + 1);
     throw new DomainProblem(
       FailureType.Conflict,
       'the earlier complaint has just closed; send this one again',
     );
-  };
-  // A repeat of an open complaint joins it without using up a Request Number.
-  if (held && held !== reserved) return join();
-
-  const rn =
-    held ??
-    reserved ??
-    (request.intakeKey
-      ? (await reserveRequestNumber(db, request.intakeKey, 'CR', at, { known: false })).requestNumber
-      : await allocateRequestNumber(db, 'CR', at));
-  if (!held) {
-    const [taken] = await db
-      .insert(openComplaints)
-      .values({ consumerNumber: request.consumerNumber, typeCode: type.code, requestNumber: rn })
-      .onConflictDoNothing()
-      .returning({ rn: openComplaints.requestNumber });
-    // Another report of the same took the slot first: this one joins it.
-    if (!taken) return join();
   }
 
   const release = async () => {
@@ -206,36 +243,43 @@ async function intake(
     await db.delete(openComplaints).where(eq(openComplaints.requestNumber, rn));
   };
   try {
-    const outage = type.outageLinkable ? await currentOutageFor(db, request.consumerNumber, at) : undefined;
-    // The link is written before the workflow starts, so a restoration from now on finds it.
-    if (outage)
-      await db
-        .insert(outageComplaints)
-        .values({ outageId: outage.id, requestNumber: rn, consumerNumber: request.consumerNumber })
-        .onConflictDoNothing();
+    const calendar = type.calendar === '24x7' ? ALWAYS_OPEN : (row.calendar ?? STANDARD_CALENDAR);
+    const path = row.office_path!;
+    const answer = outcome(
+      rn,
+      {
+        status: outage ? 'awaiting-restoration' : 'open',
+        typeName: type.name,
+        dueAt: addBusinessTime(at, parseBusinessDuration(type.tat), calendar).toISOString(),
+        outage,
+      },
+      false,
+    );
+    const reply = request.reply?.({ ...answer, account }, type, account);
     const input: TComplaintInput = {
       requestNumber: rn,
       type,
       consumerNumber: request.consumerNumber,
-      officeId: consumer.officeId,
-      officePath: consumer.path,
-      calendar: type.calendar === '24x7' ? ALWAYS_OPEN : (consumer.calendar ?? STANDARD_CALENDAR),
+      officeId: row.office_id!,
+      officePath: path,
+      calendar,
       channel: request.channel,
       description: request.description,
       submittedBy: request.actor.subject,
       submittedAt: at.toISOString(),
-      escalationOffices: escalationOffices(consumer.path, type.escalation),
+      escalationOffices: escalationOffices(path, type.escalation),
       ...(request.answeredInWriting ? { answeredInWriting: true } : {}),
+      ...(reply ? { reply } : {}),
       emergency:
         type.priority === 'emergency'
           ? {
-              deskOfficeId: consumer.path.split('/')[0]!,
+              deskOfficeId: path.split('/')[0]!,
               realertEveryMs: parseBusinessDuration(
                 type.realertEvery ?? deps.config.complaints.emergencyRealertEvery,
               ),
             }
           : undefined,
-      outage: outage ? { id: outage.id, area: outage.area, etr: outage.etr.toISOString() } : undefined,
+      outage,
     };
     // The workflow id is the number: starting again (a retry) finds the run that a lost answer started.
     await withinDeadline(deps, () =>
@@ -250,7 +294,7 @@ async function intake(
           { key: SA.ConsumerNumber, value: request.consumerNumber },
           { key: SA.RequestType, value: type.code },
           { key: SA.RequestKind, value: 'complaint' },
-          { key: SA.OfficeId, value: consumer.officeId },
+          { key: SA.OfficeId, value: row.office_id! },
           { key: SA.RequestStatus, value: outage ? 'awaiting-restoration' : 'open' },
           { key: SA.Channel, value: request.channel },
         ],
@@ -260,22 +304,19 @@ async function intake(
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     });
     // A retry of this very report: answer with the complaint as it stands (its due time then, not now).
-    if (held && held === reserved) {
+    if (row.outcome === 'retry') {
       const state = await withinDeadline(deps, () =>
         deps.temporal.workflow.getHandle<typeof complaintWorkflow>(rn).query(complaintStatusQuery),
       ).catch(() => undefined);
-      if (state) return outcome(rn, state, false);
+      if (state)
+        return { ...outcome(rn, state, false), replyQueued: reply !== undefined, repeated: true, account };
     }
-    return outcome(
-      rn,
-      {
-        status: outage ? 'awaiting-restoration' : 'open',
-        typeName: type.name,
-        dueAt: addBusinessTime(at, parseBusinessDuration(type.tat), input.calendar).toISOString(),
-        outage: input.outage,
-      },
-      false,
-    );
+    return {
+      ...answer,
+      replyQueued: reply !== undefined,
+      ...(row.outcome === 'retry' ? { repeated: true } : {}),
+      account,
+    };
   } catch (error) {
     // Temporal or the database did not answer: the workflow may have started. Nothing is undone;
     // the retry (same intake key) comes back to this number and finds or starts the run.
@@ -291,26 +332,10 @@ async function intake(
 async function joinOpen(
   deps: Pick<TDeps, 'db' | 'temporal' | 'config'>,
   request: TComplaintRequest,
-  typeCode: string,
+  requestNumber: string,
   outage: TLinkedOutage | undefined,
 ): Promise<TComplaintOutcome | undefined> {
-  const [open] = await deps.db
-    .select()
-    .from(openComplaints)
-    .where(
-      and(eq(openComplaints.consumerNumber, request.consumerNumber), eq(openComplaints.typeCode, typeCode)),
-    );
-  if (!open) return undefined;
-  // Written before the Update, so a restoration from now on finds it (the workflow may decline to link).
-  if (outage)
-    await deps.db
-      .insert(outageComplaints)
-      .values({
-        outageId: outage.id,
-        requestNumber: open.requestNumber,
-        consumerNumber: request.consumerNumber,
-      })
-      .onConflictDoNothing();
+  const open = { requestNumber };
   try {
     const state = await withinDeadline(deps, () =>
       deps.temporal.workflow

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { eq, inArray } from 'drizzle-orm';
 import { findServiceType } from '../db/catalogue';
-import { allocateRequestNumber } from '../db/request-numbers';
-import { consumers, documents, intakeKeys, offices } from '../db/schema';
+import { reserveRequestNumber } from '../db/request-numbers';
+import { consumers, documents, offices } from '../db/schema';
 import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../domain/calendar';
 import { buildFormSchema, ZDocumentKind, type TServiceType } from '../domain/catalogue';
 import { canonicalJson } from '../domain/decision-signature';
@@ -169,39 +169,26 @@ async function submit(
   if (docErrors.length)
     throw new DomainProblem(FailureType.InvalidInput, 'documents missing or invalid', { errors: docErrors });
 
-  const scopedKey = key ? `sr:${scopeIdempotencyKey(principal.subject, key)}` : undefined;
   const bodyHash = createHash('sha256')
     .update(canonicalJson({ ...body, form: form.data }))
     .digest('hex');
-  let requestNumber: string | undefined;
-  let replay = false;
-  if (scopedKey) {
-    const [existing] = await deps.db.select().from(intakeKeys).where(eq(intakeKeys.key, scopedKey));
-    if (existing?.bodyHash && existing.bodyHash !== bodyHash)
-      throw new DomainProblem(
-        FailureType.Unprocessable,
-        `this Idempotency-Key was used for a different submission (${existing.requestNumber}); use a new key for a new request`,
-      );
-    if (existing) {
-      requestNumber = existing.requestNumber;
-      replay = true;
-    }
-  }
+  // Without an Idempotency-Key, the same caller sending the same body again within minutes is
+  // retrying (a timeout, a double click): the submission itself is the key then.
+  const scopedKey = key
+    ? `sr:${scopeIdempotencyKey(principal.subject, key)}`
+    : `sr:repeat:${scopeIdempotencyKey(principal.subject, bodyHash)}`;
   const submittedAt = clockOf(deps)();
-  if (!requestNumber) {
-    const allocated = await allocateRequestNumber(deps.db, 'SR', submittedAt);
-    if (scopedKey) {
-      await deps.db
-        .insert(intakeKeys)
-        .values({ key: scopedKey, requestNumber: allocated, bodyHash })
-        .onConflictDoNothing();
-      const [winner] = await deps.db.select().from(intakeKeys).where(eq(intakeKeys.key, scopedKey));
-      replay = winner!.requestNumber !== allocated;
-      requestNumber = winner!.requestNumber;
-    } else {
-      requestNumber = allocated;
-    }
-  }
+  const reservation = await reserveRequestNumber(deps.db, scopedKey, 'SR', submittedAt, {
+    bodyHash,
+    ...(key ? {} : { reuseAfterMs: deps.config.intake.repeatWindowMs }),
+  });
+  if (!reservation.reserved && reservation.bodyHash && reservation.bodyHash !== bodyHash)
+    throw new DomainProblem(
+      FailureType.Unprocessable,
+      `this Idempotency-Key was used for a different submission (${reservation.requestNumber}); use a new key for a new request`,
+    );
+  const requestNumber = reservation.requestNumber;
+  let replay = !reservation.reserved;
 
   const [office] = await deps.db.select().from(offices).where(eq(offices.id, officeId));
   const calendar = type.calendar === '24x7' ? ALWAYS_OPEN : (office!.calendar ?? STANDARD_CALENDAR);

@@ -38,6 +38,17 @@ const acts = proxyActivities<ReturnType<typeof createComplaintActivities>>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20 },
 });
 
+/** The channel reply is worth a few tries; after that the registration notice tells the consumer. */
+const replyActs = proxyActivities<ReturnType<typeof createComplaintActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    maximumAttempts: 6,
+  },
+});
+
 /**
  * One complaint, from registration to the consumer's confirmation; the workflow id is its Request
  * Number. Field work runs against the turnaround time and escalates up the matrix when it is
@@ -503,19 +514,9 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
     await acts.saveComplaint({ state });
   };
 
-  // ---------- the run ----------
-  if (state.emergency && patched('emergency-alert-detail'))
-    site = await acts.emergencySite({ consumerNumber: input.consumerNumber });
-  if (state.outage) {
-    // Restored between intake and now? The registry could not signal a workflow not yet started.
-    const outage = await acts.outageState({ outageId: state.outage.id });
-    if (outage.restoredAt) restored(outage.restoredAt);
-    else if (outage.etr !== state.outage.etr) state.outage.etr = outage.etr;
-  }
-  // The consumer hears it once: a written answer to their own report already gave the number,
-  // the expected time or the outage's ETR.
-  if (!(input.answeredInWriting && patched('answered-in-writing')))
-    await notify(
+  /** The consumer's notice of the registration: its number and due time, or the outage's ETR. */
+  const registeredNotice = () =>
+    notify(
       state.outage
         ? {
             key: `${input.requestNumber}/registered`,
@@ -530,6 +531,34 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
             params: { requestNumber: input.requestNumber, complaintType: complaintName, dueAt: state.dueAt },
           },
     );
+
+  // ---------- the run ----------
+  // The channel's written answer to this report (its number, due time or ETR) goes first, beside
+  // everything else: the intake hands it over instead of waiting for the gateway.
+  /** whether the report's written answer stands for the registration notice (decided below) */
+  let answered: boolean | undefined = undefined;
+  let replied: Promise<void> | undefined;
+  if (input.reply && patched('reply-in-workflow'))
+    replied = replyActs.sendChannelReply(input.reply).then(
+      () => undefined,
+      // Never sent (refused, or the gateway down for good): the registration notice tells them.
+      async () => {
+        await condition(() => answered !== undefined);
+        if (answered) await registeredNotice();
+      },
+    );
+  if (state.emergency && patched('emergency-alert-detail'))
+    site = await acts.emergencySite({ consumerNumber: input.consumerNumber });
+  if (state.outage) {
+    // Restored between intake and now? The registry could not signal a workflow not yet started.
+    const outage = await acts.outageState({ outageId: state.outage.id });
+    if (outage.restoredAt) restored(outage.restoredAt);
+    else if (outage.etr !== state.outage.etr) state.outage.etr = outage.etr;
+  }
+  // The consumer hears it once: a written answer to their own report already gave the number,
+  // the expected time or the outage's ETR.
+  answered = Boolean(input.answeredInWriting) && patched('answered-in-writing');
+  if (!answered) await registeredNotice();
   if (state.outage) log('linked-to-outage', undefined, `${state.outage.id}, ETR ${state.outage.etr}`);
 
   for (;;) {
@@ -547,6 +576,7 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
     if (state.status === 'closed') break;
   }
   await sync();
+  await replied;
   await acts.releaseComplaintSlot({
     consumerNumber: input.consumerNumber,
     typeCode: type.code,

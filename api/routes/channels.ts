@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { readAccountSummary } from '../../db/account';
-import { findComplaintType, listComplaintTypes } from '../../db/catalogue';
+import { cachedComplaintType, listComplaintTypes } from '../../db/catalogue';
 import { requestsOfConsumer } from '../../db/consumer-requests';
 import { outagesAffecting } from '../../db/outages';
 import { channelMessages, channelSessions, consumers } from '../../db/schema';
@@ -15,13 +15,17 @@ import {
   type TChannelWords,
 } from '../../domain/channel-replies';
 import { isLanguage } from '../../domain/notice-templates';
-import { parseNpSms } from '../../domain/complaint-catalogue';
+import { parseNpSms, type TComplaintType } from '../../domain/complaint-catalogue';
 import type { TChannel } from '../../domain/consumer';
 import { DomainProblem, FailureType } from '../../domain/failures';
 import { toE164 } from '../../domain/phone';
 import type { TPrincipal } from '../../domain/roles';
 import { createNoticeProviders, PermanentSendError } from '../../lib/notice-providers';
-import { registerComplaint } from '../../use-cases/register-complaint';
+import {
+  registerComplaint,
+  type TComplaintOutcome,
+  type TReporterAccount,
+} from '../../use-cases/register-complaint';
 import { createRouter } from '../create-router';
 import { fieldErrors, HttpProblem, problemResponses } from '../problem';
 import type { AppDeps, AppEnv } from '../types';
@@ -96,7 +100,17 @@ const ZAnswer = z
   })
   .openapi('ChannelAnswer');
 
-type TAnswer = { reply: string; requestNumber: string | null; subject?: string };
+type TAnswer = {
+  reply: string;
+  requestNumber: string | null;
+  subject?: string;
+  /** the reply went with the complaint's workflow, which sends it: the route sends nothing */
+  replyQueued?: boolean;
+  /** this very report came before (a re-delivery): the complaint as it stands */
+  repeated?: boolean;
+};
+/** Channels answered in writing, and where: the reply is sent to the sender of `messageId`. */
+type TWrittenReply = { channel: 'sms' | 'whatsapp' | 'email'; to: string; messageId: string };
 /** What the provider sees (the e-mail subject is ours, for the reply only). */
 const shown = ({ reply, requestNumber, duplicate }: TAnswer & { duplicate: boolean }) => ({
   reply,
@@ -179,6 +193,7 @@ export function createChannelRoutes(deps: AppDeps) {
     messageId: string,
     answer: TAnswer,
   ) => {
+    if (answer.replyQueued) return; // the complaint's workflow sends it
     try {
       await providers[channel].send({
         channel,
@@ -186,7 +201,7 @@ export function createChannelRoutes(deps: AppDeps) {
         subject: answer.subject ?? english.subject(utility),
         text: answer.reply,
         language: 'en',
-        reference: `reply/${channel}/${messageId}`,
+        reference: replyReference({ channel, messageId }),
       });
     } catch (error) {
       // A provider that refuses the address for good: the answer stands, the refusal is logged.
@@ -208,6 +223,9 @@ export function createChannelRoutes(deps: AppDeps) {
   };
 
   const english = channelWords('en');
+  /** One reply per inbound message: the provider's idempotency key. */
+  const replyReference = (m: Pick<TWrittenReply, 'channel' | 'messageId'>) =>
+    `reply/${m.channel}/${m.messageId}`;
   /**
    * Who is writing about this consumer number: `own` when the message comes from the phone or
    * e-mail address registered on the account. Only then are bills and requests read out, and
@@ -230,7 +248,11 @@ export function createChannelRoutes(deps: AppDeps) {
   /** Complaint types in the catalogue's own order (no power first); types added later follow. */
   const menuTypes = () => listComplaintTypes(deps.db);
 
-  /** Registers through the intake; a consumer's mistake becomes words to send back, never an error. */
+  /**
+   * Registers through the intake; a consumer's mistake becomes words to send back, never an error.
+   * A written channel's reply to a new complaint goes with its workflow (which sends it), so the
+   * answer here waits for no gateway. `intakeKey` is `ch:<channel>:<message id>`.
+   */
   const complain = async (
     channel: TChannel,
     address: string,
@@ -239,35 +261,66 @@ export function createChannelRoutes(deps: AppDeps) {
     description: string,
     intakeKey: string,
   ): Promise<TAnswer> => {
-    const account = await accountOf(consumerNumber, address);
-    if (!account) return { reply: english.unknownConsumer(consumerNumber), requestNumber: null };
-    const { words } = account;
+    const written: TWrittenReply | undefined =
+      channel === 'sms' || channel === 'whatsapp' || channel === 'email'
+        ? {
+            channel,
+            to: channel === 'email' ? address : (toE164(address) ?? address),
+            messageId: intakeKey.slice(`ch:${channel}:`.length),
+          }
+        : undefined;
+    const wordsOf = (account: TReporterAccount | undefined) =>
+      account?.own && isLanguage(account.language) ? channelWords(account.language) : english;
+    const say = (outcome: TComplaintOutcome, type: TComplaintType | undefined) =>
+      wordsOf(outcome.account).complaint({ ...outcome, typeTranslations: type?.translations });
+    // The sender acts as the consumer the message names.
+    const sender: TPrincipal = {
+      kind: 'consumer',
+      subject: `${channel}:${address}`,
+      role: 'consumer',
+      consumerNumbers: [consumerNumber],
+    };
+    let type: TComplaintType | undefined;
+    let account: TReporterAccount | undefined;
     try {
-      // The sender acts as the consumer the message names.
-      const sender: TPrincipal = {
-        kind: 'consumer',
-        subject: `${channel}:${address}`,
-        role: 'consumer',
-        consumerNumbers: [consumerNumber],
-      };
       const outcome = await registerComplaint(deps, sender, {
         type: typeCode,
         consumerNumber,
         channel,
         description,
-        // a written reply to the consumer's own phone or e-mail tells them; the IVR only speaks
-        answeredInWriting: account.own && channel !== 'ivr',
         intakeKey,
+        // the account's own phone or e-mail is told by the reply (and then not again by a notice)
+        sender: channel === 'email' ? { email: address } : { phone: toE164(address) ?? address },
+        ...(written
+          ? {
+              reply: (outcome, complaintType, reporter) => {
+                type = complaintType;
+                account = reporter;
+                return {
+                  channel: written.channel,
+                  to: written.to,
+                  subject: wordsOf(reporter).subject(utility),
+                  text: say(outcome, complaintType),
+                  language: 'en',
+                  reference: replyReference(written),
+                };
+              },
+            }
+          : { answeredInWriting: false }), // the IVR only speaks
       });
-      const type = await findComplaintType(deps.db, typeCode);
+      type ??= (await cachedComplaintType(deps.db, typeCode))?.type;
       return {
-        reply: words.complaint({ ...outcome, typeTranslations: type?.translations }),
+        reply: say(outcome, type),
         requestNumber: outcome.requestNumber,
-        subject: words.subject(utility),
+        subject: wordsOf(outcome.account).subject(utility),
+        ...(outcome.replyQueued ? { replyQueued: true } : {}),
+        ...(outcome.repeated ? { repeated: true } : {}),
       };
     } catch (error) {
+      if (DomainProblem.is(error, FailureType.ConsumerNotFound))
+        return { reply: english.unknownConsumer(consumerNumber), requestNumber: null };
       if (DomainProblem.is(error, FailureType.Conflict))
-        return { reply: words.justClosed, requestNumber: null };
+        return { reply: wordsOf(account).justClosed, requestNumber: null };
       throw error;
     }
   };
@@ -305,14 +358,27 @@ export function createChannelRoutes(deps: AppDeps) {
   );
   app.post('/v1/webhooks/sms', async (c) => {
     const sms = parse(ZSms, await signed(c));
-    const answer = await once('sms', sms.messageId, async (key) => {
-      const np = parseNpSms(sms.text);
-      if (!np.ok) return { reply: np.reply, requestNumber: null };
-      return complain('sms', sms.from, np.consumerNumber, 'no-power', 'NP by SMS', key);
-    });
+    const to = toE164(sms.from) ?? sms.from;
+    const np = parseNpSms(sms.text);
+    // A report needs no claim: its intake key (the message id) is the claim, and a re-delivery
+    // comes back to the same complaint. Anything else is answered once per message id.
+    const reported = async (consumerNumber: string) => {
+      const a = await complain(
+        'sms',
+        sms.from,
+        consumerNumber,
+        'no-power',
+        'NP by SMS',
+        `ch:sms:${sms.messageId}`,
+      );
+      return { ...a, duplicate: a.repeated ?? false };
+    };
+    const answer = np.ok
+      ? await reported(np.consumerNumber)
+      : await once('sms', sms.messageId, async () => ({ reply: np.reply, requestNumber: null }));
     // Sent again on a re-delivery too: a handler that died after answering may not have sent it,
     // and the reply's reference (per message id) makes a second send a no-op at the provider.
-    await sendReply(c, 'sms', toE164(sms.from) ?? sms.from, sms.messageId, answer);
+    await sendReply(c, 'sms', to, sms.messageId, answer);
     return c.json(shown(answer), 200);
   });
 

@@ -30,6 +30,11 @@ const worker = await createWorker({
   maxCachedWorkflows: Number(process.argv[3] ?? 20_000), // the parent passes the cache size
 });
 process.on('SIGTERM', () => worker.shutdown());
+// Where the memory is, when the parent asks: V8's heap and what lives outside it.
+process.on('message', (m) => {
+  if ((m as { memory?: boolean }).memory)
+    process.send?.({ memory: { ...process.memoryUsage(), cached: worker.getStatus().numCachedWorkflows } });
+});
 process.send?.({
   ready: true,
   bundleBytes: 'code' in bundle ? bundle.code.length : statSync(prebuilt!).size,
