@@ -20,7 +20,8 @@
  * (reconcile + post) next to the bare insert of its postings (scripts/lib/bench-bulk-payments.ts);
  * `npm run bench -- --scenario pages` the console's work queue page with 10,000 open items in one office.
  */
-import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { mkdtempSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -58,6 +59,8 @@ const { values: args } = parseArgs({
     scenario: { type: 'string', default: 'intake' },
     cache: { type: 'string' },
     lines: { type: 'string', default: '10000' },
+    /** writes a V8 CPU profile of this process during the SMS intake phase (open it in Chrome DevTools) */
+    'cpu-profile': { type: 'string' },
   },
 });
 // Other scenarios live in their own files: `npm run bench -- --scenario open-requests`.
@@ -295,9 +298,22 @@ async function main() {
     const directRun = await pool(N, CONCURRENCY, (i) => direct(i));
     await drain();
     say(`3/7 intake: ${N} NP SMS through the signed webhook, each into a new complaint workflow`);
+    const profiler = args['cpu-profile'] ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
+    const cpuBefore = process.cpuUsage();
     const intake = await pool(N, CONCURRENCY, (i) =>
       sms(throughputSet[i]!.consumerNumber).then(() => undefined),
     );
+    const cpu = process.cpuUsage(cpuBefore);
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(args['cpu-profile']!, JSON.stringify(profile));
+      profiler.disconnect();
+    }
     await drain();
     say(`4/7 intake: ${N} POST /v1/complaints (JSON, an agent, Idempotency-Key)`);
     const agentToken = await signDevToken(config.auth, { role: 'agent', office: 'circle-ekm' });
@@ -347,8 +363,12 @@ async function main() {
     say(
       `6/7 steady: ${N} NP SMS at half the bare start rate (${half.toFixed(0)}/s), acknowledgement latency`,
     );
+    let refusedAtHalf = 0; // a 503 (past INTAKE_DEADLINE_MS) is what a gateway would deliver again
     const steadyRun = await steady(N, half, (i) =>
-      sms(throughputSet[2 * N + 20 + i]!.consumerNumber).then(() => undefined),
+      sms(throughputSet[2 * N + 20 + i]!.consumerNumber).then(
+        () => undefined,
+        () => void (refusedAtHalf += 1),
+      ),
     );
     await drain();
 
@@ -429,7 +449,11 @@ async function main() {
         `${name.padEnd(32)} ${perSecond.toFixed(1).padStart(10)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)}   ${(perSecond / rate(baseline, N)).toFixed(2).padStart(12)}×   ${(perSecond / rate(directRun, N)).toFixed(2).padStart(12)}×`,
       );
     console.log(
-      `\nsteady NP SMS at ${half.toFixed(0)}/s (half the bare start rate): acknowledgement p50 ${steadyRun.p50.toFixed(1)} ms, p95 ${steadyRun.p95.toFixed(1)} ms, p99 ${steadyRun.p99.toFixed(1)} ms, max ${steadyRun.max.toFixed(1)} ms.`,
+      `\nthis process (driver, API and worker) spent ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms of CPU per NP SMS in the intake phase` +
+        (args['cpu-profile'] ? ` (profile: ${args['cpu-profile']})` : ''),
+    );
+    console.log(
+      `steady NP SMS at ${half.toFixed(0)}/s (half the bare start rate): acknowledgement p50 ${steadyRun.p50.toFixed(1)} ms, p95 ${steadyRun.p95.toFixed(1)} ms, p99 ${steadyRun.p99.toFixed(1)} ms, max ${steadyRun.max.toFixed(1)} ms; ${refusedAtHalf} of ${N} answered 503.`,
     );
     console.log(
       `\nstorm: ${linked} of ${storm.length} NP messages linked to the outage (${((100 * linked) / storm.length).toFixed(1)} %); ` +
