@@ -26,6 +26,8 @@ export const INBOUND_CHANNELS = ['sms', 'whatsapp', 'ivr', 'email', 'zalo', 'mes
 export type TInboundChannel = (typeof INBOUND_CHANNELS)[number];
 
 const CHANNELS = ['sms', 'whatsapp', 'email', 'voice', 'post'] as const;
+/** what the development sandbox stands in for: the notice channels and the chat platforms' replies */
+const SANDBOX_CHANNELS = [...CHANNELS, 'zalo', 'messenger'] as const;
 /** How the development sandbox answers: delivered at once, refused (next channel), failing (retried, then next), or sent with no receipt ever. */
 export const SANDBOX_MODES = ['deliver', 'refuse', 'fail', 'silent'] as const;
 export type TSandboxMode = (typeof SANDBOX_MODES)[number];
@@ -196,23 +198,23 @@ const EnvSchema = z
       .string()
       .default('')
       .transform((v, ctx) => {
-        const modes: Partial<Record<(typeof CHANNELS)[number], TSandboxMode>> = {};
+        const modes: Partial<Record<(typeof SANDBOX_CHANNELS)[number], TSandboxMode>> = {};
         for (const pair of v
           .split(',')
           .map((s) => s.trim())
           .filter(Boolean)) {
           const [channel, mode] = pair.split('=').map((s) => s.trim()) as [string, string | undefined];
           if (
-            !(CHANNELS as readonly string[]).includes(channel) ||
+            !(SANDBOX_CHANNELS as readonly string[]).includes(channel) ||
             !SANDBOX_MODES.includes(mode as TSandboxMode)
           ) {
             ctx.addIssue({
               code: 'custom',
-              message: `"${pair}": write channel=mode, channels ${CHANNELS.join('/')}, modes ${SANDBOX_MODES.join('/')}`,
+              message: `"${pair}": write channel=mode, channels ${SANDBOX_CHANNELS.join('/')}, modes ${SANDBOX_MODES.join('/')}`,
             });
             return z.NEVER;
           }
-          modes[channel as (typeof CHANNELS)[number]] = mode as TSandboxMode;
+          modes[channel as (typeof SANDBOX_CHANNELS)[number]] = mode as TSandboxMode;
         }
         return modes;
       }),

@@ -395,3 +395,45 @@ describe('CHANNELS_ENABLED', () => {
     }
   });
 });
+
+describe('a platform that cannot take the reply', () => {
+  it('answers 503 + Retry-After, keeps the answer, and sends the reply on the re-delivery', async () => {
+    const failing = await startTestStack({
+      worker: false,
+      env: { SANDBOX_CHANNELS: 'zalo=fail,messenger=fail' },
+    });
+    try {
+      const user = nextId('zalo-user');
+      const event = zaloEvent(user, 'hi');
+      const raw = JSON.stringify(event);
+      const down = await failing.call('POST', '/v1/webhooks/zalo', {
+        body: raw,
+        headers: { 'x-zevent-signature': zaloMac(raw, event.timestamp) },
+      });
+      expect(down.status).toBe(503);
+      expect(down.headers.get('retry-after')).toBe('5');
+      const msgId = event.message.msg_id;
+      expect(await outbox(`reply/zalo/${msgId}`)).toHaveLength(0);
+      expect(await messageRow('zalo', msgId)).toMatchObject({ status: 'done', repliedAt: null });
+      // Zalo delivers again (here to a process whose sandbox delivers): the kept answer, sent now.
+      const again = await postZalo(event);
+      expect(again.status).toBe(200);
+      expect(again.json.messages[0]).toMatchObject({ duplicate: true });
+      expect(again.json.messages[0].reply).toMatch(/1\. Register a complaint/);
+      expect(await outbox(`reply/zalo/${msgId}`)).toHaveLength(1);
+      expect((await messageRow('zalo', msgId))?.repliedAt).toBeInstanceOf(Date);
+
+      const fb = fbBody(nextId('psid'), text('hi'));
+      const raw2 = JSON.stringify(fb);
+      const fbDown = await failing.call('POST', '/v1/webhooks/messenger', {
+        body: raw2,
+        headers: {
+          'x-hub-signature-256': `sha256=${createHmac('sha256', DEV_MESSENGER_APP_SECRET).update(raw2).digest('hex')}`,
+        },
+      });
+      expect(fbDown.status).toBe(503);
+    } finally {
+      await failing.stop();
+    }
+  });
+});
