@@ -403,7 +403,7 @@ export function createChannelRoutes(deps: AppDeps) {
       request: { body: { required: true, content: { 'application/json': { schema } } } },
       responses: {
         200: { description: 'handled', content: { 'application/json': { schema: ZAnswer } } },
-        ...problemResponses(400, 401, 409, 413, 503),
+        ...problemResponses(400, 401, 404, 409, 413, 503),
       },
     });
 
