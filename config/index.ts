@@ -16,8 +16,18 @@ export const DEV_CHANNEL_WEBHOOK_SECRET = 'whsec_c2V2YS1kZXYtaW5ib3VuZC1jaGFubmV
 // Meta app secret (X-Hub-Signature-256) and verify token for the WhatsApp webhook in development.
 export const DEV_WHATSAPP_APP_SECRET = 'seva-dev-whatsapp-app-secret';
 export const DEV_WHATSAPP_VERIFY_TOKEN = 'seva-dev-whatsapp-verify';
+// Zalo Official Account (app id + OA secret key) and Messenger (app secret + verify token) in development.
+export const DEV_ZALO_APP_ID = '1234567890123456789';
+export const DEV_ZALO_OA_SECRET_KEY = 'seva-dev-zalo-oa-secret-key';
+export const DEV_MESSENGER_APP_SECRET = 'seva-dev-messenger-app-secret';
+export const DEV_MESSENGER_VERIFY_TOKEN = 'seva-dev-messenger-verify';
+/** The consumer channels' inbound webhooks; `CHANNELS_ENABLED` picks those a deployment answers on. */
+export const INBOUND_CHANNELS = ['sms', 'whatsapp', 'ivr', 'email', 'zalo', 'messenger'] as const;
+export type TInboundChannel = (typeof INBOUND_CHANNELS)[number];
 
 const CHANNELS = ['sms', 'whatsapp', 'email', 'voice', 'post'] as const;
+/** what the development sandbox stands in for: the notice channels and the chat platforms' replies */
+const SANDBOX_CHANNELS = [...CHANNELS, 'zalo', 'messenger'] as const;
 /** How the development sandbox answers: delivered at once, refused (next channel), failing (retried, then next), or sent with no receipt ever. */
 export const SANDBOX_MODES = ['deliver', 'refuse', 'fail', 'silent'] as const;
 export type TSandboxMode = (typeof SANDBOX_MODES)[number];
@@ -188,23 +198,23 @@ const EnvSchema = z
       .string()
       .default('')
       .transform((v, ctx) => {
-        const modes: Partial<Record<(typeof CHANNELS)[number], TSandboxMode>> = {};
+        const modes: Partial<Record<(typeof SANDBOX_CHANNELS)[number], TSandboxMode>> = {};
         for (const pair of v
           .split(',')
           .map((s) => s.trim())
           .filter(Boolean)) {
           const [channel, mode] = pair.split('=').map((s) => s.trim()) as [string, string | undefined];
           if (
-            !(CHANNELS as readonly string[]).includes(channel) ||
+            !(SANDBOX_CHANNELS as readonly string[]).includes(channel) ||
             !SANDBOX_MODES.includes(mode as TSandboxMode)
           ) {
             ctx.addIssue({
               code: 'custom',
-              message: `"${pair}": write channel=mode, channels ${CHANNELS.join('/')}, modes ${SANDBOX_MODES.join('/')}`,
+              message: `"${pair}": write channel=mode, channels ${SANDBOX_CHANNELS.join('/')}, modes ${SANDBOX_MODES.join('/')}`,
             });
             return z.NEVER;
           }
-          modes[channel as (typeof CHANNELS)[number]] = mode as TSandboxMode;
+          modes[channel as (typeof SANDBOX_CHANNELS)[number]] = mode as TSandboxMode;
         }
         return modes;
       }),
@@ -239,6 +249,43 @@ const EnvSchema = z
     WHATSAPP_APP_SECRET: z.string().min(16).default(DEV_WHATSAPP_APP_SECRET),
     WHATSAPP_VERIFY_TOKEN: z.string().min(8).default(DEV_WHATSAPP_VERIFY_TOKEN),
     CHANNEL_MESSAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** which inbound webhooks answer; the others are 404 (a utility profile will feed this list) */
+    CHANNELS_ENABLED: z
+      .string()
+      .default(INBOUND_CHANNELS.join(','))
+      .transform((v, ctx) => {
+        const list = [
+          ...new Set(
+            v
+              .split(',')
+              .map((s) => s.trim().toLowerCase())
+              .filter(Boolean),
+          ),
+        ];
+        const bad = list.find((c) => !(INBOUND_CHANNELS as readonly string[]).includes(c));
+        if (bad) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown channel "${bad}"; channels: ${INBOUND_CHANNELS.join(', ')}`,
+          });
+          return z.NEVER;
+        }
+        return list as TInboundChannel[];
+      }),
+    /** Zalo Official Account: the app's id and the OA secret key that sign its webhook (X-ZEvent-Signature) */
+    ZALO_APP_ID: z
+      .string()
+      .regex(/^\d{1,30}$/, 'the numeric app id of the Zalo app')
+      .default(DEV_ZALO_APP_ID),
+    ZALO_OA_SECRET_KEY: z.string().min(16).default(DEV_ZALO_OA_SECRET_KEY),
+    /** the OA access token replies are sent with; unset outside production = the sandbox */
+    ZALO_OA_ACCESS_TOKEN: z.string().min(1).optional(),
+    ZALO_API_URL: z.url().default('https://openapi.zalo.me'),
+    MESSENGER_APP_SECRET: z.string().min(16).default(DEV_MESSENGER_APP_SECRET),
+    MESSENGER_VERIFY_TOKEN: z.string().min(8).default(DEV_MESSENGER_VERIFY_TOKEN),
+    /** the Page access token replies are sent with (Send API); unset outside production = the sandbox */
+    MESSENGER_PAGE_ACCESS_TOKEN: z.string().min(1).optional(),
+    MESSENGER_API_URL: z.url().default('https://graph.facebook.com/v21.0'),
     NOTICE_CHAIN: z
       .string()
       .default(CHANNELS.join(','))
@@ -322,6 +369,41 @@ const EnvSchema = z
       ] as const) {
         if (env[name] === dev)
           ctx.addIssue({ code: 'custom', path: [name], message: `the dev ${name} is refused in production` });
+      }
+      // Zalo and Messenger: their own secrets and a token to reply with, or leave them out of CHANNELS_ENABLED.
+      const chat = [
+        [
+          'zalo',
+          [
+            ['ZALO_APP_ID', DEV_ZALO_APP_ID],
+            ['ZALO_OA_SECRET_KEY', DEV_ZALO_OA_SECRET_KEY],
+          ],
+          'ZALO_OA_ACCESS_TOKEN',
+        ],
+        [
+          'messenger',
+          [
+            ['MESSENGER_APP_SECRET', DEV_MESSENGER_APP_SECRET],
+            ['MESSENGER_VERIFY_TOKEN', DEV_MESSENGER_VERIFY_TOKEN],
+          ],
+          'MESSENGER_PAGE_ACCESS_TOKEN',
+        ],
+      ] as const;
+      for (const [channel, secrets, token] of chat) {
+        if (!env.CHANNELS_ENABLED.includes(channel)) continue;
+        for (const [name, dev] of secrets)
+          if (env[name] === dev)
+            ctx.addIssue({
+              code: 'custom',
+              path: [name],
+              message: `the dev ${name} is refused in production (or leave ${channel} out of CHANNELS_ENABLED)`,
+            });
+        if (!env[token])
+          ctx.addIssue({
+            code: 'custom',
+            path: [token],
+            message: `production replies on ${channel}: set ${token} (or leave ${channel} out of CHANNELS_ENABLED)`,
+          });
       }
       if (env.RECEIPT_SIGNING_P12_PASSPHRASE === DEV_RECEIPT_PASSPHRASE) {
         ctx.addIssue({
@@ -465,6 +547,27 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
     channels: {
       webhookSecret: env.CHANNEL_WEBHOOK_SECRET,
       whatsapp: { appSecret: env.WHATSAPP_APP_SECRET, verifyToken: env.WHATSAPP_VERIFY_TOKEN },
+      /** the webhooks that answer; a channel left out answers 404 */
+      enabled: env.CHANNELS_ENABLED,
+      zalo: {
+        appId: env.ZALO_APP_ID,
+        oaSecretKey: env.ZALO_OA_SECRET_KEY,
+        /** replies through the OA API with this token; without it (development only) the sandbox records them */
+        send: env.ZALO_OA_ACCESS_TOKEN
+          ? { kind: 'zalo' as const, accessToken: env.ZALO_OA_ACCESS_TOKEN, apiUrl: env.ZALO_API_URL }
+          : { kind: 'sandbox' as const },
+      },
+      messenger: {
+        appSecret: env.MESSENGER_APP_SECRET,
+        verifyToken: env.MESSENGER_VERIFY_TOKEN,
+        send: env.MESSENGER_PAGE_ACCESS_TOKEN
+          ? {
+              kind: 'messenger' as const,
+              pageAccessToken: env.MESSENGER_PAGE_ACCESS_TOKEN,
+              apiUrl: env.MESSENGER_API_URL,
+            }
+          : { kind: 'sandbox' as const },
+      },
       /** how long provider message ids are kept to recognise re-deliveries */
       messageRetentionDays: env.CHANNEL_MESSAGE_RETENTION_DAYS,
       /** a claim older than this whose handler did not finish is taken over by the next delivery */

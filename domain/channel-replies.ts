@@ -46,7 +46,17 @@ export const IVR_COMPLAINT_KEYS: Record<string, string> = {
   '9': 'other',
 };
 
-/** WhatsApp: the main menu (ids answer interactive replies; the digits answer typed text). */
+/**
+ * What unlinks a Zalo or Messenger account: "unlink", or the word of any of the languages
+ * (`link.word`), in any case and spacing.
+ */
+export function isUnlinkWord(input: string): boolean {
+  // Vietnamese writes the tone mark of "hủy" on either vowel ("huỷ"): both are the word.
+  const t = input.normalize('NFC').trim().toLocaleLowerCase().replace(/\s+/g, ' ').replace('huỷ', 'hủy');
+  return LANGUAGES.some((l) => WORDS[l].link.word.toLocaleLowerCase() === t);
+}
+
+/** WhatsApp (and Zalo, Messenger): the main menu (ids answer interactive replies; the digits answer typed text). */
 export const WHATSAPP_MENU = [
   { id: 'menu:complaint', key: '1' },
   { id: 'menu:status', key: '2' },
@@ -87,6 +97,17 @@ type TWords = {
   ivrNotInMenu: string;
   emailNoNumber: string;
   subject: string;
+  link: {
+    codeSent: (n: string, platform: string, last: string) => string;
+    codeSms: (n: string, platform: string, code: string, minutes: number, utility: string) => string;
+    codeWait: string;
+    done: (n: string, platform: string, word: string) => string;
+    wrongCode: string;
+    needed: (n: string, platform: string) => string;
+    unlinked: (n: string, platform: string) => string;
+    notLinked: (platform: string) => string;
+    word: string;
+  };
 };
 
 /** The words, in the message files `messages/channels/<language>.json` (ICU MessageFormat). */
@@ -128,6 +149,18 @@ function wordsOf(language: TLanguage): TWords {
     ivrAskNumber: m('ivrAskNumber'),
     ivrNotInMenu: m('ivrNotInMenu'),
     emailNoNumber: m('emailNoNumber'),
+    link: {
+      codeSent: (n, platform, last) => m('link.codeSent', { n, platform, last }),
+      codeSms: (n, platform, code, minutes, utility) =>
+        m('link.codeSms', { n, platform, code, minutes, utility }),
+      codeWait: m('link.codeWait'),
+      done: (n, platform, word) => m('link.done', { n, platform, word }),
+      wrongCode: m('link.wrongCode'),
+      needed: (n, platform) => m('link.needed', { n, platform }),
+      unlinked: (n, platform) => m('link.unlinked', { n, platform }),
+      notLinked: (platform) => m('link.notLinked', { platform }),
+      word: m('link.word'),
+    },
   };
 }
 const WORDS = Object.fromEntries(LANGUAGES.map((l) => [l, wordsOf(l)])) as Record<TLanguage, TWords>;
@@ -164,6 +197,8 @@ export function channelWords(language: TLanguage) {
     privateAccount: w.privateAccount,
     justClosed: w.justClosed,
     emailNoNumber: w.emailNoNumber,
+    /** Zalo and Messenger: linking the platform's user id to a consumer number, and unlinking it */
+    link: w.link,
     subject: (utility: string) => `${utility}: ${w.subject}`,
     ivrMenu: w.ivrMenu,
     ivrComplaintMenu: w.ivrComplaintMenu,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 export const LANGUAGES = ['en', 'ml', 'hi', 'vi', 'ru'] as const;
-export const CHANNELS = ['web', 'agent', 'ivr', 'whatsapp', 'sms', 'email'] as const;
+export const CHANNELS = ['web', 'agent', 'ivr', 'whatsapp', 'sms', 'email', 'zalo', 'messenger'] as const;
 export const ZChannel = z.enum(CHANNELS);
 export type TChannel = z.infer<typeof ZChannel>;
 

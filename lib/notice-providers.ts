@@ -219,3 +219,103 @@ export function createNoticeProviders(
     post: createPostProvider(db, config.payloadCodec, config.utilityName, letterFonts),
   };
 }
+
+/** Replies on the chat platforms, which answer a platform user id rather than a phone. */
+export type ChatProviders = Record<'zalo' | 'messenger', ChannelProvider>;
+
+/** A platform's answer: JSON, or the first characters of whatever it was, for the error. */
+async function platformAnswer(res: Response): Promise<{ json: Record<string, unknown>; text: string }> {
+  const text = await res.text();
+  try {
+    return { json: JSON.parse(text) as Record<string, unknown>, text };
+  } catch {
+    return { json: {}, text };
+  }
+}
+/** 4xx but timeouts and throttling: this message will never go (bad recipient, closed window…). */
+const refusedForGood = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
+
+/**
+ * Zalo Official Account "consultation" (customer-service) message, the OA API v3.0 shape:
+ * `POST {apiUrl}/v3.0/oa/message/cs`, header `access_token: <OA access token>`, body
+ * `{"recipient":{"user_id":…},"message":{"text":…}}`; the answer is `{"error":0,"data":{"message_id":…}}`
+ * (HTTP 200 also when refused: a non-zero `error` is the refusal). Zalo keeps no idempotency key,
+ * so the webhook sends a reply once per message (channel_messages.replied_at).
+ */
+export function createZaloProvider(
+  config: { accessToken: string; apiUrl: string },
+  fetchImpl: typeof fetch = fetch,
+): ChannelProvider {
+  return {
+    name: 'zalo',
+    async send(message) {
+      const res = await fetchImpl(`${config.apiUrl.replace(/\/$/, '')}/v3.0/oa/message/cs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', access_token: config.accessToken },
+        body: JSON.stringify({ recipient: { user_id: message.to }, message: { text: message.text } }),
+        signal: AbortSignal.timeout(15_000),
+      });
+      const { json, text } = await platformAnswer(res);
+      if (refusedForGood(res.status))
+        throw new PermanentSendError(`Zalo refused the reply: ${res.status} ${text.slice(0, 200)}`);
+      if (!res.ok) throw new Error(`Zalo error ${res.status}: ${text.slice(0, 200)}`);
+      // A refusal comes as HTTP 200 with a non-zero error (no follower, expired interaction window…):
+      // delivering the inbound message again would not change it, so it is not retried.
+      if (json.error !== 0 && json.error !== '0')
+        throw new PermanentSendError(`Zalo refused the reply: ${text.slice(0, 200)}`);
+      const id = (json.data as { message_id?: unknown } | undefined)?.message_id;
+      if (typeof id !== 'string' && typeof id !== 'number')
+        throw new Error('Zalo answered without a message_id');
+      return { provider: 'zalo', providerMessageId: String(id), delivered: false };
+    },
+  };
+}
+
+/**
+ * Messenger Send API: `POST {apiUrl}/me/messages?access_token=<Page access token>` with
+ * `{"recipient":{"id":<PSID>},"messaging_type":"RESPONSE","message":{"text":…}}` (text up to 2,000
+ * characters); the answer is `{"recipient_id":…,"message_id":…}`, a refusal `{"error":{…}}`.
+ */
+export function createMessengerProvider(
+  config: { pageAccessToken: string; apiUrl: string },
+  fetchImpl: typeof fetch = fetch,
+): ChannelProvider {
+  return {
+    name: 'messenger',
+    async send(message) {
+      const url = new URL(`${config.apiUrl.replace(/\/$/, '')}/me/messages`);
+      url.searchParams.set('access_token', config.pageAccessToken);
+      const res = await fetchImpl(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          recipient: { id: message.to },
+          messaging_type: 'RESPONSE',
+          message: { text: message.text.slice(0, 2000) },
+        }),
+        signal: AbortSignal.timeout(15_000),
+      });
+      const { json, text } = await platformAnswer(res);
+      // The URL carries the token: errors name the status and Meta's words, never the URL.
+      if (refusedForGood(res.status))
+        throw new PermanentSendError(`Messenger refused the reply: ${res.status} ${text.slice(0, 200)}`);
+      if (!res.ok) throw new Error(`Messenger error ${res.status}: ${text.slice(0, 200)}`);
+      const id = json.message_id;
+      if (typeof id !== 'string') throw new Error('Messenger answered without a message_id');
+      return { provider: 'messenger', providerMessageId: id, delivered: false };
+    },
+  };
+}
+
+/** Zalo and Messenger replies: the platforms' send APIs where a token is configured, else the sandbox. */
+export function createChatProviders(
+  config: Pick<Config, 'channels' | 'notices'>,
+  db: Database,
+): ChatProviders {
+  const sandbox = createSandboxProvider(db, config.notices.sandboxModes);
+  const { zalo, messenger } = config.channels;
+  return {
+    zalo: zalo.send.kind === 'zalo' ? createZaloProvider(zalo.send) : sandbox,
+    messenger: messenger.send.kind === 'messenger' ? createMessengerProvider(messenger.send) : sandbox,
+  };
+}

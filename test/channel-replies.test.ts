@@ -4,6 +4,7 @@ import {
   channelWords,
   findConsumerNumber,
   guessComplaintType,
+  isUnlinkWord,
 } from '../domain/channel-replies';
 import { argumentsOf } from '../domain/messages';
 import { LANGUAGES } from '../domain/notice-templates';
@@ -97,5 +98,31 @@ describe('channel message files', () => {
     ];
     expect(channelWords('ml').types(types)).toContain('1. വൈദ്യുതി ഇല്ല');
     expect(channelWords('hi').types(types)).toContain('1. No power (individual)');
+  });
+});
+
+describe('unlinking a Zalo or Messenger account', () => {
+  it('takes "unlink" or the word of any language, however it is spaced, cased or accented', () => {
+    for (const word of [
+      'unlink',
+      ' UNLINK ',
+      'hủy liên kết',
+      'Huỷ  liên kết',
+      'отвязать',
+      'Отвязать',
+      'अनलिंक',
+      'അൺലിങ്ക്',
+    ])
+      expect(isUnlinkWord(word), word).toBe(true);
+    for (const word of ['link', 'unlink me', 'liên kết', '1', ''])
+      expect(isUnlinkWord(word), word).toBe(false);
+  });
+
+  it('tells each reader the word of their own language', () => {
+    for (const language of LANGUAGES) {
+      const words = channelWords(language);
+      expect(isUnlinkWord(words.link.word), language).toBe(true);
+      expect(words.link.done('1154600000001', 'Zalo', words.link.word)).toContain(words.link.word);
+    }
   });
 });

@@ -107,6 +107,12 @@ describe('config', () => {
       CHANNEL_WEBHOOK_SECRET: 'whsec_cHJvZHVjdGlvbi1pbmJvdW5kLXNlY3JldA==',
       WHATSAPP_APP_SECRET: 'meta-app-secret-production',
       WHATSAPP_VERIFY_TOKEN: 'verify-token-production',
+      ZALO_APP_ID: '2553928453557884079',
+      ZALO_OA_SECRET_KEY: 'zalo-oa-secret-key-production',
+      ZALO_OA_ACCESS_TOKEN: 'zalo-oa-access-token',
+      MESSENGER_APP_SECRET: 'messenger-app-secret-production',
+      MESSENGER_VERIFY_TOKEN: 'messenger-verify-production',
+      MESSENGER_PAGE_ACCESS_TOKEN: 'EAAG-page-access-token',
       MESSAGING_URL: 'https://sms-gateway.example/v1/messages',
       RESEND_API_KEY: 're_live_key',
       TEMPORAL_UI_CODEC_SECRET: 'x'.repeat(43),
@@ -115,6 +121,34 @@ describe('config', () => {
     expect(ok.temporal.uiCodecSecret).toBeUndefined(); // no path route in production
     expect(ok.receipts.createIfMissing).toBe(false);
     expect(ok.decisions.selfEnrolment).toBe(false);
+    expect(ok.channels.zalo.send).toMatchObject({ kind: 'zalo', apiUrl: 'https://openapi.zalo.me' });
+    expect(ok.channels.messenger.send).toMatchObject({ kind: 'messenger' });
+  });
+
+  it('offers every inbound channel by default; CHANNELS_ENABLED narrows it, naming an unknown one', () => {
+    expect(loadConfig({}).channels.enabled).toEqual(['sms', 'whatsapp', 'ivr', 'email', 'zalo', 'messenger']);
+    expect(loadConfig({}).channels.zalo.send).toEqual({ kind: 'sandbox' });
+    expect(loadConfig({ CHANNELS_ENABLED: ' Zalo, messenger ,zalo' }).channels.enabled).toEqual([
+      'zalo',
+      'messenger',
+    ]);
+    expect(problemsOf({ CHANNELS_ENABLED: 'sms,telegram' })).toEqual([
+      'CHANNELS_ENABLED: unknown channel "telegram"; channels: sms, whatsapp, ivr, email, zalo, messenger',
+    ]);
+    // In production an offered chat channel needs its own secrets and a token to reply with…
+    const production = problemsOf({ NODE_ENV: 'production' }).join('\n');
+    expect(production).toMatch(/ZALO_OA_SECRET_KEY: the dev ZALO_OA_SECRET_KEY is refused in production/);
+    expect(production).toMatch(/MESSENGER_APP_SECRET: the dev MESSENGER_APP_SECRET is refused/);
+    expect(production).toMatch(/ZALO_OA_ACCESS_TOKEN: production replies on zalo: set ZALO_OA_ACCESS_TOKEN/);
+    expect(production).toMatch(/MESSENGER_PAGE_ACCESS_TOKEN: production replies on messenger/);
+    // …and one it does not offer needs nothing.
+    const without = problemsOf({ NODE_ENV: 'production', CHANNELS_ENABLED: 'sms,ivr,email,whatsapp' }).join(
+      '\n',
+    );
+    expect(without).not.toMatch(/ZALO|MESSENGER/);
+    expect(problemsOf({ ZALO_APP_ID: 'my-app' })).toEqual([
+      'ZALO_APP_ID: the numeric app id of the Zalo app',
+    ]);
   });
 
   it('lets the embedded UI on its own port call the codec', () => {

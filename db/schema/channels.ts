@@ -1,4 +1,5 @@
-import { jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { consumers } from './consumers';
 
 /**
  * Every inbound channel message, by the provider's message id: a re-delivery of the same id gets
@@ -19,6 +20,11 @@ export const channelMessages = pgTable(
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     /** when the current handler took the message: past the lease, the next delivery takes it over */
     claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * when the reply went out, for platforms that keep no idempotency key (Zalo, Messenger): a
+     * re-delivery sends it only if it did not go
+     */
+    repliedAt: timestamp('replied_at', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.channel, t.messageId] })],
 );
@@ -35,4 +41,32 @@ export const channelSessions = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.channel, t.address] })],
+);
+
+/**
+ * Zalo and Messenger give a platform user id, not a phone: the consumer links it by stating their
+ * consumer number and sending back the code that went by SMS to the phone registered on that
+ * account. `consumerNumber` is the confirmed link (bills, requests, their language) until the
+ * consumer unlinks it; `offerNumber` is a link offered and not yet confirmed (the code's HMAC, its
+ * expiry and the tries spent), which replaces the link only when its code comes back.
+ */
+export const channelLinks = pgTable(
+  'channel_links',
+  {
+    channel: text('channel').notNull(),
+    /** Zalo's user id (per Official Account) or Messenger's page-scoped id (PSID) */
+    userId: text('user_id').notNull(),
+    consumerNumber: text('consumer_number').references(() => consumers.consumerNumber),
+    linkedAt: timestamp('linked_at', { withTimezone: true }),
+    offerNumber: text('offer_number').references(() => consumers.consumerNumber),
+    codeHash: text('code_hash'),
+    codeExpiresAt: timestamp('code_expires_at', { withTimezone: true }),
+    codeSentAt: timestamp('code_sent_at', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.channel, t.userId] }),
+    index('channel_links_consumer_idx').on(t.consumerNumber),
+  ],
 );
