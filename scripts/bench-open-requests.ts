@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     /** the worker's workflow cache; default: WORKER_MAX_CACHED_WORKFLOWS (what `npm run worker` uses) */
     cache: { type: 'string' },
+    /** the worker's V8 young generation, MB per semi-space (node --max-semi-space-size); default: WORKER_SEMI_SPACE_MB; 0: V8's own */
+    'semi-space': { type: 'string' },
     scenario: { type: 'string' },
   },
   strict: false,
@@ -84,6 +86,7 @@ async function main() {
   };
   const config = loadConfig(env);
   const cacheSize = Number(args.cache ?? config.worker.maxCachedWorkflows);
+  const semiSpace = Number(args['semi-space'] ?? config.worker.semiSpaceMb);
   await migrateDatabase(postgres.url);
   const database = createDatabase(postgres.url, { max: 10 });
   const { db } = database;
@@ -99,7 +102,7 @@ async function main() {
       fileURLToPath(new URL('./lib/bench-worker.ts', import.meta.url)),
       [JSON.stringify(env), String(cacheSize), bundlePath],
       {
-        execArgv: ['--import', 'tsx'],
+        execArgv: [...(semiSpace ? [`--max-semi-space-size=${semiSpace}`] : []), '--import', 'tsx'],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       },
     );
@@ -255,7 +258,9 @@ async function main() {
     const load = loadavg()
       .map((l) => l.toFixed(2))
       .join(' ');
-    console.log('\nopen-requests (one worker process, reuseV8Context, cache ' + cacheSize + ')');
+    console.log(
+      `\nopen-requests (one worker process, reuseV8Context, cache ${cacheSize}, semi-space ${semiSpace ? `${semiSpace} MB` : "V8's own"})`,
+    );
     console.log(`  idle worker RSS               ${mb(idle)} MB (${breakdown(idleMemory)})`);
     console.log(
       `  with ${N} open (${half} service requests, ${N - half} complaints)   ${mb(held)} MB (${breakdown(heldMemory)})`,

@@ -58,6 +58,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     scenario: { type: 'string', default: 'intake' },
     cache: { type: 'string' },
+    'semi-space': { type: 'string' }, // open-requests: the worker's node --max-semi-space-size
     lines: { type: 'string', default: '10000' },
     /** writes a V8 CPU profile of this process during the SMS intake phase (open it in Chrome DevTools) */
     'cpu-profile': { type: 'string' },

@@ -35,7 +35,10 @@ export async function startSevaChildren(options: {
     supervise({ name: 'API', log, start: () => startNodeChild({ script: 'api.ts', env }) }),
     ...Array.from({ length: options.workers }, async (_, i) => {
       const name = options.workers === 1 ? 'worker' : `worker ${i + 1}`;
-      workers.push(await supervise({ name, log, start: () => startNodeChild({ script: 'worker.ts', env }) }));
+      const nodeFlags = [`--max-semi-space-size=${config.worker.semiSpaceMb}`];
+      workers.push(
+        await supervise({ name, log, start: () => startNodeChild({ script: 'worker.ts', env, nodeFlags }) }),
+      );
     }),
   ]);
   return { api, workers };

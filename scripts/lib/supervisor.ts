@@ -120,10 +120,13 @@ const scriptPath = (name: string) => fileURLToPath(new URL(`../${name}`, import.
 export function startNodeChild(options: {
   script: 'worker.ts' | 'api.ts';
   env: NodeJS.ProcessEnv;
+  /** Node and V8 flags for the child (a worker's young-generation size) */
+  nodeFlags?: string[];
   readyTimeoutMs?: number;
   stopTimeoutMs?: number;
 }): Promise<Running> {
   const [command, args] = withParentDeathSignal(process.execPath, [
+    ...(options.nodeFlags ?? []),
     '--import',
     'tsx',
     scriptPath(options.script),
