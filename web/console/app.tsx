@@ -4,7 +4,7 @@ import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
@@ -94,6 +94,7 @@ import {
   endConsoleSessionOf,
   startConsoleSession,
 } from './session';
+import { createOidcSignIn, OIDC_ATTEMPT_TTL_MS, OIDC_REFUSALS } from './oidc';
 import { SignInPage } from './sign-in';
 import { homeOf } from './layout';
 
@@ -229,6 +230,7 @@ export function createConsoleRoutes(deps: AppDeps) {
     return c.redirect(principal ? homeOf(principal.role) : '/console/sign-in', 303);
   });
 
+  const oidcSignIn = createOidcSignIn(deps, now);
   const demoUsers = () =>
     deps.db
       .select({ subject: staff.subject, name: staff.name, role: staff.role, officeId: staff.officeId })
@@ -238,7 +240,7 @@ export function createConsoleRoutes(deps: AppDeps) {
 
   const signInPage = async (
     c: Context<ConsoleEnv>,
-    extra: { notice?: string; error?: string } = {},
+    extra: { notice?: string; error?: string; idpSignOut?: string } = {},
     status: ContentfulStatusCode = 200,
   ) =>
     html(
@@ -246,7 +248,7 @@ export function createConsoleRoutes(deps: AppDeps) {
       <SignInPage
         page={await pageOf(c, '/console/sign-in')}
         demoUsers={development ? await demoUsers() : undefined}
-        oidc={false}
+        oidc={Boolean(oidcSignIn)}
         {...extra}
       />,
       status,
@@ -256,7 +258,58 @@ export function createConsoleRoutes(deps: AppDeps) {
     const signedIn = staffOf(c);
     if (signedIn) return c.redirect(homeOf(signedIn.role), 303);
     const t = consoleTranslator(c.get('language'));
-    return signInPage(c, c.req.query('signed-out') !== undefined ? { notice: t('signIn.signedOut') } : {});
+    const signedOut = c.req.query('signed-out');
+    // Signed out of a session the identity provider opened: its own sign-out is one link away.
+    const idpSignOut = signedOut === 'oidc' ? await oidcSignIn?.endSessionUrl() : undefined;
+    return signInPage(
+      c,
+      signedOut !== undefined ? { notice: t('signIn.signedOut'), ...(idpSignOut ? { idpSignOut } : {}) } : {},
+    );
+  });
+
+  // ---------------- sign-in at the identity provider (OpenID Connect, code + PKCE) ----------------
+  /** The browser's half of a sign-in under way: a random binding, for the callback only, 10 minutes. */
+  const OIDC_COOKIE = 'seva_console_oidc';
+  const oidcCookieOptions = (maxAgeSeconds?: number) => ({
+    ...consoleCookieOptions(deps, maxAgeSeconds),
+    path: '/console/sign-in/oidc',
+  });
+  const oidcRefused = (c: Context<ConsoleEnv>, refusal: keyof typeof OIDC_REFUSALS, error?: string) =>
+    signInPage(
+      c,
+      { error: consoleTranslator(c.get('language'))(`signIn.refused.${refusal}`, { error: error ?? '' }) },
+      OIDC_REFUSALS[refusal],
+    );
+
+  app.get('/sign-in/oidc', async (c) => {
+    if (!oidcSignIn)
+      return signInPage(c, { error: consoleTranslator(c.get('language'))('signIn.unavailable') }, 404);
+    const started = await oidcSignIn.start();
+    if (!started.ok) return oidcRefused(c, started.refusal);
+    setCookie(c, OIDC_COOKIE, started.binding, oidcCookieOptions(OIDC_ATTEMPT_TTL_MS / 1000));
+    return c.redirect(started.url.toString(), 303);
+  });
+
+  app.get('/sign-in/oidc/callback', async (c) => {
+    if (!oidcSignIn)
+      return signInPage(c, { error: consoleTranslator(c.get('language'))('signIn.unavailable') }, 404);
+    const binding = getCookie(c, OIDC_COOKIE);
+    deleteCookie(c, OIDC_COOKIE, oidcCookieOptions());
+    // The URL the identity provider redirected to, as registered (behind a proxy c.req.url is the inside one).
+    const at = new URL(deps.config.oidc!.redirectUri);
+    at.search = new URL(c.req.url).search;
+    const outcome = await oidcSignIn.callback(binding, at);
+    if (!outcome.ok) return oidcRefused(c, outcome.refusal, outcome.error);
+    const { principal } = outcome;
+    // A session already in this browser (another person) ends: one person per browser.
+    await endConsoleSessionOf(c, deps);
+    await startConsoleSession(
+      c,
+      deps,
+      { subject: principal.subject, role: principal.role, officeId: principal.officeId, via: 'oidc' },
+      now(),
+    );
+    return c.redirect(homeOf(principal.role), 303);
   });
 
   app.post('/sign-in', async (c) => {
@@ -277,8 +330,9 @@ export function createConsoleRoutes(deps: AppDeps) {
   });
 
   app.post('/sign-out', async (c) => {
+    const via = c.get('consoleSession')?.via;
     await endConsoleSessionOf(c, deps);
-    return c.redirect('/console/sign-in?signed-out', 303);
+    return c.redirect(`/console/sign-in?signed-out${via === 'oidc' ? '=oidc' : ''}`, 303);
   });
 
   app.post('/language', async (c) => {
