@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { eq } from 'drizzle-orm';
+import { eq, gt } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/create-app';
@@ -177,7 +177,7 @@ describe('staff sign-in with OpenID Connect', () => {
     expect(await sessionsOf(OFFICER)).toHaveLength(0);
     await shoot(page, 'console-oidc-signed-out');
     await context.close();
-  });
+  }, 90_000);
 
   it('a person the provider names without role claims gets the directory role and office', async () => {
     const { context, page } = await toIdentityProvider();
@@ -209,6 +209,20 @@ describe('staff sign-in with OpenID Connect', () => {
       expect(await page.locator('#sign-in-error').innerText()).toBe(en('signIn.refused.expired'));
       await context.close();
     }
+    // Too long at the provider: the attempt has expired by the time the answer comes.
+    {
+      const { context, page } = await toIdentityProvider();
+      const callback = await loginAtProvider(page, OFFICER, { stopAtCallback: true });
+      await stack.db
+        .update(consoleOidcAttempts)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(gt(consoleOidcAttempts.expiresAt, new Date()));
+      const res = await page.goto(callback());
+      expect(res!.status()).toBe(400);
+      expect(await page.locator('#sign-in-error').innerText()).toBe(en('signIn.refused.expired'));
+      expect(await sessionsOf(OFFICER)).toHaveLength(0);
+      await context.close();
+    }
     // The provider answers with an error (the person cancelled): its code is named, 401.
     {
       const { context, page } = await toIdentityProvider();
@@ -233,7 +247,7 @@ describe('staff sign-in with OpenID Connect', () => {
       expect(await sessionsOf(GHOST)).toHaveLength(0);
       await context.close();
     }
-  });
+  }, 90_000);
 
   it('keeps no attempt it has finished, and in production offers no demo picker', async () => {
     const left = await stack.db.select().from(consoleOidcAttempts);
@@ -247,6 +261,23 @@ describe('staff sign-in with OpenID Connect', () => {
       verifyReceipt: stack.verifyReceipt,
       ekycTrustAnchorsPem: stack.ekycTrustAnchorsPem,
     });
+    // A provider that cannot be reached: the page says so (503), nothing breaks.
+    const { freePort } = await import('../scripts/lib/ports');
+    const nowhere = createApp({
+      config: {
+        ...stack.config,
+        oidc: { ...stack.config.oidc!, issuer: `http://127.0.0.1:${await freePort()}` },
+      },
+      db: stack.db,
+      temporal: stack.client,
+      logger: pino({ level: 'silent' }),
+      verifyToken: createTokenVerifier(stack.config.auth),
+      verifyReceipt: stack.verifyReceipt,
+      ekycTrustAnchorsPem: stack.ekycTrustAnchorsPem,
+    });
+    const down = await nowhere.request('/console/sign-in/oidc');
+    expect(down.status).toBe(503);
+    expect(await down.text()).toContain(en('signIn.refused.unreachable'));
     const page = await production.request('/console/sign-in');
     const html = await page.text();
     expect(html).toContain('href="/console/sign-in/oidc"');

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { FAILURE_STATUS } from '../../api/problem';
 import type { AppDeps } from '../../api/types';
-import { listComplaintTypes, listServiceTypes } from '../../db/catalogue';
+import { findServiceType, listComplaintTypes, listServiceTypes } from '../../db/catalogue';
 import { listVerifiedDecisions } from '../../db/decisions';
 import { complaints, documents, outageComplaints, staff, staffInbox } from '../../db/schema';
 import { contactsTakenBy } from '../../db/inbound-contacts';
@@ -57,6 +57,10 @@ import {
   restoreOutage,
 } from '../../use-cases/outages';
 import { registerComplaint } from '../../use-cases/register-complaint';
+import { submitServiceRequest } from '../../use-cases/submit-service-request';
+import { eformFieldErrors, eformValues, formText, kindInMessage, typedEForm } from '../eform';
+import { translator } from '../messages';
+import { ZDocumentKind, type TDocumentKind } from '../../domain/catalogue';
 import { actOnComplaint, COMPLAINT_ACTIONS, type TComplaintAction } from '../../use-cases/act-on-complaint';
 import { authoriseComplaint } from '../../use-cases/complaints';
 import { decideServiceRequest, SERVICE_REQUEST_ACTIONS } from '../../use-cases/decide-service-request';
@@ -68,6 +72,7 @@ import { verifyCsrf } from '../session';
 import { CallerPage } from './caller';
 import { ComplaintPage } from './complaint';
 import { DeskPage, type TDeskView } from './desk';
+import { DeskRequestPage, type TDeskRequestView } from './desk-request';
 import {
   CONSOLE_DECISIONS,
   decisionBody,
@@ -829,9 +834,10 @@ export function createConsoleRoutes(deps: AppDeps) {
     status: ContentfulStatusCode = 200,
   ) => {
     const language = c.get('language');
-    const [record, types] = await Promise.all([
+    const [record, types, serviceTypes] = await Promise.all([
       openCaller(deps, principal, { consumerNumber }),
       listComplaintTypes(deps.db),
+      listServiceTypes(deps.db),
     ]);
     const complaintTypes = types.map((x) => ({
       code: x.code,
@@ -841,7 +847,7 @@ export function createConsoleRoutes(deps: AppDeps) {
       c,
       <CallerPage
         page={await pageOf(c)}
-        view={{ record, complaintTypes, intakeKey: randomUUID(), ...extra }}
+        view={{ record, complaintTypes, serviceTypes, intakeKey: randomUUID(), ...extra }}
       />,
       status,
     );
@@ -902,6 +908,117 @@ export function createConsoleRoutes(deps: AppDeps) {
       `/console/desk/consumers/${consumerNumber}?registered=${outcome.requestNumber}${outcome.joined ? '&joined=1' : ''}`,
       303,
     );
+  });
+
+  /**
+   * A service request for the caller: the type's eForm (drawn as the portal draws it), sent through
+   * the one intake use case with the agent as principal, channel `agent`; counted as a contact.
+   */
+  const renderDeskRequest = async (
+    c: Context<ConsoleEnv>,
+    principal: TPrincipal & { kind: 'staff' },
+    consumerNumber: string,
+    view: Omit<TDeskRequestView, 'consumer' | 'types'>,
+    status: ContentfulStatusCode = 200,
+  ) => {
+    assertRole(principal, DESK_ROLES);
+    const [record, types] = await Promise.all([
+      openCaller(deps, principal, { consumerNumber }),
+      listServiceTypes(deps.db),
+    ]);
+    const consumer = { consumerNumber, name: record.account.name };
+    return html(c, <DeskRequestPage page={await pageOf(c)} view={{ consumer, types, ...view }} />, status);
+  };
+
+  app.get('/desk/consumers/:cn/request', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const code = c.req.query('type');
+    const type = code ? await findServiceType(deps.db, code) : undefined;
+    if (code && !type) throw new DomainProblem(FailureType.NotFound, `no service type ${code}`);
+    return renderDeskRequest(c, principal, consumerNumberOf(c), {
+      type,
+      values: {},
+      idempotencyKey: randomUUID(),
+    });
+  });
+
+  app.post('/desk/consumers/:cn/request', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    assertRole(principal, DESK_ROLES);
+    const consumerNumber = consumerNumberOf(c);
+    const form = await c.req.parseBody({ all: true });
+    const code = formText(form, 'type');
+    const type = code ? await findServiceType(deps.db, code) : undefined;
+    if (!type) throw new DomainProblem(FailureType.NotFound, `no service type ${code}`);
+    const typed = typedEForm(type, form);
+    const idempotencyKey = /^[\w-]{8,100}$/.test(formText(form, 'idempotencyKey'))
+      ? formText(form, 'idempotencyKey')
+      : randomUUID();
+    // The documents the type requires come with the form as files (judged and stored with the request).
+    const files = type.documents.flatMap((d) => {
+      const v = form[`documents.${d.kind}`];
+      const file = Array.isArray(v) ? v[0] : v;
+      return file instanceof File && file.size > 0
+        ? [{ field: `documents.${d.kind}`, kind: d.kind, file }]
+        : [];
+    });
+    try {
+      const { replay, accepted } = await submitServiceRequest(deps, principal, {
+        intake: {
+          type: type.code,
+          consumerNumber,
+          channel: 'agent',
+          form: eformValues(type.form, typed),
+          documents: [],
+        },
+        idempotencyKey: `desk/${idempotencyKey}`,
+        ...(files.length ? { attached: { eformField: '', fields: {}, files } } : {}),
+      });
+      await countDeskContact(deps, principal, consumerNumber, 'request', accepted.requestNumber);
+      return renderDeskRequest(c, principal, consumerNumber, {
+        type,
+        values: typed,
+        idempotencyKey,
+        submitted: { requestNumber: accepted.requestNumber, dueAt: accepted.dueAt, replay },
+      });
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
+      const t = consoleTranslator(c.get('language'));
+      const fields = eformFieldErrors(translator(c.get('language')), type, refusal.errors);
+      const documents: Partial<Record<TDocumentKind, string>> = {};
+      let other: string | undefined;
+      for (const e of refusal.errors) {
+        if (e.field.startsWith('form.')) continue;
+        const kind = ZDocumentKind.safeParse(
+          e.field === 'documents' ? kindInMessage(e.message) : /^documents\.([a-z-]+)$/.exec(e.field)?.[1],
+        );
+        if (kind.success)
+          documents[kind.data] ??= e.field === 'documents' ? t('deskRequest.documentMissing') : e.message;
+        else other ??= e.message;
+      }
+      return renderDeskRequest(
+        c,
+        principal,
+        consumerNumber,
+        {
+          type,
+          values: typed,
+          idempotencyKey,
+          errors: {
+            fields,
+            documents,
+            form:
+              refusal.errors.length === 0 || other
+                ? t('failure.refused', { reason: other ?? refusal.message })
+                : undefined,
+          },
+        },
+        refusal.status,
+      );
+    }
   });
 
   // ---------------- the dispatcher's outages ----------------
