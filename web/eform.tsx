@@ -20,6 +20,13 @@ export const formText = (form: TForm, name: string) => {
   return typeof first === 'string' ? first : '';
 };
 
+/** A file part of a parsed form, if one was chosen (an empty file input sends a nameless empty part). */
+export const formFile = (form: TForm, name: string) => {
+  const v = form[name];
+  const first = Array.isArray(v) ? v[0] : v;
+  return first instanceof File && (first.size > 0 || first.name) ? first : undefined;
+};
+
 /** What was typed into each field of the type's eForm (`form.<name>`), as strings. */
 export const typedEForm = (type: TServiceType, form: TForm) =>
   Object.fromEntries(type.form.map((f) => [f.name, formText(form, `form.${f.name}`)]));

@@ -16,7 +16,7 @@ import { authoriseServiceRequest, readServiceRequest } from '../use-cases/servic
 import { submitServiceRequest } from '../use-cases/submit-service-request';
 import { readUploadFields, uploadDocument } from '../use-cases/upload-document';
 import { documentNote, serviceTypeName } from './catalogue-words';
-import { eformFieldErrors, eformValues, formText, kindInMessage, typedEForm } from './eform';
+import { eformFieldErrors, eformValues, formFile, formText, kindInMessage, typedEForm } from './eform';
 import type { WebEnv } from './env';
 import type { TPage } from './layout';
 import { ApplyFormPage, ApplyListPage, SubmittedPage, type TApplyErrors } from './pages/apply';
@@ -34,12 +34,7 @@ type TTools = {
 
 type TForm = Record<string, string | File | (string | File)[]>;
 const text = formText;
-/** A file part of a parsed form, if one was chosen (an empty file input sends a nameless empty part). */
-const fileOf = (form: TForm, name: string) => {
-  const v = form[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  return first instanceof File && (first.size > 0 || first.name) ? first : undefined;
-};
+const fileOf = formFile;
 
 /**
  * The pages of applying for a service, tracking a request and raising a complaint. Every rule is

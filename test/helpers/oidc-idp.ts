@@ -10,15 +10,13 @@ export type TIdpAccount = { sub: string; name: string; claims?: Record<string, s
  * A real OpenID Connect provider for a test: panva's `oidc-provider` (certified), on a free port
  * of 127.0.0.1, with its development login and consent pages (any password), RS256 keys made
  * for this run, one public client that must use PKCE (S256), and the given accounts. Their claims
- * (role, office, …) come with the `staff` scope (at userinfo, as OIDC has it for the code flow,
- * or in the ID token itself with `claimsInIdToken`).
+ * (role, office, …) come with the `staff` scope, at userinfo (OIDC's default for the code flow).
  */
 export async function startIdentityProvider(options: {
   clientId: string;
   redirectUri: string;
   postLogoutRedirectUri?: string;
   accounts: TIdpAccount[];
-  claimsInIdToken?: boolean;
 }) {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
@@ -41,7 +39,6 @@ export async function startIdentityProvider(options: {
     cookies: { keys: [`cookie-key-${port}-${Math.random()}`] },
     claims: { openid: ['sub'], profile: ['name'], staff: claimNames },
     scopes: ['openid', 'profile', 'staff'],
-    conformIdTokenClaims: !options.claimsInIdToken,
     pkce: { required: () => true },
     features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
     async findAccount(_ctx, sub) {

@@ -58,7 +58,7 @@ import {
 } from '../../use-cases/outages';
 import { registerComplaint } from '../../use-cases/register-complaint';
 import { submitServiceRequest } from '../../use-cases/submit-service-request';
-import { eformFieldErrors, eformValues, formText, kindInMessage, typedEForm } from '../eform';
+import { eformFieldErrors, eformValues, formFile, formText, kindInMessage, typedEForm } from '../eform';
 import { translator } from '../messages';
 import { ZDocumentKind, type TDocumentKind } from '../../domain/catalogue';
 import { actOnComplaint, COMPLAINT_ACTIONS, type TComplaintAction } from '../../use-cases/act-on-complaint';
@@ -958,11 +958,8 @@ export function createConsoleRoutes(deps: AppDeps) {
       : randomUUID();
     // The documents the type requires come with the form as files (judged and stored with the request).
     const files = type.documents.flatMap((d) => {
-      const v = form[`documents.${d.kind}`];
-      const file = Array.isArray(v) ? v[0] : v;
-      return file instanceof File && file.size > 0
-        ? [{ field: `documents.${d.kind}`, kind: d.kind, file }]
-        : [];
+      const file = formFile(form, `documents.${d.kind}`);
+      return file ? [{ field: `documents.${d.kind}`, kind: d.kind, file }] : [];
     });
     try {
       const { replay, accepted } = await submitServiceRequest(deps, principal, {
