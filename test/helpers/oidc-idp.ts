@@ -40,6 +40,8 @@ export async function startIdentityProvider(options: {
     claims: { openid: ['sub'], profile: ['name'], staff: claimNames },
     scopes: ['openid', 'profile', 'staff'],
     pkce: { required: () => true },
+    // Lifetimes set (seconds), so the provider does not print a notice for each default it uses.
+    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600 },
     features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
     async findAccount(_ctx, sub) {
       const account = accounts.get(sub);
