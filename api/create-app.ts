@@ -38,6 +38,7 @@ import type { AppDeps } from './types';
 import { isPortalUpload } from '../web/paths';
 import { createPortalRoutes } from '../web/portal';
 import { createConsoleRoutes } from '../web/console/app';
+import { isConsoleUpload } from '../web/console/paths';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -45,7 +46,7 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
  * Routes that take files, and the media types they take them in. Both the body limit and the
  * media-type check read this one table: uploads get the larger limit, and only here is a
  * non-JSON body accepted (besides HTML forms); the portal's forms with files are named in
- * web/paths.ts.
+ * web/paths.ts, the console's in web/console/paths.ts.
  */
 const UPLOADS: Record<string, RegExp> = {
   '/v1/documents': /^multipart\/form-data\b/i,
@@ -54,7 +55,9 @@ const UPLOADS: Record<string, RegExp> = {
   '/v1/bulk-payments': /^multipart\/form-data\b/i,
 };
 const isUpload = (path: string, type: string) =>
-  (UPLOADS[path] ?? (isPortalUpload(path) ? /^multipart\/form-data\b/i : undefined))?.test(type) ?? false;
+  (
+    UPLOADS[path] ?? (isPortalUpload(path) || isConsoleUpload(path) ? /^multipart\/form-data\b/i : undefined)
+  )?.test(type) ?? false;
 
 /** The whole HTTP surface. Dependencies come in; nothing here reads the environment or opens connections. */
 export function createApp(deps: AppDeps) {

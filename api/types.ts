@@ -24,6 +24,7 @@ export type AppDeps = {
     | 'bulkPayments'
     | 'utilityName'
     | 'pdfFonts'
+    | 'oidc'
   >;
   db: Database;
   temporal: Client;

@@ -163,6 +163,23 @@ const EnvSchema = z
     JWT_ISSUER: z.string().min(1).default('seva'),
     JWT_AUDIENCE: z.string().min(1).default('seva-api'),
 
+    /** staff sign-in to the console with OpenID Connect (authorization code + PKCE); required in production */
+    OIDC_ISSUER_URL: z.url().optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    /** absent: a public client (PKCE alone) */
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    /** default: PUBLIC_URL/console/sign-in/oidc/callback (register it at the identity provider) */
+    OIDC_REDIRECT_URI: z.url().optional(),
+    OIDC_SCOPES: z
+      .string()
+      .default('openid profile email')
+      .refine((s) => s.split(/\s+/).includes('openid'), 'must include openid'),
+    /** the ID token (or userinfo) claims that carry the staff role and office, as bearer tokens do */
+    OIDC_ROLE_CLAIM: z.string().min(1).default('role'),
+    OIDC_OFFICE_CLAIM: z.string().min(1).default('office'),
+    /** where the identity provider sends the browser after its sign-out (register it there too) */
+    OIDC_POST_LOGOUT_REDIRECT_URI: z.url().optional(),
+
     PAYLOAD_KEYS: payloadKeys.prefault(DEV_PAYLOAD_KEYS),
     PAYLOAD_KEY_ID: z.string().optional(),
 
@@ -335,7 +352,24 @@ const EnvSchema = z
         message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together',
       });
     }
+    if (Boolean(env.OIDC_ISSUER_URL) !== Boolean(env.OIDC_CLIENT_ID)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.OIDC_ISSUER_URL ? 'OIDC_CLIENT_ID' : 'OIDC_ISSUER_URL'],
+        message: 'OIDC_ISSUER_URL and OIDC_CLIENT_ID go together',
+      });
+    }
     if (env.NODE_ENV === 'production') {
+      // The console's demo picker does not exist in production: staff sign in at the identity provider.
+      if (!env.OIDC_ISSUER_URL)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['OIDC_ISSUER_URL'],
+          message: 'production signs staff in with OpenID Connect: set OIDC_ISSUER_URL and OIDC_CLIENT_ID',
+        });
+      for (const name of ['OIDC_ISSUER_URL', 'OIDC_REDIRECT_URI', 'OIDC_POST_LOGOUT_REDIRECT_URI'] as const)
+        if (env[name]?.startsWith('http:'))
+          ctx.addIssue({ code: 'custom', path: [name], message: 'must be https:// in production' });
       if (env.JWT_SECRET === DEV_JWT_SECRET && !env.JWT_JWKS_URL) {
         ctx.addIssue({
           code: 'custom',
@@ -497,6 +531,23 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
     },
+    /** console staff sign-in at the identity provider; undefined: not configured (the demo picker only, outside production) */
+    oidc:
+      env.OIDC_ISSUER_URL && env.OIDC_CLIENT_ID
+        ? {
+            issuer: env.OIDC_ISSUER_URL,
+            clientId: env.OIDC_CLIENT_ID,
+            clientSecret: env.OIDC_CLIENT_SECRET,
+            redirectUri:
+              env.OIDC_REDIRECT_URI ??
+              `${env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`}/console/sign-in/oidc/callback`,
+            scopes: env.OIDC_SCOPES.split(/\s+/).filter(Boolean).join(' '),
+            claims: { role: env.OIDC_ROLE_CLAIM, office: env.OIDC_OFFICE_CLAIM },
+            postLogoutRedirectUri: env.OIDC_POST_LOGOUT_REDIRECT_URI,
+            /** plain http:// to the identity provider only outside production (a test or laptop IdP) */
+            allowHttp: env.NODE_ENV !== 'production',
+          }
+        : undefined,
     payloadCodec: { keys: env.PAYLOAD_KEYS, activeKeyId: payloadKeyId },
     utilityName: env.UTILITY_NAME,
     receipts: {

@@ -45,13 +45,30 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
       const code = (error as { code?: string }).code;
       throw new TokenError(code === 'ERR_JWT_EXPIRED' ? 'token expired' : 'token invalid');
     }
-    const claims = ZClaims.safeParse(payload);
-    if (!claims.success) throw new TokenError('token lacks a valid role, office or consumers claim');
-    const c = claims.data;
-    return c.role === 'consumer'
-      ? { kind: 'consumer', subject: c.sub, role: 'consumer', consumerNumbers: c.consumers }
-      : { kind: 'staff', subject: c.sub, role: c.role, officeId: c.office };
+    return principalOfClaims(payload);
   };
+}
+
+/** Which claims of a verified token carry the role and the office (the console's OIDC sign-in may rename them). */
+export type TClaimNames = { role: string; office: string };
+export const STANDARD_CLAIMS: TClaimNames = { role: 'role', office: 'office' };
+
+/**
+ * The one rule from a verified token's claims to a principal: `sub`, a role, and an office for
+ * staff or the consumer numbers for a consumer. Bearer tokens of the API and the console's
+ * OpenID Connect sign-in both go through here.
+ */
+export function principalOfClaims(payload: JWTPayload, names: TClaimNames = STANDARD_CLAIMS): TPrincipal {
+  const claims = ZClaims.safeParse({
+    ...payload,
+    role: payload[names.role],
+    office: payload[names.office],
+  });
+  if (!claims.success) throw new TokenError('token lacks a valid role, office or consumers claim');
+  const c = claims.data;
+  return c.role === 'consumer'
+    ? { kind: 'consumer', subject: c.sub, role: 'consumer', consumerNumbers: c.consumers }
+    : { kind: 'staff', subject: c.sub, role: c.role, officeId: c.office };
 }
 
 export type TTokenRequest =

@@ -28,10 +28,12 @@ describe('config', () => {
     const config = loadConfig({
       WORKER_MAX_CACHED_WORKFLOWS: '250',
       WORKER_MAX_CONCURRENT_ACTIVITIES: '20',
+      WORKER_SEMI_SPACE_MB: '8',
       TEMPORAL_UI_CODEC_SECRET: 'x'.repeat(43),
     });
     expect(config.worker).toEqual({
       maxCachedWorkflows: 250,
+      semiSpaceMb: 8,
       maxConcurrentActivityTaskExecutions: 20,
       maxConcurrentWorkflowTaskExecutions: 40,
     });
@@ -49,6 +51,8 @@ describe('config', () => {
     expect(problemsOf({ WORKER_MAX_CONCURRENT_ACTIVITIES: '0' })[0]).toMatch(
       /^WORKER_MAX_CONCURRENT_ACTIVITIES:/,
     );
+    expect(loadConfig({}).worker.semiSpaceMb).toBe(16);
+    expect(problemsOf({ WORKER_SEMI_SPACE_MB: '0' })[0]).toMatch(/^WORKER_SEMI_SPACE_MB:/);
   });
 
   it('keeps PUBLIC_URL without a trailing slash, so links never double it', () => {
@@ -98,6 +102,7 @@ describe('config', () => {
     );
     expect(problems.join('\n')).toMatch(/CHANNEL_WEBHOOK_SECRET: the dev CHANNEL_WEBHOOK_SECRET is refused/);
     expect(problems.join('\n')).toMatch(/WHATSAPP_APP_SECRET: the dev WHATSAPP_APP_SECRET is refused/);
+    expect(problems.join('\n')).toMatch(/OIDC_ISSUER_URL: production signs staff in with OpenID Connect/);
     const ok = loadConfig({
       NODE_ENV: 'production',
       JWT_SECRET: 'x'.repeat(40),
@@ -116,8 +121,17 @@ describe('config', () => {
       MESSAGING_URL: 'https://sms-gateway.example/v1/messages',
       RESEND_API_KEY: 're_live_key',
       TEMPORAL_UI_CODEC_SECRET: 'x'.repeat(43),
+      OIDC_ISSUER_URL: 'https://login.utility.example/realms/staff',
+      OIDC_CLIENT_ID: 'seva-console',
+      PUBLIC_URL: 'https://seva.utility.example',
     });
     expect(ok.auth.jwtSecret).not.toBe(DEV_JWT_SECRET);
+    expect(ok.oidc).toMatchObject({
+      redirectUri: 'https://seva.utility.example/console/sign-in/oidc/callback',
+      scopes: 'openid profile email',
+      claims: { role: 'role', office: 'office' },
+      allowHttp: false,
+    });
     expect(ok.temporal.uiCodecSecret).toBeUndefined(); // no path route in production
     expect(ok.receipts.createIfMissing).toBe(false);
     expect(ok.decisions.selfEnrolment).toBe(false);
@@ -156,6 +170,39 @@ describe('config', () => {
       'http://127.0.0.1:8300',
       'http://localhost:8300',
     ]);
+  });
+
+  it('reads the console OIDC settings, together and https in production', () => {
+    expect(loadConfig({}).oidc).toBeUndefined();
+    expect(problemsOf({ OIDC_ISSUER_URL: 'http://127.0.0.1:9000' }).join('\n')).toMatch(
+      /OIDC_CLIENT_ID: OIDC_ISSUER_URL and OIDC_CLIENT_ID go together/,
+    );
+    expect(
+      problemsOf({
+        OIDC_ISSUER_URL: 'https://idp.example',
+        OIDC_CLIENT_ID: 'c',
+        OIDC_SCOPES: 'profile',
+      }).join('\n'),
+    ).toMatch(/OIDC_SCOPES: must include openid/);
+    expect(
+      problemsOf({ NODE_ENV: 'production', OIDC_ISSUER_URL: 'http://idp.example', OIDC_CLIENT_ID: 'c' }).join(
+        '\n',
+      ),
+    ).toMatch(/OIDC_ISSUER_URL: must be https:\/\/ in production/);
+    const dev = loadConfig({
+      OIDC_ISSUER_URL: 'http://127.0.0.1:9000',
+      OIDC_CLIENT_ID: 'seva-console',
+      OIDC_ROLE_CLAIM: 'seva_role',
+      OIDC_OFFICE_CLAIM: 'seva_office',
+      OIDC_SCOPES: 'openid  staff',
+    });
+    expect(dev.oidc).toMatchObject({
+      issuer: 'http://127.0.0.1:9000',
+      redirectUri: 'http://127.0.0.1:3000/console/sign-in/oidc/callback',
+      scopes: 'openid staff',
+      claims: { role: 'seva_role', office: 'seva_office' },
+      allowHttp: true,
+    });
   });
 
   it('requires TLS certificate and key together', () => {

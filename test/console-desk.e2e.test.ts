@@ -2,7 +2,11 @@ import type { Browser } from 'playwright-core';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complaints, inboundContacts, outages, staffInbox } from '../db/schema';
+import { createPortalSession } from '../db/portal-sessions';
+import { SA } from '../domain/search-attributes';
+import { makePdf } from '../scripts/lib/sample-files';
 import { consoleMessages } from '../web/console/messages';
+import { portalMessages } from '../web/messages';
 import { shoot, startPortal } from './helpers/portal-browser';
 import type { TestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
@@ -21,6 +25,8 @@ const CALLER_PHONE = '93376 87279';
 const DARK = '1560100000022';
 /** Manoj Kumar: reports an electrical accident */
 const ACCIDENT = '1560100000023';
+/** asks the call centre for an address change */
+const MOVER = '1560100000024';
 const en = (key: string, values?: Record<string, string | number>) =>
   consoleMessages.format('en', key, values);
 /** A `datetime-local` value, India time, `hours` from now. */
@@ -286,4 +292,76 @@ describe('the agent desk, the dispatcher and emergencies in the console', () => 
     expect((await stack.db.select().from(outages).where(eq(outages.registeredBy, AGENT))).length).toBe(0);
     await Promise.all([agent.context.close(), dispatcher.context.close()]);
   });
+
+  it('an agent starts an address change for the caller: the eForm from the field specs, errors at the fields, the document with the form, one request for a double click, the Request Number at once; the consumer sees it in the portal', async () => {
+    const { context, page } = await signIn(AGENT, '/console/desk');
+    await page.getByLabel(en('desk.query')).fill(MOVER);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${base}/console/desk/consumers/${MOVER}`);
+    const panel = page.locator('section[aria-labelledby="start-request"]');
+    await panel.getByLabel(en('deskRequest.type')).selectOption('address-change');
+    await panel.getByRole('button', { name: en('deskRequest.open') }).click();
+    await page.waitForURL(`${base}/console/desk/consumers/${MOVER}/request?type=address-change`);
+    const form = page.locator('#desk-eform');
+    // The fields are the catalogue's (labels from its specs), the documents line says what comes later.
+    expect(await form.locator('label[for="field-newAddress"]').innerText()).toContain('New address');
+    expect(await page.locator('#documents-later').innerText()).toBe(en('deskRequest.documentsLater'));
+
+    // A bad PIN code: refused next to its field, what was typed kept; nothing started.
+    await form.locator('[name="form.newAddress"]').fill('TC 9/412, Bank Road, Aluva');
+    await form.locator('[name="form.pinCode"]').fill('68310');
+    await form.getByRole('button', { name: en('deskRequest.submit') }).click();
+    await page.locator('#failure-request').waitFor();
+    expect(await page.locator('#field-pinCode-error').innerText()).toBe(
+      portalMessages.format('en', 'apply.invalid.pincode'),
+    );
+    expect(await form.locator('[name="form.newAddress"]').inputValue()).toBe('TC 9/412, Bank Road, Aluva');
+    // The PIN right, no proof of address: the use case wants it with the request, said at the file box.
+    await form.locator('[name="form.pinCode"]').fill('683101');
+    await form.getByRole('button', { name: en('deskRequest.submit') }).click();
+    await page.locator('#document-address-error').waitFor();
+    expect(await page.locator('#document-address-error').innerText()).toBe(en('deskRequest.documentMissing'));
+    expect(await page.locator('#field-pinCode-error').count()).toBe(0);
+    await shoot(page, 'console-desk-request-errors');
+
+    // With the caller's proof attached; a double click makes one request.
+    await form
+      .locator('input[name="documents.address"]')
+      .setInputFiles({ name: 'rent-agreement.pdf', mimeType: 'application/pdf', buffer: makePdf(1) });
+    await form.getByRole('button', { name: en('deskRequest.submit') }).dblclick();
+    // The file is judged (a worker thread) and the workflow started: give a loaded machine time.
+    await page.locator('#request-number').waitFor({ timeout: 45_000 });
+    const rn = (await page.locator('#request-number').innerText()).trim();
+    expect(rn).toMatch(/^SR-\d{4}-\d{6}-\d$/);
+    expect(await page.locator('#due-at time').getAttribute('datetime')).toBeTruthy();
+    await shoot(page, 'console-desk-request-started');
+
+    // Through the one intake: channel agent, the agent as the submitter, once.
+    const officer = await stack.token({ role: 'executive', office: 'sec-aluva-town' });
+    const stored = await waitFor(
+      () => stack.call('GET', `/v1/service-requests/${rn}`, { token: officer }),
+      (r) => r.status === 200,
+    );
+    expect(stored.json).toMatchObject({ consumerNumber: MOVER, typeCode: 'address-change' });
+    const started = await stack.client.workflow.getHandle(rn).describe();
+    expect(started.typedSearchAttributes.get(SA.Channel)).toBe('agent');
+    const runs = await waitFor(
+      () => stack.client.workflow.count(`ConsumerNumber = "${MOVER}" AND RequestType = "address-change"`),
+      (r) => r.count >= 1,
+    );
+    expect(runs.count).toBe(1);
+    const counted = await contactsOf(MOVER);
+    expect(counted.filter((c) => c.kind === 'request').map((c) => c.requestNumber)).toEqual([rn]);
+
+    // The consumer's portal lists it on home and opens it.
+    const session = await createPortalSession(stack.db, [MOVER], new Date());
+    const consumer = await browser.newContext();
+    await consumer.addCookies([{ name: 'seva_session', value: session.token, url: base }]);
+    const portalPage = await consumer.newPage();
+    await portalPage.goto(`${base}/home`);
+    await portalPage.locator(`a[href="/requests/${rn}"]`).first().waitFor();
+    await portalPage.goto(`${base}/requests/${rn}`);
+    expect(await portalPage.locator('main').innerText()).toContain(rn);
+    await Promise.all([consumer.close(), context.close()]);
+  }, 120_000);
 });

@@ -5,13 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from '../api/types';
 import { findComplaintType, findServiceType, listComplaintTypes, listServiceTypes } from '../db/catalogue';
 import { latestReceipt, receiptHeaders } from '../db/receipts';
-import {
-  DOCUMENT_KINDS,
-  ZDocumentKind,
-  type TDocumentKind,
-  type TFieldSpec,
-  type TServiceType,
-} from '../domain/catalogue';
+import { ZDocumentKind, type TDocumentKind, type TServiceType } from '../domain/catalogue';
 import { FailureType, type TFieldError } from '../domain/failures';
 import type { TDocumentRef } from '../domain/service-request';
 import { actOnComplaint } from '../use-cases/act-on-complaint';
@@ -22,6 +16,7 @@ import { authoriseServiceRequest, readServiceRequest } from '../use-cases/servic
 import { submitServiceRequest } from '../use-cases/submit-service-request';
 import { readUploadFields, uploadDocument } from '../use-cases/upload-document';
 import { documentNote, serviceTypeName } from './catalogue-words';
+import { eformFieldErrors, eformValues, formFile, formText, kindInMessage, typedEForm } from './eform';
 import type { WebEnv } from './env';
 import type { TPage } from './layout';
 import { ApplyFormPage, ApplyListPage, SubmittedPage, type TApplyErrors } from './pages/apply';
@@ -38,45 +33,8 @@ type TTools = {
 };
 
 type TForm = Record<string, string | File | (string | File)[]>;
-/** A text field of a parsed form (the first, when sent twice); '' when absent or a file. */
-const text = (form: TForm, name: string) => {
-  const v = form[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  return typeof first === 'string' ? first : '';
-};
-/** A file part of a parsed form, if one was chosen (an empty file input sends a nameless empty part). */
-const fileOf = (form: TForm, name: string) => {
-  const v = form[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  return first instanceof File && (first.size > 0 || first.name) ? first : undefined;
-};
-const fieldOf = (field: string) => field.replace(/^form\./, '');
-
-/**
- * The eForm as typed (strings of an HTML form) → the values the type's schema takes: numbers as
- * numbers, a check box as true or false, an optional field left empty as absent. The schema
- * (buildFormSchema, in the use case) then decides what is valid.
- */
-function formValues(fields: readonly TFieldSpec[], typed: Record<string, string>) {
-  const out: Record<string, unknown> = {};
-  for (const f of fields) {
-    const v = typed[f.name] ?? '';
-    if (f.type === 'boolean') {
-      out[f.name] = v === 'yes';
-      continue;
-    }
-    if (v.trim() === '') {
-      if (f.required) out[f.name] = f.type === 'number' ? undefined : v;
-      continue;
-    }
-    out[f.name] = f.type === 'number' && !Number.isNaN(Number(v)) ? Number(v) : v;
-  }
-  return out;
-}
-
-/** A kind named in a use case's message about a missing document ("an address document is required"). */
-const kindInMessage = (message: string) =>
-  DOCUMENT_KINDS.find((k) => new RegExp(`\\b${k} document is required`).test(message));
+const text = formText;
+const fileOf = formFile;
 
 /**
  * The pages of applying for a service, tracking a request and raising a complaint. Every rule is
@@ -87,14 +45,6 @@ export function addServicePages(app: Hono<WebEnv>, deps: AppDeps, tools: TTools)
   const { page, htmlPage, fragment, errorPage } = tools;
   const signedIn = (c: Context<WebEnv>) => c.get('portalSession')?.consumerNumbers;
   const principal = (c: Context<WebEnv>) => c.get('principal');
-
-  /** The error of a field in the reader's language: what its type needs (the use case said which). */
-  const fieldMessage = (t: TPage['t'], spec: TFieldSpec | undefined) => {
-    if (!spec) return t('apply.invalid.other');
-    if (spec.type === 'number' && spec.min !== undefined && spec.max !== undefined)
-      return t('apply.invalid.numberRange', { min: spec.min, max: spec.max });
-    return t(`apply.invalid.${spec.type}`);
-  };
 
   /** The slots of a type's documents, with what this form post carried for each. */
   const slotsOf = (c: Context<WebEnv>, type: TServiceType, form?: TForm): TDocumentSlot[] =>
@@ -230,7 +180,7 @@ export function addServicePages(app: Hono<WebEnv>, deps: AppDeps, tools: TTools)
     const p = page(c);
     const { t, language } = p;
     const form: TForm = await c.req.parseBody({ all: true });
-    const typed = Object.fromEntries(type.form.map((f) => [f.name, text(form, `form.${f.name}`)]));
+    const typed = typedEForm(type, form);
     const slots = slotsOf(c, type, form);
     const idempotencyKey = /^[\w-]{8,100}$/.test(text(form, 'idempotencyKey'))
       ? text(form, 'idempotencyKey')
@@ -252,7 +202,7 @@ export function addServicePages(app: Hono<WebEnv>, deps: AppDeps, tools: TTools)
           type: type.code,
           consumerNumber: numbers[0]!,
           channel: 'web',
-          form: formValues(type.form, typed),
+          form: eformValues(type.form, typed),
           documents,
         },
         idempotencyKey,
@@ -275,16 +225,11 @@ export function addServicePages(app: Hono<WebEnv>, deps: AppDeps, tools: TTools)
     } catch (error) {
       const refusal = refusalOf(error);
       if (!refusal || isNotFound(refusal)) throw error;
-      const errors: TApplyErrors = { fields: {} };
+      const errors: TApplyErrors = { fields: eformFieldErrors(t, type, refusal.errors) };
       const bySlot = new Map<TDocumentKind, string>();
       for (const e of refusal.errors) {
-        if (e.field.startsWith('form.')) {
-          const name = fieldOf(e.field).split('.')[0]!;
-          errors.fields[name] ??= fieldMessage(
-            t,
-            type.form.find((f) => f.name === name),
-          );
-        } else if (e.field === 'documents') {
+        if (e.field.startsWith('form.')) continue;
+        if (e.field === 'documents') {
           const kind = kindInMessage(e.message);
           if (kind) bySlot.set(kind, t('apply.documentMissing'));
           else errors.form = e.message;

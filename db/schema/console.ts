@@ -20,3 +20,22 @@ export const consoleSessions = pgTable(
   },
   (t) => [index('console_sessions_expires_idx').on(t.expiresAt)],
 );
+
+/**
+ * A staff sign-in at the identity provider under way (OpenID Connect, authorization code with
+ * PKCE): the browser holds a random binding in a short-lived cookie, this table its SHA-256 with
+ * the state, nonce and PKCE verifier sent. The callback takes the row (once: a replayed callback
+ * finds nothing); rows past `expires_at` are deleted with the next sign-in.
+ */
+export const consoleOidcAttempts = pgTable(
+  'console_oidc_attempts',
+  {
+    bindingHash: text('binding_hash').primaryKey(),
+    state: text('state').notNull(),
+    nonce: text('nonce').notNull(),
+    codeVerifier: text('code_verifier').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('console_oidc_attempts_expires_idx').on(t.expiresAt)],
+);

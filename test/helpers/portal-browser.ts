@@ -12,12 +12,17 @@ export const SHOTS = '.data/screenshots';
  * The portal for a browser test: the real stack with the Hono app served on a free port (its
  * public URL, so links and the Origin check agree), and a headless Chromium.
  */
-export async function startPortal() {
+export async function startPortal(
+  options: {
+    /** more configuration, once the portal's address is known (an identity provider's, say) */
+    env?: (base: string) => Record<string, string> | Promise<Record<string, string>>;
+  } = {},
+) {
   if (!existsSync(CHROMIUM))
     throw new Error(`no ${CHROMIUM}: install Debian's chromium (apt-get install chromium), as .ci/run does`);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const stack = await startTestStack({ env: { PUBLIC_URL: base } });
+  const stack = await startTestStack({ env: { ...(await options.env?.(base)), PUBLIC_URL: base } });
   const server = serve({ fetch: stack.app.fetch, hostname: '127.0.0.1', port });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
   mkdirSync(SHOTS, { recursive: true });

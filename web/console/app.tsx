@@ -4,13 +4,13 @@ import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { FAILURE_STATUS } from '../../api/problem';
 import type { AppDeps } from '../../api/types';
-import { listComplaintTypes, listServiceTypes } from '../../db/catalogue';
+import { findServiceType, listComplaintTypes, listServiceTypes } from '../../db/catalogue';
 import { listVerifiedDecisions } from '../../db/decisions';
 import { complaints, documents, outageComplaints, staff, staffInbox } from '../../db/schema';
 import { contactsTakenBy } from '../../db/inbound-contacts';
@@ -57,6 +57,10 @@ import {
   restoreOutage,
 } from '../../use-cases/outages';
 import { registerComplaint } from '../../use-cases/register-complaint';
+import { submitServiceRequest } from '../../use-cases/submit-service-request';
+import { eformFieldErrors, eformValues, formFile, formText, kindInMessage, typedEForm } from '../eform';
+import { translator } from '../messages';
+import { ZDocumentKind, type TDocumentKind } from '../../domain/catalogue';
 import { actOnComplaint, COMPLAINT_ACTIONS, type TComplaintAction } from '../../use-cases/act-on-complaint';
 import { authoriseComplaint } from '../../use-cases/complaints';
 import { decideServiceRequest, SERVICE_REQUEST_ACTIONS } from '../../use-cases/decide-service-request';
@@ -68,6 +72,7 @@ import { verifyCsrf } from '../session';
 import { CallerPage } from './caller';
 import { ComplaintPage } from './complaint';
 import { DeskPage, type TDeskView } from './desk';
+import { DeskRequestPage, type TDeskRequestView } from './desk-request';
 import {
   CONSOLE_DECISIONS,
   decisionBody,
@@ -94,6 +99,7 @@ import {
   endConsoleSessionOf,
   startConsoleSession,
 } from './session';
+import { createOidcSignIn, OIDC_ATTEMPT_TTL_MS, OIDC_REFUSALS } from './oidc';
 import { SignInPage } from './sign-in';
 import { homeOf } from './layout';
 
@@ -229,6 +235,7 @@ export function createConsoleRoutes(deps: AppDeps) {
     return c.redirect(principal ? homeOf(principal.role) : '/console/sign-in', 303);
   });
 
+  const oidcSignIn = createOidcSignIn(deps, now);
   const demoUsers = () =>
     deps.db
       .select({ subject: staff.subject, name: staff.name, role: staff.role, officeId: staff.officeId })
@@ -238,7 +245,7 @@ export function createConsoleRoutes(deps: AppDeps) {
 
   const signInPage = async (
     c: Context<ConsoleEnv>,
-    extra: { notice?: string; error?: string } = {},
+    extra: { notice?: string; error?: string; idpSignOut?: string } = {},
     status: ContentfulStatusCode = 200,
   ) =>
     html(
@@ -246,7 +253,7 @@ export function createConsoleRoutes(deps: AppDeps) {
       <SignInPage
         page={await pageOf(c, '/console/sign-in')}
         demoUsers={development ? await demoUsers() : undefined}
-        oidc={false}
+        oidc={Boolean(oidcSignIn)}
         {...extra}
       />,
       status,
@@ -256,7 +263,58 @@ export function createConsoleRoutes(deps: AppDeps) {
     const signedIn = staffOf(c);
     if (signedIn) return c.redirect(homeOf(signedIn.role), 303);
     const t = consoleTranslator(c.get('language'));
-    return signInPage(c, c.req.query('signed-out') !== undefined ? { notice: t('signIn.signedOut') } : {});
+    const signedOut = c.req.query('signed-out');
+    // Signed out of a session the identity provider opened: its own sign-out is one link away.
+    const idpSignOut = signedOut === 'oidc' ? await oidcSignIn?.endSessionUrl() : undefined;
+    return signInPage(
+      c,
+      signedOut !== undefined ? { notice: t('signIn.signedOut'), ...(idpSignOut ? { idpSignOut } : {}) } : {},
+    );
+  });
+
+  // ---------------- sign-in at the identity provider (OpenID Connect, code + PKCE) ----------------
+  /** The browser's half of a sign-in under way: a random binding, for the callback only, 10 minutes. */
+  const OIDC_COOKIE = 'seva_console_oidc';
+  const oidcCookieOptions = (maxAgeSeconds?: number) => ({
+    ...consoleCookieOptions(deps, maxAgeSeconds),
+    path: '/console/sign-in/oidc',
+  });
+  const oidcRefused = (c: Context<ConsoleEnv>, refusal: keyof typeof OIDC_REFUSALS, error?: string) =>
+    signInPage(
+      c,
+      { error: consoleTranslator(c.get('language'))(`signIn.refused.${refusal}`, { error: error ?? '' }) },
+      OIDC_REFUSALS[refusal],
+    );
+
+  app.get('/sign-in/oidc', async (c) => {
+    if (!oidcSignIn)
+      return signInPage(c, { error: consoleTranslator(c.get('language'))('signIn.unavailable') }, 404);
+    const started = await oidcSignIn.start();
+    if (!started.ok) return oidcRefused(c, started.refusal);
+    setCookie(c, OIDC_COOKIE, started.binding, oidcCookieOptions(OIDC_ATTEMPT_TTL_MS / 1000));
+    return c.redirect(started.url.toString(), 303);
+  });
+
+  app.get('/sign-in/oidc/callback', async (c) => {
+    if (!oidcSignIn)
+      return signInPage(c, { error: consoleTranslator(c.get('language'))('signIn.unavailable') }, 404);
+    const binding = getCookie(c, OIDC_COOKIE);
+    deleteCookie(c, OIDC_COOKIE, oidcCookieOptions());
+    // The URL the identity provider redirected to, as registered (behind a proxy c.req.url is the inside one).
+    const at = new URL(deps.config.oidc!.redirectUri);
+    at.search = new URL(c.req.url).search;
+    const outcome = await oidcSignIn.callback(binding, at);
+    if (!outcome.ok) return oidcRefused(c, outcome.refusal, outcome.error);
+    const { principal } = outcome;
+    // A session already in this browser (another person) ends: one person per browser.
+    await endConsoleSessionOf(c, deps);
+    await startConsoleSession(
+      c,
+      deps,
+      { subject: principal.subject, role: principal.role, officeId: principal.officeId, via: 'oidc' },
+      now(),
+    );
+    return c.redirect(homeOf(principal.role), 303);
   });
 
   app.post('/sign-in', async (c) => {
@@ -277,8 +335,9 @@ export function createConsoleRoutes(deps: AppDeps) {
   });
 
   app.post('/sign-out', async (c) => {
+    const via = c.get('consoleSession')?.via;
     await endConsoleSessionOf(c, deps);
-    return c.redirect('/console/sign-in?signed-out', 303);
+    return c.redirect(`/console/sign-in?signed-out${via === 'oidc' ? '=oidc' : ''}`, 303);
   });
 
   app.post('/language', async (c) => {
@@ -775,9 +834,10 @@ export function createConsoleRoutes(deps: AppDeps) {
     status: ContentfulStatusCode = 200,
   ) => {
     const language = c.get('language');
-    const [record, types] = await Promise.all([
+    const [record, types, serviceTypes] = await Promise.all([
       openCaller(deps, principal, { consumerNumber }),
       listComplaintTypes(deps.db),
+      listServiceTypes(deps.db),
     ]);
     const complaintTypes = types.map((x) => ({
       code: x.code,
@@ -787,7 +847,7 @@ export function createConsoleRoutes(deps: AppDeps) {
       c,
       <CallerPage
         page={await pageOf(c)}
-        view={{ record, complaintTypes, intakeKey: randomUUID(), ...extra }}
+        view={{ record, complaintTypes, serviceTypes, intakeKey: randomUUID(), ...extra }}
       />,
       status,
     );
@@ -848,6 +908,114 @@ export function createConsoleRoutes(deps: AppDeps) {
       `/console/desk/consumers/${consumerNumber}?registered=${outcome.requestNumber}${outcome.joined ? '&joined=1' : ''}`,
       303,
     );
+  });
+
+  /**
+   * A service request for the caller: the type's eForm (drawn as the portal draws it), sent through
+   * the one intake use case with the agent as principal, channel `agent`; counted as a contact.
+   */
+  const renderDeskRequest = async (
+    c: Context<ConsoleEnv>,
+    principal: TPrincipal & { kind: 'staff' },
+    consumerNumber: string,
+    view: Omit<TDeskRequestView, 'consumer' | 'types'>,
+    status: ContentfulStatusCode = 200,
+  ) => {
+    assertRole(principal, DESK_ROLES);
+    const [record, types] = await Promise.all([
+      openCaller(deps, principal, { consumerNumber }),
+      listServiceTypes(deps.db),
+    ]);
+    const consumer = { consumerNumber, name: record.account.name };
+    return html(c, <DeskRequestPage page={await pageOf(c)} view={{ consumer, types, ...view }} />, status);
+  };
+
+  app.get('/desk/consumers/:cn/request', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const code = c.req.query('type');
+    const type = code ? await findServiceType(deps.db, code) : undefined;
+    if (code && !type) throw new DomainProblem(FailureType.NotFound, `no service type ${code}`);
+    return renderDeskRequest(c, principal, consumerNumberOf(c), {
+      type,
+      values: {},
+      idempotencyKey: randomUUID(),
+    });
+  });
+
+  app.post('/desk/consumers/:cn/request', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    assertRole(principal, DESK_ROLES);
+    const consumerNumber = consumerNumberOf(c);
+    const form = await c.req.parseBody({ all: true });
+    const code = formText(form, 'type');
+    const type = code ? await findServiceType(deps.db, code) : undefined;
+    if (!type) throw new DomainProblem(FailureType.NotFound, `no service type ${code}`);
+    const typed = typedEForm(type, form);
+    const idempotencyKey = /^[\w-]{8,100}$/.test(formText(form, 'idempotencyKey'))
+      ? formText(form, 'idempotencyKey')
+      : randomUUID();
+    // The documents the type requires come with the form as files (judged and stored with the request).
+    const files = type.documents.flatMap((d) => {
+      const file = formFile(form, `documents.${d.kind}`);
+      return file ? [{ field: `documents.${d.kind}`, kind: d.kind, file }] : [];
+    });
+    try {
+      const { replay, accepted } = await submitServiceRequest(deps, principal, {
+        intake: {
+          type: type.code,
+          consumerNumber,
+          channel: 'agent',
+          form: eformValues(type.form, typed),
+          documents: [],
+        },
+        idempotencyKey: `desk/${idempotencyKey}`,
+        ...(files.length ? { attached: { eformField: '', fields: {}, files } } : {}),
+      });
+      await countDeskContact(deps, principal, consumerNumber, 'request', accepted.requestNumber);
+      return renderDeskRequest(c, principal, consumerNumber, {
+        type,
+        values: typed,
+        idempotencyKey,
+        submitted: { requestNumber: accepted.requestNumber, dueAt: accepted.dueAt, replay },
+      });
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
+      const t = consoleTranslator(c.get('language'));
+      const fields = eformFieldErrors(translator(c.get('language')), type, refusal.errors);
+      const documents: Partial<Record<TDocumentKind, string>> = {};
+      let other: string | undefined;
+      for (const e of refusal.errors) {
+        if (e.field.startsWith('form.')) continue;
+        const kind = ZDocumentKind.safeParse(
+          e.field === 'documents' ? kindInMessage(e.message) : /^documents\.([a-z-]+)$/.exec(e.field)?.[1],
+        );
+        if (kind.success)
+          documents[kind.data] ??= e.field === 'documents' ? t('deskRequest.documentMissing') : e.message;
+        else other ??= e.message;
+      }
+      return renderDeskRequest(
+        c,
+        principal,
+        consumerNumber,
+        {
+          type,
+          values: typed,
+          idempotencyKey,
+          errors: {
+            fields,
+            documents,
+            form:
+              refusal.errors.length === 0 || other
+                ? t('failure.refused', { reason: other ?? refusal.message })
+                : undefined,
+          },
+        },
+        refusal.status,
+      );
+    }
   });
 
   // ---------------- the dispatcher's outages ----------------

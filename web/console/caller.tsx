@@ -3,7 +3,9 @@ import { Notice, StatusBadge } from '../components';
 import { phrase } from '../catalogue-words';
 import { isTemplateId, renderNotice } from '../../domain/notice-templates';
 import type { TCallerRecord } from '../../use-cases/agent-desk';
+import type { TServiceType } from '../../domain/catalogue';
 import { CallerSearch } from './desk';
+import { StartRequestPicker } from './desk-request';
 import { ConsoleLayout, Csrf, type TConsolePage } from './layout';
 import { wordsOr } from './messages';
 import { FieldFailure, Flag, FormFailure, Panel, When, type TFormFailure } from './parts';
@@ -11,6 +13,8 @@ import { FieldFailure, Flag, FormFailure, Panel, When, type TFormFailure } from 
 export type TCallerView = {
   record: TCallerRecord;
   complaintTypes: { code: string; name: string }[];
+  /** the catalogue's service types, for "start a service request" */
+  serviceTypes: TServiceType[];
   /** the Idempotency-Key of the complaint form as drawn: a double submit is one complaint */
   intakeKey: string;
   failure?: TFormFailure;
@@ -256,6 +260,9 @@ export function CallerPage({ page, view }: { page: TConsolePage; view: TCallerVi
               </button>
               <p class="c-hint">{t('caller.registerHint')}</p>
             </form>
+          </Panel>
+          <Panel title={t('deskRequest.start')} id="start-request">
+            <StartRequestPicker page={page} consumerNumber={a.consumerNumber} types={view.serviceTypes} />
           </Panel>
           <Panel title={t('caller.contacts')} id="contacts">
             {contacts.length === 0 ? (

@@ -15,6 +15,8 @@ export function SignInPage(props: {
   oidc: boolean;
   notice?: string;
   error?: string;
+  /** the identity provider's own sign-out, after signing out of a session it opened */
+  idpSignOut?: string;
 }) {
   const { page } = props;
   const { t } = page;
@@ -25,14 +27,24 @@ export function SignInPage(props: {
       <div class="c-sign-in">
         <h1>{t('signIn.title')}</h1>
         {props.notice ? <Notice kind="info">{props.notice}</Notice> : null}
-        {props.error ? <Notice kind="error">{props.error}</Notice> : null}
+        {props.idpSignOut ? (
+          <p class="c-panel" id="idp-sign-out">
+            <a href={props.idpSignOut}>{t('signIn.idpSignOut')}</a>
+          </p>
+        ) : null}
+        {props.error ? (
+          <Notice kind="error" id="sign-in-error">
+            {props.error}
+          </Notice>
+        ) : null}
         {props.oidc ? (
-          <form method="get" action="/console/sign-in/oidc" class="c-panel">
+          <div class="c-panel" id="oidc-sign-in">
             <p>{t('signIn.oidcLead')}</p>
-            <button type="submit" class="c-button">
+            {/* A link, not a form: the page's CSP (form-action 'self') would stop a form redirected to the provider. */}
+            <a href="/console/sign-in/oidc" class="c-button">
               {t('signIn.oidc')}
-            </button>
-          </form>
+            </a>
+          </div>
         ) : null}
         {props.demoUsers ? (
           <form method="post" action="/console/sign-in" class="c-panel">

@@ -1,13 +1,8 @@
 /** @jsxImportSource hono/jsx */
-import type { TFieldSpec, TServiceType } from '../../domain/catalogue';
-import {
-  documentKindName,
-  fieldLabel,
-  optionLabel,
-  serviceTypeDescription,
-  serviceTypeName,
-} from '../catalogue-words';
-import { FieldError, Notice } from '../components';
+import type { TServiceType } from '../../domain/catalogue';
+import { documentKindName, serviceTypeDescription, serviceTypeName } from '../catalogue-words';
+import { Notice } from '../components';
+import { EFormField } from '../eform';
 import { CsrfField, Layout, type TPage } from '../layout';
 import { DocumentSlotField, SubmitWithProgress, type TDocumentSlot } from './documents';
 
@@ -45,110 +40,6 @@ export function ApplyListPage(props: { page: TPage; types: TServiceType[] }) {
 
 /** Field errors of the eForm by field name, and for the form as a whole. */
 export type TApplyErrors = { fields: Record<string, string>; form?: string };
-
-/** One eForm field, drawn from its spec: the input its type needs, the label in the reader's language. */
-function EFormField(props: {
-  page: TPage;
-  type: TServiceType;
-  field: TFieldSpec;
-  value: string;
-  error?: string;
-}) {
-  const { page, type, field } = props;
-  const { t, language } = page;
-  const id = `field-${field.name}`;
-  const name = `form.${field.name}`;
-  const describedBy = props.error ? `${id}-error` : undefined;
-  const common = {
-    id,
-    name,
-    required: field.required,
-    'aria-invalid': props.error ? 'true' : undefined,
-    'aria-describedby': describedBy,
-  } as const;
-  const label = (
-    <label for={id}>
-      {fieldLabel(type, field, language)}
-      {field.required ? null : <span class="optional"> {t('apply.optionalField')}</span>}
-    </label>
-  );
-  const input = (() => {
-    switch (field.type) {
-      case 'longText':
-        return (
-          <textarea {...common} rows={3} maxlength={field.max ?? 2000}>
-            {props.value}
-          </textarea>
-        );
-      case 'enum':
-        return (
-          <select {...common}>
-            <option value="">{t('apply.choose')}</option>
-            {field.options!.map((o) => (
-              <option value={o} selected={props.value === o}>
-                {optionLabel(type, field, o, language)}
-              </option>
-            ))}
-          </select>
-        );
-      case 'boolean':
-        return (
-          <input {...common} type="checkbox" value="yes" checked={props.value === 'yes'} required={false} />
-        );
-      case 'number':
-        return (
-          <input
-            {...common}
-            type="number"
-            step="any"
-            min={field.min}
-            max={field.max}
-            value={props.value}
-            class="short"
-          />
-        );
-      case 'date':
-        return <input {...common} type="date" value={props.value} class="short" />;
-      case 'phone':
-        return <input {...common} type="tel" autocomplete="tel" value={props.value} />;
-      case 'email':
-        return <input {...common} type="email" autocomplete="email" value={props.value} />;
-      case 'pincode':
-        return (
-          <input
-            {...common}
-            type="text"
-            inputmode="numeric"
-            maxlength={6}
-            autocomplete="postal-code"
-            value={props.value}
-            class="short"
-          />
-        );
-      default:
-        return <input {...common} type="text" maxlength={field.max ?? 200} value={props.value} />;
-    }
-  })();
-  return (
-    <div class={props.error ? 'field has-error' : 'field'}>
-      {field.type === 'boolean' ? (
-        <>
-          <FieldError id={`${id}-error`} message={props.error} />
-          <label class="choice" for={id}>
-            {input}
-            <span>{fieldLabel(type, field, language)}</span>
-          </label>
-        </>
-      ) : (
-        <>
-          {label}
-          <FieldError id={`${id}-error`} message={props.error} />
-          {input}
-        </>
-      )}
-    </div>
-  );
-}
 
 /**
  * The eForm of one service type, generated from its field specs (no page code per type), with a
@@ -192,7 +83,8 @@ export function ApplyFormPage(props: {
             <input type="hidden" name="idempotencyKey" value={props.idempotencyKey} />
             {type.form.map((field) => (
               <EFormField
-                page={page}
+                t={t}
+                language={language}
                 type={type}
                 field={field}
                 value={props.values[field.name] ?? ''}
