@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  DEFAULT_PROFILE_ID,
+  installUtilityProfile,
+  PROFILE_IDS,
+  utilityProfile,
+} from '../domain/utility-profile';
 
 /**
  * The only module that reads the environment. Everything else receives a parsed `Config`.
@@ -169,7 +175,10 @@ const EnvSchema = z
       )
       .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], 'an IP address or CIDR range'))),
 
-    UTILITY_NAME: z.string().trim().min(2).max(120).default('Kerala State Electricity Board'),
+    /** which utility this deployment serves: profiles/<id>.json (zone, currency, formats, numbers, documents, calendar) */
+    UTILITY_PROFILE: z.enum(PROFILE_IDS).default(DEFAULT_PROFILE_ID),
+    /** default: the profile's name */
+    UTILITY_NAME: z.string().trim().min(2).max(120).optional(),
     RECEIPT_SIGNING_P12_PATH: z.string().min(1).optional(),
     RECEIPT_SIGNING_P12_PASSPHRASE: z.string().min(1).default(DEV_RECEIPT_PASSPHRASE),
     RECEIPT_TRUST_ANCHORS_PATH: z.string().min(1).optional(),
@@ -234,10 +243,12 @@ const EnvSchema = z
     WHATSAPP_APP_SECRET: z.string().min(16).default(DEV_WHATSAPP_APP_SECRET),
     WHATSAPP_VERIFY_TOKEN: z.string().min(8).default(DEV_WHATSAPP_VERIFY_TOKEN),
     CHANNEL_MESSAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** default: the profile's notice chain */
     NOTICE_CHAIN: z
       .string()
-      .default(CHANNELS.join(','))
+      .optional()
       .transform((v, ctx) => {
+        if (v === undefined) return undefined;
         const chain = v
           .split(',')
           .map((s) => s.trim())
@@ -255,8 +266,8 @@ const EnvSchema = z
     NOTICE_RECEIPT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
     QUIET_HOURS: z
       .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM-HH:MM, India time')
-      .default('21:00-08:00'),
+      .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM-HH:MM, the profile’s local time')
+      .optional(),
 
     DEMO_DATA: booleanFlag.default(true),
   })
@@ -331,6 +342,7 @@ const EnvSchema = z
 export type Config = ReturnType<typeof shapeConfig>;
 
 function shapeConfig(env: z.output<typeof EnvSchema>) {
+  const profile = utilityProfile(env.UTILITY_PROFILE);
   const payloadKeyId = env.PAYLOAD_KEY_ID ?? [...env.PAYLOAD_KEYS.keys()][0]!;
   const uiOrigins = (
     env.TEMPORAL_UI_ORIGINS ??
@@ -403,13 +415,17 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       audience: env.JWT_AUDIENCE,
     },
     payloadCodec: { keys: env.PAYLOAD_KEYS, activeKeyId: payloadKeyId },
-    utilityName: env.UTILITY_NAME,
+    /** the utility this deployment serves (profiles/<id>.json), validated at start */
+    profile,
+    utilityName: env.UTILITY_NAME ?? profile.name,
     receipts: {
       p12Path: env.RECEIPT_SIGNING_P12_PATH ?? `${env.DATA_DIR}/keys/receipt-signing.p12`,
       passphrase: env.RECEIPT_SIGNING_P12_PASSPHRASE,
       trustAnchorsPath: env.RECEIPT_TRUST_ANCHORS_PATH ?? `${env.DATA_DIR}/keys/receipt-trust-anchors.pem`,
       /** outside production a missing bundle is created with a development CA */
       createIfMissing: env.NODE_ENV !== 'production',
+      /** the development certificate's country (production brings the profile's `receipts.certificate`) */
+      country: profile.receipts.certificate.countryName,
     },
     /** receipts and post letters: Noto Sans, Noto Sans Malayalam, Noto Sans Devanagari (regular, bold) */
     pdfFonts: { dir: env.PDF_FONT_DIR },
@@ -423,9 +439,12 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       maxSkewMs: env.DECISION_SIGNATURE_MAX_SKEW_SECONDS * 1000,
     },
     notices: {
-      chain: env.NOTICE_CHAIN,
+      chain: env.NOTICE_CHAIN ?? profile.notices.chain,
       receiptTimeoutMs: env.NOTICE_RECEIPT_TIMEOUT_SECONDS * 1000,
-      quietHours: env.QUIET_HOURS,
+      /** local time of the profile's zone */
+      quietHours: env.QUIET_HOURS ?? profile.quietHours,
+      /** the zone the quiet window is read in */
+      utcOffsetMinutes: profile.utcOffsetMinutes,
       webhookSecret: env.DELIVERY_WEBHOOK_SECRET,
       /** without a provider configured, the development sandbox records messages (GET /v1/dev/outbox) */
       email: env.RESEND_API_KEY
@@ -483,5 +502,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
-  return shapeConfig(parsed.data);
+  const config = shapeConfig(parsed.data);
+  // The zod contracts built at import time (a consumer number) read the profile installed here.
+  installUtilityProfile(config.profile);
+  return config;
 }

@@ -5,7 +5,9 @@ import ml from '../messages/channels/ml.json' with { type: 'json' };
 import ru from '../messages/channels/ru.json' with { type: 'json' };
 import vi from '../messages/channels/vi.json' with { type: 'json' };
 import { MessageBook, type TMessageValues } from './messages';
-import { formatIndiaTime, LANGUAGES, LOCALES, type TLanguage } from './notice-templates';
+import { formatUtilityTime, LANGUAGES, localeOf, type TLanguage } from './notice-templates';
+import { installedProfile } from './utility-profile';
+import { checkConsumerNumber, consumerNumberInText } from './utility-profile-contract';
 
 /**
  * What the consumer channels (SMS, WhatsApp, IVR, e-mail) understand and answer, in the
@@ -14,9 +16,11 @@ import { formatIndiaTime, LANGUAGES, LOCALES, type TLanguage } from './notice-te
  * files). Complaint type names come from the catalogue in the reader's language (the webhooks pass them).
  */
 
-/** A 13-digit consumer number standing on its own somewhere in free text (e-mail subject or body). */
-export function findConsumerNumber(text: string): string | undefined {
-  return /(?<!\d)(\d{13})(?!\d)/.exec(text)?.[1];
+/** A consumer number (the profile's format) standing on its own somewhere in free text (e-mail subject or body). */
+export function findConsumerNumber(text: string, rule = installedProfile().consumerNumber): string | undefined {
+  const found = consumerNumberInText(rule).exec(text)?.[1];
+  const verdict = found === undefined ? undefined : checkConsumerNumber(rule, found);
+  return verdict?.ok ? verdict.value : undefined;
 }
 
 /** Reads the complaint type from an e-mail's words; anything unrecognised is "other". */
@@ -154,9 +158,12 @@ export type TOpenItem = { requestNumber: string; name: string; status: string; d
 /** Every reply of the channels, in one language. */
 export function channelWords(language: TLanguage) {
   const w = WORDS[language];
-  const at = (iso: string) => formatIndiaTime(iso, language);
+  const at = (iso: string) => formatUtilityTime(iso, language);
+  const profile = installedProfile();
   const money = (amount: number) =>
-    new Intl.NumberFormat(LOCALES[language], { style: 'currency', currency: 'INR' }).format(amount);
+    new Intl.NumberFormat(localeOf(profile, language), { style: 'currency', currency: profile.currency }).format(
+      amount,
+    );
   const status = w.status;
   return {
     askNumber: w.askNumber,

@@ -19,7 +19,7 @@ import {
 } from '../domain/complaint';
 import type { TChannel } from '../domain/consumer';
 import { DomainProblem, FailureType } from '../domain/failures';
-import { escalationOffices, STANDARD_CALENDAR } from '../domain/offices';
+import { escalationOffices, profileCalendar } from '../domain/offices';
 import type { TPrincipal } from '../domain/roles';
 import { SA } from '../domain/search-attributes';
 import type { TActor } from '../domain/service-request';
@@ -219,7 +219,7 @@ async function intake(
       consumerNumber: request.consumerNumber,
       officeId: consumer.officeId,
       officePath: consumer.path,
-      calendar: type.calendar === '24x7' ? ALWAYS_OPEN : (consumer.calendar ?? STANDARD_CALENDAR),
+      calendar: type.calendar === '24x7' ? ALWAYS_OPEN : (consumer.calendar ?? profileCalendar(deps.config.profile)),
       channel: request.channel,
       description: request.description,
       submittedBy: request.actor.subject,

@@ -19,6 +19,7 @@ import { parseNpSms } from '../../domain/complaint-catalogue';
 import type { TChannel } from '../../domain/consumer';
 import { DomainProblem, FailureType } from '../../domain/failures';
 import { toE164 } from '../../domain/phone';
+import { checkConsumerNumber } from '../../domain/utility-profile-contract';
 import type { TPrincipal } from '../../domain/roles';
 import { createNoticeProviders, PermanentSendError } from '../../lib/notice-providers';
 import { registerComplaint } from '../../use-cases/register-complaint';
@@ -306,7 +307,7 @@ export function createChannelRoutes(deps: AppDeps) {
   app.post('/v1/webhooks/sms', async (c) => {
     const sms = parse(ZSms, await signed(c));
     const answer = await once('sms', sms.messageId, async (key) => {
-      const np = parseNpSms(sms.text);
+      const np = parseNpSms(sms.text, deps.config.profile.consumerNumber);
       if (!np.ok) return { reply: np.reply, requestNumber: null };
       return complain('sms', sms.from, np.consumerNumber, 'no-power', 'NP by SMS', key);
     });
@@ -459,12 +460,13 @@ export function createChannelRoutes(deps: AppDeps) {
     }
     let pending = session?.pending ?? undefined;
     // The SMS shortcode works here too.
-    const np = parseNpSms(input);
+    const np = parseNpSms(input, deps.config.profile.consumerNumber);
     if (np.ok) {
       await remember({ consumerNumber: np.consumerNumber, pending: null });
       return complain('whatsapp', phone, np.consumerNumber, 'no-power', 'NP on WhatsApp', key);
     }
-    const typed = /^\d{13}$/.test(input.replace(/\s/g, '')) ? input.replace(/\s/g, '') : undefined;
+    const typedNumber = checkConsumerNumber(deps.config.profile.consumerNumber, input);
+    const typed = typedNumber.ok ? typedNumber.value : undefined;
     if (typed) {
       const account = await accountOf(typed, phone);
       if (!account) return say(english.unknownConsumer(typed));
