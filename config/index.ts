@@ -81,7 +81,8 @@ const EnvSchema = z
       .url()
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
-    DATA_DIR: z.string().min(1).default('.data'),
+    /** default: `.data`, and `.data/profiles/<id>` for a profile other than kseb (its own databases) */
+    DATA_DIR: z.string().min(1).optional(),
 
     DATABASE_URL: z
       .string()
@@ -343,6 +344,9 @@ export type Config = ReturnType<typeof shapeConfig>;
 
 function shapeConfig(env: z.output<typeof EnvSchema>) {
   const profile = utilityProfile(env.UTILITY_PROFILE);
+  // Each profile keeps its own databases and keys: its demo data must not meet another's.
+  const dataDir =
+    env.DATA_DIR ?? (profile.id === DEFAULT_PROFILE_ID ? '.data' : `.data/profiles/${profile.id}`);
   const payloadKeyId = env.PAYLOAD_KEY_ID ?? [...env.PAYLOAD_KEYS.keys()][0]!;
   const uiOrigins = (
     env.TEMPORAL_UI_ORIGINS ??
@@ -364,7 +368,7 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       webhookRateLimitPerMinute: env.WEBHOOK_RATE_LIMIT_PER_MINUTE,
       trustedProxies: env.TRUSTED_PROXIES,
     },
-    dataDir: env.DATA_DIR,
+    dataDir,
     database: {
       url: env.DATABASE_URL,
       embeddedPort: env.EMBEDDED_POSTGRES_PORT,
@@ -419,18 +423,19 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
     profile,
     utilityName: env.UTILITY_NAME ?? profile.name,
     receipts: {
-      p12Path: env.RECEIPT_SIGNING_P12_PATH ?? `${env.DATA_DIR}/keys/receipt-signing.p12`,
+      p12Path: env.RECEIPT_SIGNING_P12_PATH ?? `${dataDir}/keys/receipt-signing.p12`,
       passphrase: env.RECEIPT_SIGNING_P12_PASSPHRASE,
-      trustAnchorsPath: env.RECEIPT_TRUST_ANCHORS_PATH ?? `${env.DATA_DIR}/keys/receipt-trust-anchors.pem`,
+      trustAnchorsPath: env.RECEIPT_TRUST_ANCHORS_PATH ?? `${dataDir}/keys/receipt-trust-anchors.pem`,
       /** outside production a missing bundle is created with a development CA */
       createIfMissing: env.NODE_ENV !== 'production',
-      /** the development certificate's country (production brings the profile's `receipts.certificate`) */
+      /** the development certificate's subject (production brings the profile's `receipts.certificate`) */
       country: profile.receipts.certificate.countryName,
+      organisation: env.UTILITY_NAME ?? profile.receipts.certificate.organizationName,
     },
     /** receipts and post letters: Noto Sans, Noto Sans Malayalam, Noto Sans Devanagari (regular, bold) */
     pdfFonts: { dir: env.PDF_FONT_DIR },
     ekyc: {
-      trustAnchorsPath: env.EKYC_TRUST_ANCHORS_PATH ?? `${env.DATA_DIR}/keys/ekyc-trust-anchors.pem`,
+      trustAnchorsPath: env.EKYC_TRUST_ANCHORS_PATH ?? `${dataDir}/keys/ekyc-trust-anchors.pem`,
       /** outside production a development signer stands in for UIDAI's certificate */
       createIfMissing: env.NODE_ENV !== 'production',
     },

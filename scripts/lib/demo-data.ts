@@ -269,11 +269,47 @@ export const KSEB_DEMO: TDemoPack = {
     feeder: (place) => `11 kV Feeder ${place}`,
     transformer: (i, place) => `DTR ${i} (${place})`,
   },
+  showcase: {
+    pings: [
+      { consumerNumber: '1154600000001', channel: 'web', message: 'Is my connection healthy?' },
+      { consumerNumber: '1154700000002', channel: 'whatsapp', message: 'Testing WhatsApp intake' },
+      { consumerNumber: '1552100000003', channel: 'sms', message: 'NP check' },
+      { consumerNumber: '1560100000004', channel: 'ivr', message: 'Call centre line check' },
+      { consumerNumber: '1161100000005', channel: 'email', message: 'E-mail intake check' },
+    ],
+    requests: [
+      {
+        consumerNumber: '1154600000003',
+        type: 'address-change',
+        kind: 'address',
+        form: { newAddress: 'TC 12/44, Pattom Palace Road, Thiruvananthapuram', pinCode: '695004' },
+      },
+      {
+        consumerNumber: '1154700000004',
+        type: 'contact-update',
+        kind: 'identity',
+        form: { newPhone: '+919447012345' },
+      },
+      {
+        consumerNumber: '1552100000005',
+        type: 'address-change',
+        kind: 'address',
+        form: { newAddress: '34/1207, Kaloor, Kochi', pinCode: '682017' },
+      },
+    ],
+    portalConsumer: '1154600000003',
+    executive: { subject: 'exec-pattom', office: 'sec-pattom' },
+    npConsumer: '1154600000001',
+  },
   corporates: DEMO_CORPORATES,
 };
 
+/** The demo pack of a profile: its offices, people, numbers and what `npm start` shows. */
+export const demoPackFor = (profile: Pick<TUtilityProfile, 'id'>): TDemoPack =>
+  profile.id === 'kseb' ? KSEB_DEMO : demoPackOf(profile.id);
+
 export function buildDemoData(seed = 20261123, profile: TUtilityProfile = installedProfile()) {
-  const pack = profile.id === 'kseb' ? KSEB_DEMO : demoPackOf(profile.id);
+  const pack = demoPackFor(profile);
   const levels = profile.officeLevels;
   const placeOf = (name: string, level: keyof typeof levels) => name.replace(`${levels[level]} `, '');
   const rand = mulberry32(seed);

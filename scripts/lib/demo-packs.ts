@@ -39,6 +39,8 @@ export type TDemoPack = {
     feeder: (place: string) => string;
     transformer: (i: number, place: string) => string;
   };
+  /** what `npm start` shows and submits: demo pings, service requests, the people the banner names */
+  showcase: TDemoShowcase;
   corporates: readonly {
     id: string;
     name: string;
@@ -46,6 +48,23 @@ export type TDemoPack = {
     virtualAccount: string;
     consumers: readonly (readonly [string, readonly number[]])[];
   }[];
+};
+
+export type TDemoShowcase = {
+  pings: readonly {
+    consumerNumber: string;
+    channel: 'web' | 'whatsapp' | 'sms' | 'ivr' | 'email';
+    message: string;
+  }[];
+  requests: readonly {
+    consumerNumber: string;
+    type: 'address-change' | 'contact-update';
+    kind: 'address' | 'identity';
+    form: Record<string, string>;
+  }[];
+  portalConsumer: string;
+  executive: { subject: string; office: string };
+  npConsumer: string;
 };
 
 const digits = (rand: () => number, n: number) => String(Math.floor(rand() * 10 ** n)).padStart(n, '0');
@@ -153,6 +172,33 @@ export const EVN_SPC_DEMO: TDemoPack = {
     feeder: (place) => `Xuất tuyến 22 kV ${place}`,
     transformer: (i, place) => `Trạm ${place} ${i}`,
   },
+  showcase: {
+    pings: [
+      { consumerNumber: 'PB0101000001', channel: 'web', message: 'Kết nối của tôi có ổn không?' },
+      { consumerNumber: 'PB0102000002', channel: 'sms', message: 'Kiểm tra NP' },
+      { consumerNumber: 'PB0211000003', channel: 'email', message: 'Kiểm tra e-mail' },
+    ],
+    requests: [
+      {
+        consumerNumber: 'PB0101000003',
+        type: 'address-change',
+        kind: 'address',
+        form: {
+          newAddress: 'Số 45, đường Phạm Văn Thuận, phường Tân Tiến, Biên Hòa, Đồng Nai',
+          pinCode: '810000',
+        },
+      },
+      {
+        consumerNumber: 'PB0102000004',
+        type: 'contact-update',
+        kind: 'identity',
+        form: { newPhone: '+84908123456' },
+      },
+    ],
+    portalConsumer: 'PB0101000003',
+    executive: { subject: 'exec-tan-hiep', office: 'sec-tan-hiep' },
+    npConsumer: 'PB0101000001',
+  },
   corporates: [],
 };
 
@@ -186,6 +232,12 @@ export const luhnDigit = (body: string) => {
   }
   return String((10 - (sum % 10)) % 10);
 };
+
+/** A demo personal account: the district's 3 digits, 7 of the account, a Luhn check digit. */
+function ruAccount(code: string, n: number) {
+  const body = `${code}${String(n).padStart(7, '0')}`;
+  return `${body}${luhnDigit(body)}`;
+}
 
 export const RU_GRID_DEMO: TDemoPack = {
   hierarchy: [
@@ -237,11 +289,7 @@ export const RU_GRID_DEMO: TDemoPack = {
   staffPhone: (i) => `+7831200${String(1001 + i)}`,
   officePhone: (code) => `+7831${code}0000`.slice(0, 12),
   consumerPhone: (rand) => `+79${digits(rand, 9)}`,
-  // the district's 3 digits, 7 of the account, a Luhn check digit
-  consumerNumber: (code, n) => {
-    const body = `${code}${String(n).padStart(7, '0')}`;
-    return `${body}${luhnDigit(body)}`;
-  },
+  consumerNumber: ruAccount,
   email: (_name, n) => `abonent.${n}@example.ru`,
   address: (pick, n, place) => `${pick(RU_STREETS)}, д. ${n}, кв. ${((n * 7) % 90) + 1} (${place})`,
   category: (n) => (n % 10 === 0 ? 'Прочие потребители' : 'Население'),
@@ -250,6 +298,30 @@ export const RU_GRID_DEMO: TDemoPack = {
     substation: (place) => `ПС 110 кВ ${place}`,
     feeder: (place) => `Фидер 10 кВ ${place}`,
     transformer: (i, place) => `ТП-${i} (${place})`,
+  },
+  showcase: {
+    pings: [
+      { consumerNumber: ruAccount('201', 1), channel: 'web', message: 'Всё ли в порядке с подключением?' },
+      { consumerNumber: ruAccount('202', 2), channel: 'sms', message: 'Проверка NP' },
+      { consumerNumber: ruAccount('301', 3), channel: 'email', message: 'Проверка e-mail' },
+    ],
+    requests: [
+      {
+        consumerNumber: ruAccount('201', 3),
+        type: 'address-change',
+        kind: 'address',
+        form: { newAddress: 'ул. Большая Покровская, д. 12, кв. 5, Нижний Новгород', pinCode: '603005' },
+      },
+      {
+        consumerNumber: ruAccount('202', 4),
+        type: 'contact-update',
+        kind: 'identity',
+        form: { newPhone: '+79161234567' },
+      },
+    ],
+    portalConsumer: ruAccount('201', 3),
+    executive: { subject: 'exec-sovetsky-1', office: 'sec-sovetsky-1' },
+    npConsumer: ruAccount('201', 1),
   },
   corporates: [],
 };
