@@ -17,4 +17,6 @@ describeProfileJourneys({
   zoneWords: '(giờ Việt Nam)',
   noticeWords: 'Dự kiến có điện lại',
   identity: { kind: 'vn-cccd', valid: '079203001234', invalid: '003203001234' },
+  executive: { subject: 'exec-tan-hiep', office: 'sec-tan-hiep' },
+  newAddress: ['Số 45, đường Phạm Văn Thuận, phường Tân Tiến, Biên Hòa, Đồng Nai', '810000'],
 });

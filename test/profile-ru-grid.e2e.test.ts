@@ -21,4 +21,6 @@ describeProfileJourneys({
   zoneWords: '(МСК)',
   noticeWords: 'Ожидаемое восстановление',
   identity: { kind: 'ru-snils', valid: '112-233-445 95', invalid: '112-233-445 96' },
+  executive: { subject: 'exec-sovetsky-1', office: 'sec-sovetsky-1' },
+  newAddress: ['ул. Большая Покровская, д. 12, кв. 5, Нижний Новгород', '603005'],
 });

@@ -16,6 +16,7 @@ import {
   localToInstant,
   offsetText,
 } from '../domain/utility-profile-contract';
+import { createDevSigningMaterial, signerSubjectOf } from '../lib/signing-material';
 import { buildDemoData } from '../scripts/lib/demo-data';
 
 describe('utility profiles', () => {
@@ -75,6 +76,14 @@ describe('utility profiles', () => {
     );
     expect(() => loadConfig({ UTILITY_PROFILE: 'atlantis' })).toThrow(/UTILITY_PROFILE/);
     loadConfig({}); // back to kseb for the rest of the file
+  });
+
+  it('the development signing certificate carries the profile’s organisation and country', () => {
+    const ru = loadConfig({ UTILITY_PROFILE: 'ru-grid' }).receipts;
+    const subject = signerSubjectOf(createDevSigningMaterial(ru.organisation, 'pw', ru.country));
+    expect(subject).toContain('O=AO Privolzhskaya setevaya kompaniya');
+    expect(subject).toContain('C=RU');
+    loadConfig({});
   });
 
   it('local time helpers at a fixed offset', () => {

@@ -7,8 +7,11 @@ import { consumers, devOutbox, notificationAttempts, notifications, offices } fr
 import { npFormatHelp } from '../../domain/complaint-catalogue';
 import type { TIdType } from '../../domain/identity-numbers';
 import { toE164 } from '../../domain/phone';
+import { RECEIPT_LABELS } from '../../domain/receipt-labels';
+import { localMinutes, localWeekday } from '../../domain/utility-profile-contract';
 import type { TProfileId } from '../../domain/utility-profile';
 import { makePng } from '../../scripts/lib/sample-files';
+import { pdfText } from './poppler';
 import { awayFromQuietHours, localClock, startProfileStack } from './profile-stack';
 import type { TestStack } from './stack';
 import { waitFor } from './wait';
@@ -35,6 +38,9 @@ export type TProfileFacts = {
   zoneWords: string;
   noticeWords: string;
   identity: { kind: TIdType; valid: string; invalid: string };
+  /** the executive of the transformer's section, and an address there with its postcode */
+  executive: { subject: string; office: string };
+  newAddress: [string, string];
 };
 
 /**
@@ -155,6 +161,72 @@ export function describeProfileJourneys(f: TProfileFacts) {
       expect(indian.status).toBe(400);
       expect(JSON.stringify(await indian.json())).toMatch(new RegExp(f.identity.kind));
     });
+
+    it('a service request runs on the profile’s office calendar to a signed receipt in the reader’s language and zone', async () => {
+      const number = f.consumer(15);
+      await stack.db
+        .update(consumers)
+        .set({ language: f.language })
+        .where(eq(consumers.consumerNumber, number));
+      const token = await stack.token({ role: 'consumer', consumers: [number] });
+      const form = new FormData();
+      form.set('consumerNumber', number);
+      form.set('kind', 'address');
+      form.set('file', new Blob([makePng(800, 600, ++seq)], { type: 'image/png' }), 'proof.png');
+      const doc = await stack.app.request('/v1/documents', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
+      expect(doc.status).toBe(201);
+      const { documentId } = (await doc.json()) as { documentId: string };
+      const submitted = await stack.call('POST', '/v1/service-requests', {
+        token,
+        body: {
+          type: 'address-change',
+          consumerNumber: number,
+          form: { newAddress: f.newAddress[0], pinCode: f.newAddress[1] },
+          documents: [{ documentId, kind: 'address', fileName: 'proof.png' }],
+        },
+      });
+      expect(submitted.status, submitted.text).toBe(201);
+      const rn = submitted.json.requestNumber as string;
+      // 21 working hours on the profile's calendar: the due time is inside its working day, on a working weekday.
+      const due = new Date(submitted.json.dueAt as string);
+      const cal = stack.config.profile.calendar;
+      const minute = localMinutes(due, f.utcOffsetMinutes);
+      const [start, end] = [cal.workingHours.start, cal.workingHours.end].map(
+        (t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3)),
+      );
+      expect(minute).toBeGreaterThan(start!);
+      expect(minute).toBeLessThanOrEqual(end!);
+      expect(cal.weeklyOff).not.toContain(localWeekday(due, f.utcOffsetMinutes));
+
+      const executive = await stack.token({
+        role: 'executive',
+        office: f.executive.office,
+        subject: f.executive.subject,
+      });
+      const act = async (action: string, body: Record<string, unknown>) =>
+        stack.call('POST', `/v1/service-requests/${rn}/${action}`, {
+          token: executive,
+          body: await stack.sign(executive, rn, action, body),
+        });
+      expect((await act('decide-document', { documentId, decision: 'accept' })).status).toBe(200);
+      const done = await act('approve-step', { stepId: 'document-review' });
+      expect(done.json.receipt, done.text).toMatchObject({ revision: 0 });
+      const download = await stack.app.request(`/v1/service-requests/${rn}/receipt`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(download.status).toBe(200);
+      const pdf = Buffer.from(await download.arrayBuffer());
+      const verdict = await stack.verifyReceipt(pdf);
+      expect(verdict).toMatchObject({ valid: true, requestNumber: rn });
+      const text = pdfText(pdf).replace(/\s+/g, ' ');
+      expect(text).toContain(`${RECEIPT_LABELS[f.language].requestNumber}: ${rn}`);
+      expect(text).toContain(`${RECEIPT_LABELS[f.language].address}: ${f.newAddress[0]}`);
+      expect(text).toContain(f.zoneWords);
+    }, 60_000);
 
     it('an NP SMS with its number registers a no-power complaint; a KSEB number gets its format', async () => {
       const number = f.consumer(5);
