@@ -17,7 +17,10 @@ import { checkConsumerNumber, consumerNumberInText } from './utility-profile-con
  */
 
 /** A consumer number (the profile's format) standing on its own somewhere in free text (e-mail subject or body). */
-export function findConsumerNumber(text: string, rule = installedProfile().consumerNumber): string | undefined {
+export function findConsumerNumber(
+  text: string,
+  rule = installedProfile().consumerNumber,
+): string | undefined {
   const found = consumerNumberInText(rule).exec(text)?.[1];
   const verdict = found === undefined ? undefined : checkConsumerNumber(rule, found);
   return verdict?.ok ? verdict.value : undefined;
@@ -98,9 +101,11 @@ export const CHANNEL_MESSAGES = new MessageBook('channels', { en, ml, hi, vi, ru
 
 function wordsOf(language: TLanguage): TWords {
   const m = (key: string, values?: TMessageValues) => CHANNEL_MESSAGES.format(language, key, values);
+  const rule = installedProfile().consumerNumber;
+  const theNumber = { number: rule.words[language], example: rule.example };
   return {
     subject: m('subject'),
-    askNumber: m('askNumber'),
+    askNumber: m('askNumberFor', theNumber),
     unknownConsumer: (n) => m('unknownConsumer', { n }),
     privateAccount: (n) => m('privateAccount', { n }),
     notUnderstood: (input) => m('notUnderstood', { input }),
@@ -129,12 +134,23 @@ function wordsOf(language: TLanguage): TWords {
     outageNow: (reason, etr) => m('outageNow', { reason, etr }),
     ivrMenu: m('ivrMenu'),
     ivrComplaintMenu: m('ivrComplaintMenu'),
-    ivrAskNumber: m('ivrAskNumber'),
+    ivrAskNumber: m('ivrAskNumberFor', theNumber),
     ivrNotInMenu: m('ivrNotInMenu'),
     emailNoNumber: m('emailNoNumber'),
   };
 }
-const WORDS = Object.fromEntries(LANGUAGES.map((l) => [l, wordsOf(l)])) as Record<TLanguage, TWords>;
+/** Built once per profile, at first use: the profile is installed after this module is imported. */
+const wordsByProfile = new Map<string, Record<TLanguage, TWords>>();
+const wordsIn = (language: TLanguage) => {
+  const id = installedProfile().id;
+  let all = wordsByProfile.get(id);
+  if (!all)
+    wordsByProfile.set(
+      id,
+      (all = Object.fromEntries(LANGUAGES.map((l) => [l, wordsOf(l)])) as Record<TLanguage, TWords>),
+    );
+  return all[language];
+};
 
 export type TComplaintAnswer = {
   requestNumber: string;
@@ -157,13 +173,14 @@ export type TOpenItem = { requestNumber: string; name: string; status: string; d
 
 /** Every reply of the channels, in one language. */
 export function channelWords(language: TLanguage) {
-  const w = WORDS[language];
+  const w = wordsIn(language);
   const at = (iso: string) => formatUtilityTime(iso, language);
   const profile = installedProfile();
   const money = (amount: number) =>
-    new Intl.NumberFormat(localeOf(profile, language), { style: 'currency', currency: profile.currency }).format(
-      amount,
-    );
+    new Intl.NumberFormat(localeOf(profile, language), {
+      style: 'currency',
+      currency: profile.currency,
+    }).format(amount);
   const status = w.status;
   return {
     askNumber: w.askNumber,

@@ -50,6 +50,8 @@ export type TUtilityProfile = {
     example: string;
     /** typed numbers are upper-cased before the check (letters in the code) */
     upperCase: boolean;
+    /** the number's name in each language, as a request for it says it ("your {number}") */
+    words: Record<TLanguageCode, string>;
   };
   identityDocuments: { kind: TIdType; label: string }[];
   /** offline e-KYC formats accepted: only India's UIDAI Paperless Offline e-KYC exists so far */

@@ -83,6 +83,13 @@ export const ZUtilityProfile = z
       rule: z.string().min(3),
       example: z.string().min(1),
       upperCase: z.boolean(),
+      words: z.object({
+        en: z.string().min(3),
+        ml: z.string().min(3),
+        hi: z.string().min(3),
+        vi: z.string().min(3),
+        ru: z.string().min(3),
+      }),
     }),
     identityDocuments: z.array(z.object({ kind: z.enum(ID_TYPES), label: z.string().min(1) })).min(1),
     ekyc: z.array(z.enum(['uidai-offline'])),

@@ -300,7 +300,7 @@ export function createChannelRoutes(deps: AppDeps) {
   // ---------- SMS: NP <consumer number> ----------
   webhookDoc(
     '/v1/webhooks/sms',
-    'Inbound SMS: `NP <13-digit consumer number>` reports no power',
+    "Inbound SMS: `NP <consumer number>` (the utility profile's format) reports no power",
     ZSms,
     'Standard Webhooks signature',
   );
@@ -331,10 +331,13 @@ export function createChannelRoutes(deps: AppDeps) {
       const digits = ivr.digits.replace(/\D/g, '');
       const consumerNumber = ivr.consumerNumber?.replace(/\D/g, '');
       const caller = ivr.caller ?? ivr.callId;
-      const known = consumerNumber?.length === 13 ? await accountOf(consumerNumber, ivr.caller) : undefined;
+      const wellFormed =
+        consumerNumber !== undefined &&
+        checkConsumerNumber(deps.config.profile.consumerNumber, consumerNumber).ok;
+      const known = wellFormed ? await accountOf(consumerNumber, ivr.caller) : undefined;
       const words = known?.words ?? english;
       if (!digits) return say(words.ivrMenu);
-      if (!consumerNumber || consumerNumber.length !== 13) return say(words.ivrAskNumber);
+      if (!consumerNumber || !wellFormed) return say(words.ivrAskNumber);
       if (!known) return say(`${english.unknownConsumer(consumerNumber)} ${english.ivrAskNumber}`);
       // Bills and requests only to the number registered on the account (caller ID).
       const own = async (read: () => Promise<string>) =>

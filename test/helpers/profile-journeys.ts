@@ -239,6 +239,15 @@ export function describeProfileJourneys(f: TProfileFacts) {
       expect(wrong.json.reply).toContain(`NP ${stack.config.profile.consumerNumber.example}`);
     });
 
+    it('asks a stranger for its own consumer number, by its name, with its example', async () => {
+      const reply = (await wa('15550000001', '3')).json.messages[0].reply as string;
+      const rule = stack.config.profile.consumerNumber;
+      expect(reply).toBe(
+        `Please send your ${rule.words.en} (it is printed on your bill), e.g. ${rule.example}.`,
+      );
+      expect(reply).not.toMatch(/13/);
+    });
+
     it('answers a bill in its currency and the reader’s formats', async () => {
       const number = f.consumer(7);
       await stack.db
