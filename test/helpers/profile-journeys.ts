@@ -10,7 +10,11 @@ import { toE164 } from '../../domain/phone';
 import { RECEIPT_LABELS } from '../../domain/receipt-labels';
 import { localMinutes, localWeekday } from '../../domain/utility-profile-contract';
 import type { TProfileId } from '../../domain/utility-profile';
+import { serve } from '@hono/node-server';
+import { chromium } from 'playwright-core';
+import { freePort } from '../../scripts/lib/ports';
 import { makePng } from '../../scripts/lib/sample-files';
+import { CHROMIUM, shoot } from './portal-browser';
 import { pdfText } from './poppler';
 import { awayFromQuietHours, localClock, startProfileStack } from './profile-stack';
 import type { TestStack } from './stack';
@@ -238,6 +242,32 @@ export function describeProfileJourneys(f: TProfileFacts) {
       expect(wrong.json.reply).toBe(npFormatHelp(stack.config.profile.consumerNumber));
       expect(wrong.json.reply).toContain(`NP ${stack.config.profile.consumerNumber.example}`);
     });
+
+    it('the portal’s sign-in asks for the profile’s number in its words (screenshots)', async () => {
+      const port = await freePort();
+      const server = serve({ fetch: stack.app.fetch, hostname: '127.0.0.1', port });
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--no-sandbox'],
+      });
+      try {
+        const page = await browser.newPage();
+        await page.goto(`http://127.0.0.1:${port}/`);
+        const rule = stack.config.profile.consumerNumber;
+        expect(await page.textContent('body')).toContain(rule.example);
+        expect(await page.textContent('main')).toContain(
+          `Your ${rule.words.en}, printed on your electricity bill`,
+        );
+        expect(await page.getAttribute('input[name=consumerNumber]', 'maxlength')).toBe(
+          String(rule.example.length),
+        );
+        await shoot(page, `profile-${f.id}-sign-in`);
+      } finally {
+        await browser.close();
+        server.close();
+      }
+    }, 60_000);
 
     it('asks a stranger for its own consumer number, by its name, with its example', async () => {
       const reply = (await wa('15550000001', '3')).json.messages[0].reply as string;
