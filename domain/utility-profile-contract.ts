@@ -37,6 +37,8 @@ export type TUtilityProfile = {
   languages: { offered: TLanguageCode[]; default: TLanguageCode };
   /** where a phone number typed without a country code is taken to be */
   phoneRegion: string;
+  /** the number to call, day and night, for a line down or an electrical accident */
+  emergencyPhone: string;
   consumerNumber: {
     /** an anchored regular expression over the number as stored (no spaces) */
     pattern: string;

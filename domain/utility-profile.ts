@@ -65,6 +65,7 @@ export const ZUtilityProfile = z
     locales: z.record(ZLanguage, z.string().refine(isLocale, 'a BCP 47 locale')),
     languages: z.object({ offered: z.array(ZLanguage).min(1), default: ZLanguage }),
     phoneRegion: z.string().regex(/^[A-Z]{2}$/),
+    emergencyPhone: z.string().regex(/^[0-9 +-]{3,20}$/),
     consumerNumber: z.object({
       pattern: z
         .string()

@@ -262,6 +262,9 @@ export function describeProfileJourneys(f: TProfileFacts) {
         expect(await page.getAttribute('input[name=consumerNumber]', 'maxlength')).toBe(
           String(rule.example.length),
         );
+        expect(await page.textContent('body')).toContain(
+          `Call ${stack.config.profile.emergencyPhone}, day and night.`,
+        );
         await shoot(page, `profile-${f.id}-sign-in`);
       } finally {
         await browser.close();
