@@ -3,7 +3,8 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Config } from '../config';
 import type { Database } from '../db/client';
-import { istMinutes, toMinutes, withinDailyWindow } from '../domain/calendar';
+import { localMinutes, toMinutes, withinDailyWindow } from '../domain/calendar';
+import { installedProfile } from '../domain/utility-profile';
 import { consumers, notificationAttempts, notifications, offices } from '../db/schema';
 import { activeStaffMember, deliverToInbox, rosterOf, staffFor } from '../db/staff';
 import { onCallNow } from '../domain/staff';
@@ -43,10 +44,14 @@ const mask = (channel: string, to: string) =>
       ? 'postal address'
       : to.replace(/.(?=.{4})/g, (ch, i: number) => (i < 3 ? ch : '*'));
 
-/** The end of the quiet window containing `now`, or undefined outside it. */
-export function quietUntil(now: Date, window: string): Date | undefined {
+/** The end of the quiet window (local time at the profile's offset) containing `now`, or undefined outside it. */
+export function quietUntil(
+  now: Date,
+  window: string,
+  utcOffsetMinutes = installedProfile().utcOffsetMinutes,
+): Date | undefined {
   const [start, end] = window.split('-').map(toMinutes) as [number, number];
-  const minute = istMinutes(now);
+  const minute = localMinutes(now, utcOffsetMinutes);
   if (!withinDailyWindow(minute, start, end)) return undefined;
   const wait = (end - minute + 1440) % 1440;
   return new Date(now.getTime() + wait * 60_000 - now.getUTCSeconds() * 1000 - now.getUTCMilliseconds());
@@ -132,7 +137,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       } else {
         chain = ['staff-inbox'];
       }
-      const notBefore = template.urgent ? undefined : quietUntil(now(), deps.notices.quietHours);
+      const notBefore = template.urgent ? undefined : quietUntil(now(), deps.notices.quietHours, deps.notices.utcOffsetMinutes);
       await db
         .insert(notifications)
         .values({
@@ -170,6 +175,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           .filter((r) => r.member.active && r.member.role === input.role)
           .map((r) => ({ ...r.shift, subject: r.member.subject })),
         now(),
+        deps.notices.utcOffsetMinutes,
       ).map((s) => s.subject);
       const onCall = people.filter((p) => onDuty.includes(p));
       return onCall.length > 0 ? onCall : people;

@@ -23,6 +23,7 @@ export type AppDeps = {
     | 'intake'
     | 'bulkPayments'
     | 'utilityName'
+    | 'profile'
     | 'pdfFonts'
     | 'oidc'
   >;

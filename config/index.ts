@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  DEFAULT_PROFILE_ID,
+  installUtilityProfile,
+  PROFILE_IDS,
+  utilityProfile,
+} from '../domain/utility-profile';
 
 /**
  * The only module that reads the environment. Everything else receives a parsed `Config`.
@@ -21,6 +27,17 @@ export const DEV_ZALO_APP_ID = '1234567890123456789';
 export const DEV_ZALO_OA_SECRET_KEY = 'seva-dev-zalo-oa-secret-key';
 export const DEV_MESSENGER_APP_SECRET = 'seva-dev-messenger-app-secret';
 export const DEV_MESSENGER_VERIFY_TOKEN = 'seva-dev-messenger-verify';
+/**
+ * The webhooks a deployment answers on: `CHANNELS_ENABLED`, else the inbound ones of the utility
+ * profile's channels (KSEB: SMS, WhatsApp, IVR, e-mail; EVN adds Zalo and Messenger).
+ */
+const enabledChannels = (env: {
+  CHANNELS_ENABLED?: TInboundChannel[];
+  UTILITY_PROFILE: (typeof PROFILE_IDS)[number];
+}): TInboundChannel[] =>
+  env.CHANNELS_ENABLED ??
+  INBOUND_CHANNELS.filter((c) => utilityProfile(env.UTILITY_PROFILE).channels.includes(c));
+
 /** The consumer channels' inbound webhooks; `CHANNELS_ENABLED` picks those a deployment answers on. */
 export const INBOUND_CHANNELS = ['sms', 'whatsapp', 'ivr', 'email', 'zalo', 'messenger'] as const;
 export type TInboundChannel = (typeof INBOUND_CHANNELS)[number];
@@ -85,7 +102,8 @@ const EnvSchema = z
       .url()
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
-    DATA_DIR: z.string().min(1).default('.data'),
+    /** default: `.data`, and `.data/profiles/<id>` for a profile other than kseb (its own databases) */
+    DATA_DIR: z.string().min(1).optional(),
 
     DATABASE_URL: z
       .string()
@@ -203,7 +221,10 @@ const EnvSchema = z
       )
       .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], 'an IP address or CIDR range'))),
 
-    UTILITY_NAME: z.string().trim().min(2).max(120).default('Kerala State Electricity Board'),
+    /** which utility this deployment serves: profiles/<id>.json (zone, currency, formats, numbers, documents, calendar) */
+    UTILITY_PROFILE: z.enum(PROFILE_IDS).default(DEFAULT_PROFILE_ID),
+    /** default: the profile's name */
+    UTILITY_NAME: z.string().trim().min(2).max(120).optional(),
     RECEIPT_SIGNING_P12_PATH: z.string().min(1).optional(),
     RECEIPT_SIGNING_P12_PASSPHRASE: z.string().min(1).default(DEV_RECEIPT_PASSPHRASE),
     RECEIPT_TRUST_ANCHORS_PATH: z.string().min(1).optional(),
@@ -273,11 +294,12 @@ const EnvSchema = z
     WHATSAPP_APP_SECRET: z.string().min(16).default(DEV_WHATSAPP_APP_SECRET),
     WHATSAPP_VERIFY_TOKEN: z.string().min(8).default(DEV_WHATSAPP_VERIFY_TOKEN),
     CHANNEL_MESSAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-    /** which inbound webhooks answer; the others are 404 (a utility profile will feed this list) */
+    /** which inbound webhooks answer; the others are 404. Default: the utility profile's channels */
     CHANNELS_ENABLED: z
       .string()
-      .default(INBOUND_CHANNELS.join(','))
+      .optional()
       .transform((v, ctx) => {
+        if (v === undefined) return undefined;
         const list = [
           ...new Set(
             v
@@ -310,10 +332,12 @@ const EnvSchema = z
     /** the Page access token replies are sent with (Send API); unset outside production = the sandbox */
     MESSENGER_PAGE_ACCESS_TOKEN: z.string().min(1).optional(),
     MESSENGER_API_URL: z.url().default('https://graph.facebook.com/v21.0'),
+    /** default: the profile's notice chain */
     NOTICE_CHAIN: z
       .string()
-      .default(CHANNELS.join(','))
+      .optional()
       .transform((v, ctx) => {
+        if (v === undefined) return undefined;
         const chain = v
           .split(',')
           .map((s) => s.trim())
@@ -331,8 +355,8 @@ const EnvSchema = z
     NOTICE_RECEIPT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
     QUIET_HOURS: z
       .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM-HH:MM, India time')
-      .default('21:00-08:00'),
+      .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM-HH:MM, the profile’s local time')
+      .optional(),
 
     DEMO_DATA: booleanFlag.default(true),
   })
@@ -431,7 +455,7 @@ const EnvSchema = z
         ],
       ] as const;
       for (const [channel, secrets, token] of chat) {
-        if (!env.CHANNELS_ENABLED.includes(channel)) continue;
+        if (!enabledChannels(env).includes(channel)) continue;
         for (const [name, dev] of secrets)
           if (env[name] === dev)
             ctx.addIssue({
@@ -459,6 +483,10 @@ const EnvSchema = z
 export type Config = ReturnType<typeof shapeConfig>;
 
 function shapeConfig(env: z.output<typeof EnvSchema>) {
+  const profile = utilityProfile(env.UTILITY_PROFILE);
+  // Each profile keeps its own databases and keys: its demo data must not meet another's.
+  const dataDir =
+    env.DATA_DIR ?? (profile.id === DEFAULT_PROFILE_ID ? '.data' : `.data/profiles/${profile.id}`);
   const payloadKeyId = env.PAYLOAD_KEY_ID ?? [...env.PAYLOAD_KEYS.keys()][0]!;
   const uiOrigins = (
     env.TEMPORAL_UI_ORIGINS ??
@@ -480,7 +508,7 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       webhookRateLimitPerMinute: env.WEBHOOK_RATE_LIMIT_PER_MINUTE,
       trustedProxies: env.TRUSTED_PROXIES,
     },
-    dataDir: env.DATA_DIR,
+    dataDir,
     database: {
       url: env.DATABASE_URL,
       embeddedPort: env.EMBEDDED_POSTGRES_PORT,
@@ -549,18 +577,23 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
           }
         : undefined,
     payloadCodec: { keys: env.PAYLOAD_KEYS, activeKeyId: payloadKeyId },
-    utilityName: env.UTILITY_NAME,
+    /** the utility this deployment serves (profiles/<id>.json), validated at start */
+    profile,
+    utilityName: env.UTILITY_NAME ?? profile.name,
     receipts: {
-      p12Path: env.RECEIPT_SIGNING_P12_PATH ?? `${env.DATA_DIR}/keys/receipt-signing.p12`,
+      p12Path: env.RECEIPT_SIGNING_P12_PATH ?? `${dataDir}/keys/receipt-signing.p12`,
       passphrase: env.RECEIPT_SIGNING_P12_PASSPHRASE,
-      trustAnchorsPath: env.RECEIPT_TRUST_ANCHORS_PATH ?? `${env.DATA_DIR}/keys/receipt-trust-anchors.pem`,
+      trustAnchorsPath: env.RECEIPT_TRUST_ANCHORS_PATH ?? `${dataDir}/keys/receipt-trust-anchors.pem`,
       /** outside production a missing bundle is created with a development CA */
       createIfMissing: env.NODE_ENV !== 'production',
+      /** the development certificate's subject (production brings the profile's `receipts.certificate`) */
+      country: profile.receipts.certificate.countryName,
+      organisation: env.UTILITY_NAME ?? profile.receipts.certificate.organizationName,
     },
     /** receipts and post letters: Noto Sans, Noto Sans Malayalam, Noto Sans Devanagari (regular, bold) */
     pdfFonts: { dir: env.PDF_FONT_DIR },
     ekyc: {
-      trustAnchorsPath: env.EKYC_TRUST_ANCHORS_PATH ?? `${env.DATA_DIR}/keys/ekyc-trust-anchors.pem`,
+      trustAnchorsPath: env.EKYC_TRUST_ANCHORS_PATH ?? `${dataDir}/keys/ekyc-trust-anchors.pem`,
       /** outside production a development signer stands in for UIDAI's certificate */
       createIfMissing: env.NODE_ENV !== 'production',
     },
@@ -569,9 +602,12 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       maxSkewMs: env.DECISION_SIGNATURE_MAX_SKEW_SECONDS * 1000,
     },
     notices: {
-      chain: env.NOTICE_CHAIN,
+      chain: env.NOTICE_CHAIN ?? profile.notices.chain,
       receiptTimeoutMs: env.NOTICE_RECEIPT_TIMEOUT_SECONDS * 1000,
-      quietHours: env.QUIET_HOURS,
+      /** local time of the profile's zone */
+      quietHours: env.QUIET_HOURS ?? profile.quietHours,
+      /** the zone the quiet window is read in */
+      utcOffsetMinutes: profile.utcOffsetMinutes,
       webhookSecret: env.DELIVERY_WEBHOOK_SECRET,
       /** without a provider configured, the development sandbox records messages (GET /v1/dev/outbox) */
       email: env.RESEND_API_KEY
@@ -607,7 +643,7 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       webhookSecret: env.CHANNEL_WEBHOOK_SECRET,
       whatsapp: { appSecret: env.WHATSAPP_APP_SECRET, verifyToken: env.WHATSAPP_VERIFY_TOKEN },
       /** the webhooks that answer; a channel left out answers 404 */
-      enabled: env.CHANNELS_ENABLED,
+      enabled: enabledChannels(env),
       zalo: {
         appId: env.ZALO_APP_ID,
         oaSecretKey: env.ZALO_OA_SECRET_KEY,
@@ -650,5 +686,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
-  return shapeConfig(parsed.data);
+  const config = shapeConfig(parsed.data);
+  // The zod contracts built at import time (a consumer number) read the profile installed here.
+  installUtilityProfile(config.profile);
+  return config;
 }

@@ -8,12 +8,13 @@ const hhmm = ZTimeOfDay;
 
 export const ZBusinessCalendar = z.object({
   id: z.string().min(1),
-  utcOffsetMinutes: z.number().int().min(-720).max(840).default(330),
+  /** local time of the offices: the utility profile's offset (`profileCalendar`); 0 for round-the-clock calendars */
+  utcOffsetMinutes: z.number().int().min(-720).max(840).default(0),
   alwaysOpen: z.boolean().default(false),
   workingHours: z.object({ start: hhmm, end: hhmm }).default({ start: '10:00', end: '17:00' }),
   /** 0 = Sunday … 6 = Saturday */
   weeklyOff: z.array(z.number().int().min(0).max(6)).default([0]),
-  /** also off: the 2nd and 4th Saturday of each month (Kerala government offices) */
+  /** also off: the 2nd and 4th Saturday of each month (as Kerala government offices are) */
   secondAndFourthSaturdayOff: z.boolean().default(false),
   holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
 });

@@ -2,7 +2,8 @@ import type { TBusinessCalendar } from './calendar-schema';
 
 /**
  * Business-calendar arithmetic for TAT clocks. Pure and deterministic: workflows call it with
- * workflow time. Offices keep local time as a fixed UTC offset (India has no DST); a calendar that
+ * workflow time. Offices keep local time as a fixed UTC offset (the utility profile's zone, which
+ * must have no DST); a calendar that
  * is `alwaysOpen` counts wall-clock time (24x7 complaint desks, and tests that run in seconds).
  * No zod here: workflows load this module, and what they load is paid for per cached workflow;
  * the schemas are in `calendar-schema.ts`.
@@ -10,10 +11,10 @@ import type { TBusinessCalendar } from './calendar-schema';
 
 export type { TBusinessCalendar } from './calendar-schema';
 
-/** Round the clock (24x7 desks; tests that run in seconds). */
+/** Round the clock (24x7 desks; tests that run in seconds): no local time, so no offset. */
 export const ALWAYS_OPEN: TBusinessCalendar = {
   id: '24x7',
-  utcOffsetMinutes: 330,
+  utcOffsetMinutes: 0,
   alwaysOpen: true,
   workingHours: { start: '10:00', end: '17:00' },
   weeklyOff: [0],
@@ -32,11 +33,8 @@ const DAY = 86_400_000;
 /** 'HH:MM' as minutes since midnight. */
 export const toMinutes = (value: string) => Number(value.slice(0, 2)) * 60 + Number(value.slice(3, 5));
 
-const IST_OFFSET_MINUTES = 330;
-/** Minutes since midnight, India time. */
-export const istMinutes = (d: Date) => (d.getUTCHours() * 60 + d.getUTCMinutes() + IST_OFFSET_MINUTES) % 1440;
-/** Day of the week in India time (0 = Sunday … 6 = Saturday). */
-export const istWeekday = (d: Date) => new Date(d.getTime() + IST_OFFSET_MINUTES * 60_000).getUTCDay();
+/** Minutes since midnight and the weekday at a fixed offset (the utility profile's zone). */
+export { localMinutes, localWeekday } from './utility-profile-contract';
 
 /**
  * Is minute-of-day `minute` within the daily window [start, end)? A window that ends before it

@@ -5,7 +5,9 @@ import ml from '../messages/channels/ml.json' with { type: 'json' };
 import ru from '../messages/channels/ru.json' with { type: 'json' };
 import vi from '../messages/channels/vi.json' with { type: 'json' };
 import { MessageBook, type TMessageValues } from './messages';
-import { formatIndiaTime, LANGUAGES, LOCALES, type TLanguage } from './notice-templates';
+import { formatUtilityTime, LANGUAGES, localeOf, type TLanguage } from './notice-templates';
+import { installedProfile } from './utility-profile';
+import { checkConsumerNumber, consumerNumberInText } from './utility-profile-contract';
 
 /**
  * What the consumer channels (SMS, WhatsApp, IVR, e-mail) understand and answer, in the
@@ -14,9 +16,14 @@ import { formatIndiaTime, LANGUAGES, LOCALES, type TLanguage } from './notice-te
  * files). Complaint type names come from the catalogue in the reader's language (the webhooks pass them).
  */
 
-/** A 13-digit consumer number standing on its own somewhere in free text (e-mail subject or body). */
-export function findConsumerNumber(text: string): string | undefined {
-  return /(?<!\d)(\d{13})(?!\d)/.exec(text)?.[1];
+/** A consumer number (the profile's format) standing on its own somewhere in free text (e-mail subject or body). */
+export function findConsumerNumber(
+  text: string,
+  rule = installedProfile().consumerNumber,
+): string | undefined {
+  const found = consumerNumberInText(rule).exec(text)?.[1];
+  const verdict = found === undefined ? undefined : checkConsumerNumber(rule, found);
+  return verdict?.ok ? verdict.value : undefined;
 }
 
 /** Reads the complaint type from an e-mail's words; anything unrecognised is "other". */
@@ -53,7 +60,7 @@ export const IVR_COMPLAINT_KEYS: Record<string, string> = {
 export function isUnlinkWord(input: string): boolean {
   // Vietnamese writes the tone mark of "hủy" on either vowel ("huỷ"): both are the word.
   const t = input.normalize('NFC').trim().toLocaleLowerCase().replace(/\s+/g, ' ').replace('huỷ', 'hủy');
-  return LANGUAGES.some((l) => WORDS[l].link.word.toLocaleLowerCase() === t);
+  return LANGUAGES.some((l) => wordsIn(l).link.word.toLocaleLowerCase() === t);
 }
 
 /** WhatsApp (and Zalo, Messenger): the main menu (ids answer interactive replies; the digits answer typed text). */
@@ -115,9 +122,11 @@ export const CHANNEL_MESSAGES = new MessageBook('channels', { en, ml, hi, vi, ru
 
 function wordsOf(language: TLanguage): TWords {
   const m = (key: string, values?: TMessageValues) => CHANNEL_MESSAGES.format(language, key, values);
+  const rule = installedProfile().consumerNumber;
+  const theNumber = { number: rule.words[language], example: rule.example };
   return {
     subject: m('subject'),
-    askNumber: m('askNumber'),
+    askNumber: m('askNumberFor', theNumber),
     unknownConsumer: (n) => m('unknownConsumer', { n }),
     privateAccount: (n) => m('privateAccount', { n }),
     notUnderstood: (input) => m('notUnderstood', { input }),
@@ -146,7 +155,7 @@ function wordsOf(language: TLanguage): TWords {
     outageNow: (reason, etr) => m('outageNow', { reason, etr }),
     ivrMenu: m('ivrMenu'),
     ivrComplaintMenu: m('ivrComplaintMenu'),
-    ivrAskNumber: m('ivrAskNumber'),
+    ivrAskNumber: m('ivrAskNumberFor', theNumber),
     ivrNotInMenu: m('ivrNotInMenu'),
     emailNoNumber: m('emailNoNumber'),
     link: {
@@ -163,7 +172,18 @@ function wordsOf(language: TLanguage): TWords {
     },
   };
 }
-const WORDS = Object.fromEntries(LANGUAGES.map((l) => [l, wordsOf(l)])) as Record<TLanguage, TWords>;
+/** Built once per profile, at first use: the profile is installed after this module is imported. */
+const wordsByProfile = new Map<string, Record<TLanguage, TWords>>();
+const wordsIn = (language: TLanguage) => {
+  const id = installedProfile().id;
+  let all = wordsByProfile.get(id);
+  if (!all)
+    wordsByProfile.set(
+      id,
+      (all = Object.fromEntries(LANGUAGES.map((l) => [l, wordsOf(l)])) as Record<TLanguage, TWords>),
+    );
+  return all[language];
+};
 
 export type TComplaintAnswer = {
   requestNumber: string;
@@ -186,10 +206,14 @@ export type TOpenItem = { requestNumber: string; name: string; status: string; d
 
 /** Every reply of the channels, in one language. */
 export function channelWords(language: TLanguage) {
-  const w = WORDS[language];
-  const at = (iso: string) => formatIndiaTime(iso, language);
+  const w = wordsIn(language);
+  const at = (iso: string) => formatUtilityTime(iso, language);
+  const profile = installedProfile();
   const money = (amount: number) =>
-    new Intl.NumberFormat(LOCALES[language], { style: 'currency', currency: 'INR' }).format(amount);
+    new Intl.NumberFormat(localeOf(profile, language), {
+      style: 'currency',
+      currency: profile.currency,
+    }).format(amount);
   const status = w.status;
   return {
     askNumber: w.askNumber,

@@ -1,3 +1,5 @@
+import { installedProfile } from './utility-profile';
+import { checkConsumerNumber, type TUtilityProfile } from './utility-profile-contract';
 import { z } from 'zod';
 import { ZBusinessDuration } from './calendar-schema';
 import { ZEscalationLevel, ZTranslations } from './catalogue';
@@ -116,16 +118,21 @@ export const COMPLAINT_CATALOGUE: TComplaintType[] = [
   },
 ].map((t) => ZComplaintType.parse(t));
 
-export const NP_FORMAT_HELP =
-  'To report no power, send NP followed by your 13-digit consumer number, e.g. NP 1154600000001';
+type TConsumerNumberRule = TUtilityProfile['consumerNumber'];
+
+/** What the NP shortcode answers anything it cannot read: the grammar, with the profile's number. */
+export const npFormatHelp = (rule: TConsumerNumberRule = installedProfile().consumerNumber) =>
+  `To report no power, send NP followed by your ${rule.name}, e.g. NP ${rule.example}`;
 
 /**
- * The SMS shortcode grammar: `NP <13-digit consumer number>`, any case, any spacing around
- * and between, and nothing else.
+ * The SMS shortcode grammar: `NP <consumer number>` (the utility profile's format and check),
+ * any case, any spacing around and between, and nothing else.
  */
 export function parseNpSms(
   text: string,
+  rule: TConsumerNumberRule = installedProfile().consumerNumber,
 ): { ok: true; consumerNumber: string } | { ok: false; reply: string } {
-  const match = /^\s*np\s+(\d{13})\s*$/i.exec(text);
-  return match ? { ok: true, consumerNumber: match[1]! } : { ok: false, reply: NP_FORMAT_HELP };
+  const match = /^\s*np\s+(\S+)\s*$/i.exec(text);
+  const verdict = match ? checkConsumerNumber(rule, match[1]!) : undefined;
+  return verdict?.ok ? { ok: true, consumerNumber: verdict.value } : { ok: false, reply: npFormatHelp(rule) };
 }

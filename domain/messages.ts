@@ -1,6 +1,7 @@
 import { TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import IntlMessageFormat, { type Formatters } from 'intl-messageformat';
-import { LOCALES, type TLanguage } from './languages';
+import { localeOf, type TLanguage } from './languages';
+import { installedProfile } from './utility-profile';
 
 /**
  * Message files: what Seva says, kept out of code so a translator can edit it. One JSON file per
@@ -17,7 +18,8 @@ import { LOCALES, type TLanguage } from './languages';
 
 export type TMessageTree = { [key: string]: string | TMessageTree };
 
-export const DEFAULT_TIME_ZONE = 'Asia/Kolkata';
+/** The zone dates are read in unless a caller names another: the utility profile's. */
+export const defaultTimeZone = () => installedProfile().timeZone;
 
 export type TArgumentKind = 'text' | 'date' | 'number';
 
@@ -144,15 +146,15 @@ export class MessageBook<L extends string = TLanguage> {
   }
 
   /** The message, parsed for one time zone (throws on a syntax error: the tests parse every message). */
-  message(language: L, key: string, timeZone = DEFAULT_TIME_ZONE) {
-    const id = `${language}\u0000${key}\u0000${timeZone}`;
+  message(language: L, key: string, timeZone = defaultTimeZone()) {
+    const locale = localeOf(installedProfile(), language as TLanguage);
+    const id = `${language}\u0000${key}\u0000${timeZone}\u0000${locale}`;
     let c = this.compiled.get(id);
     if (!c) {
       const text = this.texts.get(language)?.get(key) ?? this.texts.get(this.fallback)?.get(key);
       if (text === undefined) throw new Error(`no message "${key}" in ${this.area}`);
       let formatters = this.formatters.get(timeZone);
       if (!formatters) this.formatters.set(timeZone, (formatters = formattersFor(timeZone)));
-      const locale = LOCALES[language as TLanguage] ?? language;
       const format = new IntlMessageFormat(
         text,
         locale,
@@ -166,7 +168,7 @@ export class MessageBook<L extends string = TLanguage> {
   }
 
   /** Formats a message; a missing value renders empty, `xGiven` says whether `x` was given. */
-  format(language: L, key: string, values: TMessageValues = {}, timeZone = DEFAULT_TIME_ZONE): string {
+  format(language: L, key: string, values: TMessageValues = {}, timeZone = defaultTimeZone()): string {
     const { format, args } = this.message(language, key, timeZone);
     const all: Record<string, string | number> = {};
     for (const [name, kind] of args) {

@@ -17,11 +17,12 @@ import phraseHi from '../messages/phrases/hi.json' with { type: 'json' };
 import phraseMl from '../messages/phrases/ml.json' with { type: 'json' };
 import phraseRu from '../messages/phrases/ru.json' with { type: 'json' };
 import phraseVi from '../messages/phrases/vi.json' with { type: 'json' };
-import { LOCALES, type TLanguage } from './languages';
-import { DEFAULT_TIME_ZONE, MessageBook } from './messages';
+import { localeOf, type TLanguage } from './languages';
+import { defaultTimeZone, MessageBook } from './messages';
+import { installedProfile } from './utility-profile';
 import type { TNoticeParam } from './notices';
 
-export { isLanguage, LANGUAGES, LOCALES, type TLanguage } from './languages';
+export { isLanguage, LANGUAGES, localeOf, type TLanguage } from './languages';
 
 /** The notices' own words. */
 export const NOTICE_MESSAGES = new MessageBook('notices', { en, ml, hi, vi, ru }, 'en');
@@ -136,7 +137,7 @@ export const isTemplateId = (v: unknown): v is TTemplateId =>
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Dates travel as ISO instants; people read them in their language and zone, as notices print them. */
-export function formatParam(value: string, language: TLanguage, timeZone = DEFAULT_TIME_ZONE): string {
+export function formatParam(value: string, language: TLanguage, timeZone = defaultTimeZone()): string {
   if (!ISO_INSTANT.test(value)) return value;
   return PHRASES.format(language, 'when', { at: value }, timeZone);
 }
@@ -150,7 +151,7 @@ export type TRenderedNotice = { subject: string; body: string; language: TLangua
 export function resolveParam(
   value: TNoticeParam | undefined,
   language: TLanguage,
-  timeZone = DEFAULT_TIME_ZONE,
+  timeZone = defaultTimeZone(),
 ): string | undefined {
   if (value === undefined || typeof value === 'string') return value;
   if ('text' in value) return value.text[language] ?? value.text.en;
@@ -176,11 +177,14 @@ export function resolveParam(
 }
 
 const list = (items: string[], language: TLanguage) =>
-  new Intl.ListFormat(LOCALES[language], { style: 'long', type: 'conjunction' }).format(items);
+  new Intl.ListFormat(localeOf(installedProfile(), language), { style: 'long', type: 'conjunction' }).format(items);
 
-/** An instant with its zone named in the reader's words ("… IST", "… (ഇന്ത്യൻ സമയം)"), where the reader may be elsewhere. */
-export const formatIndiaTime = (iso: string, language: TLanguage): string =>
-  PHRASES.format(language, 'when-india', { at: iso });
+/**
+ * An instant in the utility's zone, the zone named in the reader's words ("… IST", "… (giờ Việt
+ * Nam)", "… (МСК)"), where the reader may be elsewhere. The phrase is the profile's `zonePhrase`.
+ */
+export const formatUtilityTime = (iso: string, language: TLanguage): string =>
+  PHRASES.format(language, installedProfile().zonePhrase, { at: iso });
 
 /** A decision of the trail (`document-accept`, `step-<id>`, …) in the reader's words; unknown ones as they are. */
 export function decisionWords(action: string, language: TLanguage, stepName: (id: string) => string): string {
@@ -194,7 +198,7 @@ export function renderNotice(
   templateId: TTemplateId,
   language: TLanguage,
   params: Record<string, TNoticeParam | undefined>,
-  timeZone = DEFAULT_TIME_ZONE,
+  timeZone = defaultTimeZone(),
 ): TRenderedNotice {
   const values = Object.fromEntries(
     Object.entries(params).map(([k, v]) => [k, resolveParam(v, language, timeZone)]),

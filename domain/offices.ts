@@ -1,16 +1,27 @@
-import { ZBusinessCalendar, type TBusinessCalendar } from './calendar-schema';
+import type { TBusinessCalendar } from './calendar-schema';
 import { OFFICE_LEVELS } from './catalogue';
 import type { TEscalationOffice } from './service-request';
+import type { TUtilityProfile } from './utility-profile-contract';
 
-/** The utility's standard office calendar: 10:00–17:00 IST, Sundays and 2nd/4th Saturdays off. */
-export const STANDARD_CALENDAR: TBusinessCalendar = ZBusinessCalendar.parse({
-  id: 'kseb-standard',
-  utcOffsetMinutes: 330,
-  workingHours: { start: '10:00', end: '17:00' },
-  weeklyOff: [0],
-  secondAndFourthSaturdayOff: true,
-  holidays: ['2026-01-26', '2026-08-15', '2026-08-26', '2026-10-02', '2026-12-25', '2027-01-26'],
-});
+/**
+ * The utility's standard office calendar, from its profile (KSEB: 10:00–17:00 IST, Sundays and
+ * 2nd/4th Saturdays off; EVN SPC: 07:30–16:30, weekends off; …): what an office without a
+ * calendar of its own keeps.
+ */
+export function profileCalendar(
+  profile: Pick<TUtilityProfile, 'calendar' | 'utcOffsetMinutes'>,
+): TBusinessCalendar {
+  const c = profile.calendar;
+  return {
+    id: c.id,
+    utcOffsetMinutes: profile.utcOffsetMinutes,
+    alwaysOpen: false,
+    workingHours: { ...c.workingHours },
+    weeklyOff: [...c.weeklyOff],
+    secondAndFourthSaturdayOff: c.secondAndFourthSaturdayOff,
+    holidays: c.holidays.map((h) => h.date),
+  };
+}
 
 /**
  * Offices up the hierarchy for each escalation level, from the section office's materialised

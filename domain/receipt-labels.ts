@@ -3,7 +3,7 @@ import hi from '../messages/receipts/hi.json' with { type: 'json' };
 import ml from '../messages/receipts/ml.json' with { type: 'json' };
 import ru from '../messages/receipts/ru.json' with { type: 'json' };
 import vi from '../messages/receipts/vi.json' with { type: 'json' };
-import { formatIndiaTime, type TLanguage } from './notice-templates';
+import { formatUtilityTime, type TLanguage } from './notice-templates';
 
 /** The fixed words of the completion receipt, in every language Seva speaks (the type checks all five). */
 export type TReceiptLabels = {
@@ -28,4 +28,4 @@ export type TReceiptLabels = {
 export const RECEIPT_LABELS = { en, ml, hi, vi, ru } satisfies Record<TLanguage, TReceiptLabels>;
 
 /** A time as the reader reads it: their locale, India time (as notices print it), marked IST. */
-export const formatReceiptTime = (iso: string, language: TLanguage): string => formatIndiaTime(iso, language);
+export const formatReceiptTime = (iso: string, language: TLanguage): string => formatUtilityTime(iso, language);

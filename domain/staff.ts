@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { istMinutes, istWeekday, toMinutes, withinDailyWindow } from './calendar';
+import { installedProfile } from './utility-profile';
+import { localMinutes, localWeekday, toMinutes, withinDailyWindow } from './calendar';
 import { ZTimeOfDay } from './calendar-schema';
 import { LANGUAGES } from './notice-templates';
 import { STAFF_ROLES } from './roles';
@@ -61,9 +62,13 @@ export const ZOnCallShift = z
  * The shifts on call at `at`. A shift that crosses midnight belongs to the day it starts on: a
  * Monday 20:00–08:00 shift is on call until Tuesday 07:59. Overlapping shifts are all returned.
  */
-export function onCallNow<S extends TOnCallShift>(shifts: readonly S[], at: Date): S[] {
-  const minute = istMinutes(at);
-  const today = istWeekday(at);
+export function onCallNow<S extends TOnCallShift>(
+  shifts: readonly S[],
+  at: Date,
+  utcOffsetMinutes = installedProfile().utcOffsetMinutes,
+): S[] {
+  const minute = localMinutes(at, utcOffsetMinutes);
+  const today = localWeekday(at, utcOffsetMinutes);
   return shifts.filter((s) => {
     const from = toMinutes(s.from);
     const to = toMinutes(s.to);

@@ -1,3 +1,4 @@
+import { ZConsumerNumber } from '../domain/consumer';
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { Config } from '../config';
@@ -10,7 +11,7 @@ const ZClaims = z.discriminatedUnion('role', [
   z.object({
     sub: z.string().min(1),
     role: z.literal('consumer'),
-    consumers: z.array(z.string().regex(/^\d{13}$/)).min(1),
+    consumers: z.array(ZConsumerNumber).min(1),
   }),
   z.object({
     sub: z.string().min(1),

@@ -1,3 +1,4 @@
+import { installedProfile } from '../domain/utility-profile';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -53,15 +54,16 @@ const rsaKeys = () => {
   };
 };
 
-const distinguishedName = (commonName: string, organisation: string) => [
+/** `country`: the utility profile's (its signing certificate's countryName). */
+const distinguishedName = (commonName: string, organisation: string, country: string) => [
   { name: 'commonName', value: commonName },
   { name: 'organizationName', value: organisation },
-  { name: 'countryName', value: 'IN' },
+  { name: 'countryName', value: country },
 ];
 
-function selfSigned(commonName: string, organisation: string, ca: boolean, years: number) {
+function selfSigned(commonName: string, organisation: string, country: string, ca: boolean, years: number) {
   const keys = rsaKeys();
-  const name = distinguishedName(commonName, organisation);
+  const name = distinguishedName(commonName, organisation, country);
   const cert = makeCertificate({
     subject: name,
     issuer: name,
@@ -77,15 +79,19 @@ function selfSigned(commonName: string, organisation: string, ca: boolean, years
  * A development root CA and a receipt-signing certificate issued by it, as a PKCS#12 bundle.
  * Production brings the utility's own certificate instead (RECEIPT_SIGNING_P12_PATH).
  */
-export function createDevSigningMaterial(organisation: string, passphrase: string): SigningMaterial {
+export function createDevSigningMaterial(
+  organisation: string,
+  passphrase: string,
+  country = installedProfile().receipts.certificate.countryName,
+): SigningMaterial {
   const {
     keys: root,
     name: rootName,
     cert: rootCert,
-  } = selfSigned(`${organisation} Development Root CA`, organisation, true, 10);
+  } = selfSigned(`${organisation} Development Root CA`, organisation, country, true, 10);
   const leaf = rsaKeys();
   const leafCert = makeCertificate({
-    subject: distinguishedName(`${organisation} Receipts (development)`, organisation),
+    subject: distinguishedName(`${organisation} Receipts (development)`, organisation, country),
     issuer: rootName,
     publicKey: leaf.publicKey,
     signingKey: root.privateKey,
@@ -111,12 +117,14 @@ export async function loadSigningMaterial(options: {
   passphrase: string;
   trustAnchorsPath: string;
   organisation: string;
+  /** the development certificate's countryName (default: the installed profile's) */
+  country?: string;
   createIfMissing: boolean;
 }): Promise<SigningMaterial> {
   if (!existsSync(options.p12Path)) {
     if (!options.createIfMissing)
       throw new Error(`no receipt-signing bundle at ${options.p12Path} (RECEIPT_SIGNING_P12_PATH)`);
-    const material = createDevSigningMaterial(options.organisation, options.passphrase);
+    const material = createDevSigningMaterial(options.organisation, options.passphrase, options.country);
     await mkdir(dirname(options.p12Path), { recursive: true });
     await mkdir(dirname(options.trustAnchorsPath), { recursive: true });
     await writeFile(options.p12Path, material.p12, { mode: 0o600 });
@@ -153,6 +161,7 @@ export function createDevEkycSigner(): { certificatePem: string; privateKeyPem: 
   const { keys, cert } = selfSigned(
     'Offline e-KYC signer (development, not UIDAI)',
     'Seva development',
+    'IN', // UIDAI's format: the stand-in is Indian whatever the profile
     false,
     5,
   );

@@ -44,7 +44,7 @@ import { benchBulkPayments } from './lib/bench-bulk-payments';
 import { withBuiltInTranslations } from '../domain/built-in-translations';
 import type { TComplaintInput } from '../domain/complaint';
 import { COMPLAINT_CATALOGUE } from '../domain/complaint-catalogue';
-import { escalationOffices, STANDARD_CALENDAR } from '../domain/offices';
+import { escalationOffices, profileCalendar } from '../domain/offices';
 import { loadDemoData } from './lib/demo-data';
 import { inflationBomb, zipOfEntries } from './lib/hostile-files';
 import { startEmbeddedPostgres } from './lib/embedded-postgres';
@@ -251,7 +251,7 @@ async function main() {
       consumerNumber: who.consumerNumber,
       officeId: kaloor.id,
       officePath: kaloorOffice!.path,
-      calendar: kaloorOffice!.calendar ?? STANDARD_CALENDAR,
+      calendar: kaloorOffice!.calendar ?? profileCalendar(config.profile),
       channel: 'sms',
       description: 'NP by SMS',
       submittedBy: `sms:${who.phone}`,

@@ -21,16 +21,10 @@ import { assertPortFree } from './lib/ports';
 import { startSevaChildren } from './lib/seva-children';
 import { prepareDatabase, stopOnSignals } from './lib/seva-process';
 import { cleanupList, supervise, databaseForStack } from './lib/supervisor';
+import { demoPackFor } from './lib/demo-data';
+import type { TDemoShowcase } from './lib/demo-packs';
 import { resolveTemporalCli } from './lib/temporal-cli';
 import { startTemporalDevServer } from './lib/temporal-dev-server';
-
-const DEMO_PINGS = [
-  { consumerNumber: '1154600000001', channel: 'web', message: 'Is my connection healthy?' },
-  { consumerNumber: '1154700000002', channel: 'whatsapp', message: 'Testing WhatsApp intake' },
-  { consumerNumber: '1552100000003', channel: 'sms', message: 'NP check' },
-  { consumerNumber: '1560100000004', channel: 'ivr', message: 'Call centre line check' },
-  { consumerNumber: '1161100000005', channel: 'email', message: 'E-mail intake check' },
-] as const;
 
 async function main() {
   const config = loadConfig();
@@ -120,19 +114,21 @@ async function main() {
   cleanups.add('Temporal client', () => client.connection.close());
   const localApi = `http://${config.http.host}:${config.http.port}`;
   let demoRequests: string[] = [];
+  const showcase = demoPackFor(config.profile).showcase;
   if (config.demoData) {
-    await startDemoRuns(client, config.temporal.taskQueue);
+    await startDemoRuns(client, config.temporal.taskQueue, showcase.pings);
     demoRequests = await submitDemoRequests((path, init) => fetch(`${localApi}${path}`, init), config);
   }
 
   const apiUrl = config.http.publicUrl;
+  const { executive } = showcase;
   const pids = [`API ${api.pid()}`, ...workers.map((w) => `${w.name} ${w.pid()}`)].join(', ');
   console.log(`
-  Seva is up.
+  Seva is up: ${config.profile.shortName} (UTILITY_PROFILE=${config.profile.id}, ${config.profile.timeZone}, ${config.profile.currency}).
 
-    Consumer portal  ${apiUrl}/                sign in with a demo consumer number, e.g. 1154600000003;
+    Consumer portal  ${apiUrl}/                sign in with a demo consumer number, e.g. ${showcase.portalConsumer};
                      the one-time code is in the dev outbox (README: "The consumer portal")
-    Staff console    ${apiUrl}/console         pick a demo person, e.g. exec-pattom (executive, sec-pattom)
+    Staff console    ${apiUrl}/console         pick a demo person, e.g. ${executive.subject} (executive, ${executive.office})
     API              ${apiUrl}            (health ${apiUrl}/readyz)
     API reference    ${apiUrl}/docs       (OpenAPI ${apiUrl}/openapi.json)
     Temporal UI      ${uiUrl ?? '(external cluster: use its own UI)'}
@@ -145,18 +141,18 @@ async function main() {
   Demo service requests: ${demoRequests.join(', ') || '(none)'}
 
   Try it:
-    TOKEN=$(npm run -s token -- --role executive --office sec-pattom)
+    TOKEN=$(npm run -s token -- --role executive --office ${executive.office})
     curl -s ${apiUrl}/v1/work-items -H "authorization: Bearer $TOKEN"
     curl -s ${apiUrl}/v1/service-requests/${demoRequests[0] ?? '<RN>'} -H "authorization: Bearer $TOKEN"
-    npm run -s channel -- sms "NP 1154600000001"          # a no-power complaint by SMS
+    npm run -s channel -- sms "NP ${showcase.npConsumer}"          # a no-power complaint by SMS
     curl -s ${apiUrl}/v1/complaints -H "authorization: Bearer $TOKEN"
 
   Ctrl-C stops everything.
 `);
 }
 
-async function startDemoRuns(client: Client, taskQueue: string) {
-  for (const [i, ping] of DEMO_PINGS.entries()) {
+async function startDemoRuns(client: Client, taskQueue: string, pings: TDemoShowcase['pings']) {
+  for (const [i, ping] of pings.entries()) {
     try {
       await client.workflow.start<typeof pingWorkflow>('pingWorkflow', {
         workflowId: `ping-demo-${String(i + 1).padStart(4, '0')}`,

@@ -3,6 +3,7 @@
  *   npm run -s token -- --role executive --office sec-pattom
  *   npm run -s token -- --role consumer --consumer 1154600000001
  */
+import { checkConsumerNumber } from '../domain/utility-profile-contract';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import { ZRole } from '../domain/roles-schema';
@@ -27,8 +28,9 @@ async function main() {
   const config = loadConfig();
   if (role.data === 'consumer') {
     const consumers = values.consumer ?? [];
-    if (consumers.length === 0 || consumers.some((c) => !/^\d{13}$/.test(c))) {
-      throw new Error(`a consumer token needs --consumer <13-digit consumer number>\n${usage}`);
+    const rule = config.profile.consumerNumber;
+    if (consumers.length === 0 || consumers.some((c) => !checkConsumerNumber(rule, c).ok)) {
+      throw new Error(`a consumer token needs --consumer <${rule.name}, e.g. ${rule.example}>\n${usage}`);
     }
     console.log(
       await signDevToken(config.auth, {

@@ -6,7 +6,10 @@ import {
   parseBusinessDuration,
 } from '../domain/calendar';
 import { ZBusinessCalendar } from '../domain/calendar-schema';
-import { STANDARD_CALENDAR } from '../domain/offices';
+import { profileCalendar } from '../domain/offices';
+import { utilityProfile } from '../domain/utility-profile';
+
+const STANDARD_CALENDAR = profileCalendar(utilityProfile('kseb'));
 
 const H = 3_600_000;
 // 10:00–17:00 IST (UTC+5:30), Sundays off, 2026-12-25 a holiday.

@@ -4,7 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_CHANNEL_WEBHOOK_SECRET, DEV_WHATSAPP_APP_SECRET, DEV_WHATSAPP_VERIFY_TOKEN } from '../config';
 import { channelMessages, consumers, devOutbox, notifications, openComplaints } from '../db/schema';
-import { NP_FORMAT_HELP } from '../domain/complaint-catalogue';
+import { npFormatHelp } from '../domain/complaint-catalogue';
 import { saveHistories } from './helpers/histories';
 import { startTestStack, type TestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
@@ -137,7 +137,7 @@ describe('SMS: NP <consumer number>', () => {
     for (const text of ['hello', 'NP', 'NP 12345', `NP ${C(2)} now`, '']) {
       const res = await sms(text);
       expect(res.status, text).toBe(200);
-      expect(res.json, text).toMatchObject({ reply: NP_FORMAT_HELP, requestNumber: null });
+      expect(res.json, text).toMatchObject({ reply: npFormatHelp(), requestNumber: null });
     }
     const unknown = await sms('NP 1161299999999');
     expect(unknown.json.reply).toMatch(/could not find consumer number 1161299999999/);

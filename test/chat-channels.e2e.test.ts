@@ -21,7 +21,8 @@ let stack: TestStack;
 let agent: string;
 const C = (n: number) => `11612000000${String(n).padStart(2, '0')}`;
 beforeAll(async () => {
-  stack = await startTestStack();
+  // KSEB's demo consumers, on the channels of the Vietnamese seeds
+  stack = await startTestStack({ env: { CHANNELS_ENABLED: 'sms,whatsapp,ivr,email,zalo,messenger' } });
   agent = await stack.token({ role: 'agent', office: 'circle-tvm' });
   await stack.db
     .update(consumers)
@@ -400,7 +401,7 @@ describe('a platform that cannot take the reply', () => {
   it('answers 503 + Retry-After, keeps the answer, and sends the reply on the re-delivery', async () => {
     const failing = await startTestStack({
       worker: false,
-      env: { SANDBOX_CHANNELS: 'zalo=fail,messenger=fail' },
+      env: { SANDBOX_CHANNELS: 'zalo=fail,messenger=fail', CHANNELS_ENABLED: 'zalo,messenger' },
     });
     try {
       const user = nextId('zalo-user');

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPLAINT_CATALOGUE, NP_FORMAT_HELP, parseNpSms } from '../domain/complaint-catalogue';
+import { COMPLAINT_CATALOGUE, npFormatHelp, parseNpSms } from '../domain/complaint-catalogue';
+
+const NP_FORMAT_HELP = npFormatHelp();
 import { startTestStack, type TestStack } from './helpers/stack';
 
 describe('the NP SMS grammar', () => {

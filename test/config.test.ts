@@ -139,8 +139,15 @@ describe('config', () => {
     expect(ok.channels.messenger.send).toMatchObject({ kind: 'messenger' });
   });
 
-  it('offers every inbound channel by default; CHANNELS_ENABLED narrows it, naming an unknown one', () => {
-    expect(loadConfig({}).channels.enabled).toEqual(['sms', 'whatsapp', 'ivr', 'email', 'zalo', 'messenger']);
+  it("offers the utility profile's channels by default; CHANNELS_ENABLED picks them, naming an unknown one", () => {
+    expect(loadConfig({}).channels.enabled).toEqual(['sms', 'whatsapp', 'ivr', 'email']);
+    expect(loadConfig({ UTILITY_PROFILE: 'evn-spc' }).channels.enabled).toEqual([
+      'sms',
+      'ivr',
+      'email',
+      'zalo',
+      'messenger',
+    ]);
     expect(loadConfig({}).channels.zalo.send).toEqual({ kind: 'sandbox' });
     expect(loadConfig({ CHANNELS_ENABLED: ' Zalo, messenger ,zalo' }).channels.enabled).toEqual([
       'zalo',
@@ -150,16 +157,17 @@ describe('config', () => {
       'CHANNELS_ENABLED: unknown channel "telegram"; channels: sms, whatsapp, ivr, email, zalo, messenger',
     ]);
     // In production an offered chat channel needs its own secrets and a token to reply with…
-    const production = problemsOf({ NODE_ENV: 'production' }).join('\n');
+    const production = problemsOf({ NODE_ENV: 'production', UTILITY_PROFILE: 'evn-spc' }).join('\n');
     expect(production).toMatch(/ZALO_OA_SECRET_KEY: the dev ZALO_OA_SECRET_KEY is refused in production/);
     expect(production).toMatch(/MESSENGER_APP_SECRET: the dev MESSENGER_APP_SECRET is refused/);
     expect(production).toMatch(/ZALO_OA_ACCESS_TOKEN: production replies on zalo: set ZALO_OA_ACCESS_TOKEN/);
     expect(production).toMatch(/MESSENGER_PAGE_ACCESS_TOKEN: production replies on messenger/);
-    // …and one it does not offer needs nothing.
+    // …and one it does not offer needs nothing (KSEB's profile offers neither).
     const without = problemsOf({ NODE_ENV: 'production', CHANNELS_ENABLED: 'sms,ivr,email,whatsapp' }).join(
       '\n',
     );
     expect(without).not.toMatch(/ZALO|MESSENGER/);
+    expect(problemsOf({ NODE_ENV: 'production' }).join('\n')).not.toMatch(/ZALO|MESSENGER/);
     expect(problemsOf({ ZALO_APP_ID: 'my-app' })).toEqual([
       'ZALO_APP_ID: the numeric app id of the Zalo app',
     ]);

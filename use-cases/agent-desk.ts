@@ -1,3 +1,5 @@
+import { checkConsumerNumber } from '../domain/utility-profile-contract';
+import { installedProfile } from '../domain/utility-profile';
 import { desc, eq } from 'drizzle-orm';
 import { searchConsumers, type TCallerQuery } from '../db/agent-search';
 import { requestsOfConsumer } from '../db/consumer-requests';
@@ -26,7 +28,9 @@ export const DESK_CHANNEL = 'agent';
 export function readCallerQuery(raw: string): TCallerQuery | undefined {
   const text = raw.normalize('NFC').trim().slice(0, 200);
   const digits = text.replace(/[\s\-().]/g, '');
-  if (/^\d{13}$/.test(digits)) return { by: 'consumer-number', consumerNumber: digits };
+  // A whole consumer number in the utility profile's format (KSEB: 13 digits; EVN: PE0100012345)
+  const whole = checkConsumerNumber(installedProfile().consumerNumber, digits);
+  if (whole.ok) return { by: 'consumer-number', consumerNumber: whole.value };
   if (/^\+?\d{6,15}$/.test(digits)) {
     const phone = toE164(text);
     if (phone) return { by: 'phone', phone };

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { documents, type TDocumentVerdict } from '../db/schema';
 import { DOCUMENT_LIMITS, isPdf, judgeDocumentContent } from '../domain/document-content';
-import { checkIdNumber, ID_TYPES, type TIdType } from '../domain/identity-numbers';
+import { checkIdNumber, ID_CHECK_WORDS, ID_TYPES, type TIdType } from '../domain/identity-numbers';
 import type { TDocumentKind } from '../domain/catalogue';
 import { sealBytes } from '../lib/at-rest';
 import { ContentCheckFailed, createContentPool, type ContentPool } from '../lib/content-pool';
@@ -189,6 +189,13 @@ function createDocumentIntake(deps: TIntakeDeps) {
   /** Every check, no writes: a multipart submission judges all its parts before storing one. */
   const judge = async (upload: TDocumentUpload, at: FieldName = (f) => f): Promise<TJudgedDocument> => {
     const { consumerNumber, kind, idType, idNumber, shareCode, mobile, email, file } = upload;
+    const profile = deps.config.profile;
+    if (idType && !profile.identityDocuments.some((d) => d.kind === idType)) {
+      const kinds = profile.identityDocuments.map((d) => d.kind).join(', ');
+      throw new DomainProblem(FailureType.InvalidInput, `${profile.shortName} accepts ${kinds}`, {
+        errors: [{ field: at('idType'), message: `not an identity document here; one of: ${kinds}` }],
+      });
+    }
     const idCheck = idType && idNumber ? checkIdNumber(idType, idNumber) : undefined;
     if (idCheck && !idCheck.ok)
       throw new DomainProblem(FailureType.Unprocessable, idCheck.reason!, {
@@ -197,6 +204,10 @@ function createDocumentIntake(deps: TIntakeDeps) {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const documentId = createHash('sha256').update(`${consumerNumber}:${sha256}`).digest('hex');
+    if (isZip(bytes) && !profile.ekyc.includes('uidai-offline'))
+      throw new DomainProblem(FailureType.Unprocessable, `${profile.shortName} accepts no offline e-KYC files`, {
+        errors: [{ field: at('file'), message: 'upload a PDF, JPEG or PNG of the document' }],
+      });
     const judged = isZip(bytes)
       ? await judgeOfflineEkyc(bytes, { kind, shareCode, mobile, email }, at)
       : await judgeFile(bytes, at);
@@ -208,7 +219,7 @@ function createDocumentIntake(deps: TIntakeDeps) {
         size: `${bytes.length} bytes`,
         ...(idCheck
           ? {
-              idNumber: `${idType} ${idCheck.masked} (${idType === 'aadhaar' ? 'Verhoeff check digit ok' : 'format ok'})`,
+              idNumber: `${idType} ${idCheck.masked} (${ID_CHECK_WORDS[idType!]})`,
             }
           : {}),
       },

@@ -20,7 +20,7 @@ import {
 import type { TChannel } from '../domain/consumer';
 import type { TComplaintType } from '../domain/complaint-catalogue';
 import { DomainProblem, FailureType } from '../domain/failures';
-import { escalationOffices, STANDARD_CALENDAR } from '../domain/offices';
+import { escalationOffices, profileCalendar } from '../domain/offices';
 import type { TPrincipal } from '../domain/roles';
 import { SA } from '../domain/search-attributes';
 import type { TActor } from '../domain/service-request';
@@ -243,7 +243,8 @@ async function intake(
     await db.delete(openComplaints).where(eq(openComplaints.requestNumber, rn));
   };
   try {
-    const calendar = type.calendar === '24x7' ? ALWAYS_OPEN : (row.calendar ?? STANDARD_CALENDAR);
+    const calendar =
+      type.calendar === '24x7' ? ALWAYS_OPEN : (row.calendar ?? profileCalendar(deps.config.profile));
     const path = row.office_path!;
     const answer = outcome(
       rn,

@@ -9,7 +9,7 @@ import { buildFormSchema, ZDocumentKind, type TServiceType } from '../domain/cat
 import { canonicalJson } from '../domain/decision-signature';
 import { DomainProblem, FailureType, fieldErrors } from '../domain/failures';
 import { compareWithEkyc } from '../domain/kyc-match';
-import { escalationOffices, STANDARD_CALENDAR } from '../domain/offices';
+import { escalationOffices, profileCalendar } from '../domain/offices';
 import type { TPrincipal } from '../domain/roles';
 import { SA } from '../domain/search-attributes';
 import type { TDocumentRef, TServiceRequestInput, TServiceRequestIntake } from '../domain/service-request';
@@ -191,7 +191,7 @@ async function submit(
   let replay = !reservation.reserved;
 
   const [office] = await deps.db.select().from(offices).where(eq(offices.id, officeId));
-  const calendar = type.calendar === '24x7' ? ALWAYS_OPEN : (office!.calendar ?? STANDARD_CALENDAR);
+  const calendar = type.calendar === '24x7' ? ALWAYS_OPEN : (office!.calendar ?? profileCalendar(deps.config.profile));
   const input: TServiceRequestInput = {
     requestNumber,
     type,

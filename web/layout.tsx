@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx';
 import { LANGUAGES, type TLanguage } from '../domain/languages';
+import { installedProfile } from '../domain/utility-profile';
 import { portalMessages, type Translate } from './messages';
 
 /** What every page needs to draw the frame around itself. */
@@ -143,7 +144,9 @@ export function Layout(props: { page: TPage; title: string; children: Child; wid
             ) : null}
           </header>
           <p class="emergency">
-            <span class="bar">{page.t('layout.emergency')}</span>
+            <span class="bar">
+              {page.t('layout.emergencyAt', { phone: installedProfile().emergencyPhone })}
+            </span>
           </p>
           <main id="main" tabindex={-1} class={props.wide ? 'main wide' : 'main'}>
             {props.children}

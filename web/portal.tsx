@@ -32,7 +32,7 @@ import { translator } from './messages';
 import { ErrorPage } from './pages/error';
 import { HomePage, type THomeAccount } from './pages/home';
 import { PreferencesPage, type TPreferenceErrors } from './pages/preferences';
-import { CodePage, SignInPage } from './pages/sign-in';
+import { CodePage, numberWords, SignInPage } from './pages/sign-in';
 import {
   chosenLanguage,
   COOKIES,
@@ -184,7 +184,11 @@ export function createPortalRoutes(deps: AppDeps) {
     if (!parsed.success)
       return htmlPage(
         c,
-        <SignInPage page={page(c, '/')} consumerNumber={typed} error={t('signIn.numberInvalid')} />,
+        <SignInPage
+          page={page(c, '/')}
+          consumerNumber={typed}
+          error={t('signIn.numberInvalidFor', numberWords(page(c, '/').language))}
+        />,
         400,
       );
     const consumerNumber = parsed.data;

@@ -13,10 +13,7 @@ import { loadEkycTrustAnchors, loadSigningMaterial } from '../lib/signing-materi
  * anchors the API needs. Tests and `npm start` both build their worker from this.
  */
 export async function createActivityDeps(config: Config, db: Database, temporal: Client) {
-  const material = await loadSigningMaterial({
-    ...config.receipts,
-    organisation: config.utilityName,
-  });
+  const material = await loadSigningMaterial(config.receipts);
   const signer = createReceiptSigner(material);
   // At start, not at the first receipt: missing fonts name their package before anything runs.
   const fonts = loadPdfFonts(config.pdfFonts.dir);

@@ -21,6 +21,7 @@ import { parseNpSms, type TComplaintType } from '../../domain/complaint-catalogu
 import type { TChannel } from '../../domain/consumer';
 import { DomainProblem, FailureType } from '../../domain/failures';
 import { toE164 } from '../../domain/phone';
+import { checkConsumerNumber } from '../../domain/utility-profile-contract';
 import type { TPrincipal } from '../../domain/roles';
 import type { TInboundChannel } from '../../config';
 import { createChatProviders, createNoticeProviders, PermanentSendError } from '../../lib/notice-providers';
@@ -329,8 +330,7 @@ export function createChannelRoutes(deps: AppDeps) {
 
   const english = channelWords('en');
   /** One reply per inbound message: the provider's idempotency key. */
-  const replyReference = (m: { channel: string; messageId: string }) =>
-    `reply/${m.channel}/${m.messageId}`;
+  const replyReference = (m: { channel: string; messageId: string }) => `reply/${m.channel}/${m.messageId}`;
   /**
    * Who is writing about this consumer number: `own` when the message comes from the phone or
    * e-mail address registered on the account. Only then are bills and requests read out, and
@@ -470,14 +470,14 @@ export function createChannelRoutes(deps: AppDeps) {
   // ---------- SMS: NP <consumer number> ----------
   webhookDoc(
     '/v1/webhooks/sms',
-    'Inbound SMS: `NP <13-digit consumer number>` reports no power',
+    "Inbound SMS: `NP <consumer number>` (the utility profile's format) reports no power",
     ZSms,
     'Standard Webhooks signature',
   );
   app.post('/v1/webhooks/sms', async (c) => {
     const sms = parse(ZSms, await signed(c));
     const to = toE164(sms.from) ?? sms.from;
-    const np = parseNpSms(sms.text);
+    const np = parseNpSms(sms.text, deps.config.profile.consumerNumber);
     // A report needs no claim: its intake key (the message id) is the claim, and a re-delivery
     // comes back to the same complaint. Anything else is answered once per message id.
     const reported = async (consumerNumber: string) => {
@@ -514,10 +514,13 @@ export function createChannelRoutes(deps: AppDeps) {
       const digits = ivr.digits.replace(/\D/g, '');
       const consumerNumber = ivr.consumerNumber?.replace(/\D/g, '');
       const caller = ivr.caller ?? ivr.callId;
-      const known = consumerNumber?.length === 13 ? await accountOf(consumerNumber, ivr.caller) : undefined;
+      const wellFormed =
+        consumerNumber !== undefined &&
+        checkConsumerNumber(deps.config.profile.consumerNumber, consumerNumber).ok;
+      const known = wellFormed ? await accountOf(consumerNumber, ivr.caller) : undefined;
       const words = known?.words ?? english;
       if (!digits) return say(words.ivrMenu);
-      if (!consumerNumber || consumerNumber.length !== 13) return say(words.ivrAskNumber);
+      if (!consumerNumber || !wellFormed) return say(words.ivrAskNumber);
       if (!known) return say(`${english.unknownConsumer(consumerNumber)} ${english.ivrAskNumber}`);
       // Bills and requests only to the number registered on the account (caller ID).
       const own = async (read: () => Promise<string>) =>
@@ -808,12 +811,13 @@ export function createChannelRoutes(deps: AppDeps) {
     }
     let pending = session?.pending ?? undefined;
     // The SMS shortcode works here too.
-    const np = parseNpSms(input);
+    const np = parseNpSms(input, deps.config.profile.consumerNumber);
     if (np.ok) {
       await remember({ consumerNumber: np.consumerNumber, pending: null });
       return complain(channel, address, np.consumerNumber, 'no-power', `NP on ${label}`, key, linked);
     }
-    const typed = /^\d{13}$/.test(input.replace(/\s/g, '')) ? input.replace(/\s/g, '') : undefined;
+    const typedNumber = checkConsumerNumber(deps.config.profile.consumerNumber, input);
+    const typed = typedNumber.ok ? typedNumber.value : undefined;
     let offered = '';
     if (typed) {
       const account = await accountOf(typed, contact, linked);

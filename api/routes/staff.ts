@@ -355,6 +355,7 @@ export function createStaffRoutes(deps: AppDeps) {
       onCall: onCallNow(
         shifts.filter((s) => s.active),
         at,
+        deps.config.profile.utcOffsetMinutes,
       ),
       shifts,
     };

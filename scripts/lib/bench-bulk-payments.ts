@@ -56,7 +56,7 @@ export async function benchBulkPayments(db: Database, lines: number, say: (m: st
     paid: false,
   }));
   await chunked(billRows, 1000, (part) => db.insert(bills).values(part));
-  await chunked(billRows.flatMap(billPostings), 1000, (part) => db.insert(ledgerPostings).values(part));
+  await chunked(billRows.flatMap((b) => billPostings(b)), 1000, (part) => db.insert(ledgerPostings).values(part));
   await db.insert(corporates).values({
     id: 'corp-bench',
     name: 'Bench Corporate',

@@ -13,6 +13,9 @@ import {
 } from '../../db/schema';
 import type { Database } from '../../db/client';
 import { postingKey } from '../../domain/ledger';
+import { installedProfile, type TUtilityProfile } from '../../domain/utility-profile';
+import { offsetText } from '../../domain/utility-profile-contract';
+import { demoPackOf, type TDemoHierarchy, type TDemoPack } from './demo-packs';
 
 /**
  * Deterministic demo data: the same seed gives the same rows, and every insert is
@@ -22,7 +25,7 @@ import { postingKey } from '../../domain/ledger';
 type Office = typeof offices.$inferInsert;
 
 // circle → division → sub-division → sections (with a 4-digit section code used in consumer numbers)
-const HIERARCHY = [
+const HIERARCHY: TDemoHierarchy = [
   {
     id: 'circle-tvm',
     name: 'Electrical Circle Thiruvananthapuram',
@@ -207,12 +210,18 @@ const DEMO_CORPORATES = [
   },
 ] as const;
 
-/** When a bill is posted (two weeks before it is due) and when a paid one was paid (its due date), India time. */
-const billPostedAt = (dueDate: string) => new Date(Date.parse(`${dueDate}T00:00:00+05:30`) - 14 * 86_400_000);
-const billPaidAt = (dueDate: string) => new Date(`${dueDate}T00:00:00+05:30`);
+/** When a bill is posted (two weeks before it is due) and when a paid one was paid (its due date), local midnight. */
+const localMidnightOf = (date: string, offsetMinutes: number) =>
+  new Date(`${date}T00:00:00${offsetText(offsetMinutes)}`);
+const billPostedAt = (dueDate: string, offset: number) =>
+  new Date(localMidnightOf(dueDate, offset).getTime() - 14 * 86_400_000);
+const billPaidAt = (dueDate: string, offset: number) => localMidnightOf(dueDate, offset);
 
 /** A bill's ledger postings: the bill, and its payment when it was paid before the ledger. */
-export function billPostings(bill: typeof bills.$inferInsert): (typeof ledgerPostings.$inferInsert)[] {
+export function billPostings(
+  bill: typeof bills.$inferInsert,
+  offsetMinutes = installedProfile().utcOffsetMinutes,
+): (typeof ledgerPostings.$inferInsert)[] {
   const posting = {
     consumerNumber: bill.consumerNumber,
     kind: 'bill' as const,
@@ -220,7 +229,7 @@ export function billPostings(bill: typeof bills.$inferInsert): (typeof ledgerPos
     billId: bill.id,
     sourceRef: 'bill',
     idempotencyKey: postingKey.bill(bill.id),
-    postedAt: billPostedAt(bill.dueDate),
+    postedAt: billPostedAt(bill.dueDate, offsetMinutes),
     note: `bill ${bill.period}`,
   };
   if (!bill.paid) return [posting];
@@ -231,13 +240,78 @@ export function billPostings(bill: typeof bills.$inferInsert): (typeof ledgerPos
       kind: 'payment',
       amount: `-${bill.amount}`,
       idempotencyKey: postingKey.billPaid(bill.id),
-      postedAt: billPaidAt(bill.dueDate),
+      postedAt: billPaidAt(bill.dueDate, offsetMinutes),
       note: 'paid before the ledger',
     },
   ];
 }
 
-export function buildDemoData(seed = 20261123) {
+/** KSEB's demo: Thiruvananthapuram and Ernakulam, Malayali names, 13-digit numbers, +91. */
+export const KSEB_DEMO: TDemoPack = {
+  hierarchy: HIERARCHY,
+  personName: (language, pick) =>
+    language === 'vi' || language === 'ru'
+      ? `${pick(FOREIGN[language][0])} ${pick(FOREIGN[language][1])}`
+      : `${pick(FIRST)} ${pick(LAST)}`,
+  staffName: (pick) => `${pick(FIRST)} ${pick(LAST)}`,
+  consumerLanguage: (r) => (r < 0.4 ? 'en' : r < 0.75 ? 'ml' : r < 0.9 ? 'hi' : r < 0.95 ? 'vi' : 'ru'),
+  staffLanguages: { local: 'ml', english: 'en', third: 'hi' },
+  staffPhone: (i) => `+9194470${String(10_001 + i)}`,
+  officePhone: (code) => `+91471${code}000`,
+  consumerPhone: (rand) => `+919${String(Math.floor(rand() * 1e9)).padStart(9, '0')}`,
+  consumerNumber: (code, n) => `1${code}${String(n).padStart(8, '0')}`,
+  email: (name, n) => `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${n}@example.in`,
+  address: (pick, n, place) => `${pick(STREETS)}, house ${n}, ${place}`,
+  category: (n) => (n % 10 === 0 ? 'LT-7A commercial' : 'LT-1A domestic'),
+  billAmount: (units) => (units * 6.4 + 55).toFixed(2),
+  network: {
+    substation: (place) => `110 kV Substation ${place}`,
+    feeder: (place) => `11 kV Feeder ${place}`,
+    transformer: (i, place) => `DTR ${i} (${place})`,
+  },
+  showcase: {
+    pings: [
+      { consumerNumber: '1154600000001', channel: 'web', message: 'Is my connection healthy?' },
+      { consumerNumber: '1154700000002', channel: 'whatsapp', message: 'Testing WhatsApp intake' },
+      { consumerNumber: '1552100000003', channel: 'sms', message: 'NP check' },
+      { consumerNumber: '1560100000004', channel: 'ivr', message: 'Call centre line check' },
+      { consumerNumber: '1161100000005', channel: 'email', message: 'E-mail intake check' },
+    ],
+    requests: [
+      {
+        consumerNumber: '1154600000003',
+        type: 'address-change',
+        kind: 'address',
+        form: { newAddress: 'TC 12/44, Pattom Palace Road, Thiruvananthapuram', pinCode: '695004' },
+      },
+      {
+        consumerNumber: '1154700000004',
+        type: 'contact-update',
+        kind: 'identity',
+        form: { newPhone: '+919447012345' },
+      },
+      {
+        consumerNumber: '1552100000005',
+        type: 'address-change',
+        kind: 'address',
+        form: { newAddress: '34/1207, Kaloor, Kochi', pinCode: '682017' },
+      },
+    ],
+    portalConsumer: '1154600000003',
+    executive: { subject: 'exec-pattom', office: 'sec-pattom' },
+    npConsumer: '1154600000001',
+  },
+  corporates: DEMO_CORPORATES,
+};
+
+/** The demo pack of a profile: its offices, people, numbers and what `npm start` shows. */
+export const demoPackFor = (profile: Pick<TUtilityProfile, 'id'>): TDemoPack =>
+  profile.id === 'kseb' ? KSEB_DEMO : demoPackOf(profile.id);
+
+export function buildDemoData(seed = 20261123, profile: TUtilityProfile = installedProfile()) {
+  const pack = demoPackFor(profile);
+  const levels = profile.officeLevels;
+  const placeOf = (name: string, level: keyof typeof levels) => name.replace(`${levels[level]} `, '');
   const rand = mulberry32(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const officeRows: Office[] = [];
@@ -259,13 +333,13 @@ export function buildDemoData(seed = 20261123) {
     language: string,
     preferredChannel: string,
   ) => {
-    const name = `${staffPick(FIRST)} ${staffPick(LAST)}`;
+    const name = pack.staffName(staffPick);
     staffRows.push({
       subject,
       name,
       role,
       officeId,
-      phone: `+9194470${String(10_001 + staffRows.length)}`,
+      phone: pack.staffPhone(staffRows.length),
       email: `${subject}@seva.example`,
       preferredChannel,
       language,
@@ -273,14 +347,15 @@ export function buildDemoData(seed = 20261123) {
     });
   };
 
-  for (const circle of HIERARCHY) {
+  const { local, english, third } = pack.staffLanguages;
+  for (const circle of pack.hierarchy) {
     officeRows.push({ id: circle.id, name: circle.name, level: 'circle', parentId: null, path: circle.id });
     // The circle's emergency desk: a day and a night dispatcher cover the 24 hours, and a relief
     // dispatcher doubles the desk on Sunday days and takes the handover hour each evening.
     const desk = circle.id.replace('circle-', '');
-    addStaff(`dispatch-${desk}-day`, 'dispatcher', circle.id, 'ml', 'sms');
-    addStaff(`dispatch-${desk}-night`, 'dispatcher', circle.id, 'en', 'voice');
-    addStaff(`dispatch-${desk}-relief`, 'dispatcher', circle.id, 'hi', 'whatsapp');
+    addStaff(`dispatch-${desk}-day`, 'dispatcher', circle.id, local, 'sms');
+    addStaff(`dispatch-${desk}-night`, 'dispatcher', circle.id, english, 'voice');
+    addStaff(`dispatch-${desk}-relief`, 'dispatcher', circle.id, third, 'whatsapp');
     const shift = (n: number, subject: string, from: string, to: string, weekdays: number[] | null = null) =>
       shiftRows.push({ id: `demo-${circle.id}-${n}`, officeId: circle.id, subject, from, to, weekdays });
     shift(1, `dispatch-${desk}-day`, '08:00', '20:00');
@@ -296,7 +371,7 @@ export function buildDemoData(seed = 20261123) {
         parentId: circle.id,
         path: divisionPath,
       });
-      addStaff(`sup-${division.id}`, 'supervisor', division.id, 'en', 'email');
+      addStaff(`sup-${division.id}`, 'supervisor', division.id, english, 'email');
       for (const sub of division.subdivisions) {
         const subPath = `${divisionPath}/${sub.id}`;
         officeRows.push({
@@ -306,62 +381,65 @@ export function buildDemoData(seed = 20261123) {
           parentId: division.id,
           path: subPath,
         });
-        addStaff(`sup-${sub.id}`, 'supervisor', sub.id, 'ml', 'whatsapp');
+        addStaff(`sup-${sub.id}`, 'supervisor', sub.id, local, 'whatsapp');
         const substationId = `ss-${sub.id.replace('subdiv-', '')}`;
         substationRows.push({
           id: substationId,
-          name: `110 kV Substation ${sub.name.replace('Electrical Sub Division ', '')}`,
+          name: pack.network.substation(placeOf(sub.name, 'subdivision')),
           officeId: sub.id,
         });
         for (const [sectionId, sectionName, code] of sub.sections) {
+          const place = placeOf(sectionName, 'section');
           officeRows.push({
             id: sectionId,
             name: sectionName,
             level: 'section',
             parentId: sub.id,
             path: `${subPath}/${sectionId}`,
-            phone: `+91471${code}000`,
+            phone: pack.officePhone(code),
             email: `${sectionId}@seva.example`,
           });
           // Subjects as the README and tests use them: exec-pattom is the executive of sec-pattom.
-          const place = sectionId.replace('sec-', '');
-          addStaff(`exec-${place}`, 'executive', sectionId, staffRows.length % 2 ? 'ml' : 'en', 'sms');
-          addStaff(`sup-${place}`, 'supervisor', sectionId, staffRows.length % 3 ? 'en' : 'ml', 'whatsapp');
+          const short = sectionId.replace('sec-', '');
+          addStaff(`exec-${short}`, 'executive', sectionId, staffRows.length % 2 ? local : english, 'sms');
+          addStaff(
+            `sup-${short}`,
+            'supervisor',
+            sectionId,
+            staffRows.length % 3 ? english : local,
+            'whatsapp',
+          );
           const feederId = `fdr-${sectionId.replace('sec-', '')}`;
           feederRows.push({
             id: feederId,
-            name: `11 kV Feeder ${sectionName.replace('Electrical Section ', '')}`,
+            name: pack.network.feeder(place),
             substationId,
           });
           const dtrIds = [1, 2, 3].map((n) => `dtr-${sectionId.replace('sec-', '')}-${n}`);
           dtrIds.forEach((id, i) =>
             transformerRows.push({
               id,
-              name: `DTR ${i + 1} (${sectionName.replace('Electrical Section ', '')})`,
+              name: pack.network.transformer(i + 1, place),
               feederId,
               sectionOfficeId: sectionId,
             }),
           );
 
           for (let n = 1; n <= DEMO_CONSUMERS_PER_SECTION; n++) {
-            const consumerNumber = `1${code}${String(n).padStart(8, '0')}`;
-            const r = rand();
-            const language = r < 0.4 ? 'en' : r < 0.75 ? 'ml' : r < 0.9 ? 'hi' : r < 0.95 ? 'vi' : 'ru';
-            const name =
-              language === 'vi' || language === 'ru'
-                ? `${pick(FOREIGN[language][0])} ${pick(FOREIGN[language][1])}`
-                : `${pick(FIRST)} ${pick(LAST)}`;
-            const phone = `+919${String(Math.floor(rand() * 1e9)).padStart(9, '0')}`;
+            const consumerNumber = pack.consumerNumber(code, n);
+            const language = pack.consumerLanguage(rand());
+            const name = pack.personName(language, pick);
+            const phone = pack.consumerPhone(rand);
             const channelRoll = rand();
             consumerRows.push({
               consumerNumber,
               name,
               phone,
-              email: rand() < 0.8 ? `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${n}@example.in` : null,
+              email: rand() < 0.8 ? pack.email(name, n) : null,
               language,
               preferredChannel: channelRoll < 0.45 ? 'sms' : channelRoll < 0.8 ? 'whatsapp' : 'email',
-              address: `${pick(STREETS)}, house ${n}, ${sectionName.replace('Electrical Section ', '')}`,
-              category: n % 10 === 0 ? 'LT-7A commercial' : 'LT-1A domestic',
+              address: pack.address(pick, n, place),
+              category: pack.category(n),
               lifeSupport: n % 13 === 0,
               sectionOfficeId: sectionId,
               transformerId: dtrIds[n % dtrIds.length]!,
@@ -373,7 +451,7 @@ export function buildDemoData(seed = 20261123) {
                 consumerNumber,
                 period,
                 unitsKwh: String(units),
-                amount: (units * 6.4 + 55).toFixed(2),
+                amount: pack.billAmount(units),
                 dueDate: `${period}-28`,
                 paid: i < BILL_PERIODS.length - 1 || rand() < 0.6,
               });
@@ -385,15 +463,15 @@ export function buildDemoData(seed = 20261123) {
   }
   // The call centre of each circle: agents answer the circle's consumers (added last, so every
   // other person keeps the name and phone number they had).
-  for (const circle of HIERARCHY) {
+  for (const circle of pack.hierarchy) {
     const desk = circle.id.replace('circle-', '');
-    addStaff(`agent-${desk}-1`, 'agent', circle.id, 'en', 'sms');
-    addStaff(`agent-${desk}-2`, 'agent', circle.id, 'ml', 'sms');
+    addStaff(`agent-${desk}-1`, 'agent', circle.id, english, 'sms');
+    addStaff(`agent-${desk}-2`, 'agent', circle.id, local, 'sms');
   }
-  const corporateRows = DEMO_CORPORATES.map(({ consumers: _, ...c }) => c);
-  const corporateConsumerRows = DEMO_CORPORATES.flatMap((c) =>
+  const corporateRows = pack.corporates.map(({ consumers: _, ...c }) => c);
+  const corporateConsumerRows = pack.corporates.flatMap((c) =>
     c.consumers.flatMap(([code, serials]) =>
-      serials.map((n) => ({ corporateId: c.id, consumerNumber: `1${code}${String(n).padStart(8, '0')}` })),
+      serials.map((n) => ({ corporateId: c.id, consumerNumber: pack.consumerNumber(code, n) })),
     ),
   );
   return {
@@ -403,7 +481,7 @@ export function buildDemoData(seed = 20261123) {
     transformerRows,
     consumerRows,
     billRows,
-    postingRows: billRows.flatMap(billPostings),
+    postingRows: billRows.flatMap((b) => billPostings(b, profile.utcOffsetMinutes)),
     staffRows,
     shiftRows,
     corporateRows,
@@ -411,10 +489,12 @@ export function buildDemoData(seed = 20261123) {
   };
 }
 
+/** The demo data of a profile (default: the installed one): KSEB's, EVN SPC's or the Russian grid company's. */
 export async function loadDemoData(
   db: Database,
+  profile: TUtilityProfile = installedProfile(),
 ): Promise<{ offices: number; consumers: number; bills: number }> {
-  const data = buildDemoData();
+  const data = buildDemoData(undefined, profile);
   await db.transaction(async (tx) => {
     await tx.insert(offices).values(data.officeRows).onConflictDoNothing();
     await tx.insert(substations).values(data.substationRows).onConflictDoNothing();
@@ -440,8 +520,10 @@ export async function loadDemoData(
         .values(data.postingRows.slice(i, i + 1000))
         .onConflictDoNothing({ target: ledgerPostings.idempotencyKey });
     }
-    await tx.insert(corporates).values(data.corporateRows).onConflictDoNothing();
-    await tx.insert(corporateConsumers).values(data.corporateConsumerRows).onConflictDoNothing();
+    if (data.corporateRows.length > 0) {
+      await tx.insert(corporates).values(data.corporateRows).onConflictDoNothing();
+      await tx.insert(corporateConsumers).values(data.corporateConsumerRows).onConflictDoNothing();
+    }
   });
   return {
     offices: data.officeRows.length,

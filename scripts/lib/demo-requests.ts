@@ -1,37 +1,20 @@
 import type { Config } from '../../config';
 import { signDevToken } from '../../lib/auth-tokens';
+import { demoPackFor } from './demo-data';
 import { makePng } from './sample-files';
 
 type Fetch = (path: string, init: RequestInit) => Response | Promise<Response>;
-
-const DEMO = [
-  {
-    consumerNumber: '1154600000003',
-    type: 'address-change',
-    kind: 'address',
-    form: { newAddress: 'TC 12/44, Pattom Palace Road, Thiruvananthapuram', pinCode: '695004' },
-  },
-  {
-    consumerNumber: '1154700000004',
-    type: 'contact-update',
-    kind: 'identity',
-    form: { newPhone: '+919447012345' },
-  },
-  {
-    consumerNumber: '1552100000005',
-    type: 'address-change',
-    kind: 'address',
-    form: { newAddress: '34/1207, Kaloor, Kochi', pinCode: '682017' },
-  },
-];
 
 /**
  * Demo service requests, submitted through the API exactly as a consumer would (upload, then
  * submit). The Idempotency-Keys make a second `npm start` find the same requests.
  */
-export async function submitDemoRequests(fetch: Fetch, config: Pick<Config, 'auth'>): Promise<string[]> {
+export async function submitDemoRequests(
+  fetch: Fetch,
+  config: Pick<Config, 'auth' | 'profile'>,
+): Promise<string[]> {
   const numbers: string[] = [];
-  for (const [i, demo] of DEMO.entries()) {
+  for (const [i, demo] of demoPackFor(config.profile).showcase.requests.entries()) {
     const token = await signDevToken(config.auth, {
       role: 'consumer',
       consumers: [demo.consumerNumber],

@@ -22,7 +22,7 @@ export async function startSevaChildren(options: {
   log: Log;
 }): Promise<{ api: Supervised; workers: Supervised[] }> {
   const { config, log } = options;
-  await loadSigningMaterial({ ...config.receipts, organisation: config.utilityName });
+  await loadSigningMaterial(config.receipts);
   await loadEkycTrustAnchors(config.ekyc);
   log.info('bundling workflows');
   const bundlePath = join(options.dataDir, 'workflow-bundle.js');

@@ -42,6 +42,7 @@ import {
 import { isLanguage, type TLanguage } from '../../domain/languages';
 import { ZRequestNumber } from '../../domain/request-number';
 import { ZConsumerNumber } from '../../domain/consumer';
+import { localMidnight } from '../../domain/utility-profile-contract';
 import { ZOutageRegistration } from '../../domain/outage';
 import type { TPrincipal, TRole } from '../../domain/roles';
 import { REQUEST_STATUSES, statusQuery } from '../../domain/service-request';
@@ -76,7 +77,7 @@ import { DeskRequestPage, type TDeskRequestView } from './desk-request';
 import {
   CONSOLE_DECISIONS,
   decisionBody,
-  indiaInstant,
+  localInstant,
   isConsoleDecision,
   parseDecision,
   signatureOf,
@@ -786,11 +787,8 @@ export function createConsoleRoutes(deps: AppDeps) {
   });
 
   // ---------------- the agent desk ----------------
-  /** Midnight in India (where the desk's "today" is), as an instant. */
-  const indiaMidnight = (at: Date) => {
-    const offset = 330 * 60_000;
-    return new Date(Math.floor((at.getTime() + offset) / 86_400_000) * 86_400_000 - offset);
-  };
+  /** Midnight in the utility's zone (where the desk's "today" is), as an instant. */
+  const localDayStart = (at: Date) => localMidnight(at, deps.config.profile.utcOffsetMinutes);
 
   app.get('/desk', async (c) => {
     const principal = staffOf(c);
@@ -803,7 +801,7 @@ export function createConsoleRoutes(deps: AppDeps) {
       q,
       at,
       pageSize,
-      contactsToday: await contactsTakenBy(deps.db, principal.subject, indiaMidnight(now())),
+      contactsToday: await contactsTakenBy(deps.db, principal.subject, localDayStart(now())),
     };
     if (q.trim()) {
       try {
@@ -1104,7 +1102,7 @@ export function createConsoleRoutes(deps: AppDeps) {
     const list = (v: unknown) =>
       (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
     const kind = one(form.kind);
-    const instant = (name: string) => (one(form[name]) ? { [name]: indiaInstant(form[name]) } : {});
+    const instant = (name: string) => (one(form[name]) ? { [name]: localInstant(form[name], deps.config.profile.utcOffsetMinutes) } : {});
     const body = {
       kind,
       feederIds: list(form.feederIds),
@@ -1148,7 +1146,7 @@ export function createConsoleRoutes(deps: AppDeps) {
     const id = outageIdOf(c);
     const form = await c.req.parseBody();
     try {
-      const etr = indiaInstant(form.etr);
+      const etr = localInstant(form.etr, deps.config.profile.utcOffsetMinutes);
       if (!etr || Number.isNaN(Date.parse(etr)))
         throw new DomainProblem(FailureType.InvalidInput, 'invalid fields', {
           errors: [{ field: 'etr', message: 'required' }],

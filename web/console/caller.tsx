@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { Notice, StatusBadge } from '../components';
 import { phrase } from '../catalogue-words';
+import { money as formatMoney } from '../format';
 import { isTemplateId, renderNotice } from '../../domain/notice-templates';
 import type { TCallerRecord } from '../../use-cases/agent-desk';
 import type { TServiceType } from '../../domain/catalogue';
@@ -22,7 +23,8 @@ export type TCallerView = {
   registered?: { requestNumber: string; joined: boolean };
 };
 
-const money = (v: number | string) => `₹${Number(v).toLocaleString('en-IN', { minimumFractionDigits: 2 })}`;
+/** The utility's currency, as the console (in English) writes it. */
+const money = (v: number | string) => formatMoney('en', Number(v));
 
 /** What a notice said, in the agent's words (its subject), or its template's name. */
 const noticeWords = (page: TConsolePage, n: TCallerRecord['notices'][number]) => {

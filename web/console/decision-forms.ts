@@ -1,3 +1,5 @@
+import { installedProfile } from '../../domain/utility-profile';
+import { localToInstant } from '../../domain/utility-profile-contract';
 import type { z } from 'zod';
 import { fieldErrors, type TFieldError } from '../../domain/failures';
 import {
@@ -30,10 +32,10 @@ const list = (v: unknown) =>
 /** An optional text: left out when empty, as a JSON client would leave it out. */
 const optional = (name: string, v: unknown) => (text(v) ? { [name]: text(v) } : {});
 
-/** A `datetime-local` value is India time: the offset is added so the instant is unambiguous. */
-export const indiaInstant = (v: unknown) => {
+/** A `datetime-local` value is the utility's local time: its offset is added so the instant is unambiguous. */
+export const localInstant = (v: unknown, utcOffsetMinutes = installedProfile().utcOffsetMinutes) => {
   const s = text(v);
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(s) ? `${s}:00+05:30` : s;
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(s) ? localToInstant(s, utcOffsetMinutes) : s;
 };
 
 /**
@@ -56,7 +58,7 @@ export function decisionBody(action: TConsoleDecision, form: TForm): Record<stri
     case 'reject':
       return { reason: text(form.reason) };
     case 'report-delay':
-      return { reason: text(form.reason), expectedBy: indiaInstant(form.expectedBy) };
+      return { reason: text(form.reason), expectedBy: localInstant(form.expectedBy) };
     case 'reassign':
       return { assignee: text(form.assignee) };
   }

@@ -1,4 +1,5 @@
 /** @jsxImportSource hono/jsx */
+import { installedProfile } from '../../domain/utility-profile';
 import type { TComplaintType } from '../../domain/complaint-catalogue';
 import type { TComplaintState } from '../../domain/complaint';
 import { complaintTypeName } from '../catalogue-words';
@@ -26,7 +27,7 @@ export function NewComplaintPage(props: {
         <section class="card">
           <h1>{t('complaint.newTitle')}</h1>
           {Object.keys(errors).length ? <Notice kind="error">{t('apply.errorsTitle')}</Notice> : null}
-          <p class="lead">{t('complaint.newIntro')}</p>
+          <p class="lead">{t('complaint.newIntroAt', { phone: installedProfile().emergencyPhone })}</p>
           <form method="post" action="/complaints/new" novalidate>
             <CsrfField page={page} />
             <fieldset

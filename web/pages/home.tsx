@@ -3,7 +3,7 @@ import type { TAccountSummary } from '../../db/account';
 import type { TConsumerRequest } from '../../db/consumer-requests';
 import type { TOutage } from '../../db/outages';
 import { Card, StatusBadge } from '../components';
-import { billPeriod, money } from '../format';
+import { billPeriod, localNoon, money } from '../format';
 import { Layout, type TPage } from '../layout';
 import { statusLabel } from '../messages';
 
@@ -57,7 +57,7 @@ function Bill({ page, account }: { page: TPage; account: THomeAccount }) {
             />{' '}
             <span class="muted">
               {t('home.units', { units: bill.unitsKwh })} ·{' '}
-              {t('home.due', { date: `${bill.dueDate}T12:00:00+05:30` })}
+              {t('home.due', { date: localNoon(bill.dueDate) })}
             </span>
           </p>
         </div>

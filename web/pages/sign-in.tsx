@@ -1,7 +1,14 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx';
 import { Notice, TextField } from '../components';
+import { installedProfile } from '../../domain/utility-profile';
 import { CsrfField, Layout, type TPage } from '../layout';
+
+/** The utility profile's consumer number in the reader's words, and its example. */
+export const numberWords = (language: TPage['language']) => {
+  const rule = installedProfile().consumerNumber;
+  return { number: rule.words[language], example: rule.example };
+};
 
 /** One step of the sign-in: a card with a title, what to do, one field and one button. */
 function Step(props: {
@@ -49,11 +56,11 @@ export function SignInPage(props: { page: TPage; consumerNumber?: string; error?
       field={{
         name: 'consumerNumber',
         label: t('signIn.numberLabel'),
-        hint: t('signIn.numberHint'),
+        hint: t('signIn.numberHintFor', numberWords(props.page.language)),
         error: props.error,
         value: props.consumerNumber,
         autocomplete: 'username',
-        maxlength: 13,
+        maxlength: installedProfile().consumerNumber.example.length,
       }}
     />
   );
