@@ -12,6 +12,7 @@ import {
   transformers,
 } from '../../db/schema';
 import type { Database } from '../../db/client';
+import { SOCIAL_CATEGORIES } from '../../domain/campaign-contract';
 import { postingKey } from '../../domain/ledger';
 
 /**
@@ -363,6 +364,9 @@ export function buildDemoData(seed = 20261123) {
               address: `${pick(STREETS)}, house ${n}, ${sectionName.replace('Electrical Section ', '')}`,
               category: n % 10 === 0 ? 'LT-7A commercial' : 'LT-1A domestic',
               lifeSupport: n % 13 === 0,
+              // Socially important objects an outage reaches by a call first (#14).
+              socialCategory:
+                n % 17 === 0 ? SOCIAL_CATEGORIES[Number(code) % SOCIAL_CATEGORIES.length]! : null,
               sectionOfficeId: sectionId,
               transformerId: dtrIds[n % dtrIds.length]!,
             });
