@@ -344,6 +344,94 @@ describe('outage campaigns', () => {
     await stack.call('POST', `/v1/outages/${id}/restore`, { token: dispatcher });
   });
 
+  it("sends a planned outage's advance notices at their offsets, and re-plans them when it is rescheduled; a cancellation reaches everyone told", async () => {
+    const dispatcher = await stack.token({
+      role: 'dispatcher',
+      office: 'sec-balaramapuram',
+      subject: 'disp-balr',
+    });
+    const auto = (
+      await stack.db
+        .select({
+          consumerNumber: consumers.consumerNumber,
+          lifeSupport: consumers.lifeSupport,
+          social: consumers.socialCategory,
+        })
+        .from(consumers)
+        .where(eq(consumers.transformerId, 'dtr-balaramapuram-1'))
+    )
+      .filter((c) => !c.lifeSupport && !c.social)
+      .map((c) => c.consumerNumber)
+      .sort();
+    const at = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+    // Offsets 8s and 4s (PLANNED_OUTAGE_NOTICE_OFFSETS): the first at +2s, the second at +6s.
+    const registered = await stack.call('POST', '/v1/outages', {
+      token: dispatcher,
+      body: {
+        kind: 'planned',
+        transformerIds: ['dtr-balaramapuram-1'],
+        reason: 'line maintenance',
+        startsAt: at(10),
+        endsAt: at(3600),
+      },
+    });
+    expect(registered.status, registered.text).toBe(201);
+    const id = registered.json.id as string;
+    expect((await outbox(id, 'advance-0-0')).size).toBe(0); // not yet: its time has not come
+    const firstNotice = await waitFor(
+      () => outbox(id, 'advance-0-0'),
+      (m) => m.size >= auto.length,
+    );
+    expect([...firstNotice.keys()].sort()).toEqual(auto);
+    const second = await waitFor(
+      () => outbox(id, 'advance-0-1'),
+      (m) => m.size >= auto.length,
+    );
+    expect([...second.keys()].sort()).toEqual(auto);
+
+    // Moved before it begins: the new times to everyone told, and the advance notices again from the new start.
+    const bad = await stack.call('POST', `/v1/outages/${id}/reschedule`, {
+      token: dispatcher,
+      body: { startsAt: at(-60), endsAt: at(600) },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors[0].field).toBe('startsAt');
+    const moved = await stack.call('POST', `/v1/outages/${id}/reschedule`, {
+      token: dispatcher,
+      body: { startsAt: at(11), endsAt: at(7200) },
+    });
+    expect(moved.status, moved.text).toBe(200);
+    const told = await waitFor(
+      () => outbox(id, 'rescheduled-1'),
+      (m) => m.size >= auto.length,
+    );
+    expect([...told.keys()].sort()).toEqual(auto);
+    const again = await waitFor(
+      () => outbox(id, 'advance-1-1'),
+      (m) => m.size >= auto.length,
+    );
+    expect([...again.keys()].sort()).toEqual(auto);
+    expect((await outbox(id, 'advance-1-0')).size).toBe(auto.length);
+
+    // Cancelled: everyone told hears it once; the campaign ends.
+    expect((await stack.call('POST', `/v1/outages/${id}/cancel`, { token: dispatcher })).status).toBe(200);
+    expect((await stack.call('POST', `/v1/outages/${id}/cancel`, { token: dispatcher })).status).toBe(200);
+    const off = await waitFor(
+      () => outbox(id, 'cancelled'),
+      (m) => m.size >= auto.length,
+    );
+    expect([...off.keys()].sort()).toEqual(auto);
+    expect([...off.values()].every((rows) => rows.length === 1)).toBe(true);
+    expect(
+      (
+        await stack.call('POST', `/v1/outages/${id}/reschedule`, {
+          token: dispatcher,
+          body: { startsAt: at(60), endsAt: at(600) },
+        })
+      ).status,
+    ).toBe(409);
+  });
+
   it('refuses bad input with problem+json and starts no campaign', async () => {
     const dispatcher = await stack.token({ role: 'dispatcher', office: 'sec-kalamassery' });
     const before = (await stack.db.select().from(campaigns)).length;

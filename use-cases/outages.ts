@@ -182,6 +182,85 @@ export async function restoreOutage(
 }
 
 /**
+ * A planned outage moves to new times (both in the future, the end after the start) before it
+ * begins; its campaign tells everyone already told and plans the advance notices again.
+ */
+export async function rescheduleOutage(
+  deps: TDeps,
+  principal: TPrincipal,
+  input: { id: string; startsAt: string; endsAt: string },
+): Promise<TOutage> {
+  assertRole(principal, DISPATCH_ROLES);
+  const now = clockOf(deps);
+  const outage = await load(deps, input.id);
+  await assertOfficeAccess(deps.db, principal, outage.officeId);
+  if (outage.kind !== 'planned')
+    throw new DomainProblem(
+      FailureType.Conflict,
+      'only a planned outage is rescheduled; change an emergency ETR instead',
+    );
+  if (outage.status !== 'scheduled')
+    throw new DomainProblem(
+      FailureType.Conflict,
+      `the outage is ${outage.status}; only one not yet begun moves`,
+    );
+  const startsAt = new Date(input.startsAt);
+  const endsAt = new Date(input.endsAt);
+  const errors = [
+    ...(startsAt <= now() ? [{ field: 'startsAt', message: 'must be in the future' }] : []),
+    ...(endsAt <= startsAt ? [{ field: 'endsAt', message: 'must be after startsAt' }] : []),
+  ];
+  if (errors.length)
+    throw new DomainProblem(FailureType.InvalidInput, 'the new times do not hold', { errors });
+  const [updated] = await deps.db
+    .update(outages)
+    .set({ startsAt, endsAt, etr: endsAt, updatedAt: now() })
+    .where(eq(outages.id, outage.id))
+    .returning();
+  await tellCampaign(deps, outage.id, {
+    kind: 'rescheduled',
+    startsAt: startsAt.toISOString(),
+    endsAt: endsAt.toISOString(),
+  });
+  await record(deps, outage.id, 'rescheduled', principal.subject, {
+    from: { startsAt: outage.startsAt, endsAt: outage.endsAt },
+    to: { startsAt, endsAt },
+  });
+  return updated!;
+}
+
+/** A planned outage that will not happen: whatever its campaign has not sent does not go, and everyone told hears it is off. */
+export async function cancelOutage(
+  deps: TDeps,
+  principal: TPrincipal,
+  { id }: { id: string },
+): Promise<TOutage> {
+  assertRole(principal, DISPATCH_ROLES);
+  const now = clockOf(deps);
+  const outage = await load(deps, id);
+  await assertOfficeAccess(deps.db, principal, outage.officeId);
+  if (outage.kind !== 'planned')
+    throw new DomainProblem(
+      FailureType.Conflict,
+      'only a planned outage is cancelled; restore an emergency instead',
+    );
+  if (outage.status === 'cancelled') return outage; // a retry
+  if (outage.status !== 'scheduled')
+    throw new DomainProblem(
+      FailureType.Conflict,
+      `the outage is ${outage.status}; it can no longer be cancelled`,
+    );
+  const [updated] = await deps.db
+    .update(outages)
+    .set({ status: 'cancelled', updatedAt: now() })
+    .where(eq(outages.id, outage.id))
+    .returning();
+  await tellCampaign(deps, outage.id, { kind: 'cancelled' });
+  await record(deps, outage.id, 'cancelled', principal.subject, {});
+  return updated!;
+}
+
+/**
  * Outages not yet restored (scheduled and active) registered in the office, the offices under it
  * and the offices above it (a feeder outage of the sub-division reaches its sections' consumers),
  * newest first.
