@@ -113,7 +113,11 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
           .from(campaigns)
           .where(eq(campaigns.id, input.campaignId))
           .for('update');
-        if (!campaign) throw new Error(`no campaign ${input.campaignId} yet`); // retried: its transaction may not have committed
+        // Its outage's transaction may not have committed yet (retried); after a while it never will.
+        if (!campaign)
+          throw Context.current().info.attempt >= 10
+            ? ApplicationFailure.nonRetryable(`no campaign ${input.campaignId}`, 'NoCampaign')
+            : new Error(`no campaign ${input.campaignId} yet`);
         if (campaign.status === 'materialising') {
           await tx.execute(sql`
             insert into ${campaignRecipients}

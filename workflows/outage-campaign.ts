@@ -192,6 +192,8 @@ export async function outageCampaignWorkflow(input: TCampaignInput): Promise<TCa
         await stage(`etr-${state.etrChanges}`, 'outage-etr-changed', { etr: event.etr }, 'told');
     } else if (event.kind === 'restored') {
       state.restoredAt = event.restoredAt;
+      // What has not gone yet is moot now (those never told are not told "restored" either).
+      await acts.cancelPending({ campaignId, exceptStage: 'restored' });
       await stage('restored', 'outage-restored', {}, 'told');
     } else if (event.kind === 'rescheduled') {
       if (event.startsAt === state.startsAt && event.endsAt === state.endsAt) return;
@@ -216,7 +218,20 @@ export async function outageCampaignWorkflow(input: TCampaignInput): Promise<TCa
   };
 
   if (!input.carried) {
-    await acts.materialiseCampaign({ campaignId, outageId });
+    try {
+      await acts.materialiseCampaign({ campaignId, outageId });
+    } catch (error) {
+      // The outage's transaction never committed: there is no campaign to run.
+      if (
+        error instanceof ActivityFailure &&
+        error.cause instanceof ApplicationFailure &&
+        error.cause.type === 'NoCampaign'
+      ) {
+        state.status = 'cancelled';
+        return state;
+      }
+      throw error;
+    }
     state.status = 'running';
     if (input.kind === 'emergency') await stage('notice', 'outage-emergency', { etr: state.etr }, 'all');
   }
