@@ -97,6 +97,67 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
     return row && { ...row, status: row.route === 'call' ? row.status : `fell-back:${row.status}` };
   };
 
+  /** Receipts move rows on (delivered, or the next channel after a failure or silence); overdue call-list entries alert the supervisor once. */
+  const sweep = async (input: { campaignId: string; callWorkWithinMs: number }, t: Date) => {
+    const at = t.toISOString();
+    // Receipts: a delivered attempt finishes the row; a failed or silent one (past its
+    // timeout) sends the row on to the next channel.
+    const moved = await db.execute<{ id: string; attempt: string; status: string }>(sql`
+      update ${campaignDeliveries} d
+      set status = case when a.status = 'delivered' then 'delivered' else 'due' end,
+          step = case when a.status = 'delivered' then d.step else d.step + 1 end,
+          failures = 0, due_at = ${at}, updated_at = ${at}
+      from notification_attempts a
+      where d.campaign_id = ${input.campaignId} and d.status = 'awaiting-receipt'
+        and a.id = 'campaign/' || d.id || '#' || (d.step + 1)
+        and (a.status in ('delivered', 'failed') or d.due_at <= ${at})
+      returning d.id, a.id as attempt, a.status`);
+    const silent = moved.filter((m) => m.status === 'sent').map((m) => m.attempt);
+    if (silent.length)
+      await db.execute(sql`update notification_attempts set status = 'timed-out', updated_at = ${at}
+        where id in (${sql.join(
+          silent.map((s) => sql`${s}`),
+          sql`, `,
+        )}) and status = 'sent'`);
+    const delivered = moved.filter((m) => m.status === 'delivered').map((m) => campaignNoticeKey(m.id));
+    if (delivered.length)
+      await db
+        .update(notifications)
+        .set({ status: 'delivered', updatedAt: t })
+        .where(inArray(notifications.key, delivered));
+
+    // The call list: an entry nobody has worked within the time goes to the supervisor, once.
+    const overdue = await db.execute<{
+      id: string;
+      consumer_number: string;
+      office_id: string;
+      area: string;
+      call_reason: string | null;
+      name: string;
+      due_at: string;
+    }>(sql`
+      update ${campaignDeliveries} d set escalated_at = ${at}
+      from ${campaignRecipients} r, ${consumers} c
+      where d.campaign_id = ${input.campaignId} and d.route = 'call' and d.status in ('calling', 'claimed')
+        and d.escalated_at is null and d.due_at <= ${new Date(t.getTime() - input.callWorkWithinMs).toISOString()}
+        and r.campaign_id = d.campaign_id and r.consumer_number = d.consumer_number
+        and c.consumer_number = d.consumer_number
+      returning d.id, d.consumer_number, r.office_id, r.area, r.call_reason, c.name, d.due_at`);
+    for (const e of overdue)
+      await startStaffNotice({
+        key: `${campaignNoticeKey(e.id)}/overdue/${new Date(e.due_at).getTime()}`,
+        to: { officeId: e.office_id, role: 'supervisor' },
+        template: 'call-list-overdue',
+        params: {
+          consumerNumber: e.consumer_number,
+          consumer: e.name,
+          reason: { phrase: `call-reason.${e.call_reason ?? 'life-support'}` },
+          area: e.area,
+          since: new Date(e.due_at).toISOString(),
+        },
+      });
+  };
+
   return {
     /**
      * Who the outage reaches, from the network as it is now (consumer → transformer → feeder):
@@ -204,67 +265,13 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       campaignId: string;
       limit: number;
       callWorkWithinMs: number;
+      /** this one also moves rows on by their receipts and escalates the call list (one at a time does) */
+      sweep?: boolean;
     }): Promise<TDispatchResult> {
       const ctx = Context.current();
       const t = now();
       const at = t.toISOString();
-
-      // Receipts: a delivered attempt finishes the row; a failed or silent one (past its
-      // timeout) sends the row on to the next channel.
-      const moved = await db.execute<{ id: string; attempt: string; status: string }>(sql`
-        update ${campaignDeliveries} d
-        set status = case when a.status = 'delivered' then 'delivered' else 'due' end,
-            step = case when a.status = 'delivered' then d.step else d.step + 1 end,
-            failures = 0, due_at = ${at}, updated_at = ${at}
-        from notification_attempts a
-        where d.campaign_id = ${input.campaignId} and d.status = 'awaiting-receipt'
-          and a.id = 'campaign/' || d.id || '#' || (d.step + 1)
-          and (a.status in ('delivered', 'failed') or d.due_at <= ${at})
-        returning d.id, a.id as attempt, a.status`);
-      const silent = moved.filter((m) => m.status === 'sent').map((m) => m.attempt);
-      if (silent.length)
-        await db.execute(sql`update notification_attempts set status = 'timed-out', updated_at = ${at}
-          where id in (${sql.join(
-            silent.map((s) => sql`${s}`),
-            sql`, `,
-          )}) and status = 'sent'`);
-      const delivered = moved.filter((m) => m.status === 'delivered').map((m) => campaignNoticeKey(m.id));
-      if (delivered.length)
-        await db
-          .update(notifications)
-          .set({ status: 'delivered', updatedAt: t })
-          .where(inArray(notifications.key, delivered));
-
-      // The call list: an entry nobody has worked within the time goes to the supervisor, once.
-      const overdue = await db.execute<{
-        id: string;
-        consumer_number: string;
-        office_id: string;
-        area: string;
-        call_reason: string | null;
-        name: string;
-        due_at: string;
-      }>(sql`
-        update ${campaignDeliveries} d set escalated_at = ${at}
-        from ${campaignRecipients} r, ${consumers} c
-        where d.campaign_id = ${input.campaignId} and d.route = 'call' and d.status in ('calling', 'claimed')
-          and d.escalated_at is null and d.due_at <= ${new Date(t.getTime() - input.callWorkWithinMs).toISOString()}
-          and r.campaign_id = d.campaign_id and r.consumer_number = d.consumer_number
-          and c.consumer_number = d.consumer_number
-        returning d.id, d.consumer_number, r.office_id, r.area, r.call_reason, c.name, d.due_at`);
-      for (const e of overdue)
-        await startStaffNotice({
-          key: `${campaignNoticeKey(e.id)}/overdue/${new Date(e.due_at).getTime()}`,
-          to: { officeId: e.office_id, role: 'supervisor' },
-          template: 'call-list-overdue',
-          params: {
-            consumerNumber: e.consumer_number,
-            consumer: e.name,
-            reason: { phrase: `call-reason.${e.call_reason ?? 'life-support'}` },
-            area: e.area,
-            since: new Date(e.due_at).toISOString(),
-          },
-        });
+      if (input.sweep !== false) await sweep(input, t);
 
       // Claim a batch; a retry of this activity (a worker died mid-batch) takes its own rows back at once.
       const claim = activityKey();
@@ -295,6 +302,7 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
             await db
               .select({
                 consumerNumber: consumers.consumerNumber,
+                name: consumers.name,
                 phone: consumers.phone,
                 email: consumers.email,
                 address: consumers.address,
@@ -394,6 +402,7 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
               attempt: row.step + 1,
               channel,
               language: languageOf(row.consumer_number),
+              contact: contacts.get(row.consumer_number),
             });
             sent += 1;
             if (result.delivered) {

@@ -205,6 +205,8 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       attempt: number;
       channel: string;
       language: TLanguage;
+      /** the consumer's contact, when the caller has read it already (a campaign's batch) */
+      contact?: { phone: string | null; email: string | null; address: string | null; name: string };
     }): Promise<{ providerMessageId: string; delivered: boolean }> {
       const id = `${input.notice.key}#${input.attempt}`;
       const [done] = await db.select().from(notificationAttempts).where(eq(notificationAttempts.id, id));
@@ -283,7 +285,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         const person = await activeStaffMember(db, input.notice.to.staffSubject);
         to = input.channel === 'email' ? person?.email : input.channel === 'post' ? undefined : person?.phone;
       } else if ('consumerNumber' in input.notice.to) {
-        const contact = await contactOf(input.notice.to.consumerNumber);
+        const contact = input.contact ?? (await contactOf(input.notice.to.consumerNumber));
         to =
           input.channel === 'email'
             ? contact?.email

@@ -228,6 +228,8 @@ const EnvSchema = z
     /** outage campaigns: recipients claimed per dispatch activity, and sent at once within it */
     CAMPAIGN_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
     CAMPAIGN_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
+    /** dispatch activities a campaign runs at once (they claim disjoint rows: FOR UPDATE SKIP LOCKED) */
+    CAMPAIGN_DISPATCHERS: z.coerce.number().int().min(1).max(32).default(4),
     /** a claimed batch whose worker died is taken over after this long */
     CAMPAIGN_LEASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
     /** a call-list entry not worked (claimed and recorded) within this long is escalated to the supervisor */
@@ -491,6 +493,7 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
     /** outage campaigns: batches, the call list's clock, planned-outage notice offsets (ms before the start) */
     campaigns: {
       batchSize: env.CAMPAIGN_BATCH_SIZE,
+      dispatchers: env.CAMPAIGN_DISPATCHERS,
       sendConcurrency: env.CAMPAIGN_SEND_CONCURRENCY,
       leaseMs: env.CAMPAIGN_LEASE_MS,
       callWorkWithinMs: env.CAMPAIGN_CALL_WORK_WITHIN_MS,

@@ -39,6 +39,8 @@ export const PHONE_CHANNELS = ['sms', 'whatsapp', 'voice'] as const;
 /** Delays and sizes, as data (config), handed to the workflow at its start. */
 export type TCampaignSettings = {
   batchSize: number;
+  /** dispatch activities at once (older runs: one) */
+  dispatchers?: number;
   callWorkWithinMs: number;
   callRetryMs: number;
   callTries: number;

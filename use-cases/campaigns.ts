@@ -63,6 +63,7 @@ export async function startOutageCampaign(
     etr: outage.etr.toISOString(),
     settings: {
       batchSize: c.batchSize,
+      dispatchers: c.dispatchers,
       callWorkWithinMs: c.callWorkWithinMs,
       callRetryMs: c.callRetryMs,
       callTries: c.callTries,

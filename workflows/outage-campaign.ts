@@ -239,11 +239,19 @@ export async function outageCampaignWorkflow(input: TCampaignInput): Promise<TCa
   for (let round = 1; ; round++) {
     while (events.length) await apply(events.shift()!);
     if (input.kind === 'planned' && state.status === 'running' && !state.restoredAt) await planAdvance();
-    const result = await dispatcher.dispatchCampaign({
-      campaignId,
-      limit: settings.batchSize,
-      callWorkWithinMs: settings.callWorkWithinMs,
-    });
+    // Several dispatchers at once claim disjoint batches; one of them also sweeps receipts and the call list.
+    const results = await Promise.all(
+      Array.from({ length: Math.max(1, settings.dispatchers ?? 1) }, (_, i) =>
+        dispatcher.dispatchCampaign({
+          campaignId,
+          limit: settings.batchSize,
+          callWorkWithinMs: settings.callWorkWithinMs,
+          sweep: i === 0,
+        }),
+      ),
+    );
+    const result = results[0]!;
+    result.more = results.some((r) => r.more);
     const over = (state.restoredAt !== undefined || state.status === 'cancelled') && result.open === 0;
     if (over && events.length === 0) break;
     if (!result.more && events.length === 0 && !nudged) {
