@@ -1058,7 +1058,8 @@ export function createConsoleRoutes(deps: AppDeps) {
     const principal = staffOf(c);
     if (!principal) return toSignIn(c);
     assertRole(principal, CAMPAIGN_READ_ROLES);
-    const done = (['claimed', 'recorded'] as const).find((a) => c.req.query(a));
+    // Only a consumer number is shown back from the query (no words of a crafted link).
+    const done = (['claimed', 'recorded'] as const).find((a) => /^\d{13}$/.test(c.req.query(a) ?? ''));
     return renderCampaigns(
       c,
       principal,
@@ -1068,7 +1069,8 @@ export function createConsoleRoutes(deps: AppDeps) {
   app.get('/campaigns/:id', async (c) => {
     const principal = staffOf(c);
     if (!principal) return toSignIn(c);
-    const done = (['claimed', 'recorded'] as const).find((a) => c.req.query(a));
+    // Only a consumer number is shown back from the query (no words of a crafted link).
+    const done = (['claimed', 'recorded'] as const).find((a) => /^\d{13}$/.test(c.req.query(a) ?? ''));
     return renderCampaigns(c, principal, {
       campaignId: campaignIdOf(c.req.param('id')),
       ...(done ? { done: { action: done, consumer: c.req.query(done)! } } : {}),
