@@ -1,4 +1,5 @@
 import { createBulkPaymentActivities, type BulkPaymentActivityDeps } from './bulk-payments';
+import { createCampaignActivities, type CampaignActivityDeps } from './campaigns';
 import { createComplaintActivities } from './complaints';
 import { createHousekeepingActivities } from './housekeeping';
 import { createPingActivities, type PingActivityDeps } from './ping';
@@ -8,7 +9,8 @@ import { createServiceRequestActivities, type ServiceRequestActivityDeps } from 
 export type ActivityDeps = PingActivityDeps &
   ServiceRequestActivityDeps &
   ReceiptActivityDeps &
-  BulkPaymentActivityDeps;
+  BulkPaymentActivityDeps &
+  CampaignActivityDeps;
 
 /** Every activity the worker registers, built from injected dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -19,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createComplaintActivities(deps),
     ...createHousekeepingActivities(deps),
     ...createBulkPaymentActivities(deps),
+    ...createCampaignActivities(deps),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

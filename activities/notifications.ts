@@ -15,6 +15,7 @@ import {
   renderNotice,
   smsLength,
   type TLanguage,
+  type TNoticeTemplate,
 } from '../domain/notice-templates';
 import {
   noticeWorkflowId,
@@ -55,6 +56,38 @@ export function quietUntil(
   if (!withinDailyWindow(minute, start, end)) return undefined;
   const wait = (end - minute + 1440) % 1440;
   return new Date(now.getTime() + wait * 60_000 - now.getUTCSeconds() * 1000 - now.getUTCMilliseconds());
+}
+
+export type TConsumerContact = {
+  phone: string | null;
+  email: string | null;
+  address: string | null;
+  preferredChannel: string;
+  optOuts: string[];
+};
+
+/**
+ * The channels a consumer notice is tried on: their preferred channel first, then the fallback
+ * chain, without channels they have no address for or opted out of (mandatory notices ignore
+ * opt-outs); a mandatory notice always has somewhere to go, the letter.
+ */
+export function consumerChain(
+  contact: TConsumerContact | undefined,
+  template: TNoticeTemplate,
+  fallback: readonly string[],
+): string[] {
+  const has = (channel: string) =>
+    channel === 'email'
+      ? Boolean(contact?.email)
+      : channel === 'post'
+        ? Boolean(contact?.address)
+        : Boolean(contact?.phone);
+  const optedOut = new Set(template.mandatory ? [] : (contact?.optOuts ?? []));
+  const preferred = contact?.preferredChannel ?? fallback[0]!;
+  const chain = [preferred, ...fallback.filter((c) => c !== preferred)].filter(
+    (c) => has(c) && !optedOut.has(c),
+  );
+  return chain.length === 0 && template.mandatory && has('post') ? ['post'] : chain;
 }
 
 export function createNotificationActivities(deps: NotificationActivityDeps) {
@@ -112,19 +145,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       if ('consumerNumber' in input.to) {
         const contact = await contactOf(input.to.consumerNumber);
         if (contact && isLanguage(contact.language)) language = contact.language;
-        const has = (channel: string) =>
-          channel === 'email'
-            ? Boolean(contact?.email)
-            : channel === 'post'
-              ? Boolean(contact?.address)
-              : Boolean(contact?.phone);
-        const optedOut = new Set(template.mandatory ? [] : (contact?.optOuts ?? []));
-        const preferred = contact?.preferredChannel ?? deps.notices.chain[0]!;
-        chain = [preferred, ...deps.notices.chain.filter((c) => c !== preferred)].filter(
-          (c) => has(c) && !optedOut.has(c),
-        );
-        // A mandatory notice always has somewhere to go: the letter.
-        if (chain.length === 0 && template.mandatory && has('post')) chain = ['post'];
+        chain = consumerChain(contact, template, deps.notices.chain);
       } else if ('staffSubject' in input.to) {
         // One person of the directory: their preferred channel first, then the rest of the chain
         // they can be reached on (no letters to staff).
@@ -190,6 +211,8 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       attempt: number;
       channel: string;
       language: TLanguage;
+      /** the consumer's contact, when the caller has read it already (a campaign's batch) */
+      contact?: { phone: string | null; email: string | null; address: string | null; name: string };
     }): Promise<{ providerMessageId: string; delivered: boolean }> {
       const id = `${input.notice.key}#${input.attempt}`;
       const [done] = await db.select().from(notificationAttempts).where(eq(notificationAttempts.id, id));
@@ -268,7 +291,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         const person = await activeStaffMember(db, input.notice.to.staffSubject);
         to = input.channel === 'email' ? person?.email : input.channel === 'post' ? undefined : person?.phone;
       } else if ('consumerNumber' in input.notice.to) {
-        const contact = await contactOf(input.notice.to.consumerNumber);
+        const contact = input.contact ?? (await contactOf(input.notice.to.consumerNumber));
         to =
           input.channel === 'email'
             ? contact?.email

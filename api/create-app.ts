@@ -26,6 +26,7 @@ import { createPingRoutes } from './routes/pings';
 import { createNoticeRoutes } from './routes/notices';
 import { createOfficeRoutes } from './routes/offices';
 import { createOutageRoutes } from './routes/outages';
+import { createCampaignRoutes } from './routes/campaigns';
 import { createPreferenceRoutes } from './routes/preferences';
 import { createPrintQueueRoutes } from './routes/print-queue';
 import { createReceiptRoutes } from './routes/receipts';
@@ -142,6 +143,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createSelfServiceRoutes(deps));
   app.route('/', createOfficeRoutes(deps));
   app.route('/', createOutageRoutes(deps));
+  app.route('/', createCampaignRoutes(deps));
   app.route('/', createComplaintRoutes(deps));
   app.route('/', createChannelRoutes(deps));
   app.route('/', createStaffRoutes(deps));

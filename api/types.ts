@@ -22,6 +22,7 @@ export type AppDeps = {
     | 'complaints'
     | 'intake'
     | 'bulkPayments'
+    | 'campaigns'
     | 'utilityName'
     | 'profile'
     | 'pdfFonts'

@@ -285,6 +285,39 @@ const EnvSchema = z
     INTAKE_REPEAT_WINDOW_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
     /** postings per activity call when a bulk payment is posted */
     BULK_PAYMENT_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
+    /** outage campaigns: recipients claimed per dispatch activity, and sent at once within it */
+    CAMPAIGN_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
+    CAMPAIGN_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
+    /** dispatch activities a campaign runs at once (they claim disjoint rows: FOR UPDATE SKIP LOCKED) */
+    CAMPAIGN_DISPATCHERS: z.coerce.number().int().min(1).max(32).default(4),
+    /** a claimed batch whose worker died is taken over after this long */
+    CAMPAIGN_LEASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+    /** a call-list entry not worked (claimed and recorded) within this long is escalated to the supervisor */
+    CAMPAIGN_CALL_WORK_WITHIN_MS: z.coerce.number().int().min(100).max(86_400_000).default(900_000),
+    /** "not reached": the entry comes back to the list after this long… */
+    CAMPAIGN_CALL_RETRY_MS: z.coerce.number().int().min(100).max(86_400_000).default(1_800_000),
+    /** …this many calls in all, then the consumer is told on the automated channels */
+    CAMPAIGN_CALL_TRIES: z.coerce.number().int().min(1).max(10).default(3),
+    /** planned outages: advance notices this long before the start, largest first (d, h, m, s) */
+    PLANNED_OUTAGE_NOTICE_OFFSETS: z
+      .string()
+      .default('10d,3d,1d')
+      .transform((v, ctx) => {
+        const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+        const offsets = v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((s) => {
+            const m = /^(\d+)(s|m|h|d)$/.exec(s);
+            return m ? Number(m[1]) * unit[m[2] as keyof typeof unit] : NaN;
+          });
+        if (offsets.some((o) => !Number.isFinite(o) || o <= 0) || offsets.length > 5) {
+          ctx.addIssue({ code: 'custom', message: 'up to 5 durations like "10d,3d,1d"' });
+          return z.NEVER;
+        }
+        return [...new Set(offsets)].sort((a, b) => b - a);
+      }),
     /** a channel message being handled is another delivery's to take over after this long (its handler died) */
     CHANNEL_CLAIM_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
     CHANNEL_WEBHOOK_SECRET: z
@@ -639,6 +672,17 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
     intake: { deadlineMs: env.INTAKE_DEADLINE_MS, repeatWindowMs: env.INTAKE_REPEAT_WINDOW_MS },
     /** corporate bulk payments: how many lines one posting activity takes */
     bulkPayments: { batchSize: env.BULK_PAYMENT_BATCH_SIZE },
+    /** outage campaigns: batches, the call list's clock, planned-outage notice offsets (ms before the start) */
+    campaigns: {
+      batchSize: env.CAMPAIGN_BATCH_SIZE,
+      dispatchers: env.CAMPAIGN_DISPATCHERS,
+      sendConcurrency: env.CAMPAIGN_SEND_CONCURRENCY,
+      leaseMs: env.CAMPAIGN_LEASE_MS,
+      callWorkWithinMs: env.CAMPAIGN_CALL_WORK_WITHIN_MS,
+      callRetryMs: env.CAMPAIGN_CALL_RETRY_MS,
+      callTries: env.CAMPAIGN_CALL_TRIES,
+      plannedOffsetsMs: env.PLANNED_OUTAGE_NOTICE_OFFSETS,
+    },
     channels: {
       webhookSecret: env.CHANNEL_WEBHOOK_SECRET,
       whatsapp: { appSecret: env.WHATSAPP_APP_SECRET, verifyToken: env.WHATSAPP_VERIFY_TOKEN },

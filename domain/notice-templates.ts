@@ -125,6 +125,15 @@ export const NOTICE_TEMPLATES = {
   'outage-emergency': t('consumer', { mandatory: true, urgent: true }, ['area', 'etr']),
   'outage-etr-changed': t('consumer', { mandatory: true, urgent: true }, ['area', 'etr']),
   'outage-restored': t('consumer', { mandatory: true }, ['area']),
+  'outage-rescheduled': t('consumer', { mandatory: true }, ['area', 'start', 'end']),
+  'outage-cancelled': t('consumer', { mandatory: true }, ['area', 'start']),
+  'call-list-overdue': t('staff', { urgent: true }, [
+    'consumerNumber',
+    'consumer',
+    'reason',
+    'area',
+    'since',
+  ]),
   'disconnection-reminder': t('consumer', { mandatory: true }, ['consumerNumber', 'amount', 'date']),
   'payment-posted': t('consumer', {}, ['consumerNumber', 'amount', 'receiptNumber']),
 } as const satisfies Record<string, TNoticeTemplate>;

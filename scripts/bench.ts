@@ -18,7 +18,8 @@
  * `npm run bench -- --scenario open-requests --n 1000` measures what cached open complaints cost a worker;
  * `npm run bench -- --scenario bulk-payments [--lines 10000]` runs instead a corporate bulk payment
  * (reconcile + post) next to the bare insert of its postings (scripts/lib/bench-bulk-payments.ts);
- * `npm run bench -- --scenario pages` the console's work queue page with 10,000 open items in one office.
+ * `npm run bench -- --scenario pages` the console's work queue page with 10,000 open items in one office;
+ * `npm run bench -- --scenario campaign [--consumers 100000] [--restart]` an outage campaign at scale (scripts/bench-campaign.ts).
  */
 import { mkdtempSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -62,11 +63,14 @@ const { values: args } = parseArgs({
     lines: { type: 'string', default: '10000' },
     /** writes a V8 CPU profile of this process during the SMS intake phase (open it in Chrome DevTools) */
     'cpu-profile': { type: 'string' },
+    consumers: { type: 'string' },
+    restart: { type: 'boolean' },
   },
 });
 // Other scenarios live in their own files: `npm run bench -- --scenario open-requests`.
 if (args.scenario === 'open-requests') await import('./bench-open-requests'); // runs and exits
 if (args.scenario === 'pages') await import('./bench-pages'); // runs and exits
+if (args.scenario === 'campaign') await import('./bench-campaign'); // runs and exits
 const N = Math.max(20, Number(args.n));
 const CONCURRENCY = Math.max(1, Number(args.concurrency));
 const say = (m: string) => console.log(`[bench] ${m}`);

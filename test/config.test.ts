@@ -72,6 +72,17 @@ describe('config', () => {
     expect(problems.find((p) => p.startsWith('TEMPORAL_ADDRESS:'))).toContain('host:port');
   });
 
+  it('reads planned-outage notice offsets as durations, largest first, and refuses anything else', () => {
+    expect(loadConfig({}).campaigns.plannedOffsetsMs).toEqual([10, 3, 1].map((d) => d * 86_400_000));
+    expect(loadConfig({ PLANNED_OUTAGE_NOTICE_OFFSETS: '2h, 2d,30m' }).campaigns.plannedOffsetsMs).toEqual([
+      172_800_000, 7_200_000, 1_800_000,
+    ]);
+    for (const bad of ['10x', '0d', '-1d', '1d,2d,3d,4d,5d,6d'])
+      expect(problemsOf({ PLANNED_OUTAGE_NOTICE_OFFSETS: bad }).join('\n')).toContain(
+        'PLANNED_OUTAGE_NOTICE_OFFSETS',
+      );
+  });
+
   it('explains malformed payload keys', () => {
     expect(problemsOf({ PAYLOAD_KEYS: 'k1:c2hvcnQ=' }).join('\n')).toMatch(
       /PAYLOAD_KEYS: key "k1" must be 32 bytes/,

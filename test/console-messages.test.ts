@@ -8,6 +8,10 @@ describe('console message files', () => {
     'document.size',
     'format.when',
     'layout.languageName',
+    // Names of channels: the same brand words everywhere (Vietnamese writes "E-mail" too).
+    'campaigns.channel-sms',
+    'campaigns.channel-whatsapp',
+    'campaigns.channel-email',
   ]);
 
   it('formats dates and plurals in the reader’s language', () => {

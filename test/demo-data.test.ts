@@ -33,6 +33,8 @@ describe('demo data', () => {
     expect(all.every((c) => /^\d{13}$/.test(c.consumerNumber))).toBe(true);
     expect(new Set(all.map((c) => c.language))).toEqual(new Set(LANGUAGES));
     expect(all.filter((c) => c.lifeSupport).length).toBeGreaterThan(0);
+    // Socially important objects of several kinds, which outage campaigns call first.
+    expect(new Set(all.map((c) => c.socialCategory).filter(Boolean)).size).toBeGreaterThanOrEqual(2);
 
     // Every consumer is fed from a transformer on a feeder of a substation.
     const fed = await stack.db

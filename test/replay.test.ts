@@ -14,6 +14,7 @@ describe('workflow code stays replay-compatible', () => {
   for (const [kind, minimum] of [
     ['service-request', 10],
     ['complaint', 2],
+    ['campaign', 3],
   ] as const) {
     it(`replays every saved ${kind} history`, async () => {
       const results = [];

@@ -8,7 +8,10 @@ import type { ContentPool } from '../lib/content-pool';
  * a route and a page pass theirs along unchanged. Each use case picks what it needs.
  */
 export type UseCaseDeps = {
-  config: Pick<Config, 'temporal' | 'payloadCodec' | 'decisions' | 'complaints' | 'intake' | 'profile'>;
+  config: Pick<
+    Config,
+    'temporal' | 'payloadCodec' | 'decisions' | 'complaints' | 'intake' | 'profile' | 'campaigns'
+  >;
   db: Database;
   temporal: Client;
   /** PEM certificates offline e-KYC signatures must verify against */

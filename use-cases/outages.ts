@@ -16,6 +16,7 @@ import { DomainProblem, FailureType } from '../domain/failures';
 import type { TOutageRegistration } from '../domain/outage';
 import { STAFF_ROLES, type TPrincipal } from '../domain/roles';
 import { assertOfficeAccess, assertRole, queueScope } from './access';
+import { startOutageCampaign, tellCampaign } from './campaigns';
 import { clockOf, type UseCaseDeps } from './deps';
 
 /** Who registers outages, changes their ETR and restores them. */
@@ -23,7 +24,7 @@ export const DISPATCH_ROLES = ['dispatcher', 'supervisor', 'admin'] as const;
 /** Who reads the open outages of an office: all staff. */
 export const OUTAGE_READ_ROLES = STAFF_ROLES;
 
-type TDeps = Pick<UseCaseDeps, 'db' | 'temporal' | 'now'>;
+type TDeps = Pick<UseCaseDeps, 'db' | 'temporal' | 'now' | 'config'>;
 
 const load = async (deps: TDeps, id: string) => {
   const [row] = await deps.db.select().from(outages).where(eq(outages.id, id));
@@ -48,8 +49,13 @@ async function tellLinked(deps: TDeps, outageId: string, send: (rn: string) => P
   return told;
 }
 
-const record = (deps: TDeps, outageId: string, event: string, by: string, detail: Record<string, unknown>) =>
-  deps.db.insert(outageEvents).values({ id: randomUUID(), outageId, event, by, detail });
+const record = (
+  deps: { db: Pick<TDeps['db'], 'insert'> },
+  outageId: string,
+  event: string,
+  by: string,
+  detail: Record<string, unknown>,
+) => deps.db.insert(outageEvents).values({ id: randomUUID(), outageId, event, by, detail });
 
 /**
  * Register a planned or emergency outage on feeders and/or transformers of the caller's office
@@ -104,9 +110,13 @@ export async function registerOutage(
     officeId: principal.kind === 'staff' ? principal.officeId : '',
     registeredBy: principal.subject,
   };
-  const [stored] = await deps.db.insert(outages).values(row).returning();
-  await record(deps, row.id, 'registered', principal.subject, { kind: row.kind });
-  return stored!;
+  // The outage, its first event and its campaign together: a campaign that cannot start leaves no outage.
+  return deps.db.transaction(async (tx) => {
+    const [stored] = await tx.insert(outages).values(row).returning();
+    await record({ db: tx }, row.id, 'registered', principal.subject, { kind: row.kind });
+    await startOutageCampaign(deps, tx, stored!);
+    return stored!;
+  });
 }
 
 /** A new estimated time of restoration (in the future) for an outage not yet over; every linked complaint is told. */
@@ -136,6 +146,7 @@ export async function changeOutageEtr(
       .getHandle(rn)
       .signal(outageEtrChangedSignal, { outageId: outage.id, etr: etr.toISOString() }),
   );
+  await tellCampaign(deps, outage.id, { kind: 'etr-changed', etr: etr.toISOString() });
   await record(deps, outage.id, 'etr-changed', principal.subject, { from: outage.etr, to: etr, told });
   return updated!;
 }
@@ -164,7 +175,88 @@ export async function restoreOutage(
   const told = await tellLinked(deps, outage.id, (rn) =>
     deps.temporal.workflow.getHandle(rn).signal(outageRestoredSignal, { outageId: outage.id, restoredAt }),
   );
+  // Everyone the campaign told hears of it too (a retry is the same stage: nobody hears twice).
+  await tellCampaign(deps, outage.id, { kind: 'restored', restoredAt });
   if (outage.status !== 'restored') await record(deps, outage.id, 'restored', principal.subject, { told });
+  return updated!;
+}
+
+/**
+ * A planned outage moves to new times (both in the future, the end after the start) before it
+ * begins; its campaign tells everyone already told and plans the advance notices again.
+ */
+export async function rescheduleOutage(
+  deps: TDeps,
+  principal: TPrincipal,
+  input: { id: string; startsAt: string; endsAt: string },
+): Promise<TOutage> {
+  assertRole(principal, DISPATCH_ROLES);
+  const now = clockOf(deps);
+  const outage = await load(deps, input.id);
+  await assertOfficeAccess(deps.db, principal, outage.officeId);
+  if (outage.kind !== 'planned')
+    throw new DomainProblem(
+      FailureType.Conflict,
+      'only a planned outage is rescheduled; change an emergency ETR instead',
+    );
+  if (outage.status !== 'scheduled')
+    throw new DomainProblem(
+      FailureType.Conflict,
+      `the outage is ${outage.status}; only one not yet begun moves`,
+    );
+  const startsAt = new Date(input.startsAt);
+  const endsAt = new Date(input.endsAt);
+  const errors = [
+    ...(startsAt <= now() ? [{ field: 'startsAt', message: 'must be in the future' }] : []),
+    ...(endsAt <= startsAt ? [{ field: 'endsAt', message: 'must be after startsAt' }] : []),
+  ];
+  if (errors.length)
+    throw new DomainProblem(FailureType.InvalidInput, 'the new times do not hold', { errors });
+  const [updated] = await deps.db
+    .update(outages)
+    .set({ startsAt, endsAt, etr: endsAt, updatedAt: now() })
+    .where(eq(outages.id, outage.id))
+    .returning();
+  await tellCampaign(deps, outage.id, {
+    kind: 'rescheduled',
+    startsAt: startsAt.toISOString(),
+    endsAt: endsAt.toISOString(),
+  });
+  await record(deps, outage.id, 'rescheduled', principal.subject, {
+    from: { startsAt: outage.startsAt, endsAt: outage.endsAt },
+    to: { startsAt, endsAt },
+  });
+  return updated!;
+}
+
+/** A planned outage that will not happen: whatever its campaign has not sent does not go, and everyone told hears it is off. */
+export async function cancelOutage(
+  deps: TDeps,
+  principal: TPrincipal,
+  { id }: { id: string },
+): Promise<TOutage> {
+  assertRole(principal, DISPATCH_ROLES);
+  const now = clockOf(deps);
+  const outage = await load(deps, id);
+  await assertOfficeAccess(deps.db, principal, outage.officeId);
+  if (outage.kind !== 'planned')
+    throw new DomainProblem(
+      FailureType.Conflict,
+      'only a planned outage is cancelled; restore an emergency instead',
+    );
+  if (outage.status === 'cancelled') return outage; // a retry
+  if (outage.status !== 'scheduled')
+    throw new DomainProblem(
+      FailureType.Conflict,
+      `the outage is ${outage.status}; it can no longer be cancelled`,
+    );
+  const [updated] = await deps.db
+    .update(outages)
+    .set({ status: 'cancelled', updatedAt: now() })
+    .where(eq(outages.id, outage.id))
+    .returning();
+  await tellCampaign(deps, outage.id, { kind: 'cancelled' });
+  await record(deps, outage.id, 'cancelled', principal.subject, {});
   return updated!;
 }
 

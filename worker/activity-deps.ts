@@ -22,6 +22,7 @@ export async function createActivityDeps(config: Config, db: Database, temporal:
     now: () => new Date(),
     providers: createNoticeProviders(config, db, fonts),
     notices: config.notices,
+    campaigns: config.campaigns,
     temporal,
     taskQueue: config.temporal.taskQueue,
     feedbackLinks: createFeedbackLinks(config),

@@ -5,3 +5,4 @@ export { complaintWorkflow } from './complaint';
 export { noopWorkflow } from './noop';
 export { housekeepingWorkflow } from './housekeeping';
 export { bulkPaymentWorkflow } from './bulk-payment';
+export { outageCampaignWorkflow } from './outage-campaign';

@@ -3,11 +3,13 @@ import { outagesAffecting, type TOutage } from '../../db/outages';
 import { ZConsumerNumber } from '../../domain/consumer';
 import { ZOutageRegistration as ZRegister } from '../../domain/outage';
 import {
+  cancelOutage,
   changeOutageEtr,
   DISPATCH_ROLES as DISPATCH,
   listOpenOutages,
   OUTAGE_READ_ROLES,
   registerOutage,
+  rescheduleOutage,
   restoreOutage,
 } from '../../use-cases/outages';
 import { assertConsumerAccess, secureRoute } from '../auth';
@@ -116,6 +118,62 @@ export function createOutageRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const updated = await restoreOutage(deps, c.get('principal'), { id: c.req.valid('param').id });
+      return c.json(shape(updated), 200);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'post',
+      path: '/v1/outages/{id}/reschedule',
+      tags: ['outages'],
+      summary:
+        'Move a planned outage not yet begun: everyone told hears the new times, advance notices are planned again',
+      roles: DISPATCH,
+      request: {
+        params: idParam,
+        body: {
+          content: {
+            'application/json': {
+              schema: z.object({
+                startsAt: z.iso.datetime({ offset: true }),
+                endsAt: z.iso.datetime({ offset: true }),
+              }),
+            },
+          },
+          required: true,
+        },
+      },
+      responses: {
+        200: { description: 'rescheduled', content: { 'application/json': { schema: ZOutage } } },
+        ...problemResponses(400, 403, 404, 409),
+      },
+    }),
+    async (c) => {
+      const updated = await rescheduleOutage(deps, c.get('principal'), {
+        id: c.req.valid('param').id,
+        ...c.req.valid('json'),
+      });
+      return c.json(shape(updated), 200);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'post',
+      path: '/v1/outages/{id}/cancel',
+      tags: ['outages'],
+      summary:
+        'Cancel a planned outage not yet begun: nothing more is sent but the cancellation, to everyone told',
+      roles: DISPATCH,
+      request: { params: idParam },
+      responses: {
+        200: { description: 'cancelled', content: { 'application/json': { schema: ZOutage } } },
+        ...problemResponses(403, 404, 409),
+      },
+    }),
+    async (c) => {
+      const updated = await cancelOutage(deps, c.get('principal'), { id: c.req.valid('param').id });
       return c.json(shape(updated), 200);
     },
   );

@@ -17,6 +17,8 @@ export const consumers = pgTable(
     category: text('category').notNull().default('LT-1A domestic'),
     sanctionedLoadKw: numeric('sanctioned_load_kw', { precision: 8, scale: 2 }).notNull().default('3'),
     lifeSupport: boolean('life_support').notNull().default(false),
+    /** a socially important object (hospital, water supply, school…): an outage reaches it by a call first */
+    socialCategory: text('social_category'),
     /** false once the connection is dismantled: nothing more is billed or posted to it */
     active: boolean('active').notNull().default(true),
     sectionOfficeId: text('section_office_id')

@@ -21,3 +21,4 @@ export * from './console';
 export * from './ledger';
 export * from './bulk-payments';
 export * from './inbound-contacts';
+export * from './campaigns';

@@ -12,6 +12,7 @@ import {
   transformers,
 } from '../../db/schema';
 import type { Database } from '../../db/client';
+import { SOCIAL_CATEGORIES } from '../../domain/campaign-contract';
 import { postingKey } from '../../domain/ledger';
 import { installedProfile, type TUtilityProfile } from '../../domain/utility-profile';
 import { offsetText } from '../../domain/utility-profile-contract';
@@ -441,6 +442,9 @@ export function buildDemoData(seed = 20261123, profile: TUtilityProfile = instal
               address: pack.address(pick, n, place),
               category: pack.category(n),
               lifeSupport: n % 13 === 0,
+              // Socially important objects an outage reaches by a call first (#14).
+              socialCategory:
+                n % 17 === 0 ? SOCIAL_CATEGORIES[Number(code) % SOCIAL_CATEGORIES.length]! : null,
               sectionOfficeId: sectionId,
               transformerId: dtrIds[n % dtrIds.length]!,
             });

@@ -14,7 +14,9 @@ export async function saveHistories(stack: TestStack, workflowType: string, dir:
   for await (const run of stack.client.workflow.list({ query: `WorkflowType = '${workflowType}'` })) {
     if (run.taskQueue !== stack.config.temporal.taskQueue) continue;
     const history = await stack.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-    await writeFile(join(dir, `${run.workflowId}_${run.runId}.pb`), History.encode(history).finish());
+    // Ids such as campaign/<outage> become one file name (campaign~<outage>).
+    const name = `${run.workflowId.replaceAll('/', '~')}_${run.runId}.pb`;
+    await writeFile(join(dir, name), History.encode(history).finish());
   }
 }
 
@@ -22,7 +24,7 @@ export async function saveHistories(stack: TestStack, workflowType: string, dir:
 export async function* readHistories(dir: string) {
   for (const name of (await readdir(dir)).filter((n) => n.endsWith('.pb')).sort()) {
     yield {
-      workflowId: name.split('_')[0]!,
+      workflowId: name.split('_')[0]!.replaceAll('~', '/'),
       history: History.decode(await readFile(join(dir, name))),
     };
   }

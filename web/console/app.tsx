@@ -62,6 +62,16 @@ import { submitServiceRequest } from '../../use-cases/submit-service-request';
 import { eformFieldErrors, eformValues, formFile, formText, kindInMessage, typedEForm } from '../eform';
 import { translator } from '../messages';
 import { ZDocumentKind, type TDocumentKind } from '../../domain/catalogue';
+import {
+  CALL_LIST_ROLES,
+  CAMPAIGN_READ_ROLES,
+  claimCallEntry,
+  listCallList,
+  listCampaigns,
+  readCampaign,
+  recordCallOutcome,
+} from '../../use-cases/campaigns';
+import type { TCallOutcome } from '../../domain/campaign-contract';
 import { actOnComplaint, COMPLAINT_ACTIONS, type TComplaintAction } from '../../use-cases/act-on-complaint';
 import { authoriseComplaint } from '../../use-cases/complaints';
 import { decideServiceRequest, SERVICE_REQUEST_ACTIONS } from '../../use-cases/decide-service-request';
@@ -88,6 +98,7 @@ import { InboxPage, type TInboxComplaint } from './inbox';
 import { submittedInput } from './intake';
 import { KeyPage } from './key';
 import { OutagesPage, type TOutagesView } from './outages';
+import { CampaignsPage, type TCampaignsView } from './campaigns';
 import type { TConsolePage } from './layout';
 import { consoleTranslator } from './messages';
 import type { TFormFailure } from './parts';
@@ -1102,7 +1113,8 @@ export function createConsoleRoutes(deps: AppDeps) {
     const list = (v: unknown) =>
       (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
     const kind = one(form.kind);
-    const instant = (name: string) => (one(form[name]) ? { [name]: localInstant(form[name], deps.config.profile.utcOffsetMinutes) } : {});
+    const instant = (name: string) =>
+      one(form[name]) ? { [name]: localInstant(form[name], deps.config.profile.utcOffsetMinutes) } : {};
     const body = {
       kind,
       feederIds: list(form.feederIds),
@@ -1168,6 +1180,131 @@ export function createConsoleRoutes(deps: AppDeps) {
       return outageRefused(c, principal, `restore-${id}`, error);
     }
     return c.redirect(`/console/outages?restored=${id}`, 303);
+  });
+
+  // ---------------- outage campaigns and the call list ----------------
+  const renderCampaigns = async (
+    c: Context<ConsoleEnv>,
+    principal: TPrincipal & { kind: 'staff' },
+    extra: Pick<TCampaignsView, 'failure' | 'done'> & { campaignId?: string } = {},
+    status: ContentfulStatusCode = 200,
+  ) => {
+    const canCall = (CALL_LIST_ROLES as readonly string[]).includes(principal.role);
+    const [campaign, list, calls] = await Promise.all([
+      extra.campaignId ? readCampaign(deps, principal, { id: extra.campaignId }) : undefined,
+      extra.campaignId ? [] : listCampaigns(deps, principal),
+      canCall
+        ? listCallList(deps, principal, { campaignId: extra.campaignId, done: Boolean(extra.campaignId) })
+        : [],
+    ]);
+    return html(
+      c,
+      <CampaignsPage
+        page={await pageOf(c)}
+        view={{ campaigns: list, campaign, calls, canCall, failure: extra.failure, done: extra.done }}
+      />,
+      status,
+    );
+  };
+  const campaignIdOf = (v: string | undefined) => {
+    if (!v || !/^OUT-[0-9A-Za-z-]{1,40}$/.test(v))
+      throw new DomainProblem(FailureType.NotFound, `no campaign ${v}`);
+    return v;
+  };
+  /** The campaign page a call-list form was sent from, if any (only an outage id). */
+  const campaignOfForm = (form: Record<string, unknown>) =>
+    typeof form.campaign === 'string' && /^OUT-[0-9A-Za-z-]{1,40}$/.test(form.campaign)
+      ? form.campaign
+      : undefined;
+  const backTo = (form: Record<string, unknown>) => {
+    const id = campaignOfForm(form);
+    return id ? `/console/campaigns/${id}` : '/console/campaigns';
+  };
+
+  app.get('/campaigns', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    assertRole(principal, CAMPAIGN_READ_ROLES);
+    // Only a consumer number is shown back from the query (no words of a crafted link).
+    const done = (['claimed', 'recorded'] as const).find((a) => /^\d{13}$/.test(c.req.query(a) ?? ''));
+    return renderCampaigns(
+      c,
+      principal,
+      done ? { done: { action: done, consumer: c.req.query(done)! } } : {},
+    );
+  });
+  app.get('/campaigns/:id', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    // Only a consumer number is shown back from the query (no words of a crafted link).
+    const done = (['claimed', 'recorded'] as const).find((a) => /^\d{13}$/.test(c.req.query(a) ?? ''));
+    return renderCampaigns(c, principal, {
+      campaignId: campaignIdOf(c.req.param('id')),
+      ...(done ? { done: { action: done, consumer: c.req.query(done)! } } : {}),
+    });
+  });
+
+  const callRefused = async (
+    c: Context<ConsoleEnv>,
+    principal: TPrincipal & { kind: 'staff' },
+    entry: string,
+    campaignId: string | undefined,
+    error: unknown,
+  ) => {
+    const refusal = refusalOf(error);
+    if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
+    const t = consoleTranslator(c.get('language'));
+    return renderCampaigns(
+      c,
+      principal,
+      {
+        campaignId,
+        failure: {
+          form: `call-${entry}`,
+          message:
+            refusal.status === 400 && refusal.errors.length
+              ? t('failure.fields')
+              : t('failure.refused', { reason: refusal.message }),
+          errors: refusal.errors,
+        },
+      },
+      refusal.status,
+    );
+  };
+  const entryOf = (c: Context) => {
+    const id = c.req.param('id') ?? '';
+    if (!/^OUT-[0-9A-Za-z-]{1,40}\.[a-z0-9-]{1,40}\.\d{13}$/.test(id))
+      throw new DomainProblem(FailureType.NotFound, `no call-list entry ${id}`);
+    return id;
+  };
+
+  app.post('/call-list/:id/claim', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const id = entryOf(c);
+    const form = await c.req.parseBody();
+    try {
+      const entry = await claimCallEntry(deps, principal, { id });
+      return c.redirect(`${backTo(form)}?claimed=${entry.consumerNumber}#call-list`, 303);
+    } catch (error) {
+      return callRefused(c, principal, id, campaignOfForm(form), error);
+    }
+  });
+  app.post('/call-list/:id/outcome', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const id = entryOf(c);
+    const form = await c.req.parseBody();
+    try {
+      const entry = await recordCallOutcome(deps, principal, {
+        id,
+        outcome: (typeof form.outcome === 'string' ? form.outcome : '') as TCallOutcome,
+        note: typeof form.note === 'string' ? form.note : undefined,
+      });
+      return c.redirect(`${backTo(form)}?recorded=${entry.consumerNumber}#call-list`, 303);
+    } catch (error) {
+      return callRefused(c, principal, id, campaignOfForm(form), error);
+    }
   });
 
   // ---------------- signing key ----------------

@@ -4,6 +4,7 @@ import { LANGUAGES, type TLanguage } from '../../domain/languages';
 import type { TRole } from '../../domain/roles';
 import { DESK_ROLES } from '../../use-cases/agent-desk';
 import { DISPATCH_ROLES } from '../../use-cases/outages';
+import { CAMPAIGN_READ_ROLES } from '../../domain/campaign-contract';
 import { PHRASES } from '../../domain/notice-templates';
 import type { Translate } from '../messages';
 import { consoleMessages } from './messages';
@@ -11,6 +12,7 @@ import { consoleMessages } from './messages';
 /** Who works the agent desk and the dispatcher's outages: as their use cases declare it. */
 const DESK: readonly string[] = DESK_ROLES;
 const DISPATCH: readonly string[] = DISPATCH_ROLES;
+const CAMPAIGNS: readonly string[] = CAMPAIGN_READ_ROLES;
 
 /** Where a person lands after sign-in: agents at the desk, dispatchers at the outages, everyone else at the queue. */
 export const homeOf = (role: TRole) =>
@@ -115,6 +117,11 @@ export function ConsoleLayout(props: { page: TConsolePage; title: string; childr
                 {DISPATCH.includes(staff.role) ? (
                   <NavLink page={page} href="/console/outages">
                     {t('layout.outages')}
+                  </NavLink>
+                ) : null}
+                {CAMPAIGNS.includes(staff.role) ? (
+                  <NavLink page={page} href="/console/campaigns">
+                    {t('layout.campaigns')}
                   </NavLink>
                 ) : null}
                 <NavLink page={page} href="/console/queue">

@@ -95,6 +95,12 @@ export function OutagesPage({ page, view }: { page: TConsolePage; view: TOutages
                     </dd>
                     <dt>{t('outages.linked')}</dt>
                     <dd class="c-linked">{view.linked.get(o.id) ?? 0}</dd>
+                    <dt>{t('campaigns.campaign')}</dt>
+                    <dd>
+                      <a href={`/console/campaigns/${o.id}`} class="c-campaign-link">
+                        {t('campaigns.figures')}
+                      </a>
+                    </dd>
                   </dl>
                   <div class="c-outage-actions">
                     <form

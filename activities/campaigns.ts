@@ -1,0 +1,588 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Config } from '../config';
+import {
+  campaignCalls,
+  campaignDeliveries,
+  campaignRecipients,
+  campaigns,
+  campaignStages,
+  consumers,
+  notifications,
+} from '../db/schema';
+import {
+  campaignNoticeKey,
+  PHONE_CHANNELS,
+  type TCallEntry,
+  type TCallOutcome,
+  type TDispatchResult,
+} from '../domain/campaign-contract';
+import { FailureType } from '../domain/failures';
+import { isLanguage, isTemplateId, NOTICE_TEMPLATES, type TLanguage } from '../domain/notice-templates';
+import { noticeWorkflowId, type TNoticeInput, type TNoticeParam } from '../domain/notices';
+import {
+  consumerChain,
+  createNotificationActivities,
+  quietUntil,
+  type NotificationActivityDeps,
+} from './notifications';
+
+export type CampaignActivityDeps = NotificationActivityDeps & {
+  campaigns: Pick<Config['campaigns'], 'leaseMs' | 'sendConcurrency'>;
+};
+
+/** Rows that need nothing more. */
+const FINAL = ['delivered', 'undelivered', 'told-by-complaint', 'reached', 'cancelled'] as const;
+const finalList = sql.raw(FINAL.map((s) => `'${s}'`).join(','));
+
+const conflict = (message: string) =>
+  ApplicationFailure.create({ type: FailureType.Conflict, message, nonRetryable: true });
+
+/** Stable across retries of one activity (its own claimed rows), distinct across activities. */
+function activityKey(): string {
+  const { workflowExecution, activityId } = Context.current().info;
+  return `${workflowExecution?.workflowId}/${workflowExecution?.runId}/${activityId}`;
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  const run = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+}
+
+/**
+ * Outage campaigns at scale: per-recipient state lives in PostgreSQL and every step is a batch
+ * statement or a claim of rows (`FOR UPDATE SKIP LOCKED`), so the workflow only drives waves and
+ * timers. Each message goes through the notices' own `sendOnChannel` (rendering in the reader's
+ * language, the providers, the attempt record and its idempotency key), never a copy of it.
+ */
+export function createCampaignActivities(deps: CampaignActivityDeps) {
+  const { db, now } = deps;
+  const notices = createNotificationActivities(deps);
+
+  const startStaffNotice = async (notice: TNoticeInput) => {
+    try {
+      await deps.temporal.workflow.start('noticeWorkflow', {
+        workflowId: noticeWorkflowId(notice.key),
+        taskQueue: deps.taskQueue,
+        args: [notice],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+  };
+
+  const readEntry = async (id: string): Promise<TCallEntry | undefined> => {
+    const [row] = await db
+      .select({
+        id: campaignDeliveries.id,
+        campaignId: campaignDeliveries.campaignId,
+        stage: campaignDeliveries.stage,
+        consumerNumber: campaignDeliveries.consumerNumber,
+        route: campaignDeliveries.route,
+        status: campaignDeliveries.status,
+        claimedBy: campaignDeliveries.claimedBy,
+        calls: campaignDeliveries.calls,
+        callOutcome: campaignDeliveries.callOutcome,
+        callNote: campaignDeliveries.callNote,
+        dueAt: campaignDeliveries.dueAt,
+      })
+      .from(campaignDeliveries)
+      .where(eq(campaignDeliveries.id, id));
+    return row && { ...row, status: row.route === 'call' ? row.status : `fell-back:${row.status}` };
+  };
+
+  /** Receipts move rows on (delivered, or the next channel after a failure or silence); overdue call-list entries alert the supervisor once. */
+  const sweep = async (input: { campaignId: string; callWorkWithinMs: number }, t: Date) => {
+    const at = t.toISOString();
+    // Receipts: a delivered attempt finishes the row; a failed or silent one (past its
+    // timeout) sends the row on to the next channel.
+    const moved = await db.execute<{ id: string; attempt: string; status: string }>(sql`
+      update ${campaignDeliveries} d
+      set status = case when a.status = 'delivered' then 'delivered' else 'due' end,
+          step = case when a.status = 'delivered' then d.step else d.step + 1 end,
+          failures = 0, due_at = ${at}, updated_at = ${at}
+      from notification_attempts a
+      where d.campaign_id = ${input.campaignId} and d.status = 'awaiting-receipt'
+        and a.id = 'campaign/' || d.id || '#' || (d.step + 1)
+        and (a.status in ('delivered', 'failed') or d.due_at <= ${at})
+      returning d.id, a.id as attempt, a.status`);
+    const silent = moved.filter((m) => m.status === 'sent').map((m) => m.attempt);
+    if (silent.length)
+      await db.execute(sql`update notification_attempts set status = 'timed-out', updated_at = ${at}
+        where id in (${sql.join(
+          silent.map((s) => sql`${s}`),
+          sql`, `,
+        )}) and status = 'sent'`);
+    const delivered = moved.filter((m) => m.status === 'delivered').map((m) => campaignNoticeKey(m.id));
+    if (delivered.length)
+      await db
+        .update(notifications)
+        .set({ status: 'delivered', updatedAt: t })
+        .where(inArray(notifications.key, delivered));
+
+    // The call list: an entry nobody has worked within the time goes to the supervisor, once.
+    const overdue = await db.execute<{
+      id: string;
+      consumer_number: string;
+      office_id: string;
+      area: string;
+      call_reason: string | null;
+      name: string;
+      due_at: string;
+    }>(sql`
+      update ${campaignDeliveries} d set escalated_at = ${at}
+      from ${campaignRecipients} r, ${consumers} c
+      where d.campaign_id = ${input.campaignId} and d.route = 'call' and d.status in ('calling', 'claimed')
+        and d.escalated_at is null and d.due_at <= ${new Date(t.getTime() - input.callWorkWithinMs).toISOString()}
+        and r.campaign_id = d.campaign_id and r.consumer_number = d.consumer_number
+        and c.consumer_number = d.consumer_number
+      returning d.id, d.consumer_number, r.office_id, r.area, r.call_reason, c.name, d.due_at`);
+    for (const e of overdue)
+      await startStaffNotice({
+        key: `${campaignNoticeKey(e.id)}/overdue/${new Date(e.due_at).getTime()}`,
+        to: { officeId: e.office_id, role: 'supervisor' },
+        template: 'call-list-overdue',
+        params: {
+          consumerNumber: e.consumer_number,
+          consumer: e.name,
+          reason: { phrase: `call-reason.${e.call_reason ?? 'life-support'}` },
+          area: e.area,
+          since: new Date(e.due_at).toISOString(),
+        },
+      });
+  };
+
+  return {
+    /**
+     * Who the outage reaches, from the network as it is now (consumer → transformer → feeder):
+     * one `INSERT … SELECT` into `campaign_recipients`, done once per campaign (a retry, or a
+     * topology edit since, adds nobody).
+     */
+    async materialiseCampaign(input: {
+      campaignId: string;
+      outageId: string;
+    }): Promise<{ recipients: number }> {
+      return db.transaction(async (tx) => {
+        const [campaign] = await tx
+          .select({ status: campaigns.status })
+          .from(campaigns)
+          .where(eq(campaigns.id, input.campaignId))
+          .for('update');
+        // Its outage's transaction may not have committed yet (retried); after a while it never will.
+        if (!campaign)
+          throw Context.current().info.attempt >= 10
+            ? ApplicationFailure.nonRetryable(`no campaign ${input.campaignId}`, 'NoCampaign')
+            : new Error(`no campaign ${input.campaignId} yet`);
+        if (campaign.status === 'materialising') {
+          await tx.execute(sql`
+            insert into ${campaignRecipients}
+              (campaign_id, consumer_number, transformer_id, feeder_id, office_id, area, call_list, call_reason)
+            select ${input.campaignId}, c.consumer_number, t.id, t.feeder_id, c.section_office_id,
+                   case when o.transformer_ids ? t.id then t.name else f.name end,
+                   c.life_support or c.social_category is not null,
+                   case when c.life_support then 'life-support' else c.social_category end
+            from outages o
+            join transformers t on o.transformer_ids ? t.id or o.feeder_ids ? t.feeder_id
+            join feeders f on f.id = t.feeder_id
+            join consumers c on c.transformer_id = t.id and c.active
+            where o.id = ${input.outageId}
+            on conflict do nothing`);
+          await tx
+            .update(campaigns)
+            .set({ status: 'running', updatedAt: now() })
+            .where(eq(campaigns.id, input.campaignId));
+        }
+        const [{ n } = { n: 0 }] = await tx.execute<{ n: number }>(
+          sql`select count(*)::int as n from ${campaignRecipients} where campaign_id = ${input.campaignId}`,
+        );
+        return { recipients: n };
+      });
+    },
+
+    /**
+     * A stage for its audience: everyone, or everyone the campaign has already told (an ETR
+     * change, the restoration). Life-support and social consumers go on the call list; a consumer
+     * whose own complaint is linked to the outage is told by the complaint, not twice.
+     */
+    async planStage(input: {
+      campaignId: string;
+      outageId: string;
+      stage: string;
+      template: string;
+      params: Record<string, TNoticeParam>;
+      audience: 'all' | 'told';
+    }): Promise<{ planned: number; calls: number }> {
+      if (!isTemplateId(input.template))
+        throw ApplicationFailure.nonRetryable(`unknown template ${input.template}`, 'UnknownTemplate');
+      const template = NOTICE_TEMPLATES[input.template];
+      const t = now();
+      const dueAt = (template.urgent ? undefined : quietUntil(t, deps.notices.quietHours)) ?? t;
+      await db
+        .insert(campaignStages)
+        .values({
+          campaignId: input.campaignId,
+          stage: input.stage,
+          template: input.template,
+          params: input.params,
+        })
+        .onConflictDoNothing();
+      const told =
+        input.audience === 'all'
+          ? sql`true`
+          : sql`exists (select 1 from ${campaignDeliveries} d where d.campaign_id = r.campaign_id
+                  and d.consumer_number = r.consumer_number and d.stage <> ${input.stage}
+                  and d.status not in ('told-by-complaint', 'cancelled'))`;
+      await db.execute(sql`
+        insert into ${campaignDeliveries} (id, campaign_id, stage, consumer_number, route, status, due_at)
+        select r.campaign_id || '.' || ${input.stage} || '.' || r.consumer_number, r.campaign_id, ${input.stage},
+               r.consumer_number, case when r.call_list then 'call' else 'auto' end,
+               case when exists (select 1 from outage_complaints oc
+                                 where oc.outage_id = ${input.outageId} and oc.consumer_number = r.consumer_number)
+                    then 'told-by-complaint'
+                    when r.call_list then 'calling' else 'due' end,
+               ${dueAt.toISOString()}
+        from ${campaignRecipients} r
+        where r.campaign_id = ${input.campaignId} and ${told}
+        on conflict (id) do nothing`);
+      const [counts] = await db.execute<{ planned: number; calls: number }>(sql`
+        select count(*)::int as planned, (count(*) filter (where route = 'call'))::int as calls
+        from ${campaignDeliveries} where campaign_id = ${input.campaignId} and stage = ${input.stage}`);
+      return counts ?? { planned: 0, calls: 0 };
+    },
+
+    /**
+     * One round: receipts and receipt timeouts move rows on, overdue call-list entries are
+     * escalated to the supervisor, then a batch of due rows is claimed and each sent on its
+     * current channel — delivered, awaiting a receipt, or on to the next channel.
+     */
+    async dispatchCampaign(input: {
+      campaignId: string;
+      limit: number;
+      callWorkWithinMs: number;
+      /** this one also moves rows on by their receipts and escalates the call list (one at a time does) */
+      sweep?: boolean;
+    }): Promise<TDispatchResult> {
+      const ctx = Context.current();
+      const t = now();
+      const at = t.toISOString();
+      if (input.sweep !== false) await sweep(input, t);
+
+      // Claim a batch; a retry of this activity (a worker died mid-batch) takes its own rows back at once.
+      const claim = activityKey();
+      const leaseUntil = new Date(t.getTime() + deps.campaigns.leaseMs).toISOString();
+      const claimed = await db.execute<{
+        id: string;
+        stage: string;
+        consumer_number: string;
+        chain: string[] | null;
+        step: number;
+        failures: number;
+      }>(sql`
+        update ${campaignDeliveries} set status = 'sending', lease_until = ${leaseUntil}, claim = ${claim}
+        where id in (
+          select id from ${campaignDeliveries}
+          where campaign_id = ${input.campaignId} and route = 'auto'
+            and ((status = 'due' and due_at <= ${at})
+                 or (status = 'sending' and (lease_until < ${at} or claim = ${claim})))
+          order by due_at limit ${input.limit}
+          for update skip locked)
+        returning id, stage, consumer_number, chain, step, failures`);
+
+      let sent = 0;
+      if (claimed.length) {
+        const numbers = [...new Set(claimed.map((r) => r.consumer_number))];
+        const contacts = new Map(
+          (
+            await db
+              .select({
+                consumerNumber: consumers.consumerNumber,
+                name: consumers.name,
+                phone: consumers.phone,
+                email: consumers.email,
+                address: consumers.address,
+                language: consumers.language,
+                preferredChannel: consumers.preferredChannel,
+                optOuts: consumers.optOuts,
+              })
+              .from(consumers)
+              .where(inArray(consumers.consumerNumber, numbers))
+          ).map((c) => [c.consumerNumber, c]),
+        );
+        const areas = new Map(
+          (
+            await db
+              .select({ consumerNumber: campaignRecipients.consumerNumber, area: campaignRecipients.area })
+              .from(campaignRecipients)
+              .where(
+                and(
+                  eq(campaignRecipients.campaignId, input.campaignId),
+                  inArray(campaignRecipients.consumerNumber, numbers),
+                ),
+              )
+          ).map((r) => [r.consumerNumber, r.area]),
+        );
+        const stages = new Map(
+          (
+            await db
+              .select()
+              .from(campaignStages)
+              .where(
+                and(
+                  eq(campaignStages.campaignId, input.campaignId),
+                  inArray(campaignStages.stage, [...new Set(claimed.map((r) => r.stage))]),
+                ),
+              )
+          ).map((s) => [s.stage, s]),
+        );
+        const notice = (row: (typeof claimed)[number]) => {
+          const stage = stages.get(row.stage)!;
+          return {
+            key: campaignNoticeKey(row.id),
+            to: { consumerNumber: row.consumer_number },
+            template: stage.template,
+            params: { ...stage.params, area: areas.get(row.consumer_number) ?? '' },
+          } satisfies TNoticeInput;
+        };
+        const languageOf = (n: string): TLanguage => {
+          const l = contacts.get(n)?.language;
+          return l && isLanguage(l) ? l : 'en';
+        };
+        const chainOf = (row: (typeof claimed)[number]) =>
+          row.chain ??
+          consumerChain(
+            contacts.get(row.consumer_number),
+            NOTICE_TEMPLATES[stages.get(row.stage)!.template as keyof typeof NOTICE_TEMPLATES],
+            deps.notices.chain,
+          );
+        // The notice, as every notice is recorded (the agent desk lists it).
+        await db
+          .insert(notifications)
+          .values(
+            claimed.map((row) => {
+              const n = notice(row);
+              const chain = chainOf(row);
+              return {
+                key: n.key,
+                consumerNumber: row.consumer_number,
+                channel: chain[0] ?? 'none',
+                language: languageOf(row.consumer_number),
+                template: n.template,
+                params: n.params,
+                chain,
+                status: chain.length ? 'pending' : 'undeliverable',
+              };
+            }),
+          )
+          .onConflictDoNothing({ target: notifications.key });
+
+        let done = 0;
+        await pool(claimed, deps.campaigns.sendConcurrency, async (row) => {
+          const chain = chainOf(row);
+          const save = (set: Partial<typeof campaignDeliveries.$inferInsert>) =>
+            db
+              .update(campaignDeliveries)
+              .set({ chain, leaseUntil: null, claim: null, updatedAt: now(), ...set })
+              .where(and(eq(campaignDeliveries.id, row.id), eq(campaignDeliveries.claim, claim)));
+          const channel = chain[row.step];
+          const n = notice(row);
+          if (!channel) {
+            await save({ status: 'undelivered' });
+            await notices.finishNotice({ key: n.key, status: 'undelivered' });
+            return;
+          }
+          try {
+            const result = await notices.sendOnChannel({
+              notice: n,
+              attempt: row.step + 1,
+              channel,
+              language: languageOf(row.consumer_number),
+              contact: contacts.get(row.consumer_number),
+            });
+            sent += 1;
+            if (result.delivered) {
+              await save({ status: 'delivered', channel });
+              await notices.finishNotice({ key: n.key, status: 'delivered', channel });
+            } else
+              await save({
+                status: 'awaiting-receipt',
+                channel,
+                dueAt: new Date(now().getTime() + deps.notices.receiptTimeoutMs),
+              });
+          } catch (error) {
+            const refused = error instanceof ApplicationFailure && error.type === 'SendRefused';
+            const failures = row.failures + 1;
+            const onward = refused || failures >= 3;
+            if (onward)
+              await notices.markAttempt({
+                key: n.key,
+                attempt: row.step + 1,
+                channel,
+                status: 'failed',
+                detail: error instanceof Error ? error.message : String(error),
+              });
+            await save({
+              status: 'due',
+              channel,
+              step: onward ? row.step + 1 : row.step,
+              failures: onward ? 0 : failures,
+              dueAt: new Date(now().getTime() + (onward ? 0 : 1000 * 2 ** failures)),
+              detail: (error instanceof Error ? error.message : String(error)).slice(0, 500),
+            });
+          }
+          if (++done % 25 === 0) ctx.heartbeat(done);
+        });
+      }
+
+      const [left] = await db.execute<{ more: boolean; open: number; next_at: string | null }>(sql`
+        select
+          exists (select 1 from ${campaignDeliveries} where campaign_id = ${input.campaignId} and route = 'auto'
+                  and status = 'due' and due_at <= ${now().toISOString()}) as more,
+          (select count(*)::int from ${campaignDeliveries} where campaign_id = ${input.campaignId}
+                  and status not in (${finalList})) as open,
+          (select min(case when route = 'call' then due_at + ${`${input.callWorkWithinMs} milliseconds`}::interval
+                           else due_at end)
+             from ${campaignDeliveries} where campaign_id = ${input.campaignId}
+              and ((route = 'auto' and status in ('due', 'awaiting-receipt', 'sending'))
+                   or (route = 'call' and status in ('calling', 'claimed') and escalated_at is null))) as next_at`);
+      return {
+        sent,
+        more: Boolean(left?.more),
+        open: left?.open ?? 0,
+        nextAt: left?.next_at ? new Date(left.next_at).toISOString() : undefined,
+      };
+    },
+
+    /** An operator takes a call-list entry (theirs alone until they record the call). */
+    async claimCall(input: { deliveryId: string; subject: string }): Promise<TCallEntry> {
+      const t = now();
+      const [row] = await db
+        .update(campaignDeliveries)
+        .set({ status: 'claimed', claimedBy: input.subject, updatedAt: t })
+        .where(
+          and(
+            eq(campaignDeliveries.id, input.deliveryId),
+            eq(campaignDeliveries.route, 'call'),
+            sql`((${campaignDeliveries.status} = 'calling' and ${campaignDeliveries.dueAt} <= ${t.toISOString()})
+                 or (${campaignDeliveries.status} = 'claimed' and ${campaignDeliveries.claimedBy} = ${input.subject}))`,
+          ),
+        )
+        .returning({ id: campaignDeliveries.id });
+      const entry = await readEntry(input.deliveryId);
+      if (!entry) throw conflict(`no call-list entry ${input.deliveryId}`);
+      if (!row) {
+        if (entry.status === 'claimed')
+          throw conflict(`${entry.claimedBy} is calling ${entry.consumerNumber}`);
+        if (entry.status === 'calling') throw conflict('not yet: the next call is due later');
+        throw conflict(`the entry is ${entry.status}`);
+      }
+      return entry;
+    },
+
+    /**
+     * The call's outcome, by the operator who claimed it: reached ends it; not reached brings it
+     * back after the retry delay, and after the last try hands it to the automated channels; a
+     * wrong number hands it over at once, to the channels that do not use the phone.
+     */
+    async recordCall(input: {
+      deliveryId: string;
+      requestId: string;
+      subject: string;
+      outcome: TCallOutcome;
+      note?: string;
+      retryMs: number;
+      tries: number;
+    }): Promise<TCallEntry> {
+      await db.transaction(async (tx) => {
+        const [seen] = await tx
+          .select({ id: campaignCalls.id })
+          .from(campaignCalls)
+          .where(eq(campaignCalls.id, input.requestId));
+        if (seen) return; // a retry of a call already recorded
+        const [row] = await tx
+          .select()
+          .from(campaignDeliveries)
+          .where(eq(campaignDeliveries.id, input.deliveryId))
+          .for('update');
+        if (!row || row.route !== 'call') throw conflict(`no call-list entry ${input.deliveryId}`);
+        if (row.status !== 'claimed' || row.claimedBy !== input.subject)
+          throw conflict(
+            row.status === 'claimed'
+              ? `${row.claimedBy} is calling this consumer`
+              : `claim the entry before recording a call (it is ${row.status})`,
+          );
+        const t = now();
+        const calls = row.calls + 1;
+        await tx.insert(campaignCalls).values({
+          id: input.requestId,
+          deliveryId: row.id,
+          by: input.subject,
+          outcome: input.outcome,
+          note: input.note ?? null,
+          at: t,
+        });
+        const common = { calls, callOutcome: input.outcome, callNote: input.note ?? null, updatedAt: t };
+        if (input.outcome === 'reached')
+          await tx
+            .update(campaignDeliveries)
+            .set({ ...common, status: 'reached', channel: 'call' })
+            .where(eq(campaignDeliveries.id, row.id));
+        else if (input.outcome === 'not-reached' && calls < input.tries)
+          await tx
+            .update(campaignDeliveries)
+            .set({
+              ...common,
+              status: 'calling',
+              claimedBy: null,
+              escalatedAt: null,
+              dueAt: new Date(t.getTime() + input.retryMs),
+            })
+            .where(eq(campaignDeliveries.id, row.id));
+        else {
+          // Over to the automated channels; a wrong number rules out every phone channel.
+          let chain: string[] | null = null;
+          if (input.outcome === 'wrong-number') {
+            const [contact] = await tx
+              .select()
+              .from(consumers)
+              .where(eq(consumers.consumerNumber, row.consumerNumber));
+            const [stage] = await tx
+              .select({ template: campaignStages.template })
+              .from(campaignStages)
+              .where(and(eq(campaignStages.campaignId, row.campaignId), eq(campaignStages.stage, row.stage)));
+            chain = consumerChain(
+              contact && { ...contact, phone: null },
+              NOTICE_TEMPLATES[stage!.template as keyof typeof NOTICE_TEMPLATES],
+              deps.notices.chain.filter((c) => !(PHONE_CHANNELS as readonly string[]).includes(c)),
+            );
+          }
+          await tx
+            .update(campaignDeliveries)
+            .set({ ...common, route: 'auto', status: 'due', chain, step: 0, claimedBy: null, dueAt: t })
+            .where(eq(campaignDeliveries.id, row.id));
+        }
+      });
+      return (await readEntry(input.deliveryId))!;
+    },
+
+    /** Cancelled: whatever has not gone yet does not go. */
+    async cancelPending(input: { campaignId: string; exceptStage: string }) {
+      await db.execute(sql`
+        update ${campaignDeliveries} set status = 'cancelled', updated_at = ${now().toISOString()}
+        where campaign_id = ${input.campaignId} and stage <> ${input.exceptStage}
+          and status in ('due', 'calling', 'claimed')`);
+    },
+
+    async finishCampaign(input: { campaignId: string; status: 'done' | 'cancelled' }) {
+      await db
+        .update(campaigns)
+        .set({ status: input.status, updatedAt: now() })
+        .where(eq(campaigns.id, input.campaignId));
+    },
+  };
+}

@@ -1,0 +1,268 @@
+import { z } from '@hono/zod-openapi';
+import type { TCallListEntry } from '../../db/campaigns';
+import { CALL_NOTE_MAX, CALL_OUTCOMES } from '../../domain/campaign-contract';
+import {
+  CALL_LIST_ROLES,
+  CAMPAIGN_READ_ROLES,
+  claimCallEntry,
+  listCallList,
+  listCampaigns,
+  readCampaign,
+  recordCallOutcome,
+  type TCampaignSummary,
+} from '../../use-cases/campaigns';
+import { secureRoute } from '../auth';
+import { createRouter } from '../create-router';
+import { problemResponses } from '../problem';
+import type { AppDeps } from '../types';
+
+const ZChannelFigures = z.object({
+  channel: z.string(),
+  sent: z.number().int().describe('attempts made on the channel'),
+  delivered: z.number().int(),
+  failed: z.number().int().describe('refused, failed or without a receipt in time'),
+});
+
+const ZCampaign = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    outageId: z.string().nullable(),
+    officeId: z.string(),
+    status: z.string().describe('materialising, running, done, cancelled'),
+    createdAt: z.string(),
+    figures: z.object({
+      targeted: z.number().int().describe('consumers affected when the campaign started'),
+      callList: z.number().int().describe('of them life-support or social: called by an operator first'),
+      stages: z.array(
+        z.object({
+          stage: z.string(),
+          template: z.string(),
+          planned: z.number().int(),
+          delivered: z.number().int().describe('delivered on a channel, or reached by a call'),
+          open: z.number().int(),
+          toldByComplaint: z.number().int().describe('told by their own linked complaint instead'),
+        }),
+      ),
+      channels: z.array(ZChannelFigures),
+      calls: z.object({
+        total: z.number().int(),
+        open: z.number().int(),
+        claimed: z.number().int(),
+        reached: z.number().int(),
+        fellBack: z.number().int().describe('not reached or a wrong number: told on the automated channels'),
+        escalated: z.number().int(),
+      }),
+      complaintsLinked: z.number().int(),
+      inboundContacts: z
+        .number()
+        .int()
+        .describe('desk contacts from the affected consumers since the campaign began'),
+    }),
+  })
+  .openapi('Campaign');
+
+const ZCallListEntry = z
+  .object({
+    id: z.string(),
+    campaignId: z.string(),
+    outageId: z.string().nullable(),
+    stage: z.string(),
+    template: z.string(),
+    consumerNumber: z.string(),
+    name: z.string(),
+    phone: z.string(),
+    address: z.string(),
+    language: z.string(),
+    officeId: z.string(),
+    area: z.string(),
+    reason: z.string().nullable().describe('life-support or the social category'),
+    status: z.string().describe('calling, claimed; with done=true also reached and the rest'),
+    claimedBy: z.string().nullable(),
+    calls: z.number().int(),
+    lastOutcome: z.string().nullable(),
+    lastNote: z.string().nullable(),
+    dueAt: z.string().describe('workable from'),
+    escalatedAt: z.string().nullable(),
+  })
+  .openapi('CallListEntry');
+
+const ZEntryState = z.object({
+  id: z.string(),
+  consumerNumber: z.string(),
+  status: z.string(),
+  claimedBy: z.string().nullable(),
+  calls: z.number().int(),
+  callOutcome: z.string().nullable(),
+  callNote: z.string().nullable(),
+});
+
+const shape = (c: TCampaignSummary) => ({
+  id: c.id,
+  kind: c.kind,
+  outageId: c.outageId,
+  officeId: c.officeId,
+  status: c.status,
+  createdAt: c.createdAt.toISOString(),
+  figures: c.figures,
+});
+const entryState = (e: {
+  id: string;
+  consumerNumber: string;
+  status: string;
+  claimedBy: string | null;
+  calls: number;
+  callOutcome: string | null;
+  callNote: string | null;
+}) => ({
+  id: e.id,
+  consumerNumber: e.consumerNumber,
+  status: e.status,
+  claimedBy: e.claimedBy,
+  calls: e.calls,
+  callOutcome: e.callOutcome,
+  callNote: e.callNote,
+});
+
+const officeQuery = z
+  .string()
+  .min(1)
+  .optional()
+  .describe('an office within yours (default: yours; ops and admin see every office)');
+
+/** Outage campaigns' figures, and the call list operators work (#14). */
+export function createCampaignRoutes(deps: AppDeps) {
+  const app = createRouter();
+  const idParam = z.object({ id: z.string().min(1).max(200) });
+
+  app.openapi(
+    secureRoute({
+      method: 'get',
+      path: '/v1/campaigns',
+      tags: ['campaigns'],
+      summary:
+        'Campaigns of your office (and of the offices above it that reach it), newest first, with their figures',
+      roles: CAMPAIGN_READ_ROLES,
+      request: { query: z.object({ officeId: officeQuery }) },
+      responses: {
+        200: {
+          description: 'campaigns',
+          content: { 'application/json': { schema: z.object({ items: z.array(ZCampaign) }) } },
+        },
+        ...problemResponses(400, 403, 404),
+      },
+    }),
+    async (c) => {
+      const items = await listCampaigns(deps, c.get('principal'), c.req.valid('query'));
+      return c.json({ items: items.map(shape) }, 200);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'get',
+      path: '/v1/campaigns/{id}',
+      tags: ['campaigns'],
+      summary:
+        'One campaign: targeted, sent, delivered and failed per channel, call-list progress, complaints linked',
+      roles: CAMPAIGN_READ_ROLES,
+      request: { params: idParam },
+      responses: {
+        200: { description: 'the campaign', content: { 'application/json': { schema: ZCampaign } } },
+        ...problemResponses(403, 404),
+      },
+    }),
+    async (c) => c.json(shape(await readCampaign(deps, c.get('principal'), c.req.valid('param'))), 200),
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'get',
+      path: '/v1/call-lists',
+      tags: ['campaigns'],
+      summary:
+        'The call list of your office and the offices under it: life-support and social consumers to call, oldest first',
+      roles: CALL_LIST_ROLES,
+      request: {
+        query: z.object({
+          officeId: officeQuery,
+          campaignId: z.string().min(1).optional(),
+          done: z.enum(['true', 'false']).optional().describe('also the entries already worked'),
+        }),
+      },
+      responses: {
+        200: {
+          description: 'entries',
+          content: { 'application/json': { schema: z.object({ items: z.array(ZCallListEntry) }) } },
+        },
+        ...problemResponses(400, 403, 404),
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const items: TCallListEntry[] = await listCallList(deps, c.get('principal'), {
+        ...q,
+        done: q.done === 'true',
+      });
+      return c.json({ items }, 200);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'post',
+      path: '/v1/call-lists/{id}/claim',
+      tags: ['campaigns'],
+      summary: 'Take a call-list entry: it is yours until you record the call',
+      roles: CALL_LIST_ROLES,
+      request: { params: idParam },
+      responses: {
+        200: { description: 'claimed', content: { 'application/json': { schema: ZEntryState } } },
+        ...problemResponses(403, 404, 409),
+      },
+    }),
+    async (c) =>
+      c.json(entryState(await claimCallEntry(deps, c.get('principal'), c.req.valid('param'))), 200),
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'post',
+      path: '/v1/call-lists/{id}/outcome',
+      tags: ['campaigns'],
+      summary:
+        'Record the call: reached ends it; not reached brings it back later, then the automated channels; wrong number goes to e-mail or a letter',
+      roles: CALL_LIST_ROLES,
+      request: {
+        params: idParam,
+        headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.object({
+                outcome: z.enum(CALL_OUTCOMES),
+                note: z.string().max(CALL_NOTE_MAX).optional(),
+              }),
+            },
+          },
+        },
+      },
+      responses: {
+        200: { description: 'recorded', content: { 'application/json': { schema: ZEntryState } } },
+        ...problemResponses(400, 403, 404, 409),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const entry = await recordCallOutcome(deps, c.get('principal'), {
+        id: c.req.valid('param').id,
+        ...body,
+        requestKey: c.req.valid('header')['idempotency-key'],
+      });
+      return c.json(entryState(entry), 200);
+    },
+  );
+
+  return app;
+}

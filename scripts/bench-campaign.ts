@@ -1,0 +1,191 @@
+/**
+ * `npm run bench -- --scenario campaign [--consumers 100000] [--restart]`: an emergency outage on
+ * feeders feeding `consumers` consumers (the scale network of `npm run demo:scale`), on a stack of
+ * its own (Temporal dev server, embedded PostgreSQL, one worker, the app in-process). Measures the
+ * time from `POST /v1/outages` to every non-call-list consumer's first attempt accepted by the
+ * sandbox provider, beside the bare cost of inserting as many outbox rows (the goal: ≤ 60 s, ≤ 3×).
+ * With `--restart` the worker is shut down half-way and another started; lost and doubled
+ * messages are counted and printed.
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Worker } from '@temporalio/worker';
+import { createApp } from '../api/create-app';
+import { loadConfig } from '../config';
+import { syncCatalogue } from '../db/catalogue';
+import { createDatabase, migrateDatabase } from '../db/client';
+import { devOutbox } from '../db/schema';
+import { createTokenVerifier, signDevToken } from '../lib/auth-tokens';
+import { createLogger } from '../lib/logger';
+import { connectClient, connectWorkerConnection } from '../lib/temporal';
+import { createActivityDeps } from '../worker/activity-deps';
+import { bundleWorkflows, createWorker } from '../worker/create-worker';
+import { installTemporalRuntime } from '../worker/runtime';
+import { loadDemoData } from './lib/demo-data';
+import { loadScaleNetwork } from './lib/demo-scale';
+import { startEmbeddedPostgres } from './lib/embedded-postgres';
+import { freePort } from './lib/ports';
+import { resolveTemporalCli } from './lib/temporal-cli';
+import { startTemporalDevServer } from './lib/temporal-dev-server';
+
+const { values: args } = parseArgs({
+  options: {
+    consumers: { type: 'string', default: '100000' },
+    restart: { type: 'boolean', default: false },
+    scenario: { type: 'string' },
+  },
+  strict: false,
+});
+const CONSUMERS = Math.max(100, Number(args.consumers));
+const say = (m: string) => console.log(`[bench:campaign] ${m}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  const tmp = mkdtempSync(join(tmpdir(), 'seva-bench-'));
+  chmodSync(tmp, 0o755);
+  const cliPath = await resolveTemporalCli({
+    configured: loadConfig().temporal.cliPath,
+    toolsDir: '.tools',
+    log: say,
+  });
+  const [temporal, postgres] = await Promise.all([
+    freePort().then((port) => startTemporalDevServer({ cliPath, port })),
+    freePort().then((port) => startEmbeddedPostgres({ dir: join(tmp, 'pg'), port, persistent: false })),
+  ]);
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    TEMPORAL_ADDRESS: temporal.address,
+    DATABASE_URL: postgres.url,
+    TEMPORAL_TASK_QUEUE: 'bench',
+    DATA_DIR: join(tmp, 'data'),
+    QUIET_HOURS: '00:00-00:00',
+  });
+  installTemporalRuntime(createLogger(config));
+  await migrateDatabase(postgres.url);
+  const database = createDatabase(postgres.url, { max: 20 });
+  const { db } = database;
+  await loadDemoData(db);
+  await syncCatalogue(db);
+  let t = performance.now();
+  const feeders = await loadScaleNetwork(db, { consumers: CONSUMERS });
+  say(`${CONSUMERS} consumers on ${feeders.length} feeders in ${Math.round(performance.now() - t)} ms`);
+  const [{ auto } = { auto: 0 }] = await db.execute<{ auto: number }>(sql`
+    select count(*)::int as auto from consumers c join transformers t on t.id = c.transformer_id
+    where t.feeder_id like 'fdr-scale-%' and not c.life_support and c.social_category is null`);
+
+  // The bare cost: as many outbox rows as consumers to message, inserted in batches of 500.
+  t = performance.now();
+  for (let i = 0; i < auto; i += 500)
+    await db.insert(devOutbox).values(
+      Array.from({ length: Math.min(500, auto - i) }, (_, j) => ({
+        id: `bare_${i + j}`,
+        idempotencyKey: `bare/${i + j}`,
+        channel: 'sms',
+        recipient: `+9198${String(i + j).padStart(8, '0')}`,
+        subject: 'Power outage',
+        body: 'There is an unplanned power outage in your area.',
+      })),
+    );
+  const bareMs = performance.now() - t;
+  await db.execute(sql`delete from dev_outbox where id like 'bare_%'`);
+  say(`bare insert of ${auto} outbox rows: ${Math.round(bareMs)} ms`);
+
+  const client = await connectClient(config);
+  const { deps, verifyReceipt, ekycTrustAnchorsPem } = await createActivityDeps(config, db, client);
+  const bundle = await bundleWorkflows();
+  let worker: Worker | undefined;
+  let run: Promise<void> | undefined;
+  const connection = await connectWorkerConnection(config);
+  const startWorker = async () => {
+    worker = await createWorker({ config, connection, deps, workflowBundle: bundle });
+    run = worker.run();
+  };
+  await startWorker();
+  const app = createApp({
+    config,
+    db,
+    temporal: client,
+    logger: createLogger(config),
+    verifyToken: createTokenVerifier(config.auth),
+    verifyReceipt,
+    ekycTrustAnchorsPem,
+  });
+  try {
+    const token = await signDevToken(config.auth, { role: 'dispatcher', office: 'subdiv-kaloor' });
+    const started = performance.now();
+    const res = await app.request('/v1/outages', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'emergency',
+        feederIds: feeders,
+        reason: `bench ${randomUUID().slice(0, 8)}`,
+        etr: new Date(Date.now() + 4 * 3_600_000).toISOString(),
+      }),
+    });
+    const outage = (await res.json()) as { id: string };
+    if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${JSON.stringify(outage)}`);
+    const firstAttempts = async () => {
+      const [row] = await db.execute<{ n: number }>(sql`
+        select count(distinct key)::int as n from notification_attempts
+        where key like ${`campaign/${outage.id}.notice.%`} and attempt = 1 and status in ('sent', 'delivered')`);
+      return row?.n ?? 0;
+    };
+    let restarted = false;
+    let last = 0;
+    for (;;) {
+      const n = await firstAttempts();
+      if (n !== last && Math.floor(n / 10_000) !== Math.floor(last / 10_000)) say(`${n} of ${auto} sent`);
+      last = n;
+      if (n >= auto) break;
+      if (args.restart && !restarted && n >= auto / 2) {
+        restarted = true;
+        say(`${n} sent: shutting the worker down and starting another`);
+        worker!.shutdown();
+        await run;
+        await startWorker();
+      }
+      if (performance.now() - started > 15 * 60_000) throw new Error(`only ${n} of ${auto} after 15 minutes`);
+      await sleep(250);
+    }
+    const ms = performance.now() - started;
+    const [counts] = await db.execute<{ consumers: number; rows: number; doubled: number }>(sql`
+      select count(distinct split_part(split_part(idempotency_key, '#', 1), '.', 3))::int as consumers,
+             count(*)::int as rows,
+             (count(*) - count(distinct split_part(idempotency_key, '#', 1)))::int as doubled
+      from ${devOutbox} where idempotency_key like ${`campaign/${outage.id}.notice.%`}`);
+    say(
+      `POST /v1/outages → every non-call-list consumer's first attempt accepted: ${(ms / 1000).toFixed(1)} s for ${auto} ` +
+        `(${Math.round(auto / (ms / 1000))}/s); bare outbox insert ${(bareMs / 1000).toFixed(1)} s; ratio ${(ms / bareMs).toFixed(1)}×`,
+    );
+    say(
+      `${args.restart ? 'with a worker restart: ' : ''}lost ${auto - (counts?.consumers ?? 0)}, told twice ${counts?.doubled ?? 0} ` +
+        `(${counts?.rows ?? 0} outbox rows for ${counts?.consumers ?? 0} consumers); load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
+    );
+  } finally {
+    worker?.shutdown();
+    await run;
+    await connection.close();
+    await client.connection.close();
+    await database.close();
+    await temporal.stop();
+    await postgres.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// Top-level await: `npm run bench -- --scenario campaign` imports this module and must not go on.
+try {
+  await main();
+  process.exit(0);
+} catch (error) {
+  console.error(error);
+  process.exit(1);
+}
