@@ -32,7 +32,15 @@ export async function startProfileStack(id: TProfileId, options: { env?: Record<
   const namespace = `seva-${id}`;
   await registerNamespace({ address: inject('temporalAddress'), namespace, retentionDays: 1, log: () => {} });
   return startTestStack({
-    env: { UTILITY_PROFILE: id, DATABASE_URL: url.toString(), TEMPORAL_NAMESPACE: namespace, ...options.env },
+    env: {
+      UTILITY_PROFILE: id,
+      DATABASE_URL: url.toString(),
+      TEMPORAL_NAMESPACE: namespace,
+      // The journeys converse over WhatsApp's webhook whatever channels the profile offers
+      // (which channels each profile enables is config.test's).
+      CHANNELS_ENABLED: 'sms,whatsapp,ivr,email,zalo,messenger',
+      ...options.env,
+    },
   });
 }
 
