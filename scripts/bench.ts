@@ -59,7 +59,7 @@ const { values: args } = parseArgs({
 });
 // Other scenarios live in their own files: `npm run bench -- --scenario open-requests`.
 if (args.scenario === 'open-requests') await import('./bench-open-requests'); // runs and exits
-if (args.scenario === 'pages') await import('./bench-pages'); // runs and exits
+if (args.scenario === 'pages' || args.scenario === 'desk-search') await import('./bench-pages'); // runs and exits
 const N = Math.max(20, Number(args.n));
 const CONCURRENCY = Math.max(1, Number(args.concurrency));
 const say = (m: string) => console.log(`[bench] ${m}`);
