@@ -159,6 +159,8 @@ export function channelWords(language: TLanguage) {
     new Intl.NumberFormat(LOCALES[language], { style: 'currency', currency: 'INR' }).format(amount);
   const status = w.status;
   return {
+    /** what the replies are worded in (names read from the catalogue follow it) */
+    language,
     askNumber: w.askNumber,
     unknownConsumer: w.unknownConsumer,
     privateAccount: w.privateAccount,
