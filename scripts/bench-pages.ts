@@ -111,10 +111,11 @@ async function benchDesk(db: Database, base: string) {
   );
   const agentCookie = `seva_console=${agent.token}; seva_console_lang=en`;
   // Callers picked through the crowd; each search must show its caller on the first page.
+  const PICKED = [4242, 31_337, 77_777, 12_345, 55_555].map((i) => i % SEARCHED);
   const callers = await db
     .select({ n: consumers.consumerNumber, name: consumers.name, address: consumers.address })
     .from(consumers)
-    .where(inArray(consumers.consumerNumber, [4242, 31_337, 77_777, 12_345, 55_555].map(crowdNumber)));
+    .where(inArray(consumers.consumerNumber, PICKED.map(crowdNumber)));
   /** a typist's slip: a letter of each word of 5 or more dropped */
   const misspell = (words: string) =>
     words
@@ -131,8 +132,8 @@ async function benchDesk(db: Database, base: string) {
       callers.map((c) => misspell(`${nameOf(c)} ${streetOf(c)}`)),
       (i) => [nameOf(callers[i]!), streetOf(callers[i]!)],
     ],
-    ['phone', [4242, 31_337, 77_777].map((i) => crowdPhone(i).slice(3)), () => []],
-    ['consumer number', [4242, 31_337, 77_777].map(crowdNumber), () => []],
+    ['phone', PICKED.slice(0, 3).map((i) => crowdPhone(i).slice(3)), () => []],
+    ['consumer number', PICKED.slice(0, 3).map(crowdNumber), () => []],
   ];
   const ask = async (q: string, shows: string[]) => {
     const path = `/console/desk?q=${encodeURIComponent(q)}`;
@@ -302,6 +303,22 @@ async function main() {
     };
     const page = (path: string, shows: string) => () => get(path, { cookie }, shows);
     const api = (path: string) => () => get(path, { authorization: `Bearer ${token}` }, '"items"');
+    // The links a reader follows from page 199 to 200: the page's "next" and the API's `next`.
+    const nextOf199 = {
+      page: async () => {
+        const html = await (await fetch(`${base}/console/queue?page=199`, { headers: { cookie } })).text();
+        const href = /href="([^"]+)" rel="next"/.exec(html)?.[1]?.replaceAll('&amp;', '&');
+        if (!href?.includes('after=')) throw new Error('page 199 has no cursor to page 200');
+        return href;
+      },
+      api: async () => {
+        const res = await fetch(`${base}/v1/work-items?pageSize=25&page=199`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const { next } = (await res.json()) as { next: string };
+        return `/v1/work-items?pageSize=25&page=200&after=${next}`;
+      },
+    };
     const cases = [
       [
         'queue page, service requests',
@@ -320,6 +337,12 @@ async function main() {
         page('/console/queue?page=200', 'SR-2026-B'),
         'GET /v1/work-items page 200',
         api('/v1/work-items?pageSize=25&page=200'),
+      ],
+      [
+        'queue page 200 by its cursor',
+        page(await nextOf199.page(), 'SR-2026-B'),
+        'GET /v1/work-items page 200, after',
+        api(await nextOf199.api()),
       ],
     ] as const;
     // Warm up: the first requests compile the routes and fill PostgreSQL's caches.

@@ -55,6 +55,10 @@ const { values: args } = parseArgs({
     scenario: { type: 'string', default: 'intake' },
     cache: { type: 'string' },
     lines: { type: 'string', default: '10000' },
+    // read by scripts/bench-pages.ts (--scenario pages / desk-search)
+    items: { type: 'string' },
+    consumers: { type: 'string' },
+    explain: { type: 'boolean' },
   },
 });
 // Other scenarios live in their own files: `npm run bench -- --scenario open-requests`.
