@@ -16,3 +16,18 @@ export const pageOf = <T extends z.ZodType, E extends z.ZodRawShape = {}>(item: 
     pageSize: z.number().int(),
     total: z.number().int(),
   });
+
+/** Seek pagination beside the page number: `after` is the `next` of the page before. */
+export const ZCursor = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,400}$/)
+  .optional()
+  .openapi({
+    description:
+      "the `next` of the previous answer: the page after it, found through the queue's index (deep pages cost what the first does); `page` is then not used to find the rows",
+  });
+
+/** The cursor of the following page, null on the last one (and for orders paged by number only). */
+export const ZNext = z.string().nullable().openapi({
+  description: 'pass as `after` for the following page; null on the last page',
+});

@@ -17,6 +17,19 @@ export const ZProblem = z
       .array(z.object({ field: z.string(), message: z.string() }))
       .optional()
       .openapi({ description: 'One entry per bad field (400 only)' }),
+    reasons: z
+      .array(
+        z.object({
+          field: z.string(),
+          code: z.string().openapi({ example: 'pdf-encrypted' }),
+          values: z.record(z.string(), z.number()).optional(),
+        }),
+      )
+      .optional()
+      .openapi({
+        description:
+          "An upload's refused reasons again, each with its code (file-type, pdf-encrypted, ekyc-share-code-wrong, …) and the values it counts, for a client that words them in its reader's language",
+      }),
   })
   .openapi('Problem');
 export type TProblem = z.infer<typeof ZProblem>;
@@ -102,9 +115,24 @@ export const FAILURE_STATUS: Record<TFailureType, ContentfulStatusCode> = {
   [FailureType.Unavailable]: 503,
 };
 
-/** A use case's refusal as problem+json: its type's status, its message as `detail`, its fields as `errors[]`. */
+/**
+ * A use case's refusal as problem+json: its type's status, its message as `detail`, its fields as
+ * `errors[]` (field and message, as always). Reasons with a code (an upload's,
+ * domain/upload-refusals.ts) are listed again in the extension member `reasons`: field, code and
+ * the values the reason counts, for a client that words them itself.
+ */
 export function domainProblemResponse(c: Context, problem: DomainProblem): Response {
-  return problemResponse(c, FAILURE_STATUS[problem.type], problem.message, problem.details);
+  const { errors, extensions } = problem.details;
+  const coded = (errors ?? []).filter((e) => e.code);
+  return problemResponse(c, FAILURE_STATUS[problem.type], problem.message, {
+    errors: errors?.map(({ field, message }) => ({ field, message })),
+    extensions: coded.length
+      ? {
+          ...extensions,
+          reasons: coded.map(({ field, code, values }) => ({ field, code, ...(values ? { values } : {}) })),
+        }
+      : extensions,
+  });
 }
 
 export { fieldErrors } from '../domain/failures';

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, notInArray } from 'drizzle-orm';
-import { listComplaintTypes } from './catalogue';
+import type { TLanguage } from '../domain/languages';
+import { listComplaintTypes, listServiceTypes } from './catalogue';
 import type { Database } from './client';
 import { complaints, openComplaints, serviceRequests } from './schema';
 
@@ -19,13 +20,23 @@ const OPEN_REQUEST_STATUSES = ['in-progress', 'awaiting-consumer'];
 /**
  * A consumer's complaints and service requests, newest first, from the read models. A complaint
  * made a moment ago is listed from its intake slot before the workflow's first write lands.
+ * `language`: each named from the catalogue's translations (English where it has none); without
+ * it, as the catalogue names them in English.
  */
 export async function requestsOfConsumer(
   db: Database,
   consumerNumber: string,
-  options: { openOnly: boolean; limit: number },
+  options: { openOnly: boolean; limit: number; language?: TLanguage },
 ): Promise<TConsumerRequest[]> {
-  const names = new Map((await listComplaintTypes(db)).map((t) => [t.code, t.name]));
+  const { language } = options;
+  type TNamed = { code: string; name: string; translations: Partial<Record<TLanguage, { name?: string }>> };
+  const nameIn = (t: TNamed) => (language && t.translations[language]?.name) || t.name;
+  const [complaintTypes, serviceTypes] = await Promise.all([
+    listComplaintTypes(db),
+    language && language !== 'en' ? listServiceTypes(db) : [],
+  ]);
+  const names = new Map(complaintTypes.map((t) => [t.code, nameIn(t)]));
+  const serviceNames = new Map(serviceTypes.map((t) => [t.code, nameIn(t)]));
   const [slots, made, requests] = await Promise.all([
     db
       .select()
@@ -85,7 +96,7 @@ export async function requestsOfConsumer(
       kind: 'service-request' as const,
       requestNumber: r.requestNumber,
       typeCode: r.typeCode,
-      name: r.state?.typeName ?? r.typeCode,
+      name: serviceNames.get(r.typeCode) ?? r.state?.typeName ?? r.typeCode,
       status: r.status,
       dueAt: iso(r.dueAt),
       submittedAt: iso(r.submittedAt),

@@ -216,6 +216,8 @@ export function channelWords(language: TLanguage) {
     }).format(amount);
   const status = w.status;
   return {
+    /** what the replies are worded in (names read from the catalogue follow it) */
+    language,
     askNumber: w.askNumber,
     unknownConsumer: w.unknownConsumer,
     privateAccount: w.privateAccount,

@@ -1,3 +1,4 @@
+import { coded, type TCodedReason } from './upload-refusals';
 /**
  * Judges an uploaded file by its content, never its name: magic bytes, size, and page / pixel
  * limits; encrypted PDFs are refused because nobody could read them. Pure: bytes and, for a PDF,
@@ -31,7 +32,8 @@ export type TSniffed = {
   incrementalUpdates?: number;
 };
 
-export type TContentVerdict = { ok: boolean; reasons: string[]; sniffed: TSniffed };
+/** `reasons`: the English sentences; `coded`: the same, each with its code (domain/upload-refusals.ts). */
+export type TContentVerdict = { ok: boolean; reasons: string[]; coded: TCodedReason[]; sniffed: TSniffed };
 
 const startsWith = (b: Uint8Array, sig: number[]) => sig.every((v, i) => b[i] === v);
 
@@ -77,31 +79,60 @@ export function judgeDocumentContent(
   limits = DOCUMENT_LIMITS,
   pdf?: TPdfFacts,
 ): TContentVerdict {
-  const reasons: string[] = [];
-  if (bytes.length === 0)
-    return { ok: false, reasons: ['the file is empty'], sniffed: { mediaType: 'unknown' } };
+  const found: TCodedReason[] = [];
+  const reasons = { push: (r: TCodedReason) => found.push(r) };
+  if (bytes.length === 0) {
+    const empty = coded('file-empty', 'the file is empty');
+    return { ok: false, reasons: [empty.message], coded: [empty], sniffed: { mediaType: 'unknown' } };
+  }
   if (bytes.length > limits.maxBytes)
-    reasons.push(`the file is ${bytes.length} bytes; the limit is ${limits.maxBytes}`);
+    reasons.push(
+      coded('file-too-large', `the file is ${bytes.length} bytes; the limit is ${limits.maxBytes}`, {
+        limitMiB: limits.maxBytes / 1024 / 1024,
+      }),
+    );
   const sniffed = sniffDocument(bytes, pdf);
   if (sniffed.mediaType === 'unknown') {
-    reasons.push('not a PDF, JPEG or PNG file (judged by its content, not its name)');
+    reasons.push(coded('file-type', 'not a PDF, JPEG or PNG file (judged by its content, not its name)'));
   } else if (sniffed.mediaType === 'application/pdf') {
     if (sniffed.encrypted)
-      reasons.push('the PDF is password-protected or encrypted; upload an unprotected copy');
+      reasons.push(
+        coded('pdf-encrypted', 'the PDF is password-protected or encrypted; upload an unprotected copy'),
+      );
     if (!sniffed.pages)
-      reasons.push(`the PDF has no readable pages${pdf?.problem ? ` (${pdf.problem})` : ''}`);
+      reasons.push(
+        coded('pdf-unreadable', `the PDF has no readable pages${pdf?.problem ? ` (${pdf.problem})` : ''}`),
+      );
     else if (sniffed.pages > limits.maxPdfPages)
-      reasons.push(`the PDF has ${sniffed.pages} pages; the limit is ${limits.maxPdfPages}`);
+      reasons.push(
+        coded(
+          'pdf-too-many-pages',
+          `the PDF has ${sniffed.pages} pages; the limit is ${limits.maxPdfPages}`,
+          {
+            pages: sniffed.pages,
+            limit: limits.maxPdfPages,
+          },
+        ),
+      );
   } else if (!sniffed.width || !sniffed.height) {
-    reasons.push('the image is damaged (no size found)');
+    reasons.push(coded('image-damaged', 'the image is damaged (no size found)'));
   } else {
     const pixels = sniffed.width * sniffed.height;
     if (pixels > limits.maxPixels)
       reasons.push(
-        `the image is ${sniffed.width}×${sniffed.height}; the limit is ${limits.maxPixels} pixels`,
+        coded(
+          'image-too-large',
+          `the image is ${sniffed.width}×${sniffed.height}; the limit is ${limits.maxPixels} pixels`,
+          { width: sniffed.width, height: sniffed.height },
+        ),
       );
     if (pixels < limits.minPixels)
-      reasons.push(`the image is ${sniffed.width}×${sniffed.height}, too small to read`);
+      reasons.push(
+        coded('image-too-small', `the image is ${sniffed.width}×${sniffed.height}, too small to read`, {
+          width: sniffed.width,
+          height: sniffed.height,
+        }),
+      );
   }
-  return { ok: reasons.length === 0, reasons, sniffed };
+  return { ok: found.length === 0, reasons: found.map((r) => r.message), coded: found, sniffed };
 }

@@ -19,7 +19,11 @@ export const FailureType = {
 export type TFailureType = (typeof FailureType)[keyof typeof FailureType];
 
 /** One bad input, named by its dotted path (`form.pinCode`, `documents.0.kind`). */
-export type TFieldError = { field: string; message: string };
+/**
+ * A field at fault. `code` and `values`, where given, name the reason for the pages to put in the
+ * reader's words (an upload's: domain/upload-refusals.ts); the API passes them on beside `message`.
+ */
+export type TFieldError = { field: string; message: string; code?: string; values?: Record<string, number> };
 
 /**
  * What a use case throws when it refuses: a failure type, a message for the caller, the fields at

@@ -1,3 +1,4 @@
+import type { TUploadRefusal } from './upload-refusals';
 import { verhoeffValid } from './verhoeff';
 
 /**
@@ -8,7 +9,7 @@ import { verhoeffValid } from './verhoeff';
 export const ID_TYPES = ['aadhaar', 'pan', 'vn-cccd', 'ru-passport', 'ru-snils', 'ru-inn'] as const;
 export type TIdType = (typeof ID_TYPES)[number];
 
-export type TIdCheck = { ok: boolean; masked: string; reason?: string };
+export type TIdCheck = { ok: boolean; masked: string; reason?: string; code?: TUploadRefusal };
 
 const compact = (raw: string) => raw.replace(/[\s-]/g, '');
 const lastFour = (digits: string, prefix: string) => `${prefix}${digits.slice(-4).padStart(4, 'X')}`;
@@ -17,11 +18,22 @@ const lastFour = (digits: string, prefix: string) => `${prefix}${digits.slice(-4
 export function checkAadhaar(raw: string): TIdCheck {
   const digits = compact(raw);
   const masked = `XXXX-XXXX-${digits.slice(-4).padStart(4, 'X')}`;
-  if (!/^\d{12}$/.test(digits)) return { ok: false, masked, reason: 'an Aadhaar number has 12 digits' };
+  if (!/^\d{12}$/.test(digits))
+    return { ok: false, masked, reason: 'an Aadhaar number has 12 digits', code: 'aadhaar-format' };
   if (/^[01]/.test(digits))
-    return { ok: false, masked, reason: 'an Aadhaar number never starts with 0 or 1' };
+    return {
+      ok: false,
+      masked,
+      reason: 'an Aadhaar number never starts with 0 or 1',
+      code: 'aadhaar-format',
+    };
   if (!verhoeffValid(digits))
-    return { ok: false, masked, reason: 'the Aadhaar check digit does not match (a digit is wrong)' };
+    return {
+      ok: false,
+      masked,
+      reason: 'the Aadhaar check digit does not match (a digit is wrong)',
+      code: 'aadhaar-check-digit',
+    };
   return { ok: true, masked };
 }
 
@@ -30,7 +42,12 @@ export function checkPan(raw: string): TIdCheck {
   const pan = raw.trim().toUpperCase();
   const masked = `${pan.slice(0, 2)}XXXXXX${pan.slice(-2)}`;
   if (!/^[A-Z]{3}[ABCFGHJLPT][A-Z]\d{4}[A-Z]$/.test(pan)) {
-    return { ok: false, masked, reason: 'a PAN looks like ABCPE1234F (5 letters, 4 digits, 1 letter)' };
+    return {
+      ok: false,
+      masked,
+      reason: 'a PAN looks like ABCPE1234F (5 letters, 4 digits, 1 letter)',
+      code: 'pan-format',
+    };
   }
   return { ok: true, masked };
 }

@@ -65,11 +65,14 @@ const { values: args } = parseArgs({
     'cpu-profile': { type: 'string' },
     consumers: { type: 'string' },
     restart: { type: 'boolean' },
+    // read by scripts/bench-pages.ts (--scenario pages / desk-search)
+    items: { type: 'string' },
+    explain: { type: 'boolean' },
   },
 });
 // Other scenarios live in their own files: `npm run bench -- --scenario open-requests`.
 if (args.scenario === 'open-requests') await import('./bench-open-requests'); // runs and exits
-if (args.scenario === 'pages') await import('./bench-pages'); // runs and exits
+if (args.scenario === 'pages' || args.scenario === 'desk-search') await import('./bench-pages'); // runs and exits
 if (args.scenario === 'campaign') await import('./bench-campaign'); // runs and exits
 const N = Math.max(20, Number(args.n));
 const CONCURRENCY = Math.max(1, Number(args.concurrency));

@@ -317,6 +317,20 @@ describe("replies in the consumer's language", () => {
     // the complaint type in Malayalam too, from the catalogue: no English words in the reply
     expect(res.json.reply).toContain('വൈദ്യുതി ഇല്ല (വ്യക്തിഗതം)');
     expect(res.json.reply.replace(res.json.requestNumber, '')).not.toMatch(/[A-Za-z]/);
+    // "The status of my requests" (on the IVR, from the registered phone): the complaint named
+    // from the catalogue's Malayalam too.
+    const status = (
+      await deliver('/v1/webhooks/ivr', {
+        messageId: nextId('ivr'),
+        callId: 'call-ml-status',
+        caller: phone,
+        consumerNumber: C(8),
+        digits: '3',
+      })
+    ).json.reply as string;
+    expect(status).toMatch(/^നിങ്ങളുടെ തുറന്ന പരാതികളും അപേക്ഷകളും:/);
+    expect(status).toContain(`${res.json.requestNumber} വൈദ്യുതി ഇല്ല (വ്യക്തിഗതം)`);
+    expect(status).not.toContain('No power');
     const ivrMenu = await deliver('/v1/webhooks/ivr', {
       messageId: nextId('ivr'),
       callId: 'call-ml',

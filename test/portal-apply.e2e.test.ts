@@ -443,6 +443,16 @@ describe('in Malayalam', () => {
     expect(form).toContain(PHRASES.format('ml', 'document-kind.address'));
     expect(form).toContain(ml('apply.upload'));
     expect(form).not.toContain('New address');
+    // A file that is no PDF, though named one: refused, and why, in Malayalam from its code.
+    const fake = `${SHOTS}/../not-really.pdf`;
+    await writeFile(fake, 'Dear office, here is my address proof.\n');
+    const slot = page.locator('#doc-address');
+    await slot.locator('input[type=file]').setInputFiles(fake);
+    await slot.getByRole('button', { name: ml('apply.upload') }).click();
+    const refused = await slot.locator('.verdict-refused').innerText();
+    expect(refused).toContain(ml('refusal.file-type'));
+    expect(refused).not.toContain('not a PDF');
+    await shoot(page, 'upload-refused-ml');
     const pdf = await pdfFile('portal-proof-ml.pdf', 1);
     await fillAddressChange(page, ml, pdf);
     await shoot(page, 'apply-form-ml');
@@ -453,7 +463,10 @@ describe('in Malayalam', () => {
     await page.getByRole('heading', { name: ml('request.timeline') }).waitFor();
     const timeline = await page.locator('.timeline').innerText();
     expect(timeline).toContain(ml('timeline.submitted'));
+    // the entry's channel, in words, from what the workflow recorded ("Address change via web")
+    expect(timeline).toContain(ml('timeline.via', { channel: 'web' }));
     expect(timeline).not.toContain('Application received');
+    expect(timeline).not.toContain(' via web');
     expect(await page.locator('ol.steps').innerText()).toContain(words.steps!['document-review']!);
     await shoot(page, 'request-ml');
     await context.close();

@@ -3,7 +3,11 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { requestId } from 'hono/request-id';
 import { describe, expect, it } from 'vitest';
 import { domainProblemResponse, FAILURE_STATUS, HttpProblem, problemResponse } from '../api/problem';
+import { judgeDocumentContent } from '../domain/document-content';
 import { DomainProblem, FailureType, type TFailureType } from '../domain/failures';
+import { LANGUAGES } from '../domain/languages';
+import { ekycRefusalCode, UPLOAD_REFUSALS } from '../domain/upload-refusals';
+import { portalMessages } from '../web/messages';
 
 /**
  * Use cases throw DomainProblem where the routes threw HttpProblem; api/problem.ts must turn each
@@ -115,5 +119,50 @@ describe('domain failures as problem+json', () => {
       expect(body).toMatchObject({ status: FAILURE_STATUS[type], detail: `a ${type}` });
       expect(body).not.toHaveProperty('errors');
     }
+  });
+});
+
+describe("an upload's coded reasons", () => {
+  it('keeps errors[] as field and message, and lists the codes and values in the extension member reasons', async () => {
+    const verdict = judgeDocumentContent(new TextEncoder().encode('plain text, no PDF'));
+    expect(verdict.coded.map((r) => r.code)).toEqual(['file-type']);
+    const { status, body: json } = await answer(
+      () =>
+        new DomainProblem(FailureType.Unprocessable, 'refused', {
+          errors: [
+            ...verdict.coded.map((r) => ({ field: 'file', ...r })),
+            {
+              field: 'file',
+              message: 'the PDF has 40 pages; the limit is 20',
+              code: 'pdf-too-many-pages',
+              values: { pages: 40, limit: 20 },
+            },
+          ],
+        }),
+    );
+    const body = json as { errors: unknown; reasons: unknown };
+    expect(status).toBe(422);
+    expect(body.errors).toEqual([
+      { field: 'file', message: verdict.reasons[0] },
+      { field: 'file', message: 'the PDF has 40 pages; the limit is 20' },
+    ]);
+    expect(body.reasons).toEqual([
+      { field: 'file', code: 'file-type' },
+      { field: 'file', code: 'pdf-too-many-pages', values: { pages: 40, limit: 20 } },
+    ]);
+  });
+
+  it('has words for every code in every language, and sorts the e-KYC reasons into what a consumer can do', () => {
+    for (const code of UPLOAD_REFUSALS)
+      for (const language of LANGUAGES)
+        expect(portalMessages.has(language, `refusal.${code}`), `${language} ${code}`).toBe(true);
+    expect(ekycRefusalCode('the share code does not open this file')).toBe('ekyc-share-code-wrong');
+    expect(ekycRefusalCode('the mobile given is not the one registered with this Aadhaar')).toBe(
+      'ekyc-mobile-mismatch',
+    );
+    expect(ekycRefusalCode('the ZIP is damaged')).toBe('ekyc-damaged');
+    expect(ekycRefusalCode('the XML signature does not verify against the trusted UIDAI certificates')).toBe(
+      'ekyc-not-genuine',
+    );
   });
 });

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { documents, type TDocumentVerdict } from '../db/schema';
 import { DOCUMENT_LIMITS, isPdf, judgeDocumentContent } from '../domain/document-content';
+import { coded, ekycRefusalCode, type TCodedReason } from '../domain/upload-refusals';
 import { checkIdNumber, ID_CHECK_WORDS, ID_TYPES, type TIdType } from '../domain/identity-numbers';
 import type { TDocumentKind } from '../domain/catalogue';
 import { sealBytes } from '../lib/at-rest';
@@ -86,8 +87,9 @@ function createDocumentIntake(deps: TIntakeDeps) {
     } catch (error) {
       if (!(error instanceof ContentCheckFailed)) throw error;
       const type = error.reason === 'busy' ? FailureType.Unavailable : FailureType.Unprocessable;
+      const code = error.reason === 'busy' ? 'check-busy' : 'check-too-heavy';
       throw new DomainProblem(type, error.message, {
-        errors: [{ field: at('file'), message: error.message }],
+        errors: [{ field: at('file'), message: error.message, code }],
       });
     }
   };
@@ -100,7 +102,7 @@ function createDocumentIntake(deps: TIntakeDeps) {
     const content = judgeDocumentContent(bytes, DOCUMENT_LIMITS, pdf);
     if (!content.ok) {
       throw new DomainProblem(FailureType.Unprocessable, content.reasons.join('; '), {
-        errors: content.reasons.map((message) => ({ field: at('file'), message })),
+        errors: content.coded.map((reason) => ({ field: at('file'), ...reason })),
       });
     }
     const { sniffed } = content;
@@ -126,24 +128,34 @@ function createDocumentIntake(deps: TIntakeDeps) {
   ) => {
     const refuse = (
       field: string,
-      message: string,
+      reason: TCodedReason,
       type: TFailureType = FailureType.Unprocessable,
     ): never => {
-      throw new DomainProblem(type, message, { errors: [{ field: at(field), message }] });
+      throw new DomainProblem(type, reason.message, { errors: [{ field: at(field), ...reason }] });
     };
     if (!EKYC_KINDS.has(input.kind))
-      refuse('kind', 'an offline e-KYC proves identity and address: upload it as kind identity or address');
+      refuse(
+        'kind',
+        coded(
+          'ekyc-kind',
+          'an offline e-KYC proves identity and address: upload it as kind identity or address',
+        ),
+      );
     if (!input.shareCode)
       refuse(
         'shareCode',
-        'an offline e-KYC ZIP needs the share code set when it was downloaded',
+        coded(
+          'ekyc-share-code-missing',
+          'an offline e-KYC ZIP needs the share code set when it was downloaded',
+        ),
         FailureType.InvalidInput,
       );
+    const limitMiB = DOCUMENT_LIMITS.maxBytes / 1024 / 1024;
     if (bytes.length > DOCUMENT_LIMITS.maxBytes)
-      refuse('file', `the file is larger than ${DOCUMENT_LIMITS.maxBytes / 1024 / 1024} MiB`);
+      refuse('file', coded('file-too-large', `the file is larger than ${limitMiB} MiB`, { limitMiB }));
     // Read from the End Of Central Directory record alone: cheap, and before anything walks the entries.
     const directory = refuseZipDirectory(bytes);
-    if (directory) refuse('file', directory);
+    if (directory) refuse('file', coded('ekyc-damaged', directory));
     const ekyc = await offThread(
       () =>
         pool().offlineEkyc(bytes, {
@@ -164,7 +176,11 @@ function createDocumentIntake(deps: TIntakeDeps) {
               ? 'email'
               : 'file';
       throw new DomainProblem(FailureType.Unprocessable, ekyc.reasons.join('; '), {
-        errors: ekyc.reasons.map((message) => ({ field: at(fieldOf(message)), message })),
+        errors: ekyc.reasons.map((message) => ({
+          field: at(fieldOf(message)),
+          message,
+          code: ekycRefusalCode(message),
+        })),
       });
     }
     const data = ekyc.data!;
@@ -199,7 +215,7 @@ function createDocumentIntake(deps: TIntakeDeps) {
     const idCheck = idType && idNumber ? checkIdNumber(idType, idNumber) : undefined;
     if (idCheck && !idCheck.ok)
       throw new DomainProblem(FailureType.Unprocessable, idCheck.reason!, {
-        errors: [{ field: at('idNumber'), message: idCheck.reason! }],
+        errors: [{ field: at('idNumber'), message: idCheck.reason!, code: idCheck.code }],
       });
     const bytes = new Uint8Array(await file.arrayBuffer());
     const sha256 = createHash('sha256').update(bytes).digest('hex');

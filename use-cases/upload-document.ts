@@ -40,7 +40,13 @@ export async function uploadDocument(
   const { consumerNumber, idType, idNumber } = upload;
   if (Boolean(idType) !== Boolean(idNumber)) {
     throw new DomainProblem(FailureType.InvalidInput, 'idType and idNumber go together', {
-      errors: [{ field: idType ? 'idNumber' : 'idType', message: 'send idType and idNumber together' }],
+      errors: [
+        {
+          field: idType ? 'idNumber' : 'idType',
+          message: 'send idType and idNumber together',
+          code: 'id-incomplete',
+        },
+      ],
     });
   }
   await assertConsumerAccess(deps.db, principal, consumerNumber);

@@ -1,6 +1,7 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DomainProblem, FailureType, type TFailureType, type TFieldError } from '../domain/failures';
+import { portalMessages } from './messages';
 
 /** A refusal the pages show: the failure type, the message and the fields at fault. */
 export type TRefusal = { type: TFailureType; message: string; errors: TFieldError[] };
@@ -28,3 +29,12 @@ export const isNotFound = (r: TRefusal) =>
   r.type === FailureType.NotFound ||
   r.type === FailureType.Forbidden ||
   r.type === FailureType.ConsumerNotFound;
+
+/**
+ * A field's reason in the reader's words: from its code (`refusal.<code>` of the portal's
+ * messages, e.g. an upload's, domain/upload-refusals.ts) where it has one; else as the API words it.
+ */
+export const reasonWords = (
+  t: (key: string, values?: Record<string, string | number>) => string,
+  error: TFieldError,
+) => (error.code && portalMessages.has('en', `refusal.${error.code}`) ? t(`refusal.${error.code}`, error.values) : error.message);

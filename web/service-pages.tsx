@@ -23,7 +23,7 @@ import { ApplyFormPage, ApplyListPage, SubmittedPage, type TApplyErrors } from '
 import { ComplaintPage, NewComplaintPage, type TComplaintErrors } from './pages/complaint';
 import { UploadAnswer, type TDocumentSlot } from './pages/documents';
 import { RequestPage, type TRequestFlash } from './pages/request';
-import { isNotFound, refusalOf, type TRefusal } from './refusals';
+import { isNotFound, reasonWords, refusalOf, type TRefusal } from './refusals';
 
 type TTools = {
   page: (c: Context<WebEnv>, path?: string) => TPage;
@@ -74,7 +74,9 @@ export function addServicePages(app: Hono<WebEnv>, deps: AppDeps, tools: TTools)
     shareCodeSent: boolean,
   ) => {
     const codeErrors = refusal.errors.filter((e) => /(^|\.)shareCode$/.test(e.field));
-    const others = refusal.errors.filter((e) => !/(^|\.)shareCode$/.test(e.field)).map((e) => e.message);
+    const others = refusal.errors
+      .filter((e) => !/(^|\.)shareCode$/.test(e.field))
+      .map((e) => reasonWords(t, e));
     const reasons = others.length ? others : codeErrors.length ? [] : [refusal.message];
     return {
       ...slot,
@@ -87,7 +89,7 @@ export function addServicePages(app: Hono<WebEnv>, deps: AppDeps, tools: TTools)
             : reasons,
       },
       ...(codeErrors.length
-        ? { shareCode: { error: shareCodeSent ? codeErrors[0]!.message : t('apply.shareCodeNeeded') } }
+        ? { shareCode: { error: shareCodeSent ? reasonWords(t, codeErrors[0]!) : t('apply.shareCodeNeeded') } }
         : {}),
     };
   };
@@ -239,7 +241,7 @@ export function addServicePages(app: Hono<WebEnv>, deps: AppDeps, tools: TTools)
           const kind = cited
             ? documents[Number(cited[1])]?.kind
             : ((/^documents\.([a-z-]+)$/.exec(e.field)?.[1] as TDocumentKind | undefined) ?? files[0]?.kind);
-          if (kind) bySlot.set(kind, cited ? t('apply.documentAgain') : e.message);
+          if (kind) bySlot.set(kind, cited ? t('apply.documentAgain') : reasonWords(t, e));
         }
       }
       if (refusal.errors.length === 0)

@@ -443,9 +443,15 @@ export function createChannelRoutes(deps: AppDeps) {
     }
   };
 
-  /** Open complaints and service requests of a consumer, from the read models. */
+  /** Open complaints and service requests of a consumer, from the read models, named in the reply's language. */
   const statusOf = async (consumerNumber: string, words: TChannelWords) =>
-    words.status(await requestsOfConsumer(deps.db, consumerNumber, { openOnly: true, limit: 5 }));
+    words.status(
+      await requestsOfConsumer(deps.db, consumerNumber, {
+        openOnly: true,
+        limit: 5,
+        language: words.language,
+      }),
+    );
   const billOf = async (consumerNumber: string, words: TChannelWords) => {
     const summary = await readAccountSummary(deps.db, consumerNumber);
     return summary ? words.bill(summary) : words.unknownConsumer(consumerNumber);

@@ -22,6 +22,7 @@ import { COMPLAINT_INTAKE_ROLES, registerComplaint } from '../../use-cases/regis
 import { queueScope, secureRoute } from '../auth';
 import { scopeIdempotencyKey, ZIdempotencyKey } from '../idempotency';
 import { createRouter } from '../create-router';
+import { ZCursor, ZNext } from '../pagination';
 import { problemResponses } from '../problem';
 import type { AppDeps } from '../types';
 
@@ -122,6 +123,7 @@ export function createComplaintRoutes(deps: AppDeps) {
           escalated: z.enum(['true', 'false']).optional(),
           page: z.coerce.number().int().min(1).max(100_000).default(1),
           pageSize: z.coerce.number().int().min(1).max(200).default(50),
+          after: ZCursor,
         }),
       },
       responses: {
@@ -134,6 +136,7 @@ export function createComplaintRoutes(deps: AppDeps) {
                 page: z.number(),
                 pageSize: z.number(),
                 total: z.number(),
+                next: ZNext,
               }),
             },
           },
@@ -144,7 +147,7 @@ export function createComplaintRoutes(deps: AppDeps) {
     async (c) => {
       const q = c.req.valid('query');
       const scope = await queueScope(c, deps.db, q.officeId);
-      const { items, total } = await listComplaintItems(deps.db, scope, {
+      const { items, total, next } = await listComplaintItems(deps.db, scope, {
         ...q,
         escalated: q.escalated === undefined ? undefined : q.escalated === 'true',
       });
@@ -154,6 +157,7 @@ export function createComplaintRoutes(deps: AppDeps) {
           page: q.page,
           pageSize: q.pageSize,
           total,
+          next,
         },
         200,
       );

@@ -3,6 +3,7 @@ import { listWorkItems, WORK_ITEM_ROLES } from '../../db/work-items';
 import { REQUEST_STATUSES } from '../../domain/service-request';
 import { queueScope, secureRoute } from '../auth';
 import { createRouter } from '../create-router';
+import { ZCursor, ZNext } from '../pagination';
 import { problemResponses } from '../problem';
 import type { AppDeps } from '../types';
 
@@ -47,6 +48,7 @@ export function createWorkItemRoutes(deps: AppDeps) {
           escalated: z.enum(['true', 'false']).optional(),
           page: z.coerce.number().int().min(1).max(100_000).default(1),
           pageSize: z.coerce.number().int().min(1).max(200).default(50),
+          after: ZCursor,
         }),
       },
       responses: {
@@ -59,6 +61,7 @@ export function createWorkItemRoutes(deps: AppDeps) {
                 page: z.number(),
                 pageSize: z.number(),
                 total: z.number(),
+                next: ZNext,
               }),
             },
           },
@@ -69,14 +72,15 @@ export function createWorkItemRoutes(deps: AppDeps) {
     async (c) => {
       const q = c.req.valid('query');
       const scope = await queueScope(c, deps.db, q.officeId);
-      const { items, total } = await listWorkItems(deps.db, scope, {
+      const { items, total, next } = await listWorkItems(deps.db, scope, {
         status: q.status,
         type: q.type,
         escalated: q.escalated === undefined ? undefined : q.escalated === 'true',
         page: q.page,
         pageSize: q.pageSize,
+        after: q.after,
       });
-      return c.json({ items, page: q.page, pageSize: q.pageSize, total }, 200);
+      return c.json({ items, page: q.page, pageSize: q.pageSize, total, next }, 200);
     },
   );
   return app;

@@ -1,4 +1,5 @@
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 import type { TComplaintState } from '../../domain/complaint';
 
 /**
@@ -41,8 +42,20 @@ export const complaints = pgTable(
     /** timeline length: a late, older write never overwrites a newer one */
     version: integer('version').notNull().default(0),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The queue's order: emergencies first, then high, normal, low; within each field work waiting
+     * (open, assigned), then waiting on an outage, then on the consumer, then closed.
+     */
+    queueRank: smallint('queue_rank').generatedAlwaysAs(
+      sql`(4 * case priority when 'emergency' then 0 when 'high' then 1 when 'normal' then 2 else 3 end + case status when 'open' then 0 when 'assigned' then 0 when 'awaiting-restoration' then 1 when 'resolved' then 2 else 3 end)`,
+    ),
+    /** the due date with none last: the queue's key for seek pagination (db/work-items.ts) */
+    queueDue: timestamp('queue_due', { withTimezone: true }).generatedAlwaysAs(
+      sql`coalesce(due_at, 'infinity'::timestamptz)`,
+    ),
   },
   (t) => [
+    index('complaints_queue_idx').on(t.queueRank, t.queueDue, t.requestNumber),
     index('complaints_office_status_idx').on(t.officeId, t.status),
     index('complaints_escalation_idx').on(t.escalationOfficeId, t.status),
     index('complaints_consumer_idx').on(t.consumerNumber),

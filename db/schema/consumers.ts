@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { offices } from './offices';
 import { transformers } from './network';
@@ -29,13 +30,17 @@ export const consumers = pgTable(
       .references(() => transformers.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * What the agent desk's search looks through: the name and the address in lower case, one
+     * text, so that each typed word is one trigram-index condition (db/agent-search.ts).
+     */
+    searchText: text('search_text').generatedAlwaysAs(sql`lower(name || ' ' || address)`),
   },
   (t) => [
     index('consumers_section_idx').on(t.sectionOfficeId),
     index('consumers_transformer_idx').on(t.transformerId),
     index('consumers_phone_idx').on(t.phone),
-    // The agent desk finds callers by name and address, typos and all (pg_trgm, migration 0019).
-    index('consumers_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
-    index('consumers_address_trgm_idx').using('gin', t.address.op('gin_trgm_ops')),
+    // The agent desk finds callers by name and address, typos and all (pg_trgm; migration 0020).
+    index('consumers_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
   ],
 );

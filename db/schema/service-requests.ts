@@ -1,4 +1,5 @@
-import { index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 import type { TServiceRequestState } from '../../domain/service-request';
 
 /** Read model of service requests for work queues, lists and KPIs; written by workflow activities. */
@@ -23,8 +24,19 @@ export const serviceRequests = pgTable(
     /** timeline length: a late, older write never overwrites a newer one */
     version: integer('version').notNull().default(0),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** the console's order, breached and warned first: 0 both, 1 breached, 2 warned, 3 neither */
+    queueRank: smallint('queue_rank').generatedAlwaysAs(
+      sql`(case when coalesce((state->>'breached')::boolean, false) then 0 else 2 end + case when coalesce((state->>'warned')::boolean, false) then 0 else 1 end)`,
+    ),
+    /** the due date with none last: the queues' key for seek pagination (db/work-items.ts) */
+    queueDue: timestamp('queue_due', { withTimezone: true }).generatedAlwaysAs(
+      sql`coalesce(due_at, 'infinity'::timestamptz)`,
+    ),
   },
   (t) => [
+    // The queues' orders, so that a page is a walk of an index from where the last one ended.
+    index('service_requests_queue_urgent_idx').on(t.queueRank, t.queueDue, t.requestNumber),
+    index('service_requests_queue_due_idx').on(t.queueDue, t.requestNumber),
     index('service_requests_office_status_idx').on(t.officeId, t.status),
     index('service_requests_escalation_idx').on(t.escalationOfficeId, t.status),
     index('service_requests_consumer_idx').on(t.consumerNumber),

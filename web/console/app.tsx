@@ -21,6 +21,8 @@ import {
   COMPLAINT_QUEUE_ROLES,
   listComplaintItems,
   listWorkItems,
+  OPEN_COMPLAINT_STATUSES,
+  totalFromCounts,
   workItemCounts,
   WORK_ITEM_ROLES,
 } from '../../db/work-items';
@@ -117,6 +119,8 @@ import { homeOf } from './layout';
 
 /** The portal's page policy, and frames from this origin: PDFs are shown inline on the request page. */
 const CONSOLE_CSP = `${PAGE_CSP}; frame-src 'self'`;
+/** A queue cursor as db/work-items.ts writes them (base64url); anything else is ignored. */
+const CURSOR = /^[A-Za-z0-9_-]{8,400}$/;
 
 const ASSETS = new Map([
   ['console.css', { file: new URL('./console.css', import.meta.url), type: 'text/css; charset=utf-8' }],
@@ -382,6 +386,11 @@ export function createConsoleRoutes(deps: AppDeps) {
         ? (q.sort as TQueueFilters['sort'])
         : 'urgent',
       page: Math.min(100_000, Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1)),
+      ...(CURSOR.test(q.after ?? '')
+        ? { after: q.after }
+        : CURSOR.test(q.before ?? '')
+          ? { before: q.before }
+          : {}),
     };
     const scope = await queueScope(deps.db, principal, undefined);
     const at = now().getTime();
@@ -400,8 +409,14 @@ export function createConsoleRoutes(deps: AppDeps) {
       level: filters.level ? Number(filters.level) : undefined,
       dueBefore,
       page: filters.page,
+      after: filters.after,
+      before: filters.before,
       pageSize,
     };
+    // The list's total from the counts per status (one grouped query) when only the status filters it.
+    const filtered = !!(common.type || common.level !== undefined || dueBefore);
+    const shown = (all: string[]) =>
+      filters.status === 'all' ? 'all' : filters.status === openWord ? all : [filters.status];
     const named = (
       list: { code: string; name: string; translations: Partial<Record<TLanguage, { name?: string }>> }[],
     ) =>
@@ -412,17 +427,24 @@ export function createConsoleRoutes(deps: AppDeps) {
     const base = { filters, statuses, pageSize };
     let view: TQueueView;
     if (kind === 'requests') {
-      const [list, counts, types] = await Promise.all([
-        listWorkItems(deps.db, scope, { ...common, order: filters.sort }),
-        workItemCounts(deps.db, scope),
+      const [[counts, list], types] = await Promise.all([
+        workItemCounts(deps.db, scope).then(async (counts) => {
+          const total = totalFromCounts(counts, shown(['in-progress', 'awaiting-consumer']), filtered);
+          return [
+            counts,
+            await listWorkItems(deps.db, scope, { ...common, order: filters.sort }, { total }),
+          ] as const;
+        }),
         listServiceTypes(deps.db).then(named),
       ]);
       const names = new Map(types.map((x) => [x.code, x.name]));
       view = { ...base, kind, ...list, counts, types, typeName: (code) => names.get(code) ?? code };
     } else {
-      const [list, counts, types] = await Promise.all([
-        listComplaintItems(deps.db, scope, common),
-        complaintCounts(deps.db, scope),
+      const [[counts, list], types] = await Promise.all([
+        complaintCounts(deps.db, scope).then(async (counts) => {
+          const total = totalFromCounts(counts, shown(OPEN_COMPLAINT_STATUSES), filtered);
+          return [counts, await listComplaintItems(deps.db, scope, common, { total })] as const;
+        }),
         listComplaintTypes(deps.db).then(named),
       ]);
       const names = new Map(types.map((x) => [x.code, x.name]));

@@ -1,8 +1,9 @@
 /** @jsxImportSource hono/jsx */
 import { Notice, StatusBadge } from '../components';
 import type { TComplaintState } from '../../domain/complaint';
+import { describeEntry, timelineReader } from '../timeline';
 import { ConsoleLayout, Csrf, type TConsolePage } from './layout';
-import { wordsOr } from './messages';
+import { consoleMessages, wordsOr } from './messages';
 import { FieldFailure, Flag, FormFailure, Panel, When, type TFormFailure } from './parts';
 
 export type TComplaintView = {
@@ -112,13 +113,17 @@ export function ComplaintPage({ page, view }: { page: TConsolePage; view: TCompl
           ) : null}
           <Panel title={t('complaint.timeline')} id="timeline">
             <ol class="c-timeline">
-              {s.timeline.map((e) => (
-                <li>
-                  <When page={page} at={e.at} /> <strong>{e.event}</strong>
-                  {e.by ? <span class="c-muted"> · {e.by}</span> : null}
-                  {e.detail ? <span class="c-muted"> — {e.detail}</span> : null}
-                </li>
-              ))}
+              {s.timeline.map((e) => {
+                // In the reader's language from the entry's kind and values (web/timeline.tsx).
+                const words = describeEntry(timelineReader(page.language, consoleMessages), e);
+                return (
+                  <li class={`event-${e.event}`}>
+                    <When page={page} at={e.at} /> <strong>{words.event}</strong>
+                    {e.by ? <span class="c-muted"> · {e.by}</span> : null}
+                    {words.detail ? <span class="c-muted"> — {words.detail}</span> : null}
+                  </li>
+                );
+              })}
             </ol>
           </Panel>
         </div>

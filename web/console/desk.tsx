@@ -6,7 +6,7 @@ import { Flag, Pager, Panel } from './parts';
 export type TDeskView = {
   /** what the agent typed */
   q: string;
-  found?: { query: TCallerQuery; items: TCallerHit[]; total: number };
+  found?: { query: TCallerQuery; items: TCallerHit[]; total: number; more?: true };
   at: number;
   pageSize: number;
   /** the search could not be read (nothing to look for) */
@@ -98,7 +98,9 @@ export function DeskPage({ page, view }: { page: TConsolePage; view: TDeskView }
       </Panel>
       {found ? (
         <Panel
-          title={t('desk.results', { total: found.total })}
+          title={
+            found.more ? t('desk.resultsMore', { total: found.total }) : t('desk.results', { total: found.total })
+          }
           id="results"
           actions={<span class="c-muted c-small">{readAs(page, found.query)}</span>}
         >

@@ -49,13 +49,16 @@ export function Pager(props: {
   pageSize: number;
   total: number;
   href: (page: number) => string;
+  /** the links either side when the list is sought by cursor, rather than by page number */
+  prevHref?: string;
+  nextHref?: string;
 }) {
   const pages = Math.max(1, Math.ceil(props.total / props.pageSize));
   const { t } = props.page;
   return (
     <nav class="c-pager" aria-label={t('queue.pages')}>
       {props.at > 1 ? (
-        <a href={props.href(props.at - 1)} rel="prev">
+        <a href={props.prevHref ?? props.href(props.at - 1)} rel="prev">
           ← {t('queue.previous')}
         </a>
       ) : (
@@ -63,7 +66,7 @@ export function Pager(props: {
       )}
       <span>{t('queue.pageOf', { page: props.at, pages, total: props.total })}</span>
       {props.at < pages ? (
-        <a href={props.href(props.at + 1)} rel="next">
+        <a href={props.nextHref ?? props.href(props.at + 1)} rel="next">
           {t('queue.next')} →
         </a>
       ) : (

@@ -18,6 +18,9 @@ export type TQueueFilters = {
   level: string;
   sort: (typeof QUEUE_SORTS)[number];
   page: number;
+  /** cursors of seek pagination (db/work-items.ts): the page after or before a row */
+  after?: string;
+  before?: string;
 };
 
 export type TQueueView = {
@@ -28,11 +31,14 @@ export type TQueueView = {
   typeName: (code: string) => string;
   pageSize: number;
   total: number;
+  /** cursors of the pages either side, when the order is sought through its index */
+  next: string | null;
+  prev: string | null;
 } & ({ kind: 'requests'; items: TWorkItem[] } | { kind: 'complaints'; items: TComplaintItem[] });
 
-/** The query string of the queue with some filters changed (page back to 1 unless given). */
+/** The query string of the queue with some filters changed (page back to 1 and no cursor unless given). */
 export const queueHref = (f: TQueueFilters, change: Partial<TQueueFilters> = {}) => {
-  const next = { ...f, page: 1, ...change };
+  const next = { ...f, page: 1, after: undefined, before: undefined, ...change };
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(next)) {
     const defaults: Record<string, unknown> = {
@@ -43,6 +49,7 @@ export const queueHref = (f: TQueueFilters, change: Partial<TQueueFilters> = {})
       sort: 'urgent',
       page: 1,
     };
+    if (v === undefined) continue;
     if (k === 'kind' || defaults[k] !== v) q.set(k, String(v));
   }
   return `/console/queue?${q.toString()}`;
@@ -284,6 +291,11 @@ export function QueuePage({ page, view }: { page: TConsolePage; view: TQueueView
           pageSize={view.pageSize}
           total={view.total}
           href={(p) => queueHref(f, { page: p })}
+          // Seek the pages either side from this one's ends; the first page needs no cursor.
+          prevHref={
+            view.prev && f.page > 2 ? queueHref(f, { page: f.page - 1, before: view.prev }) : undefined
+          }
+          nextHref={view.next ? queueHref(f, { page: f.page + 1, after: view.next }) : undefined}
         />
       </Panel>
     </ConsoleLayout>
