@@ -175,7 +175,7 @@ async function main() {
       });
     });
   const requestsSettled = async (wanted: number) => {
-    for (let t = 0; t < 1200; t += 1) {
+    for (let t = 0; t < settleRounds; t += 1) {
       const [row] = await db.select({ n: count() }).from(serviceRequests);
       if ((row?.n ?? 0) >= wanted) return;
       await sleep(500);
@@ -196,8 +196,10 @@ async function main() {
   const breakdown = (m: NodeJS.MemoryUsage & { cached: number }) =>
     `heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)} MB, external ${mb(m.external)} MB (array buffers ${mb(m.arrayBuffers)} MB), ` +
     `outside V8 ${mb(m.rss - m.heapTotal - m.external)} MB; ${m.cached} workflows cached`;
+  // Room for the whole run to be started and settle: a few hundred a minute on 2 busy cores.
+  const settleRounds = Math.max(600, N);
   const settled = async (ids: string[], wanted: number) => {
-    for (let t = 0; t < 600; t += 1) {
+    for (let t = 0; t < settleRounds; t += 1) {
       const [row] = await db
         .select({ n: count() })
         .from(complaints)

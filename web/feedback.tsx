@@ -1,4 +1,5 @@
 /** @jsxImportSource hono/jsx */
+import { defaultLanguage } from './offered-languages';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from '../api/types';
@@ -35,7 +36,7 @@ export function createFeedbackPages(deps: Pick<AppDeps, 'config' | 'db' | 'now'>
     const language: TLanguage =
       chosenLanguage(c) ??
       (consumerNumber && asksForHtml(c) ? await storedLanguage(deps, consumerNumber) : undefined) ??
-      'en';
+      defaultLanguage();
     return {
       language,
       t: translator(language),

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
+import { offeredLanguages } from './offered-languages';
 import type { Child } from 'hono/jsx';
-import { LANGUAGES, type TLanguage } from '../domain/languages';
+import type { TLanguage } from '../domain/languages';
 import { installedProfile } from '../domain/utility-profile';
 import { portalMessages, type Translate } from './messages';
 
@@ -34,7 +35,7 @@ const LanguageSwitch = ({ page }: { page: TPage }) => (
       {page.t('language.switch')}
     </span>
     <div class="languages-list" role="group" aria-labelledby="language-label">
-      {LANGUAGES.map((l) => (
+      {offeredLanguages().map((l) => (
         <button
           type="submit"
           name="lang"

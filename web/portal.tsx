@@ -1,4 +1,5 @@
 /** @jsxImportSource hono/jsx */
+import { defaultLanguage, isOfferedLanguage } from './offered-languages';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Context } from 'hono';
@@ -19,7 +20,7 @@ import { changePreferences, readPreferences } from '../db/preferences';
 import { createSignInCode, redeemSignInCode, SIGN_IN_CODE_TTL_MS } from '../db/portal-sessions';
 import { consumers, portalSignInCodes } from '../db/schema';
 import { ZConsumerNumber } from '../domain/consumer';
-import { isLanguage, type TLanguage } from '../domain/languages';
+import type { TLanguage } from '../domain/languages';
 import { ZPreferences, type TPreferences } from '../domain/preferences';
 import { createNoticeProviders } from '../lib/notice-providers';
 import type { WebEnv } from './env';
@@ -55,8 +56,8 @@ export const PAGE_CSP =
 /** The frame every page is drawn in, for this request. */
 export const pageOf = (c: Context<WebEnv>, utility: string, path = c.req.path): TPage => ({
   // Before the portal's middleware has run (a failure there), in English and without a token.
-  language: c.get('language') ?? 'en',
-  t: translator(c.get('language') ?? 'en'),
+  language: c.get('language') ?? defaultLanguage(),
+  t: translator(c.get('language') ?? defaultLanguage()),
   utility,
   csrfToken: c.get('csrfToken') ?? '',
   path,
@@ -223,7 +224,8 @@ export function createPortalRoutes(deps: AppDeps) {
         : 'sms';
     const { id, code } = await createSignInCode(deps.db, secret, { consumerNumber, channel, now: now() });
     if (consumer) {
-      const language: TLanguage = chosenLanguage(c) ?? (await storedLanguage(deps, consumerNumber)) ?? 'en';
+      const language: TLanguage =
+        chosenLanguage(c) ?? (await storedLanguage(deps, consumerNumber)) ?? defaultLanguage();
       const words = translator(language);
       const to = channel === 'email' ? consumer.email! : consumer.phone;
       try {
@@ -303,7 +305,7 @@ export function createPortalRoutes(deps: AppDeps) {
 
   app.post('/language', async (c) => {
     const form = await c.req.parseBody();
-    if (isLanguage(form.lang))
+    if (isOfferedLanguage(form.lang))
       setCookie(c, COOKIES.language, form.lang, { ...cookieOptions(deps, 365 * 86_400) });
     return c.redirect(localPath(form.next), 303);
   });

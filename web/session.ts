@@ -1,3 +1,4 @@
+import { defaultLanguage } from './offered-languages';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -86,7 +87,7 @@ export function portalContext(deps: Deps, now: () => Date): MiddlewareHandler<We
     const language =
       chosenLanguage(c) ??
       (session ? await storedLanguage(deps, session.consumerNumbers[0]!) : undefined) ??
-      'en';
+      defaultLanguage();
     c.set('language', language);
     // htmx swaps the body only: a boosted page that lands in another language (signed in, or a
     // new stored language) is loaded whole instead, so that `<html lang>` is right.

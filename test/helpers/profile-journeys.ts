@@ -254,6 +254,14 @@ export function describeProfileJourneys(f: TProfileFacts) {
       try {
         const page = await browser.newPage();
         await page.goto(`http://127.0.0.1:${port}/`);
+        // In the profile's own language first, with a switch to the languages it offers only.
+        const { offered, default: first } = stack.config.profile.languages;
+        const buttons = await page.locator('.languages-list button').all();
+        expect(await Promise.all(buttons.map((b) => b.getAttribute('value')))).toEqual(offered);
+        await shoot(page, `profile-${f.id}-sign-in-${first}`);
+        await page.click('.languages-list button[value=en]');
+        await page.waitForLoadState();
+        expect(await page.getAttribute('html', 'lang')).toBe('en');
         const rule = stack.config.profile.consumerNumber;
         expect(await page.textContent('body')).toContain(rule.example);
         expect(await page.textContent('main')).toContain(

@@ -1,4 +1,5 @@
 /** @jsxImportSource hono/jsx */
+import { defaultLanguage, isOfferedLanguage } from '../offered-languages';
 import { readFileSync } from 'node:fs';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -41,7 +42,7 @@ import {
   type TFieldError,
   type TFailureType,
 } from '../../domain/failures';
-import { isLanguage, type TLanguage } from '../../domain/languages';
+import type { TLanguage } from '../../domain/languages';
 import { ZRequestNumber } from '../../domain/request-number';
 import { ZConsumerNumber } from '../../domain/consumer';
 import { localMidnight } from '../../domain/utility-profile-contract';
@@ -178,7 +179,7 @@ export function createConsoleRoutes(deps: AppDeps) {
   });
 
   const pageOf = async (c: Context<ConsoleEnv>, path = c.req.path): Promise<TConsolePage> => {
-    const language = c.get('language') ?? 'en';
+    const language = c.get('language') ?? defaultLanguage();
     const session = c.get('consoleSession');
     const [inbox, keys] = session
       ? await Promise.all([
@@ -215,13 +216,13 @@ export function createConsoleRoutes(deps: AppDeps) {
     '*',
     consoleContext(deps, now),
     verifyCsrf(deps, async (c) => {
-      const t = consoleTranslator(c.get('language') ?? 'en');
+      const t = consoleTranslator(c.get('language') ?? defaultLanguage());
       return errorPage(c as Context<ConsoleEnv>, 403, t('errors.csrfTitle'), t('errors.csrf'));
     }),
   );
   app.onError(async (error, c) => {
     const refusal = refusalOf(error);
-    const t = consoleTranslator(c.get('language') ?? 'en');
+    const t = consoleTranslator(c.get('language') ?? defaultLanguage());
     if (refusal && (refusal.status === 403 || refusal.status === 404))
       return errorPage(
         c,
@@ -358,7 +359,7 @@ export function createConsoleRoutes(deps: AppDeps) {
 
   app.post('/language', async (c) => {
     const form = await c.req.parseBody();
-    if (isLanguage(form.lang))
+    if (isOfferedLanguage(form.lang))
       setCookie(c, CONSOLE_COOKIES.language, form.lang, consoleCookieOptions(deps, 365 * 86_400));
     return c.redirect(localPath(form.next), 303);
   });

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
+import { offeredLanguages } from '../offered-languages';
 import type { Child } from 'hono/jsx';
-import { LANGUAGES, type TLanguage } from '../../domain/languages';
+import type { TLanguage } from '../../domain/languages';
 import type { TRole } from '../../domain/roles';
 import { DESK_ROLES } from '../../use-cases/agent-desk';
 import { DISPATCH_ROLES } from '../../use-cases/outages';
@@ -49,7 +50,7 @@ const LanguageSwitch = ({ page }: { page: TConsolePage }) => (
       {page.t('layout.language')}
     </span>
     <div role="group" aria-labelledby="c-language-label">
-      {LANGUAGES.map((l) => (
+      {offeredLanguages().map((l) => (
         <button
           type="submit"
           name="lang"

@@ -1,3 +1,4 @@
+import { defaultLanguage } from '../offered-languages';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppDeps } from '../../api/types';
@@ -56,7 +57,8 @@ export function consoleContext(deps: Deps, now: () => Date): MiddlewareHandler<C
     c.set('csrfToken', signedIn?.csrfToken ?? anonymousCsrfToken(c, deps));
     c.set(
       'language',
-      chosenConsoleLanguage(c) ?? (signedIn && isLanguage(member?.language) ? member.language : 'en'),
+      chosenConsoleLanguage(c) ??
+        (signedIn && isLanguage(member?.language) ? member.language : defaultLanguage()),
     );
     await next();
   };
