@@ -212,8 +212,10 @@ async function main() {
   const idsOf = (from: number, n: number) =>
     Array.from({ length: n }, (_, k) => `CR-BENCH-${String(from + k).padStart(6, '0')}`);
 
+  let current: ChildProcess | undefined;
   try {
     let worker = await startWorker();
+    current = worker.child;
     await sleep(3_000);
     const idle = rssOf(worker.child.pid!);
     const idleMemory = await memoryOf(worker.child);
@@ -241,6 +243,7 @@ async function main() {
     await stop(worker.child, 'SIGKILL');
     say('worker killed (SIGKILL); starting a new one');
     worker = await startWorker();
+    current = worker.child;
     const queried = idsOf(0, Math.min(200, N - half));
     const tq = performance.now();
     await pool(queried.length, CONCURRENCY, async (k) => {
@@ -277,6 +280,8 @@ async function main() {
     console.log(`  load average ${load} on ${navigatorCores()} cores`);
     if (breached < sample) process.exitCode = 1;
   } finally {
+    // A run that failed half-way must not leave its worker polling a server that is gone.
+    if (current && current.exitCode === null && current.signalCode === null) current.kill('SIGKILL');
     await database.close();
     await client.connection.close();
     await temporal.stop();
