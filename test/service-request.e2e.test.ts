@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { and, eq, sql } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -1075,6 +1075,7 @@ describe('receipts', () => {
     expect(text).toContain(PHRASES.format('ml', 'decision.document-accept'));
     expect(text).toContain(PHRASES.format('ml', 'decision.step', { step: 'Document review' }));
     expect(text).toContain(PHRASES.format('ml', 'role.executive'));
+    mkdirSync('.data', { recursive: true }); // a fresh clone has none yet
     writeFileSync('.data/receipt-ml.pdf', pdf);
     expect(pdfFonts(pdf)).toContainEqual({ name: 'NotoSansMalayalam-Regular', embedded: true });
     const other = await stack.token({ role: 'consumer', consumers: [consumerNo(6)] });
