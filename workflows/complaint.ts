@@ -38,14 +38,17 @@ const acts = proxyActivities<ReturnType<typeof createComplaintActivities>>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20 },
 });
 
-/** The channel reply is worth a few tries; after that the registration notice tells the consumer. */
+/**
+ * The channel reply is tried for a few minutes (a send takes seconds: an attempt lost with its
+ * worker is given up after 10 s, not 30); after that the registration notice tells the consumer.
+ */
 const replyActs = proxyActivities<ReturnType<typeof createComplaintActivities>>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
-    maximumInterval: '10 seconds',
-    maximumAttempts: 6,
+    maximumInterval: '20 seconds',
+    maximumAttempts: 20,
   },
 });
 
