@@ -108,6 +108,12 @@ async function main() {
       stack.once('exit', () => resolve());
       stack.kill('SIGINT');
     });
+  // Stopped from outside (a test past its time, Ctrl-C): the stack goes with it, nothing is left running.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.once(signal, () => {
+      say(`${signal}: stopping the stack`);
+      void stopStack().finally(() => process.exit(1));
+    });
   try {
     for (let i = 0; !output.includes('Seva is up'); i += 1) {
       if (stack.exitCode !== null || i > 1800)
