@@ -11,6 +11,9 @@
  *
  *   npm run chaos -- --reports 1000 --requests 100      (the defaults)
  *
+ *   npm run chaos -- --profile production              (the same against `npm run stack:production`:
+ *                                                       the Temporal server on PostgreSQL, two workers)
+ *
  * Exit code 0 only when nothing was lost, duplicated or stuck.
  */
 import { spawn } from 'node:child_process';
@@ -27,6 +30,7 @@ import { consumers } from '../db/schema';
 import { SA } from '../domain/search-attributes';
 import { signDevToken } from '../lib/auth-tokens';
 import { freePort } from './lib/ports';
+import { freeTemporalServerBase } from './lib/temporal-server';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,8 +38,17 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '100' },
     concurrency: { type: 'string', default: '16' },
     'kill-every': { type: 'string', default: '4000' },
+    profile: { type: 'string', default: 'all-in-one' },
   },
 });
+if (args.profile !== 'all-in-one' && args.profile !== 'production') {
+  console.error(
+    `--profile is all-in-one (npm start) or production (npm run stack:production), not ${args.profile}`,
+  );
+  process.exit(2);
+}
+/** The all-in-one stack (Temporal dev server on SQLite) or the production profile (the Temporal server on PostgreSQL, two workers, one API). */
+const PRODUCTION = args.profile === 'production';
 const REPORTS = Math.max(1, Number(args.reports));
 const REQUESTS = Math.max(0, Number(args.requests));
 const CONCURRENCY = Math.max(1, Number(args.concurrency));
@@ -43,6 +56,7 @@ const KILL_EVERY_MS = Math.max(500, Number(args['kill-every']));
 const say = (m: string) => console.log(`[chaos ${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const t0 = performance.now();
+const temporalName = PRODUCTION ? 'Temporal server' : 'Temporal dev server';
 
 /** Processes whose command line or environment names this stack's data directory. */
 function processesOf(dataDir: string, match: (cmdline: string) => boolean): number[] {
@@ -72,12 +86,13 @@ const kill = (pids: number[]) => {
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'seva-chaos-'));
   chmodSync(dataDir, 0o755); // PostgreSQL runs as 'postgres' under root and must reach its data
-  const [port, temporalPort, uiPort, pgPort] = await Promise.all([
+  const [port, devTemporalPort, uiPort, pgPort] = await Promise.all([
     freePort(),
     freePort(),
     freePort(),
     freePort(),
   ]);
+  const temporalPort = PRODUCTION ? await freeTemporalServerBase() : devTemporalPort;
   const env = {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     HOME: tmpdir(),
@@ -86,16 +101,19 @@ async function main() {
     LOG_PRETTY: 'false',
     DATA_DIR: dataDir,
     PORT: String(port),
-    TEMPORAL_DEV_PORT: String(temporalPort),
     TEMPORAL_UI_PORT: String(uiPort),
     EMBEDDED_POSTGRES_PORT: String(pgPort),
-    WORKERS: '2',
+    ...(PRODUCTION
+      ? { STACK_TEMPORAL_PORT: String(temporalPort), STACK_WORKERS: '2' }
+      : { TEMPORAL_DEV_PORT: String(temporalPort), WORKERS: '2' }),
     ...(loadConfig().temporal.cliPath ? { TEMPORAL_CLI: loadConfig().temporal.cliPath! } : {}),
   };
   const config = loadConfig(env);
   const base = `http://127.0.0.1:${port}`;
-  say(`starting the stack in ${dataDir} (API ${base})`);
-  const stack = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+  say(`starting the ${args.profile} stack in ${dataDir} (API ${base})`);
+  const script = PRODUCTION ? 'scripts/stack-production.ts' : 'scripts/start.ts';
+  const upMarker = PRODUCTION ? 'Seva production profile is up' : 'Seva is up';
+  const stack = spawn(process.execPath, ['--import', 'tsx', script], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -115,7 +133,7 @@ async function main() {
       void stopStack().finally(() => process.exit(1));
     });
   try {
-    for (let i = 0; !output.includes('Seva is up'); i += 1) {
+    for (let i = 0; !output.includes(upMarker); i += 1) {
       if (stack.exitCode !== null || i > 1800)
         throw new Error(`the stack did not come up:\n${output.slice(-3000)}`);
       await sleep(100);
@@ -234,9 +252,13 @@ async function main() {
           nextWorkerKill = Date.now() + KILL_EVERY_MS / 2 + Math.random() * KILL_EVERY_MS;
         }
         if (kills.temporal === 0 && done > total * 0.3) {
-          kill(processesOf(dataDir, (c) => c.includes('start-dev')));
+          kill(
+            processesOf(dataDir, (c) =>
+              PRODUCTION ? /\/temporal-server .*--root .* start/.test(c) : c.includes('start-dev'),
+            ),
+          );
           kills.temporal += 1;
-          say('killed the Temporal dev server (SIGKILL)');
+          say(`killed the ${temporalName} (SIGKILL)`);
         }
         if (kills.postgres === 0 && done > total * 0.6) {
           // the postmaster: the process whose command line is "postgres -D <data dir>…"
@@ -309,7 +331,8 @@ async function main() {
 
     console.log(`
 chaos: ${REPORTS} NP reports by SMS and ${REQUESTS} service requests, ${CONCURRENCY} at a time
-  kills: ${kills.workers} workers (SIGKILL), Temporal dev server ${kills.temporal}, PostgreSQL ${kills.postgres}
+  profile: ${args.profile}
+  kills: ${kills.workers} workers (SIGKILL), ${temporalName} ${kills.temporal}, PostgreSQL ${kills.postgres}
   attempts: ${attempts} (${failedAttempts} refused with 409/503 or dropped, then retried)
   complaints and requests that exist: ${byConsumer.size} for ${total} reports
   lost: ${lost.length}${

@@ -16,7 +16,7 @@ import { decisionMessage } from '../domain/decision-signature';
 import { signDevToken, type TTokenRequest } from '../lib/auth-tokens';
 import { generateEd25519, signEd25519 } from '../lib/ed25519';
 import { assertPortFree, freePort } from './lib/ports';
-import { temporalServerPorts } from './lib/temporal-server';
+import { freeTemporalServerBase } from './lib/temporal-server';
 import { makePng } from './lib/sample-files';
 
 const started = Date.now();
@@ -40,30 +40,11 @@ async function waitFor<T>(what: string, read: () => Promise<T>, ok: (value: T) =
   }
 }
 
-async function freeTemporalBase(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 12_000);
-    const ports = Object.values(temporalServerPorts(base));
-    const free = await Promise.all(
-      ports.map((p) =>
-        assertPortFree(p, 'probe', 'STACK_TEMPORAL_PORT').then(
-          () => true,
-          () => false,
-        ),
-      ),
-    );
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error('no free block of ports for the Temporal server in 20000–32000');
-}
-
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'seva-smoke-production-'));
   chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as 'postgres' and must reach its data dir
   const [port, uiPort, pgPort] = await Promise.all([freePort(), freePort(), freePort()]);
-  // The server's ports are laid out around the frontend's (+1…+10, −300…−294) and must stay below
-  // 32768 (Temporal stores them as SMALLINT): a base in 20000–32000 whose every port is free now.
-  const temporalPort = await freeTemporalBase();
+  const temporalPort = await freeTemporalServerBase();
   const env: Record<string, string> = {
     PATH: `${process.env.PATH ?? ''}`, // eslint-disable-line no-restricted-properties -- the children need go and node on PATH
     HOME: process.env.HOME ?? tmpdir(), // eslint-disable-line no-restricted-properties -- go's caches live under HOME

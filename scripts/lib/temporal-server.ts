@@ -11,6 +11,7 @@ import { SA } from '../../domain/search-attributes';
 
 // @temporalio/proto is CommonJS: take the namespace from the default export.
 const { IndexedValueType } = protos.temporal.api.enums.v1;
+import { assertPortFree } from './ports';
 import { startProgram, type Running } from './supervisor';
 
 /**
@@ -60,6 +61,26 @@ export function temporalServerPorts(frontend: number) {
     matchingMembership: frontend - 298,
     workerMembership: frontend - 294,
   };
+}
+
+/**
+ * A frontend port whose whole block (+1…+10, −300…−294) is free now, in 20000–32000: Temporal
+ * stores its services' ports as SMALLINT, so a base above 32757 crashes the server.
+ */
+export async function freeTemporalServerBase(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await Promise.all(
+      Object.values(temporalServerPorts(base)).map((p) =>
+        assertPortFree(p, 'probe', 'STACK_TEMPORAL_PORT').then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error('no free block of ports for the Temporal server in 20000–32000');
 }
 
 export type TemporalServerSettings = {
