@@ -1,6 +1,7 @@
 /**
- * A worker alone in its process, for `npm run bench -- --scenario open-requests`: the parent
- * measures this process's resident memory while it holds open workflows in its cache. Config comes
+ * A worker alone in its process, as deployed, for `npm run bench`: the open-requests scenario
+ * measures this process's resident memory while it holds open workflows in its cache; the intake
+ * bench its CPU per report. Config comes
  * from the parent as JSON (the first argument), the cache size as the second.
  */
 import { statSync } from 'node:fs';
@@ -31,9 +32,16 @@ const worker = await createWorker({
 });
 process.on('SIGTERM', () => worker.shutdown());
 // Where the memory is, when the parent asks: V8's heap and what lives outside it.
+// …and whether it is busy (the intake bench waits for a quiet worker between its phases).
 process.on('message', (m) => {
   if ((m as { memory?: boolean }).memory)
     process.send?.({ memory: { ...process.memoryUsage(), cached: worker.getStatus().numCachedWorkflows } });
+  if ((m as { status?: boolean }).status) {
+    const status = worker.getStatus();
+    process.send?.({
+      status: { inFlight: status.numInFlightWorkflowActivations + status.numInFlightActivities },
+    });
+  }
 });
 process.send?.({
   ready: true,
