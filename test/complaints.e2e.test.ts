@@ -21,6 +21,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   if (stack) await saveHistories(stack, 'complaintWorkflow', 'test/.histories-latest-complaint');
+  // its notices too: registrations, staff alerts to an office and to each person on call
+  if (stack) await saveHistories(stack, 'noticeWorkflow', 'test/.histories-latest-notice-complaint');
   await stack?.stop();
 });
 

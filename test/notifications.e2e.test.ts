@@ -8,6 +8,7 @@ import { renderNotice } from '../domain/notice-templates';
 import { noticeWorkflowId, type TNoticeInput } from '../domain/notices';
 import { openBytes } from '../lib/at-rest';
 import { freePort } from '../scripts/lib/ports';
+import { saveHistories } from './helpers/histories';
 import { pdfFonts, pdfText } from './helpers/poppler';
 import { startTestStack, type TestStack } from './helpers/stack';
 import { sleep, waitFor } from './helpers/wait';
@@ -132,6 +133,8 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  // The notice runs of this file, for test/histories/notice (see test/histories/README.md).
+  if (stack) await saveHistories(stack, 'noticeWorkflow', 'test/.histories-latest-notice');
   await stack?.stop();
   for (const s of servers) s.close();
   servers = [];

@@ -15,6 +15,7 @@ describe('workflow code stays replay-compatible', () => {
     ['service-request', 10],
     ['complaint', 2],
     ['campaign', 3],
+    ['notice', 8],
   ] as const) {
     it(`replays every saved ${kind} history`, async () => {
       const results = [];

@@ -3,6 +3,7 @@ import {
   condition,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
 } from '@temporalio/workflow';
@@ -18,10 +19,13 @@ import { startNotice } from './start-notice';
 
 type Acts = ReturnType<typeof createNotificationActivities>;
 
-const acts = proxyActivities<Acts>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20 },
-});
+type Bookkeeping = Pick<Acts, 'planNotice' | 'staffRecipients' | 'markAttempt' | 'finishNotice'>;
+const retry = { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20 } as const;
+const remote = proxyActivities<Acts>({ startToCloseTimeout: '30 seconds', retry });
+// The notice's own bookkeeping (its plan, its attempts, its end: a few rows in PostgreSQL) runs
+// as local activities, in the workflow task that needs it: no task of its own on the server, no
+// extra workflow task to take its result. Only the send, which talks to a provider, stays remote.
+const local = proxyLocalActivities<Bookkeeping>({ startToCloseTimeout: '10 seconds', retry });
 // A provider failure is retried a few times, then the next channel is tried; a refusal
 // (bad number, bad address) goes to the next channel at once.
 const sender = proxyActivities<Pick<Acts, 'sendOnChannel'>>({
@@ -47,6 +51,8 @@ export async function noticeWorkflow(input: TNoticeInput): Promise<TNoticeOutcom
     receipts.set(receipt.attempt, receipt);
   });
   setHandler(noticeStatusQuery, () => outcome);
+  // Runs begun before the bookkeeping went local replay with remote activities.
+  const acts: Bookkeeping = patched('notice-local-activities') ? local : remote;
 
   const plan = await acts.planNotice(input);
   if (plan.notBefore) await sleep(Math.max(0, new Date(plan.notBefore).getTime() - Date.now()));
