@@ -114,8 +114,10 @@ describe('config', () => {
     expect(problems.join('\n')).toMatch(/CHANNEL_WEBHOOK_SECRET: the dev CHANNEL_WEBHOOK_SECRET is refused/);
     expect(problems.join('\n')).toMatch(/WHATSAPP_APP_SECRET: the dev WHATSAPP_APP_SECRET is refused/);
     expect(problems.join('\n')).toMatch(/OIDC_ISSUER_URL: production signs staff in with OpenID Connect/);
+    expect(problems.join('\n')).toMatch(/METRICS_TOKEN: production guards GET \/metrics with a bearer token/);
     const ok = loadConfig({
       NODE_ENV: 'production',
+      METRICS_TOKEN: 'prometheus-scrape-token-production',
       JWT_SECRET: 'x'.repeat(40),
       PAYLOAD_KEYS: `prod:${key32}`,
       RECEIPT_SIGNING_P12_PASSPHRASE: 'utility-p12-passphrase',
@@ -137,6 +139,11 @@ describe('config', () => {
       PUBLIC_URL: 'https://seva.utility.example',
     });
     expect(ok.auth.jwtSecret).not.toBe(DEV_JWT_SECRET);
+    expect(ok.observability).toEqual({
+      metricsToken: 'prometheus-scrape-token-production',
+      workerMetricsAddress: undefined,
+      otlp: undefined,
+    });
     expect(ok.oidc).toMatchObject({
       redirectUri: 'https://seva.utility.example/console/sign-in/oidc/callback',
       scopes: 'openid profile email',
