@@ -10,6 +10,7 @@ import {
 import type { Config } from '../config';
 import { createActivities, type ActivityDeps } from '../activities';
 import { createDataConverter } from '../lib/temporal';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Tracing } from '../lib/tracing';
 import type { WorkerMetrics } from './metrics';
 
@@ -41,6 +42,28 @@ const quietBundlerLogger = {
   warn: (message: string) => console.warn(message),
   error: (message: string) => console.error(message),
 };
+
+/**
+ * The workflow-span sink copies the whole WorkflowInfo into each span's attributes, search
+ * attributes (a consumer number) and memo included. OpenTelemetry attributes are primitives (or
+ * arrays of them): the objects and the unset fields go; the ids, type, task queue and attempt stay.
+ */
+const isPrimitive = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+const isAttributeValue = (v: unknown) => isPrimitive(v) || (Array.isArray(v) && v.every(isPrimitive));
+
+function workflowSpanFilter(processor: SpanProcessor): SpanProcessor {
+  return {
+    onStart: (span, parent) => processor.onStart(span, parent),
+    onEnd: (span) => {
+      const attributes = span.attributes as Record<string, unknown>;
+      for (const [key, value] of Object.entries(attributes))
+        if (!isAttributeValue(value)) delete attributes[key];
+      processor.onEnd(span);
+    },
+    forceFlush: () => processor.forceFlush(),
+    shutdown: () => processor.shutdown(),
+  };
+}
 
 export type CreateWorkerOptions = {
   /** `worker` (cache size, concurrency) is optional: without it the SDK's defaults apply */
@@ -93,7 +116,11 @@ export async function createWorker({
     ...(maxCachedWorkflows ? { maxCachedWorkflows } : {}),
     ...(activityInterceptors.length > 0 ? { interceptors: { activity: activityInterceptors } } : {}),
     ...(tracing && otel
-      ? { sinks: { exporter: otel.makeWorkflowExporter(tracing.spanProcessor, tracing.resource) } }
+      ? {
+          sinks: {
+            exporter: otel.makeWorkflowExporter(workflowSpanFilter(tracing.spanProcessor), tracing.resource),
+          },
+        }
       : {}),
   });
 }
