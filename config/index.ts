@@ -405,7 +405,7 @@ const EnvSchema = z
      */
     WORKER_METRICS_ADDRESS: z
       .string()
-      .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
+      .regex(/^[^\s:]+:\d{1,5}$/, { message: 'must be host:port, e.g. 127.0.0.1:9464', abort: true })
       .refine((a) => Number(a.split(':')[1]) < 65535, 'the port and the next one must be below 65536')
       .optional(),
     /** OpenTelemetry traces go here over OTLP (http/protobuf, `<endpoint>/v1/traces`); unset: no tracing at all */
