@@ -6,6 +6,8 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/create-app';
 import { channelMessages } from '../db/schema';
+import { Webhook } from 'standardwebhooks';
+import { DEV_CHANNEL_WEBHOOK_SECRET } from '../config';
 import { createTokenVerifier } from '../lib/auth-tokens';
 import { createLogger } from '../lib/logger';
 import { createWorkerMetrics, serveWorkerMetrics } from '../worker/metrics';
@@ -199,6 +201,44 @@ describe('GET /metrics', () => {
     // …while other requests are logged as ever
     for (let i = 0; i < 4; i++) await guarded.request('/healthz');
     expect(lines.some((l) => l.includes('"path":"/healthz"'))).toBe(true);
+  });
+});
+
+describe('channel webhooks', () => {
+  const signer = new Webhook(DEV_CHANNEL_WEBHOOK_SECRET);
+  const sms = (messageId: string, text: string) => {
+    const raw = JSON.stringify({ messageId, from: '+919400000001', text });
+    const at = new Date();
+    const id = `wh-${randomUUID()}`;
+    return stack.call('POST', '/v1/webhooks/sms', {
+      body: raw,
+      headers: {
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': signer.sign(id, at, raw),
+      },
+    });
+  };
+
+  it('count reports by the intake (new, then retry on a re-delivery) and other messages once per id', async () => {
+    const before = (await scrape()).samples;
+    const consumerNumber = await freeConsumer('no-power');
+    const report = `sms-${randomUUID()}`;
+    expect((await sms(report, `NP ${consumerNumber}`)).json.duplicate).toBe(false);
+    expect((await sms(report, `NP ${consumerNumber}`)).json.duplicate).toBe(true);
+    const other = `sms-${randomUUID()}`;
+    expect((await sms(other, 'HELLO')).status).toBe(200);
+    expect((await sms(other, 'HELLO')).json.duplicate).toBe(true);
+    const after = (await scrape()).samples;
+    const moved = (name: string, labels: Record<string, string>) =>
+      valueOf(after, name, labels) - valueOf(before, name, labels);
+    expect(moved('seva_complaint_intake_total', { channel: 'sms', outcome: 'new' })).toBe(1);
+    expect(moved('seva_complaint_intake_total', { channel: 'sms', outcome: 'retry' })).toBe(1);
+    expect(moved('seva_channel_messages_total', { channel: 'sms', outcome: 'handled' })).toBe(1);
+    expect(moved('seva_channel_messages_total', { channel: 'sms', outcome: 'duplicate' })).toBe(1);
+    expect(
+      moved('seva_http_requests_total', { method: 'POST', route: '/v1/webhooks/sms', status: '200' }),
+    ).toBe(4);
   });
 });
 
