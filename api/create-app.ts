@@ -10,7 +10,10 @@ import { isUnreachable } from '../lib/unreachable';
 import { authenticate, identify } from './auth';
 import { createRouter } from './create-router';
 import { domainProblemResponse, FAILURE_STATUS, HttpProblem, problemResponse } from './problem';
+import { createApiMetrics } from '../lib/metrics';
+import { measureRequests, metricsHandler } from './metrics';
 import { rateLimit } from './rate-limit';
+import { traceRequests } from './tracing';
 import { guardText } from './text-guard';
 import { createCodecRoutes } from './routes/codec';
 import { createDocsRoutes } from './routes/docs';
@@ -61,8 +64,11 @@ const isUpload = (path: string, type: string) =>
   )?.test(type) ?? false;
 
 /** The whole HTTP surface. Dependencies come in; nothing here reads the environment or opens connections. */
-export function createApp(deps: AppDeps) {
+export function createApp(appDeps: AppDeps) {
   const app = createRouter();
+  const metrics = appDeps.metrics ?? createApiMetrics();
+  // Routes and pages hand `deps` to the use cases, which count the intake's outcomes through it.
+  const deps: AppDeps = { ...appDeps, metrics };
 
   app.use(
     requestId({
@@ -70,6 +76,10 @@ export function createApp(deps: AppDeps) {
       limitLength: 128,
     }),
   );
+  // Before everything else but the request id: no access log line, rate limit or JWT for a scraper.
+  app.get('/metrics', metricsHandler(deps, metrics));
+  if (deps.tracer) app.use(traceRequests(deps.tracer));
+  app.use(measureRequests(metrics));
   app.use(async (c, next) => {
     const started = performance.now();
     const log = deps.logger.child({ requestId: c.get('requestId') });

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Database } from '../db/client';
@@ -6,6 +7,7 @@ import type { TokenVerifier } from '../lib/auth-tokens';
 import type { ContentPool } from '../lib/content-pool';
 import type { TReceiptVerdict } from '../lib/receipt-pdf';
 import type { Logger } from '../lib/logger';
+import type { ApiMetrics } from '../lib/metrics';
 import type { HttpProblem } from './problem';
 
 export type AppDeps = {
@@ -27,6 +29,7 @@ export type AppDeps = {
     | 'profile'
     | 'pdfFonts'
     | 'oidc'
+    | 'observability'
   >;
   db: Database;
   temporal: Client;
@@ -41,6 +44,10 @@ export type AppDeps = {
   /** worker threads that parse uploads (PDF, ZIP, XML signatures) off the request thread; one is made when absent */
   contentPool?: ContentPool;
   now?: () => Date;
+  /** the process's API metrics (GET /metrics); createApp makes one when absent */
+  metrics?: ApiMetrics;
+  /** tracing is on (lib/tracing.ts): one server span per request */
+  tracer?: Tracer;
 };
 
 export type AppEnv = {

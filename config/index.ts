@@ -392,6 +392,48 @@ const EnvSchema = z
       .optional(),
 
     DEMO_DATA: booleanFlag.default(true),
+
+    /**
+     * The bearer token a Prometheus scraper sends to GET /metrics (and to a worker's Seva metrics).
+     * Required in production; unset in development the endpoints answer loopback callers only.
+     */
+    METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+    /**
+     * A worker's metrics, host:port: the Temporal SDK's own Prometheus endpoint listens here and
+     * Seva's activity metrics on the next port. Unset: no metrics endpoints on the worker.
+     * `npm start` / `npm run stack:production` give worker i (from 0) port + 2i and port + 2i + 1.
+     */
+    WORKER_METRICS_ADDRESS: z
+      .string()
+      .regex(/^[^\s:]+:\d{1,5}$/, { message: 'must be host:port, e.g. 127.0.0.1:9464', abort: true })
+      .refine((a) => Number(a.split(':')[1]) < 65535, 'the port and the next one must be below 65536')
+      .optional(),
+    /** OpenTelemetry traces go here over OTLP (http/protobuf, `<endpoint>/v1/traces`); unset: no tracing at all */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z
+      .url()
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+    /** headers for the OTLP endpoint, `key=value,key2=value2` (an API key, say) */
+    OTEL_EXPORTER_OTLP_HEADERS: z
+      .string()
+      .default('')
+      .transform((v, ctx) => {
+        const headers: Record<string, string> = {};
+        for (const pair of v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)) {
+          const at = pair.indexOf('=');
+          if (at <= 0) {
+            ctx.addIssue({ code: 'custom', message: 'write key=value pairs, comma-separated' });
+            return z.NEVER;
+          }
+          headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(
+            pair.slice(at + 1).trim(),
+          );
+        }
+        return headers;
+      }),
   })
   .superRefine((env, ctx) => {
     const activeKeyId = env.PAYLOAD_KEY_ID ?? [...env.PAYLOAD_KEYS.keys()][0];
@@ -417,6 +459,12 @@ const EnvSchema = z
       });
     }
     if (env.NODE_ENV === 'production') {
+      if (!env.METRICS_TOKEN)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['METRICS_TOKEN'],
+          message: 'production guards GET /metrics with a bearer token: set METRICS_TOKEN',
+        });
       // The console's demo picker does not exist in production: staff sign in at the identity provider.
       if (!env.OIDC_ISSUER_URL)
         ctx.addIssue({
@@ -569,6 +617,16 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       semiSpaceMb: env.WORKER_SEMI_SPACE_MB,
       maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    },
+    observability: {
+      /** undefined: GET /metrics answers loopback callers only (never in production: required there) */
+      metricsToken: env.METRICS_TOKEN,
+      /** the worker's Temporal SDK metrics (host:port); Seva's activity metrics on port + 1 */
+      workerMetricsAddress: env.WORKER_METRICS_ADDRESS,
+      /** undefined: no tracer, no trace interceptors, nothing exported */
+      otlp: env.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, headers: env.OTEL_EXPORTER_OTLP_HEADERS }
+        : undefined,
     },
     /** the processes `npm start` runs and supervises */
     processes: {

@@ -1,4 +1,5 @@
-import { pino, type Logger } from 'pino';
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from '../config';
 
 export type { Logger };
@@ -22,12 +23,29 @@ export function serializeError(error: unknown): Record<string, unknown> {
   return out;
 }
 
+/**
+ * The active span's ids on a log line, joining logs to traces (the request id's line carries the
+ * trace id too). Without tracing there is never an active span: an empty object.
+ */
+export function activeTraceIds(): { traceId?: string; spanId?: string } {
+  const span = trace.getSpan(context.active());
+  if (!span) return {};
+  const ids = span.spanContext();
+  return isSpanContextValid(ids) ? { traceId: ids.traceId, spanId: ids.spanId } : {};
+}
+
 /** JSON logs; pretty-printed in development. PII never goes into log fields. */
-export function createLogger(config: Pick<Config, 'log'>, name = 'seva'): Logger {
-  return pino({
+export function createLogger(
+  config: Pick<Config, 'log'>,
+  name = 'seva',
+  /** where the lines go (tests read them); default stdout */
+  destination?: DestinationStream,
+): Logger {
+  const options = {
     name,
     level: config.log.level,
     serializers: { err: serializeError, error: serializeError },
+    mixin: activeTraceIds,
     redact: { paths: ['req.headers.authorization', '*.authorization', '*.token'], censor: '[redacted]' },
     transport: config.log.pretty
       ? {
@@ -35,5 +53,6 @@ export function createLogger(config: Pick<Config, 'log'>, name = 'seva'): Logger
           options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' },
         }
       : undefined,
-  });
+  };
+  return destination ? pino({ ...options, transport: undefined }, destination) : pino(options);
 }

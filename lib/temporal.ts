@@ -30,7 +30,23 @@ export function createDataConverter(config: Pick<Config, 'payloadCodec'>): DataC
   };
 }
 
-export async function connectClient(config: Pick<Config, 'temporal' | 'payloadCodec'>): Promise<Client> {
+/**
+ * `traced`: the client's workflow calls (start, signal, update, query) make OpenTelemetry spans
+ * under the caller's active span and carry its context to the workflow in their headers.
+ */
+export async function connectClient(
+  config: Pick<Config, 'temporal' | 'payloadCodec'>,
+  options: { traced?: boolean } = {},
+): Promise<Client> {
+  const interceptors = options.traced
+    ? {
+        workflow: [
+          new (
+            await import('@temporalio/interceptors-opentelemetry')
+          ).OpenTelemetryWorkflowClientInterceptor(),
+        ],
+      }
+    : undefined;
   const connection = await Connection.connect({
     address: temporalAddress(config.temporal),
     tls: tlsOptions(config.temporal),
@@ -40,6 +56,7 @@ export async function connectClient(config: Pick<Config, 'temporal' | 'payloadCo
     connection,
     namespace: config.temporal.namespace,
     dataConverter: createDataConverter(config),
+    ...(interceptors ? { interceptors } : {}),
   });
 }
 

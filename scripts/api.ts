@@ -11,6 +11,8 @@ import { createDatabase } from '../db/client';
 import { createTokenVerifier } from '../lib/auth-tokens';
 import { createContentPool } from '../lib/content-pool';
 import { createLogger } from '../lib/logger';
+import { createApiMetrics } from '../lib/metrics';
+import { installTracing } from '../lib/tracing';
 import { connectClient, temporalAddress } from '../lib/temporal';
 import { createActivityDeps } from '../worker/activity-deps';
 import { failStart } from './lib/fail-start';
@@ -24,8 +26,10 @@ async function main() {
     await prepareDatabase(databaseUrl, config, (m) => log.info(m));
     log.info('migrations applied');
   }
+  // OTEL_EXPORTER_OTLP_ENDPOINT: spans from each request through its workflow to its activities
+  const tracing = await installTracing(config, 'seva-api');
   const database = createDatabase(databaseUrl, { max: config.database.poolMax });
-  const client = await connectClient(config);
+  const client = await connectClient(config, { traced: tracing !== undefined });
   const { verifyReceipt, ekycTrustAnchorsPem } = await createActivityDeps(config, database.db, client);
   const contentPool = createContentPool();
   const app = createApp({
@@ -38,6 +42,8 @@ async function main() {
     ekycTrustAnchorsPem,
     codecUiSecret: config.temporal.uiCodecSecret,
     contentPool,
+    metrics: createApiMetrics({ processMetrics: true }),
+    tracer: tracing?.tracer,
   });
   const server = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port });
   await new Promise<void>((resolveListening, reject) => {
@@ -49,6 +55,7 @@ async function main() {
     await contentPool.close();
     await client.connection.close();
     await database.close();
+    await tracing?.shutdown();
   });
   log.info(
     {
@@ -56,6 +63,8 @@ async function main() {
       url: config.http.publicUrl,
       temporal: temporalAddress(config.temporal),
       namespace: config.temporal.namespace,
+      metrics: `${config.http.publicUrl}/metrics`,
+      tracing: config.observability.otlp?.endpoint ?? 'off',
     },
     'API listening',
   );

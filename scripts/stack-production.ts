@@ -14,7 +14,7 @@ import { createLogger } from '../lib/logger';
 import { failStart } from './lib/fail-start';
 import { stopLeftovers } from './lib/leftovers';
 import { assertPortFree } from './lib/ports';
-import { startSevaChildren } from './lib/seva-children';
+import { metricsNote, startSevaChildren } from './lib/seva-children';
 import { stopOnSignals } from './lib/seva-process';
 import { cleanupList, supervise, databaseForStack } from './lib/supervisor';
 import {
@@ -140,6 +140,7 @@ async function main() {
 
     API              ${apiUrl}   (health ${apiUrl}/readyz)       pid ${api.pid()}
     Workers          ${workers.map((w) => `${w.name} pid ${w.pid()}`).join(', ')}   task queue "${config.temporal.taskQueue}"
+    Metrics          ${config.http.publicUrl}/metrics${metricsNote(config)}
     Temporal server  ${temporalAddress} (gRPC), 127.0.0.1:${ports.frontendHttp} (HTTP)   pid ${temporal.pid()}
                      namespace "${config.temporal.namespace}", ${stack.historyShards} history shards, on PostgreSQL ${pg.host}:${pg.port} (${stack.database}, ${stack.visibilityDatabase})
     Temporal UI      http://127.0.0.1:${config.temporal.uiPort}   pid ${ui.pid()}

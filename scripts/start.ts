@@ -18,7 +18,7 @@ import { submitDemoRequests } from './lib/demo-requests';
 import { failStart } from './lib/fail-start';
 import { stopLeftovers, TEMPORAL_PID_FILE, writeStartPidFile } from './lib/leftovers';
 import { assertPortFree } from './lib/ports';
-import { startSevaChildren } from './lib/seva-children';
+import { metricsNote, startSevaChildren } from './lib/seva-children';
 import { prepareDatabase, stopOnSignals } from './lib/seva-process';
 import { cleanupList, supervise, databaseForStack } from './lib/supervisor';
 import { demoPackFor } from './lib/demo-data';
@@ -137,6 +137,7 @@ async function main() {
     PostgreSQL       ${redact(databaseUrl)}
     Data             ${dataDir}
     Processes        ${pids} (pids; restarted when they crash)
+    Metrics          ${apiUrl}/metrics${metricsNote(config)}
 
   Demo service requests: ${demoRequests.join(', ') || '(none)'}
 

@@ -6,9 +6,11 @@
 import { loadConfig } from '../config';
 import { createDatabase } from '../db/client';
 import { createLogger } from '../lib/logger';
+import { installTracing } from '../lib/tracing';
 import { connectClient, connectWorkerConnection, temporalAddress } from '../lib/temporal';
 import { createActivityDeps } from '../worker/activity-deps';
 import { bundleWorkflows, createWorker } from '../worker/create-worker';
+import { activityMetricsAddress, createWorkerMetrics, serveWorkerMetrics } from '../worker/metrics';
 import { installTemporalRuntime } from '../worker/runtime';
 import { ensureSchedules } from '../worker/schedules';
 import { databaseUrlOf, stopOnSignals, tellSupervisorReady } from './lib/seva-process';
@@ -17,9 +19,20 @@ import { failStart } from './lib/fail-start';
 async function main() {
   const config = loadConfig();
   const log = createLogger(config, 'worker');
-  installTemporalRuntime(log);
+  const metricsAddress = config.observability.workerMetricsAddress;
+  // WORKER_METRICS_ADDRESS: the SDK's temporal_* series there, Seva's activity series on the next port
+  installTemporalRuntime(log, { metricsAddress });
+  const metrics = metricsAddress ? createWorkerMetrics() : undefined;
+  const metricsServer = metrics
+    ? await serveWorkerMetrics(
+        metrics,
+        activityMetricsAddress(metricsAddress!),
+        config.observability.metricsToken,
+      )
+    : undefined;
+  const tracing = await installTracing(config, 'seva-worker');
   const database = createDatabase(databaseUrlOf(config), { max: config.database.poolMax });
-  const client = await connectClient(config);
+  const client = await connectClient(config, { traced: tracing !== undefined });
   const { deps } = await createActivityDeps(config, database.db, client);
   const connection = await connectWorkerConnection(config);
   const worker = await createWorker({
@@ -28,13 +41,17 @@ async function main() {
     deps,
     workflowBundle: config.processes.workflowBundlePath
       ? { codePath: config.processes.workflowBundlePath }
-      : await bundleWorkflows(),
+      : await bundleWorkflows({ traced: tracing !== undefined }),
+    metrics,
+    tracing,
   });
   const run = worker.run();
   const close = async () => {
     await connection.close();
     await client.connection.close();
     await database.close();
+    await tracing?.shutdown();
+    await new Promise((r) => (metricsServer ? metricsServer.close(r) : r(undefined)));
   };
   stopOnSignals(log, async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -58,6 +75,10 @@ async function main() {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       ...config.worker,
+      metrics: metricsAddress
+        ? `http://${metricsAddress}/metrics (temporal_*), http://${activityMetricsAddress(metricsAddress).host}:${activityMetricsAddress(metricsAddress).port}/metrics (seva_*)`
+        : 'off',
+      tracing: config.observability.otlp?.endpoint ?? 'off',
     },
     'worker running',
   );

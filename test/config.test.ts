@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEV_JWT_SECRET, loadConfig } from '../config';
+import { workerMetricsEnv } from '../scripts/lib/seva-children';
 
 const key32 = Buffer.alloc(32, 7).toString('base64');
 
@@ -114,8 +115,10 @@ describe('config', () => {
     expect(problems.join('\n')).toMatch(/CHANNEL_WEBHOOK_SECRET: the dev CHANNEL_WEBHOOK_SECRET is refused/);
     expect(problems.join('\n')).toMatch(/WHATSAPP_APP_SECRET: the dev WHATSAPP_APP_SECRET is refused/);
     expect(problems.join('\n')).toMatch(/OIDC_ISSUER_URL: production signs staff in with OpenID Connect/);
+    expect(problems.join('\n')).toMatch(/METRICS_TOKEN: production guards GET \/metrics with a bearer token/);
     const ok = loadConfig({
       NODE_ENV: 'production',
+      METRICS_TOKEN: 'prometheus-scrape-token-production',
       JWT_SECRET: 'x'.repeat(40),
       PAYLOAD_KEYS: `prod:${key32}`,
       RECEIPT_SIGNING_P12_PASSPHRASE: 'utility-p12-passphrase',
@@ -137,6 +140,11 @@ describe('config', () => {
       PUBLIC_URL: 'https://seva.utility.example',
     });
     expect(ok.auth.jwtSecret).not.toBe(DEV_JWT_SECRET);
+    expect(ok.observability).toEqual({
+      metricsToken: 'prometheus-scrape-token-production',
+      workerMetricsAddress: undefined,
+      otlp: undefined,
+    });
     expect(ok.oidc).toMatchObject({
       redirectUri: 'https://seva.utility.example/console/sign-in/oidc/callback',
       scopes: 'openid profile email',
@@ -226,5 +234,41 @@ describe('config', () => {
 
   it('requires TLS certificate and key together', () => {
     expect(problemsOf({ TEMPORAL_TLS_CERT_PATH: '/c.pem' }).join('\n')).toMatch(/TEMPORAL_TLS_KEY_PATH/);
+  });
+
+  it('reads the metrics and tracing settings: off by default, named when malformed', () => {
+    expect(loadConfig({}).observability).toEqual({
+      metricsToken: undefined,
+      workerMetricsAddress: undefined,
+      otlp: undefined,
+    });
+    const on = loadConfig({
+      METRICS_TOKEN: 'a-scrape-token-of-length',
+      WORKER_METRICS_ADDRESS: '0.0.0.0:9464',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example:4318/',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=abc%3D%3D, tenant = seva',
+    }).observability;
+    expect(on).toEqual({
+      metricsToken: 'a-scrape-token-of-length',
+      workerMetricsAddress: '0.0.0.0:9464',
+      otlp: { endpoint: 'https://otel.example:4318', headers: { 'x-api-key': 'abc==', tenant: 'seva' } },
+    });
+    expect(problemsOf({ METRICS_TOKEN: 'short' })).toEqual(['METRICS_TOKEN: at least 16 characters']);
+    expect(problemsOf({ WORKER_METRICS_ADDRESS: '9464' })).toEqual([
+      'WORKER_METRICS_ADDRESS: must be host:port, e.g. 127.0.0.1:9464',
+    ]);
+    expect(problemsOf({ WORKER_METRICS_ADDRESS: '127.0.0.1:65535' })[0]).toMatch(/the next one/);
+    expect(problemsOf({ OTEL_EXPORTER_OTLP_HEADERS: 'no-equals' })).toEqual([
+      'OTEL_EXPORTER_OTLP_HEADERS: write key=value pairs, comma-separated',
+    ]);
+  });
+
+  it('gives each worker of a stack its own pair of metrics ports', () => {
+    expect(workerMetricsEnv(undefined, 0)).toEqual({});
+    expect([0, 1, 2].map((i) => workerMetricsEnv('127.0.0.1:9464', i).WORKER_METRICS_ADDRESS)).toEqual([
+      '127.0.0.1:9464',
+      '127.0.0.1:9466',
+      '127.0.0.1:9468',
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Database } from '../db/client';
 import type { ContentPool } from '../lib/content-pool';
+import type { IntakeMetrics } from '../lib/metrics';
 
 /**
  * What use cases are given: the same objects the HTTP app receives (`AppDeps` is a superset), so
@@ -19,6 +20,8 @@ export type UseCaseDeps = {
   /** worker threads that parse uploads off the calling thread; one is made when absent */
   contentPool?: ContentPool;
   now?: () => Date;
+  /** counts what the intake decides (GET /metrics); absent: nothing is counted */
+  metrics?: IntakeMetrics;
 };
 
 export const clockOf = (deps: Pick<UseCaseDeps, 'now'>) => deps.now ?? (() => new Date());

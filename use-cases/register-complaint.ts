@@ -137,9 +137,30 @@ const outcome = (
  * again); on any failure nothing stays behind (no slot, no link, no workflow).
  */
 export async function registerComplaint(
-  deps: TDeps & Pick<UseCaseDeps, 'now'>,
+  deps: TDeps & Pick<UseCaseDeps, 'now' | 'metrics'>,
   principal: TPrincipal,
   report: TComplaintReport,
+): Promise<TComplaintOutcome> {
+  const channel = report.channel ?? (principal.kind === 'staff' ? 'agent' : 'web');
+  try {
+    const outcome = await register(deps, principal, { ...report, channel });
+    deps.metrics?.intake(channel, outcome.repeated ? 'retry' : outcome.joined ? 'join' : 'new');
+    return outcome;
+  } catch (error) {
+    // refused: the caller's mistake or a rule (a DomainProblem); unavailable: Temporal or the
+    // database did not answer in time (503, retried safely); failed: anything else
+    deps.metrics?.intake(
+      channel,
+      error instanceof DomainProblem ? 'refused' : isUnreachable(error) ? 'unavailable' : 'failed',
+    );
+    throw error;
+  }
+}
+
+async function register(
+  deps: TDeps & Pick<UseCaseDeps, 'now'>,
+  principal: TPrincipal,
+  report: TComplaintReport & { channel: TChannel },
 ): Promise<TComplaintOutcome> {
   assertRole(principal, COMPLAINT_INTAKE_ROLES);
   // Staff are checked against the consumer's office here; a consumer's own numbers are in the
@@ -152,7 +173,7 @@ export async function registerComplaint(
     {
       typeCode: report.type,
       consumerNumber: report.consumerNumber,
-      channel: report.channel ?? (principal.kind === 'staff' ? 'agent' : 'web'),
+      channel: report.channel,
       description: report.description,
       actor: actorOf(principal),
       answeredInWriting: report.answeredInWriting ?? (report.reply ? undefined : false),

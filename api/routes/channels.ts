@@ -259,9 +259,12 @@ export function createChannelRoutes(deps: AppDeps) {
       .returning();
     if (!claimed) {
       const [row] = await deps.db.select().from(channelMessages).where(where);
-      if (row?.status === 'done' && row.answer)
+      if (row?.status === 'done' && row.answer) {
+        deps.metrics?.channelMessage(channel, 'duplicate');
         return { ...(row.answer as TAnswer), duplicate: true, replied: row.repliedAt !== null };
+      }
       const wait = row ? Math.max(1, Math.ceil((row.claimedAt.getTime() + leaseMs - Date.now()) / 1000)) : 1;
+      deps.metrics?.channelMessage(channel, 'busy');
       throw new HttpProblem(409, `message ${messageId} is being handled; deliver it again in ${wait} s`, {
         headers: { 'retry-after': String(wait) },
       });
@@ -269,6 +272,7 @@ export function createChannelRoutes(deps: AppDeps) {
     try {
       const answer = await handle(`ch:${channel}:${messageId}`);
       await deps.db.update(channelMessages).set({ status: 'done', answer }).where(where);
+      deps.metrics?.channelMessage(channel, 'handled');
       return { ...answer, duplicate: false };
     } catch (error) {
       await deps.db

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { consumers } from './consumers';
 
@@ -26,7 +27,13 @@ export const channelMessages = pgTable(
      */
     repliedAt: timestamp('replied_at', { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.channel, t.messageId] })],
+  (t) => [
+    primaryKey({ columns: [t.channel, t.messageId] }),
+    // GET /metrics: claims older than the lease (a handler that died); only live claims are indexed
+    index('channel_messages_processing_idx')
+      .on(t.claimedAt)
+      .where(sql`status = 'processing'`),
+  ],
 );
 
 /** A conversation on WhatsApp: which consumer number it is about, and what it waits for. */

@@ -60,6 +60,10 @@ export const complaints = pgTable(
     index('complaints_escalation_idx').on(t.escalationOfficeId, t.status),
     index('complaints_consumer_idx').on(t.consumerNumber),
     index('complaints_outage_idx').on(t.outageId),
+    // GET /metrics on every scrape: open complaints by status, and those past their TAT (the backlog only)
+    index('complaints_open_status_due_idx')
+      .on(t.status, t.dueAt)
+      .where(sql`status <> 'closed'`),
   ],
 );
 

@@ -40,6 +40,10 @@ export const serviceRequests = pgTable(
     index('service_requests_office_status_idx').on(t.officeId, t.status),
     index('service_requests_escalation_idx').on(t.escalationOfficeId, t.status),
     index('service_requests_consumer_idx').on(t.consumerNumber),
+    // GET /metrics on every scrape: open requests by status, and those past their TAT (the backlog only)
+    index('service_requests_open_status_due_idx')
+      .on(t.status, t.dueAt)
+      .where(sql`status in ('in-progress', 'awaiting-consumer')`),
   ],
 );
 

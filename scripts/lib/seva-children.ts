@@ -8,6 +8,26 @@ import { startNodeChild, supervise, type Supervised } from './supervisor';
 type Log = Parameters<typeof supervise>[0]['log'] & { info: (message: string) => void };
 
 /**
+ * Worker i (from 0) of a stack: its SDK metrics on port + 2i and Seva's on port + 2i + 1 of
+ * `WORKER_METRICS_ADDRESS`, so that N workers on one host never share a port.
+ */
+export function workerMetricsEnv(base: string | undefined, index: number): NodeJS.ProcessEnv {
+  if (!base) return {};
+  const at = base.lastIndexOf(':');
+  return { WORKER_METRICS_ADDRESS: `${base.slice(0, at)}:${Number(base.slice(at + 1)) + 2 * index}` };
+}
+
+/** The banner's word on worker metrics and tracing. */
+export function metricsNote(config: Config): string {
+  const base = config.observability.workerMetricsAddress;
+  const workers = base
+    ? `; worker i: temporal_* on ${base} + 2i, seva_* on + 2i + 1`
+    : '; worker metrics off (WORKER_METRICS_ADDRESS)';
+  const traces = config.observability.otlp ? `; traces to ${config.observability.otlp.endpoint}` : '';
+  return `${config.observability.metricsToken ? ' (bearer METRICS_TOKEN)' : ' (loopback only)'}${workers}${traces}`;
+}
+
+/**
  * The worker processes and the API process of a local stack (`npm start`, `npm run
  * stack:production`), each supervised. What they all read is made once before any of them
  * starts: the development signing material (two processes creating it at once would each make
@@ -26,7 +46,11 @@ export async function startSevaChildren(options: {
   await loadEkycTrustAnchors(config.ekyc);
   log.info('bundling workflows');
   const bundlePath = join(options.dataDir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, (await bundleWorkflows()).code);
+  // with tracing on, the bundle carries the OpenTelemetry workflow interceptors
+  writeFileSync(
+    bundlePath,
+    (await bundleWorkflows({ traced: config.observability.otlp !== undefined })).code,
+  );
   const env = { ...options.env, WORKER_WORKFLOW_BUNDLE: bundlePath };
 
   log.info(`starting ${options.workers} worker process(es) and the API process`);
@@ -36,8 +60,13 @@ export async function startSevaChildren(options: {
     ...Array.from({ length: options.workers }, async (_, i) => {
       const name = options.workers === 1 ? 'worker' : `worker ${i + 1}`;
       const nodeFlags = [`--max-semi-space-size=${config.worker.semiSpaceMb}`];
+      const workerEnv = { ...env, ...workerMetricsEnv(config.observability.workerMetricsAddress, i) };
       workers.push(
-        await supervise({ name, log, start: () => startNodeChild({ script: 'worker.ts', env, nodeFlags }) }),
+        await supervise({
+          name,
+          log,
+          start: () => startNodeChild({ script: 'worker.ts', env: workerEnv, nodeFlags }),
+        }),
       );
     }),
   ]);

@@ -11,7 +11,9 @@ import { createContentPool, type TContentPoolOptions } from '../../lib/content-p
 import { createTokenVerifier, signDevToken, type TTokenRequest } from '../../lib/auth-tokens';
 import { decisionMessage } from '../../domain/decision-signature';
 import { generateEd25519, signEd25519 } from '../../lib/ed25519';
-import { createLogger } from '../../lib/logger';
+import { createLogger, type Logger } from '../../lib/logger';
+import type { Tracing } from '../../lib/tracing';
+import type { WorkerMetrics } from '../../worker/metrics';
 import { connectClient, connectWorkerConnection } from '../../lib/temporal';
 import { createActivityDeps } from '../../worker/activity-deps';
 import { createWorker } from '../../worker/create-worker';
@@ -46,16 +48,25 @@ export async function startTestStack(
     worker?: boolean;
     codecUiSecret?: string;
     contentPool?: TContentPoolOptions;
+    /** the Temporal SDK's Prometheus endpoint (host:port), when this file's stack installs the runtime */
+    sdkMetricsAddress?: string;
+    /** activity outcomes counted by the worker (worker/metrics.ts) */
+    workerMetrics?: WorkerMetrics;
+    /** traced client, worker and app; pass a bundle made with `bundleWorkflows({ traced: true })` */
+    tracing?: Tracing;
+    workflowBundlePath?: string;
+    /** the logger the app, use cases and worker log to (default: the config's, silent) */
+    logger?: Logger;
   } = {},
 ) {
   const config = testConfig(options.env);
-  const logger = createLogger(config);
+  const logger = options.logger ?? createLogger(config);
   if (!runtimeInstalled) {
-    installTemporalRuntime(logger);
+    installTemporalRuntime(logger, { metricsAddress: options.sdkMetricsAddress });
     runtimeInstalled = true;
   }
   const database = createDatabase(config.database.url!, { max: 4 });
-  const client: Client = await connectClient(config);
+  const client: Client = await connectClient(config, { traced: options.tracing !== undefined });
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
   let workerConnection: Awaited<ReturnType<typeof connectWorkerConnection>> | undefined;
@@ -70,7 +81,9 @@ export async function startTestStack(
       config,
       connection: workerConnection,
       deps,
-      workflowBundle: { codePath: inject('workflowBundlePath') },
+      workflowBundle: { codePath: options.workflowBundlePath ?? inject('workflowBundlePath') },
+      metrics: options.workerMetrics,
+      tracing: options.tracing,
     });
     workerRun = worker.run();
   };
@@ -94,6 +107,7 @@ export async function startTestStack(
     ekycTrustAnchorsPem,
     codecUiSecret: options.codecUiSecret,
     contentPool,
+    tracer: options.tracing?.tracer,
   });
 
   const token = (request: TTokenRequest) => signDevToken(config.auth, request);

@@ -1,0 +1,3 @@
+CREATE INDEX "service_requests_open_status_due_idx" ON "service_requests" USING btree ("status","due_at") WHERE status in ('in-progress', 'awaiting-consumer');--> statement-breakpoint
+CREATE INDEX "complaints_open_status_due_idx" ON "complaints" USING btree ("status","due_at") WHERE status <> 'closed';--> statement-breakpoint
+CREATE INDEX "channel_messages_processing_idx" ON "channel_messages" USING btree ("claimed_at") WHERE status = 'processing';
