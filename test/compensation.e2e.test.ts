@@ -5,15 +5,18 @@ import { and, eq, like } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCompensationActivities } from '../activities/compensation';
+import { createPortalSession } from '../db/portal-sessions';
 import { compensationCredits, consumers, ledgerPostings, notifications } from '../db/schema';
 import { compensationDue, type TStandard } from '../domain/compensation';
 import { PHRASES, renderNotice } from '../domain/notice-templates';
 import { RECEIPT_LABELS } from '../domain/receipt-labels';
+import { portalMessages } from '../web/messages';
 import { createDataConverter } from '../lib/temporal';
 import { makePng } from '../scripts/lib/sample-files';
 import { saveHistories } from './helpers/histories';
 import { pdfText } from './helpers/poppler';
-import { startTestStack, testConfig, type TestStack } from './helpers/stack';
+import { shoot, startPortal } from './helpers/portal-browser';
+import { testConfig, type TestStack } from './helpers/stack';
 import { sleep, waitFor } from './helpers/wait';
 
 /**
@@ -22,6 +25,7 @@ import { sleep, waitFor } from './helpers/wait';
  * ledger once, named on the receipt and in the notices, listed for the consumer and summed for ops.
  */
 let stack: TestStack;
+let portal: Awaited<ReturnType<typeof startPortal>>;
 let admin: string;
 let ops: string;
 let executive: string;
@@ -142,7 +146,8 @@ const noticeOf = async (rn: string, template: string) =>
   ).find((n) => n.template === template)!;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  portal = await startPortal();
+  stack = portal.stack;
   admin = await stack.token({ role: 'admin', office: 'hq' });
   ops = await stack.token({ role: 'ops', office: 'hq' });
   executive = await stack.token({ role: 'executive', office: 'sec-pattom', subject: 'exec-pattom' });
@@ -193,7 +198,7 @@ afterAll(async () => {
     await saveHistories(stack, 'serviceRequestWorkflow', 'test/.histories-latest-compensation');
     await saveHistories(stack, 'complaintWorkflow', 'test/.histories-latest-compensation-complaint');
   }
-  await stack?.stop();
+  await portal?.stop();
 });
 
 describe('a late service request', () => {
@@ -515,5 +520,41 @@ describe('who sees it', () => {
       .from(compensationCredits)
       .where(and(eq(compensationCredits.officeId, 'sec-vizhinjam')));
     expect(summary.json.items.some((i: any) => i.officeId === 'sec-vizhinjam')).toBe(vizhinjam.length > 0);
+  });
+});
+
+describe('the portal', () => {
+  it('shows the consumer what they were credited and why, on the request', async () => {
+    const consumerNumber = await newConsumer();
+    const { rn, documentId } = await submit(consumerNumber, 'test-comp-late');
+    await sleep(3500);
+    const done = await complete(rn, documentId);
+    const credit = done.compensation;
+    expect(credit).toBeDefined();
+
+    const session = await createPortalSession(stack.db, [consumerNumber], new Date());
+    const context = await portal.browser.newContext();
+    context.setDefaultTimeout(10_000);
+    await context.addCookies([
+      { name: 'seva_session', value: session.token, url: portal.base, httpOnly: true, sameSite: 'Lax' },
+    ]);
+    const page = await context.newPage();
+    await page.goto(`${portal.base}/requests/${rn}`);
+    const card = page.locator('section.compensation');
+    await card.waitFor();
+    const en = (key: string, values?: Record<string, string>) => portalMessages.format('en', key, values);
+    expect(await card.locator('h2#compensation').innerText()).toBe(en('compensation.title'));
+    const text = await card.innerText();
+    expect(text).toContain(
+      `${credit.amountText} credited to your account as compensation for ${credit.periodsLate} days`,
+    );
+    expect(text).toContain('Test Rules, rule 4');
+    expect(text).toContain(en('compensation.late', { area: en('compensation.area.urban') }));
+    expect(await page.locator('section', { has: page.locator('#timeline') }).innerText()).toContain(
+      en('timeline.compensation-credited'),
+    );
+    await card.scrollIntoViewIfNeeded();
+    await shoot(page, 'request-compensation');
+    await context.close();
   });
 });
