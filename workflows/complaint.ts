@@ -24,11 +24,9 @@ import {
   type TComplaintStatus,
 } from '../domain/complaint-contract';
 import {
-  compensationDue,
   compensationPhrase,
   complaintClockEvents,
   runningTime,
-  shortestTimelineMs,
   type TCompensationCredit,
 } from '../domain/compensation';
 import { localised } from '../domain/localised';
@@ -39,6 +37,7 @@ import { UNSCOPED_ROLES } from '../domain/roles';
 import { SA } from '../domain/search-attributes';
 import type { TActor } from '../domain/service-request-contract';
 import { complaintWorkflowV1 } from './complaint-v1';
+import { creditIfLate } from './compensation';
 import { startNotice } from './start-notice';
 import { trackState } from './state-tracker';
 
@@ -517,21 +516,17 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
    * Credited to the ledger once, at closure, when the resolution is final.
    */
   const creditCompensation = async (): Promise<TCompensationCredit | undefined> => {
-    const standard = type.standard!;
     const until = state.resolvedAt ?? state.closedAt ?? iso(now());
-    const elapsedMs = runningTime(complaintClockEvents(state.timeline), until, input.calendar);
-    if (elapsedMs <= shortestTimelineMs(standard)) return undefined;
-    const areaClass = await acts.areaClassOf({ consumerNumber: input.consumerNumber });
-    const due = compensationDue({ standard, areaClass, elapsedMs });
-    if (!due) return undefined;
-    const credit = await acts.creditCompensation({
+    const credit = await creditIfLate(acts, {
       source: 'complaint',
+      standard: type.standard!,
+      elapsedMs: runningTime(complaintClockEvents(state.timeline), until, input.calendar),
       requestNumber: input.requestNumber,
       typeCode: type.code,
       consumerNumber: input.consumerNumber,
       officeId: state.officeId,
-      due,
     });
+    if (!credit) return undefined;
     log('compensation-credited', undefined, `${credit.amountText} — ${credit.citation}`);
     await notify({
       key: `${input.requestNumber}/compensated`,

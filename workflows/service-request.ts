@@ -14,12 +14,7 @@ import type { createReceiptActivities } from '../activities/receipts';
 import type { createServiceRequestActivities } from '../activities/service-requests';
 import { addBusinessTime, businessTimeBetween, parseBusinessDuration } from '../domain/calendar';
 import { withServiceTypeDefaults } from '../domain/catalogue-defaults';
-import {
-  compensationDue,
-  compensationPhrase,
-  shortestTimelineMs,
-  type TCompensationCredit,
-} from '../domain/compensation';
+import { compensationPhrase, type TCompensationCredit } from '../domain/compensation';
 import { localised } from '../domain/localised';
 import { FailureType } from '../domain/failures';
 import { UNSCOPED_ROLES, type TRole } from '../domain/roles';
@@ -52,6 +47,7 @@ import {
   type TServiceRequestInput,
   type TServiceRequestState,
 } from '../domain/service-request-contract';
+import { creditIfLate } from './compensation';
 import { startNotice } from './start-notice';
 import { trackState } from './state-tracker';
 
@@ -194,22 +190,16 @@ export async function serviceRequestWorkflow(
    * the consumer, so delays they caused are left out), credited to the ledger once.
    */
   const creditCompensation = async (): Promise<TCompensationCredit | undefined> => {
-    const standard = type.standard!;
-    const elapsedMs = state.clock.consumedMs;
-    // Within the shortest timeline: on time for every area class, nothing to look up.
-    if (elapsedMs <= shortestTimelineMs(standard)) return undefined;
-    const areaClass = await acts.areaClassOf({ consumerNumber: input.consumerNumber });
-    const due = compensationDue({ standard, areaClass, elapsedMs });
-    if (!due) return undefined;
-    const credit = await acts.creditCompensation({
+    const credit = await creditIfLate(acts, {
       source: 'service-request',
+      standard: type.standard!,
+      elapsedMs: state.clock.consumedMs,
       requestNumber: input.requestNumber,
       typeCode: type.code,
       consumerNumber: input.consumerNumber,
       officeId: state.officeId,
-      due,
     });
-    log('compensation-credited', undefined, `${credit.amountText} — ${credit.citation}`);
+    if (credit) log('compensation-credited', undefined, `${credit.amountText} — ${credit.citation}`);
     return credit;
   };
 
