@@ -1,5 +1,6 @@
 import { createBulkPaymentActivities, type BulkPaymentActivityDeps } from './bulk-payments';
 import { createCampaignActivities, type CampaignActivityDeps } from './campaigns';
+import { createCompensationActivities } from './compensation';
 import { createComplaintActivities } from './complaints';
 import { createHousekeepingActivities } from './housekeeping';
 import { createPingActivities, type PingActivityDeps } from './ping';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createServiceRequestActivities(deps),
     ...createReceiptActivities(deps),
     ...createComplaintActivities(deps),
+    ...createCompensationActivities(deps),
     ...createHousekeepingActivities(deps),
     ...createBulkPaymentActivities(deps),
     ...createCampaignActivities(deps),

@@ -40,6 +40,8 @@ export function createReceiptActivities(deps: ReceiptActivityDeps) {
       /** in the consumer's language when rendered: a catalogue name, a phrase, or text as it is */
       service: TNoticeParam;
       outcome: TNoticeParam;
+      /** statutory compensation credited for a missed standard, worded (a phrase) */
+      compensation?: TNoticeParam;
       /** step id → its name, for the decision trail */
       stepNames?: Record<string, TNoticeParam>;
       consumerNumber: string;
@@ -81,6 +83,7 @@ export function createReceiptActivities(deps: ReceiptActivityDeps) {
             revision: input.revision,
             service: say(input.service),
             outcome: say(input.outcome),
+            ...(input.compensation ? { compensation: say(input.compensation) } : {}),
             consumer: {
               number: input.consumerNumber,
               name: consumer?.name ?? '',

@@ -23,6 +23,7 @@ import { createCatalogueRoutes } from './routes/catalogue';
 import { createComplaintRoutes } from './routes/complaints';
 import { createChannelRoutes } from './routes/channels';
 import { createDocumentRoutes } from './routes/documents';
+import { createCompensationRoutes } from './routes/compensation';
 import { createLedgerRoutes } from './routes/ledger';
 import { createFeedbackRoutes } from './routes/feedback';
 import { createPingRoutes } from './routes/pings';
@@ -158,6 +159,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/', createChannelRoutes(deps));
   app.route('/', createStaffRoutes(deps));
   app.route('/', createLedgerRoutes(deps));
+  app.route('/', createCompensationRoutes(deps));
   app.route('/', createBulkPaymentRoutes(deps));
   // The consumer portal: server-rendered pages (web/), with their own session and CSRF checks.
   app.route('/', createPortalRoutes(deps));

@@ -3,16 +3,24 @@ import type { z } from 'zod';
 import { SERVICE_CATALOGUE, ZServiceType, type TServiceType } from '../domain/catalogue';
 import { withBuiltInTranslations } from '../domain/built-in-translations';
 import { COMPLAINT_CATALOGUE, ZComplaintType, type TComplaintType } from '../domain/complaint-catalogue';
+import { withStandard } from '../domain/standards-of-performance';
+import { installedProfile } from '../domain/utility-profile';
 import type { Database } from './client';
 import { requestTypes } from './schema';
 
-/** Loads the built-in catalogue; a stored type is replaced only by a higher version. */
+/**
+ * Loads the built-in catalogue with the profile's standards of performance
+ * (`domain/standards-of-performance.ts`); a stored type is replaced only by a higher version.
+ */
 export async function syncCatalogue(
   db: Database,
   catalogue: TServiceType[] = SERVICE_CATALOGUE,
+  profileId: string = installedProfile().id,
 ): Promise<void> {
-  for (const type of catalogue) await upsertCatalogueEntry(db, withBuiltInTranslations(type));
-  for (const type of COMPLAINT_CATALOGUE) await upsertCatalogueEntry(db, withBuiltInTranslations(type));
+  for (const type of catalogue)
+    await upsertCatalogueEntry(db, withStandard(withBuiltInTranslations(type), profileId));
+  for (const type of COMPLAINT_CATALOGUE)
+    await upsertCatalogueEntry(db, withStandard(withBuiltInTranslations(type), profileId));
 }
 
 /** Stores a catalogue entry of either kind; a stored one is replaced only by a higher version. */

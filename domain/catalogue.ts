@@ -3,6 +3,7 @@ import { ZBusinessDuration } from './calendar-schema';
 import { toE164 } from './phone';
 import { LANGUAGES, type TLanguage } from './languages';
 import { ZRole } from './roles-schema';
+import { AREA_CLASSES, type TStandard } from './compensation';
 
 /**
  * The request catalogue is data. A type says what form to fill, which documents to bring, which
@@ -111,6 +112,59 @@ export const ZTranslations = <T extends z.ZodType>(entry: T) =>
 
 export { localised } from './localised';
 
+/** Where a figure of a standard comes from; `example: true` marks a demo figure the sources do not give. */
+const ZStandardSource = z.strictObject({
+  citation: z.string().trim().min(1).max(500),
+  url: z.url().optional(),
+  example: z.boolean(),
+  note: z.string().trim().max(1000).optional(),
+});
+/** Money in the profile's currency, major units, at most two decimals. */
+const ZAmount = z
+  .number()
+  .positive()
+  .max(10_000_000)
+  .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, 'at most two decimals');
+const capAtLeastAmount = (r: { amount: number; cap?: number }) => r.cap === undefined || r.cap >= r.amount;
+export const ZCompensationRule = z.discriminatedUnion('kind', [
+  z
+    .strictObject({
+      kind: z.literal('per-day'),
+      amount: ZAmount,
+      /** how much of the clock is one day of delay: `7h` on a 10:00–17:00 office calendar, `24h` round the clock */
+      day: ZBusinessDuration.optional(),
+      cap: ZAmount.optional(),
+      source: ZStandardSource,
+    })
+    .refine(capAtLeastAmount, { path: ['cap'], message: 'the cap must be at least the amount' }),
+  z
+    .strictObject({
+      kind: z.literal('per-hour'),
+      amount: ZAmount,
+      cap: ZAmount.optional(),
+      source: ZStandardSource,
+    })
+    .refine(capAtLeastAmount, { path: ['cap'], message: 'the cap must be at least the amount' }),
+  z.strictObject({ kind: z.literal('per-case'), amount: ZAmount, source: ZStandardSource }),
+]);
+/**
+ * A standard of performance (`domain/compensation.ts`): the timeline per area class on the
+ * entry's own clock, the compensation when it is missed, and the regulation shown to the consumer.
+ */
+export const ZStandard = z.strictObject({
+  timeline: z.strictObject(
+    Object.fromEntries(AREA_CLASSES.map((c) => [c, ZBusinessDuration])) as Record<
+      (typeof AREA_CLASSES)[number],
+      typeof ZBusinessDuration
+    >,
+  ),
+  compensation: ZCompensationRule,
+  citation: z.string().trim().min(1).max(500),
+  source: ZStandardSource,
+});
+// The zod-free type the workflows use is what the schema makes.
+export const standardType = (s: z.output<typeof ZStandard>): TStandard => s;
+
 const serviceTypeShape = {
   code: z.string().regex(/^[a-z][a-z0-9-]{2,40}$/, 'kebab-case code'),
   kind: z.literal('service').default('service'),
@@ -137,6 +191,8 @@ const serviceTypeShape = {
   receiptName: z.string().min(1),
   /** the type's words in the other languages (`ml`, `hi`, `vi`, `ru`); English is above */
   translations: ZTranslations(ZServiceTypeTranslation),
+  /** the statutory standard of performance and its compensation, if a regulation sets one */
+  standard: ZStandard.optional(),
 };
 
 /** The rules across fields of a type, for the stored type and for an admin's PUT body alike. */
@@ -287,7 +343,7 @@ export const SERVICE_CATALOGUE: TServiceType[] = [
   },
   {
     code: 'ownership-transfer',
-    version: 3, // 2: eForm fields say what an offline e-KYC is compared with; 3: translations
+    version: 4, // 2: eForm fields say what an offline e-KYC is compared with; 3: translations; 4: standard of performance
     name: 'Name change / ownership transfer',
     form: [
       { name: 'newName', label: 'Name of the new owner', type: 'text', kyc: 'name' },
@@ -317,7 +373,7 @@ export const SERVICE_CATALOGUE: TServiceType[] = [
   },
   {
     code: 'new-connection',
-    version: 3, // 2: eForm fields say what an offline e-KYC is compared with; 3: translations
+    version: 4, // 2: eForm fields say what an offline e-KYC is compared with; 3: translations; 4: standard of performance
     name: 'New connection',
     form: [
       { name: 'premisesAddress', label: 'Premises address', type: 'longText', kyc: 'address' },
@@ -348,7 +404,7 @@ export const SERVICE_CATALOGUE: TServiceType[] = [
   },
   {
     code: 'load-change',
-    version: 2, // 2: translations
+    version: 3, // 2: translations; 3: standard of performance
     name: 'Load change',
     form: [
       { name: 'newLoadKw', label: 'New connected load (kW)', type: 'number', min: 0.1, max: 100 },
@@ -366,7 +422,7 @@ export const SERVICE_CATALOGUE: TServiceType[] = [
   },
   {
     code: 'tariff-change',
-    version: 2, // 2: translations
+    version: 3, // 2: translations; 3: standard of performance
     name: 'Tariff change',
     form: [
       {
@@ -386,7 +442,7 @@ export const SERVICE_CATALOGUE: TServiceType[] = [
   },
   {
     code: 'meter-shifting',
-    version: 2, // 2: translations
+    version: 3, // 2: translations; 3: standard of performance
     name: 'Meter shifting',
     form: [
       { name: 'newLocation', label: 'New meter location', type: 'longText' },

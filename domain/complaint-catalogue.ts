@@ -2,7 +2,7 @@ import { installedProfile } from './utility-profile';
 import { checkConsumerNumber, type TUtilityProfile } from './utility-profile-contract';
 import { z } from 'zod';
 import { ZBusinessDuration } from './calendar-schema';
-import { ZEscalationLevel, ZTranslations } from './catalogue';
+import { ZEscalationLevel, ZStandard, ZTranslations } from './catalogue';
 
 /**
  * Complaint types are data, like service types: priority, turnaround time on the office calendar
@@ -30,6 +30,8 @@ export const ZComplaintType = z.object({
   escalation: z.array(ZEscalationLevel).min(1),
   /** the type's name in the other languages (`ml`, `hi`, `vi`, `ru`); English is `name` */
   translations: ZTranslations(z.strictObject({ name: z.string().trim().min(1).max(200) })),
+  /** the statutory standard of performance (restoration time) and its compensation, if any */
+  standard: ZStandard.optional(),
 });
 export type TComplaintType = z.output<typeof ZComplaintType>;
 
@@ -42,7 +44,7 @@ const ESCALATION = [
 export const COMPLAINT_CATALOGUE: TComplaintType[] = [
   {
     code: 'no-power',
-    version: 2, // 2: translations
+    version: 3, // 2: translations; 3: standard of performance
     name: 'No power (individual)',
     priority: 'high',
     tat: '4h',
@@ -52,7 +54,7 @@ export const COMPLAINT_CATALOGUE: TComplaintType[] = [
   },
   {
     code: 'low-voltage',
-    version: 2, // 2: translations
+    version: 3, // 2: translations; 3: standard of performance
     name: 'Low voltage',
     priority: 'normal',
     tat: '24h',
@@ -61,7 +63,7 @@ export const COMPLAINT_CATALOGUE: TComplaintType[] = [
   },
   {
     code: 'high-voltage',
-    version: 2, // 2: translations
+    version: 3, // 2: translations; 3: standard of performance
     name: 'High voltage',
     priority: 'high',
     tat: '8h',
@@ -70,7 +72,7 @@ export const COMPLAINT_CATALOGUE: TComplaintType[] = [
   },
   {
     code: 'meter-defective',
-    version: 2, // 2: translations
+    version: 3, // 2: translations; 3: standard of performance
     name: 'Meter defective',
     priority: 'normal',
     tat: '49h',
@@ -78,7 +80,7 @@ export const COMPLAINT_CATALOGUE: TComplaintType[] = [
   },
   {
     code: 'billing-dispute',
-    version: 2, // 2: translations
+    version: 3, // 2: translations; 3: standard of performance
     name: 'Billing dispute',
     priority: 'normal',
     tat: '35h',

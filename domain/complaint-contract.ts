@@ -7,6 +7,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { TBusinessCalendar } from './calendar';
 import type { TComplaintType } from './complaint-catalogue';
+import type { TCompensationCredit } from './compensation';
 import type { TChannel } from './consumer';
 import type { ZAcknowledge, ZAssignCrew, ZConfirm, ZResolve } from './complaint';
 import type { TActor, TEscalationOffice, TTimelineEntry } from './service-request';
@@ -80,6 +81,8 @@ export type TComplaintState = {
   channel?: string;
   submittedAt?: string;
   closedAt?: string;
+  /** statutory compensation credited at closure for a restoration past the standard */
+  compensation?: TCompensationCredit;
   timeline: TTimelineEntry[];
 };
 

@@ -35,6 +35,8 @@ export const postingKey = {
     `bulk-suspense/${statementRef}/${entryRef}/${lineNo}`,
   /** what a statement entry carried beyond (or without) its list */
   bulkRemainder: (statementRef: string, entryRef: string) => `bulk-remainder/${statementRef}/${entryRef}`,
+  /** statutory compensation for a request or complaint that missed its standard: once per Request Number */
+  compensation: (requestNumber: string) => `compensation/${requestNumber}`,
 };
 
 export type TBillDue = { billId: string; period: string; amount: number };

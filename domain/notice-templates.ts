@@ -62,7 +62,13 @@ export const NOTICE_TEMPLATES = {
   ]),
   'complaint-delayed': t('consumer', { urgent: true }, ['requestNumber', 'complaintType', 'newDate']),
   'tat-warning': t('staff', { urgent: true }, ['requestNumber', 'service', 'dueAt']),
-  'request-completed': t('consumer', {}, ['requestNumber', 'service', 'receiptUrl', 'feedbackUrl']),
+  'request-completed': t('consumer', {}, [
+    'requestNumber',
+    'service',
+    'receiptUrl',
+    'feedbackUrl',
+    'compensation',
+  ]),
   'request-rejected': t('consumer', {}, ['requestNumber', 'service', 'reason']),
   'request-abandoned': t('consumer', {}, ['requestNumber', 'service']),
   'request-reopened': t('staff', { urgent: true }, [
@@ -87,6 +93,7 @@ export const NOTICE_TEMPLATES = {
     'smsKeyword',
   ]),
   'complaint-reopened': t('consumer', { urgent: true }, ['requestNumber', 'complaintType', 'dueAt']),
+  'complaint-compensated': t('consumer', {}, ['requestNumber', 'complaintType', 'compensation']),
   'complaint-linked-outage': t('consumer', { urgent: true }, ['requestNumber', 'area', 'etr']),
   'complaint-power-restored': t('consumer', { urgent: true }, [
     'requestNumber',
@@ -186,7 +193,9 @@ export function resolveParam(
 }
 
 const list = (items: string[], language: TLanguage) =>
-  new Intl.ListFormat(localeOf(installedProfile(), language), { style: 'long', type: 'conjunction' }).format(items);
+  new Intl.ListFormat(localeOf(installedProfile(), language), { style: 'long', type: 'conjunction' }).format(
+    items,
+  );
 
 /**
  * An instant in the utility's zone, the zone named in the reader's words ("… IST", "… (giờ Việt

@@ -11,6 +11,8 @@ export type TReceiptLabels = {
   requestNumber: string;
   service: string;
   outcome: string;
+  /** statutory compensation credited for a missed standard */
+  compensation: string;
   consumerNumber: string;
   consumer: string;
   address: string;
@@ -28,4 +30,5 @@ export type TReceiptLabels = {
 export const RECEIPT_LABELS = { en, ml, hi, vi, ru } satisfies Record<TLanguage, TReceiptLabels>;
 
 /** A time as the reader reads it: their locale, India time (as notices print it), marked IST. */
-export const formatReceiptTime = (iso: string, language: TLanguage): string => formatUtilityTime(iso, language);
+export const formatReceiptTime = (iso: string, language: TLanguage): string =>
+  formatUtilityTime(iso, language);

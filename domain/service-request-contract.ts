@@ -7,6 +7,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { TBusinessCalendar } from './calendar';
 import type { TDocumentKind, TServiceType } from './catalogue';
+import type { TCompensationCredit } from './compensation';
 import type { TChannel } from './consumer';
 import type { TSignedDecision } from './decision-signature';
 import type { TKycMatch } from './kyc-match';
@@ -135,6 +136,8 @@ export type TServiceRequestState = {
   completionApplied?: boolean;
   /** the signed PDF receipt of the latest completion */
   receipt?: { revision: number; sha256: string; url: string; verifyUrl: string };
+  /** statutory compensation credited on completion for a missed standard of performance */
+  compensation?: TCompensationCredit;
   feedbackUrl?: string;
   feedback?: { rating: number; category: TFeedbackCategory; comment?: string; at: string };
   reopenCount: number;

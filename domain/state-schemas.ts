@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ZDocumentKind } from './catalogue';
 import { COMPLAINT_STATUSES, type TComplaintState } from './complaint';
+import { AREA_CLASSES } from './compensation';
 import { ZChannel } from './consumer';
 import { ROLES } from './roles';
 import { FEEDBACK_CATEGORIES, REQUEST_STATUSES, type TServiceRequestState } from './service-request';
@@ -18,6 +19,27 @@ const ZTimelineEntry = z.object({
   detail: z.string().optional(),
 });
 const match = z.enum(['matches', 'differs']);
+/** Statutory compensation credited for a missed standard of performance (domain/compensation.ts). */
+export const ZCompensationCredit = z
+  .object({
+    amount: z.number().describe('in the utility’s currency (rupees), credited to the ledger'),
+    amountText: z.string().describe('the amount as the utility writes it, e.g. ₹250.00'),
+    periodsLate: z.number().int().describe('days (per-day rule), hours (per-hour) or 1 (per-case)'),
+    rule: z.object({
+      kind: z.enum(['per-day', 'per-hour', 'per-case']),
+      amount: z.number(),
+      cap: z.number().optional(),
+      day: z.string().optional().describe('how much of the clock is one day of delay'),
+    }),
+    areaClass: z.enum(AREA_CLASSES),
+    standardMs: z.number().int().describe('the standard’s timeline for the area class, ms of the clock'),
+    lateMs: z.number().int().describe('how far past it, ms of the clock (paused time left out)'),
+    citation: z.string().describe('the regulation that sets the standard'),
+    capped: z.boolean(),
+    postingId: z.number().int().describe('the ledger posting'),
+    creditedAt: iso,
+  })
+  .describe('statutory compensation credited for a missed standard of performance');
 
 export const ZServiceRequestState = z.object({
   requestNumber: z.string(),
@@ -97,6 +119,7 @@ export const ZServiceRequestState = z.object({
     .object({ revision: z.number().int(), sha256: z.string(), url: z.string(), verifyUrl: z.string() })
     .optional()
     .describe('the signed PDF receipt of the latest completion'),
+  compensation: ZCompensationCredit.optional(),
   feedbackUrl: z.string().optional(),
   feedback: z
     .object({
@@ -148,6 +171,7 @@ export const ZComplaintState = z.object({
   channel: z.string().optional(),
   submittedAt: iso.optional(),
   closedAt: iso.optional(),
+  compensation: ZCompensationCredit.optional(),
   timeline: z.array(ZTimelineEntry),
 });
 

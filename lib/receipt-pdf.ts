@@ -17,6 +17,8 @@ export type TReceipt = {
   revision: number;
   service: string;
   outcome: string;
+  /** statutory compensation credited for a missed standard of performance, in words */
+  compensation?: string;
   consumer: { number: string; name: string; address: string };
   officeName: string;
   submittedAt: string;
@@ -49,6 +51,7 @@ export async function renderReceiptPdf(receipt: TReceipt, fonts: TPdfFonts): Pro
     [labels.requestNumber, receipt.requestNumber],
     [labels.service, receipt.service],
     [labels.outcome, receipt.outcome],
+    ...(receipt.compensation ? ([[labels.compensation, receipt.compensation]] as [string, string][]) : []),
     [labels.consumerNumber, receipt.consumer.number],
     [labels.consumer, receipt.consumer.name],
     [labels.address, receipt.consumer.address],

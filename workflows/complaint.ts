@@ -7,6 +7,7 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { createCompensationActivities } from '../activities/compensation';
 import type { createComplaintActivities } from '../activities/complaints';
 import { addBusinessTime, parseBusinessDuration } from '../domain/calendar';
 import {
@@ -22,6 +23,12 @@ import {
   type TComplaintState,
   type TComplaintStatus,
 } from '../domain/complaint-contract';
+import {
+  compensationPhrase,
+  complaintClockEvents,
+  runningTime,
+  type TCompensationCredit,
+} from '../domain/compensation';
 import { localised } from '../domain/localised';
 import { withComplaintTypeDefaults } from '../domain/catalogue-defaults';
 import { FailureType } from '../domain/failures';
@@ -30,10 +37,13 @@ import { UNSCOPED_ROLES } from '../domain/roles';
 import { SA } from '../domain/search-attributes';
 import type { TActor } from '../domain/service-request-contract';
 import { complaintWorkflowV1 } from './complaint-v1';
+import { creditIfLate } from './compensation';
 import { startNotice } from './start-notice';
 import { trackState } from './state-tracker';
 
-const acts = proxyActivities<ReturnType<typeof createComplaintActivities>>({
+const acts = proxyActivities<
+  ReturnType<typeof createComplaintActivities> & ReturnType<typeof createCompensationActivities>
+>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20 },
 });
@@ -499,6 +509,38 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
       close('closed', undefined, 'no answer from the consumer: taken as fixed');
   };
 
+  // ---------- statutory compensation ----------
+  /**
+   * What the standard of performance owes for the restoration: the clock runs from the report
+   * (and each reopening) until it was resolved; the time it stood resolved is not counted.
+   * Credited to the ledger once, at closure, when the resolution is final.
+   */
+  const creditCompensation = async (): Promise<TCompensationCredit | undefined> => {
+    const until = state.resolvedAt ?? state.closedAt ?? iso(now());
+    const credit = await creditIfLate(acts, {
+      source: 'complaint',
+      standard: type.standard!,
+      elapsedMs: runningTime(complaintClockEvents(state.timeline), until, input.calendar),
+      requestNumber: input.requestNumber,
+      typeCode: type.code,
+      consumerNumber: input.consumerNumber,
+      officeId: state.officeId,
+    });
+    if (!credit) return undefined;
+    log('compensation-credited', undefined, `${credit.amountText} — ${credit.citation}`);
+    await notify({
+      key: `${input.requestNumber}/compensated`,
+      to: { consumerNumber: input.consumerNumber },
+      template: 'complaint-compensated',
+      params: {
+        requestNumber: input.requestNumber,
+        complaintType: complaintName,
+        compensation: compensationPhrase(credit),
+      },
+    });
+    return credit;
+  };
+
   // ---------- bookkeeping ----------
   let syncedKey = '';
   const sync = async () => {
@@ -578,6 +620,9 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
     await condition(allHandlersFinished);
     if (state.status === 'closed') break;
   }
+  // Runs recorded before statutory compensation close without it.
+  if (type.standard && !state.compensation && patched('statutory-compensation'))
+    state.compensation = await creditCompensation();
   await sync();
   await replied;
   await acts.releaseComplaintSlot({

@@ -9,10 +9,12 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { createCompensationActivities } from '../activities/compensation';
 import type { createReceiptActivities } from '../activities/receipts';
 import type { createServiceRequestActivities } from '../activities/service-requests';
 import { addBusinessTime, businessTimeBetween, parseBusinessDuration } from '../domain/calendar';
 import { withServiceTypeDefaults } from '../domain/catalogue-defaults';
+import { compensationPhrase, type TCompensationCredit } from '../domain/compensation';
 import { localised } from '../domain/localised';
 import { FailureType } from '../domain/failures';
 import { UNSCOPED_ROLES, type TRole } from '../domain/roles';
@@ -45,11 +47,14 @@ import {
   type TServiceRequestInput,
   type TServiceRequestState,
 } from '../domain/service-request-contract';
+import { creditIfLate } from './compensation';
 import { startNotice } from './start-notice';
 import { trackState } from './state-tracker';
 
 const acts = proxyActivities<
-  ReturnType<typeof createServiceRequestActivities> & ReturnType<typeof createReceiptActivities>
+  ReturnType<typeof createServiceRequestActivities> &
+    ReturnType<typeof createReceiptActivities> &
+    ReturnType<typeof createCompensationActivities>
 >({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 20 },
@@ -178,6 +183,24 @@ export async function serviceRequestWorkflow(
     state.currentStepId = undefined;
     state.documentRequest = undefined;
     log(status, by, reason);
+  };
+
+  /**
+   * What the standard of performance owes for the time the TAT clock ran (paused while waiting on
+   * the consumer, so delays they caused are left out), credited to the ledger once.
+   */
+  const creditCompensation = async (): Promise<TCompensationCredit | undefined> => {
+    const credit = await creditIfLate(acts, {
+      source: 'service-request',
+      standard: type.standard!,
+      elapsedMs: state.clock.consumedMs,
+      requestNumber: input.requestNumber,
+      typeCode: type.code,
+      consumerNumber: input.consumerNumber,
+      officeId: state.officeId,
+    });
+    if (credit) log('compensation-credited', undefined, `${credit.amountText} — ${credit.citation}`);
+    return credit;
   };
 
   // ---------- intake state, before any handler is set ----------
@@ -328,6 +351,10 @@ export async function serviceRequestWorkflow(
         state.completionApplied = true;
       }
       close('completed', `The requested service — ${type.receiptName} — is processed`, actor.subject);
+      // Statutory compensation for a missed standard of performance, once per request (runs
+      // recorded before it complete without; a later completion after a reopening keeps the first).
+      if (type.standard && !state.compensation && patched('statutory-compensation'))
+        state.compensation = await creditCompensation();
       // Runs recorded before receipts existed complete without one (replay-safe).
       if (patched('completion-receipt')) {
         state.receipt = await acts.issueReceipt({
@@ -343,6 +370,7 @@ export async function serviceRequestWorkflow(
           officeId: state.officeId,
           submittedAt: input.submittedAt,
           completedAt: state.closedAt!,
+          ...(state.compensation ? { compensation: compensationPhrase(state.compensation) } : {}),
         });
       }
       if (!state.feedbackUrl && !state.feedback) {
@@ -361,6 +389,7 @@ export async function serviceRequestWorkflow(
           service: serviceName,
           ...(state.receipt ? { receiptUrl: state.receipt.url } : {}),
           ...(state.feedback ? {} : { feedbackUrl: state.feedbackUrl ?? '' }),
+          ...(state.compensation ? { compensation: compensationPhrase(state.compensation) } : {}),
         },
       });
       return state;

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, check, index, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { TAreaClass } from '../../domain/compensation';
 import { offices } from './offices';
 import { transformers } from './network';
 
@@ -22,6 +23,8 @@ export const consumers = pgTable(
     socialCategory: text('social_category'),
     /** false once the connection is dismantled: nothing more is billed or posted to it */
     active: boolean('active').notNull().default(true),
+    /** the premises' area class where it differs from its section office's (a hilly pocket of a rural section) */
+    areaClass: text('area_class').$type<TAreaClass>(),
     sectionOfficeId: text('section_office_id')
       .notNull()
       .references(() => offices.id),
@@ -42,5 +45,6 @@ export const consumers = pgTable(
     index('consumers_phone_idx').on(t.phone),
     // The agent desk finds callers by name and address, typos and all (pg_trgm; migration 0020).
     index('consumers_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
+    check('consumers_area_class_ck', sql`${t.areaClass} in ('urban', 'rural', 'hilly')`),
   ],
 );

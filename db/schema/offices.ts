@@ -1,4 +1,6 @@
-import { index, jsonb, pgEnum, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { check, index, jsonb, pgEnum, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { TAreaClass } from '../../domain/compensation';
 import type { TBusinessCalendar } from '../../domain/calendar';
 
 export const officeLevel = pgEnum('office_level', ['circle', 'division', 'subdivision', 'section']);
@@ -19,7 +21,12 @@ export const offices = pgTable(
     email: text('email'),
     /** the office's business calendar; null means the utility's standard one */
     calendar: jsonb('calendar').$type<TBusinessCalendar>(),
+    /** which timeline of a standard of performance applies to the consumers it serves */
+    areaClass: text('area_class').$type<TAreaClass>().notNull().default('urban'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('offices_parent_idx').on(t.parentId)],
+  (t) => [
+    index('offices_parent_idx').on(t.parentId),
+    check('offices_area_class_ck', sql`${t.areaClass} in ('urban', 'rural', 'hilly')`),
+  ],
 );

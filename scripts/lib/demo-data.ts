@@ -12,6 +12,8 @@ import {
   transformers,
 } from '../../db/schema';
 import type { Database } from '../../db/client';
+import { and, eq } from 'drizzle-orm';
+import type { TAreaClass } from '../../domain/compensation';
 import { SOCIAL_CATEGORIES } from '../../domain/campaign-contract';
 import { postingKey } from '../../domain/ledger';
 import { installedProfile, type TUtilityProfile } from '../../domain/utility-profile';
@@ -173,6 +175,18 @@ function mulberry32(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Which standard-of-performance timeline each demo section's consumers get (the rest are urban):
+ * the Neyyattinkara division's sections are rural, and one street of Vizhinjam climbs the hill
+ * (its consumers 25–29 are hilly, set on the consumer).
+ */
+const DEMO_AREA_CLASSES: Record<string, TAreaClass> = {
+  'sec-balaramapuram': 'rural',
+  'sec-vizhinjam': 'rural',
+};
+const DEMO_HILLY_CONSUMERS = (sectionId: string, n: number): TAreaClass | null =>
+  sectionId === 'sec-vizhinjam' && n >= 25 ? 'hilly' : null;
 
 /**
  * Corporates that pay their consumers' bills in bulk through the CSC (consumer numbers by section
@@ -399,6 +413,7 @@ export function buildDemoData(seed = 20261123, profile: TUtilityProfile = instal
             path: `${subPath}/${sectionId}`,
             phone: pack.officePhone(code),
             email: `${sectionId}@seva.example`,
+            areaClass: DEMO_AREA_CLASSES[sectionId] ?? 'urban',
           });
           // Subjects as the README and tests use them: exec-pattom is the executive of sec-pattom.
           const short = sectionId.replace('sec-', '');
@@ -447,6 +462,7 @@ export function buildDemoData(seed = 20261123, profile: TUtilityProfile = instal
                 n % 17 === 0 ? SOCIAL_CATEGORIES[Number(code) % SOCIAL_CATEGORIES.length]! : null,
               sectionOfficeId: sectionId,
               transformerId: dtrIds[n % dtrIds.length]!,
+              areaClass: DEMO_HILLY_CONSUMERS(sectionId, n),
             });
             BILL_PERIODS.forEach((period, i) => {
               const units = Math.round(80 + rand() * 320);
@@ -501,6 +517,13 @@ export async function loadDemoData(
   const data = buildDemoData(undefined, profile);
   await db.transaction(async (tx) => {
     await tx.insert(offices).values(data.officeRows).onConflictDoNothing();
+    // Offices loaded before area classes existed (migration 0026) get theirs.
+    for (const o of data.officeRows)
+      if (o.areaClass && o.areaClass !== 'urban')
+        await tx
+          .update(offices)
+          .set({ areaClass: o.areaClass })
+          .where(and(eq(offices.id, o.id), eq(offices.areaClass, 'urban')));
     await tx.insert(substations).values(data.substationRows).onConflictDoNothing();
     await tx.insert(feeders).values(data.feederRows).onConflictDoNothing();
     await tx.insert(transformers).values(data.transformerRows).onConflictDoNothing();

@@ -26,7 +26,7 @@ export async function startProfileStack(id: TProfileId, options: { env?: Record<
   const url = new URL(shared);
   url.pathname = `/${name}`;
   await migrateDatabase(url.toString(), async (db) => {
-    await syncCatalogue(db);
+    await syncCatalogue(db, undefined, id);
     await loadDemoData(db, utilityProfile(id));
   });
   const namespace = `seva-${id}`;

@@ -6,6 +6,7 @@ import { complaintTypeName } from '../catalogue-words';
 import { Card, FieldError, Notice } from '../components';
 import { CsrfField, Layout, type TPage } from '../layout';
 import { Timeline } from '../timeline';
+import { CompensationCard } from '../compensation';
 import { CasePage, type TRequestFlash } from './case';
 
 export type TComplaintErrors = Partial<Record<'type' | 'description', string>>;
@@ -135,6 +136,7 @@ export function ComplaintPage(props: {
           </form>
         </Card>
       ) : null}
+      {state.compensation ? <CompensationCard page={page} credit={state.compensation} /> : null}
       <Card title={t('request.timeline')} id="timeline" class="span-2">
         <Timeline page={page} entries={state.timeline} />
       </Card>

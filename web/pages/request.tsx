@@ -3,6 +3,7 @@ import type { TServiceType } from '../../domain/catalogue';
 import type { TServiceRequestState } from '../../domain/service-request';
 import { documentKindName, serviceTypeName, stepName } from '../catalogue-words';
 import { Card, StatusBadge } from '../components';
+import { CompensationCard } from '../compensation';
 import { CsrfField, type TPage } from '../layout';
 import { CasePage, type TRequestFlash } from './case';
 import { Timeline } from '../timeline';
@@ -111,6 +112,7 @@ export function RequestPage(props: {
           ) : null}
         </Card>
       ) : null}
+      {state.compensation ? <CompensationCard page={page} credit={state.compensation} /> : null}
       <Card title={t('request.documents')} id="documents">
         {state.documents.length === 0 ? (
           <p class="muted">{t('request.noDocuments')}</p>
