@@ -22,3 +22,4 @@ export * from './ledger';
 export * from './bulk-payments';
 export * from './inbound-contacts';
 export * from './campaigns';
+export * from './repair';

@@ -2,7 +2,7 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import type { Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/create-app';
 import { loadConfig, type Config } from '../../config';
@@ -64,13 +64,14 @@ export async function startTestStack(
     database.db,
     client,
   );
-  const startWorker = async () => {
+  /** `workflowBundle`: another build of the workflows (a bad deploy, in the repair tests) */
+  const startWorker = async (workflowBundle?: WorkflowBundleWithSourceMap) => {
     workerConnection = await connectWorkerConnection(config);
     worker = await createWorker({
       config,
       connection: workerConnection,
       deps,
-      workflowBundle: { codePath: inject('workflowBundlePath') },
+      workflowBundle: workflowBundle ?? { codePath: inject('workflowBundlePath') },
     });
     workerRun = worker.run();
   };
