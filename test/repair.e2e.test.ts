@@ -262,6 +262,24 @@ describe('repair', () => {
     });
     expect(raw.status).toBe(400);
 
+    // Each reply is in a long backoff (its 4th attempt failed: 8 s to the next); the gateway is back.
+    const nextAt = new Map<string, number>();
+    for (const rn of rns) {
+      const view = await waitFor(
+        () => inspect(rn),
+        (r) =>
+          r.json?.pendingActivities?.some(
+            (a: any) =>
+              a.type === 'sendChannelReply' &&
+              a.attempt >= 4 &&
+              a.state === 'scheduled' &&
+              Date.parse(a.nextAttemptAt) - Date.now() > 4_000,
+          ),
+        40_000,
+      );
+      const reply = view.json.pendingActivities.find((a: any) => a.type === 'sendChannelReply');
+      nextAt.set(rn, Date.parse(reply.nextAttemptAt));
+    }
     gatewayDown = false;
     const run = await stack.call('POST', '/v1/repair/bulk', {
       token: ops,
@@ -271,6 +289,7 @@ describe('repair', () => {
     expect(run.status, run.text).toBe(200);
     const jobId = run.json.action.batchJobId as string;
     expect(jobId).toMatch(/^seva-repair-/);
+    expect(run.json.action.result.matched).toBeGreaterThanOrEqual(2);
     const progress = await waitFor(
       () => stack.call('GET', `/v1/repair/batches/${jobId}`, { token: ops }),
       (r) => r.json?.state === 'completed',
@@ -278,7 +297,7 @@ describe('repair', () => {
     expect(progress.json.state).toBe('completed');
     expect(progress.json.total).toBeGreaterThanOrEqual(2);
     expect(progress.json.failed).toBe(0);
-    // The replies went out: no reply is pending any more.
+    // The replies went out before their own next attempt was due: the batch ran them.
     for (const rn of rns) {
       const view = await waitFor(
         () => inspect(rn),
@@ -287,6 +306,8 @@ describe('repair', () => {
       );
       expect(view.json.pendingActivities.map((a: any) => a.type)).not.toContain('sendChannelReply');
     }
+    const sentBy = Date.now();
+    for (const rn of rns) expect(sentBy).toBeLessThan(nextAt.get(rn)!);
     expect((await stack.call('GET', '/v1/repair/batches/seva-repair-nope', { token: ops })).status).toBe(404);
   }, 120_000);
 

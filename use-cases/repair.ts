@@ -216,7 +216,10 @@ async function viewOf(
   requestNumber: string,
 ): Promise<TRepairView> {
   const history = await handle.fetchHistory();
-  const wft = description.raw.pendingWorkflowTask;
+  // A closed run keeps its last pending activities in Temporal's record, but nothing of it runs any more.
+  const running = description.status.name === 'RUNNING';
+  const wft = running ? description.raw.pendingWorkflowTask : undefined;
+  const fromHistory = readHistory(history.events ?? []);
   return {
     requestNumber,
     workflowType: description.type,
@@ -226,7 +229,7 @@ async function viewOf(
     closedAt: description.closeTime?.toISOString() ?? null,
     historyLength: description.historyLength,
     searchAttributes: searchAttributesOf(description),
-    pendingActivities: pendingActivities(description),
+    pendingActivities: running ? pendingActivities(description) : [],
     pendingWorkflowTask: wft
       ? {
           state: enumName(PendingWorkflowTaskState, wft.state, 'PENDING_WORKFLOW_TASK_STATE_'),
@@ -234,7 +237,8 @@ async function viewOf(
           scheduledAt: iso(optionalTsToMs(wft.scheduledTime)),
         }
       : null,
-    ...readHistory(history.events ?? []),
+    ...fromHistory,
+    ...(running ? {} : { resetPoint: null, timers: [] }),
   };
 }
 
