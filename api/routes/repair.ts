@@ -35,7 +35,7 @@ const ZRepairView = z
     runId: z.string(),
     status: z
       .string()
-      .describe('running, completed, failed, canceled, terminated, continued-as-new, timed-out'),
+      .describe('running, completed, failed, cancelled, terminated, continued-as-new, timed-out'),
     startedAt: z.string(),
     closedAt: z.string().nullable(),
     historyLength: z.number().int(),
