@@ -25,7 +25,7 @@ let admin: string;
 let executive: string;
 let agent: string;
 
-// Consumers of sec-vyttila 11–14 are this file's own.
+// Consumers of sec-vyttila 11–14 and 17 are this file's own.
 const C = (n: number) => `15522000000${String(n).padStart(2, '0')}`;
 
 beforeAll(async () => {
@@ -334,14 +334,65 @@ describe('repair', () => {
     expect(failing.json.lastWorkflowTaskFailure.message).toContain("reading 'dueAt'");
     expect(failing.json.lastWorkflowTaskFailure.cause).toBe('workflow-worker-unhandled-failure');
     expect(failing.json.resetPoint.eventId).toBe(failing.json.lastWorkflowTaskFailure.eventId);
-    // Before the good build is deployed, a reset would only fail again; the operator deploys first.
-    await stack.stopWorker();
-    await stack.startWorker();
+    expect(failing.json.pendingWorkflowTask.attempt).toBeGreaterThan(1);
 
+    // A second one, for the bulk reset; a dry run finds both by their failing workflow task.
+    const second = await stack.call('POST', '/v1/complaints', {
+      token: agent,
+      body: { type: 'low-voltage', consumerNumber: C(17), channel: 'agent', description: 'flicker' },
+    });
+    expect(second.status, second.text).toBe(201);
+    const rn2 = second.json.requestNumber as string;
+    const selection = {
+      workflowType: 'complaintWorkflow',
+      officeId: 'sec-vyttila',
+      workflowTaskFailing: true,
+    };
+    const dry = await waitFor(
+      () =>
+        stack.call('POST', '/v1/repair/bulk', {
+          token: admin,
+          body: { action: 'reset', selection, reason: 'bad deploy', dryRun: true },
+        }),
+      (r) => [rn, rn2].every((x) => r.json?.matches?.some((m: any) => m.workflowId === x)),
+      30_000,
+    );
+    expect(dry.json.matches.map((m: any) => m.workflowId).sort()).toEqual([rn, rn2].sort());
+    const noFlag = await stack.call('POST', '/v1/repair/bulk', {
+      token: admin,
+      body: { action: 'reset', selection: { ...selection, workflowTaskFailing: undefined }, reason: 'r' },
+    });
+    expect(noFlag.status).toBe(400);
+    expect(noFlag.json.errors[0].field).toBe('selection.workflowTaskFailing');
+
+    // The bad build is taken down; a reset before the good one is up would only fail again.
+    await stack.stopWorker();
     const reset = await repair(rn, { action: 'reset', reason: 'bad deploy 2026-12-01 rolled back' }, admin);
     expect(reset.status, reset.text).toBe(200);
     expect(reset.json.result.fromRunId).toBe(failing.json.runId);
     expect(reset.json.result.runId).not.toBe(failing.json.runId);
+    // The bulk reset now matches only the second (the first's new run has a fresh task).
+    const before2 = (await inspect(rn2)).json.runId as string;
+    const bulk = await stack.call('POST', '/v1/repair/bulk', {
+      token: admin,
+      body: { action: 'reset', selection, reason: 'bad deploy 2026-12-01 rolled back', limit: 10 },
+    });
+    expect(bulk.status, bulk.text).toBe(200);
+    expect(bulk.json.matches.map((m: any) => m.workflowId)).toEqual([rn2]);
+    const batch = await waitFor(
+      () => stack.call('GET', `/v1/repair/batches/${bulk.json.action.batchJobId}`, { token: ops }),
+      (r) => r.json?.state === 'completed',
+    );
+    expect(batch.json).toMatchObject({ state: 'completed', total: 1, completed: 1, failed: 0 });
+    expect((await inspect(rn2)).json.runId).not.toBe(before2);
+    // The good build is deployed.
+    await stack.startWorker();
+    const reopened = await waitFor(
+      () => stack.call('GET', `/v1/complaints/${rn2}`, { token: agent }),
+      (r) => r.status === 200 && r.json.status === 'open',
+      30_000,
+    );
+    expect(reopened.json.status).toBe('open');
 
     const healthy = await waitFor(
       () => stack.call('GET', `/v1/complaints/${rn}`, { token: agent }),
