@@ -31,6 +31,7 @@ import { createNoticeRoutes } from './routes/notices';
 import { createOfficeRoutes } from './routes/offices';
 import { createOutageRoutes } from './routes/outages';
 import { createCampaignRoutes } from './routes/campaigns';
+import { createRepairRoutes } from './routes/repair';
 import { createPreferenceRoutes } from './routes/preferences';
 import { createPrintQueueRoutes } from './routes/print-queue';
 import { createReceiptRoutes } from './routes/receipts';
@@ -161,6 +162,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/', createLedgerRoutes(deps));
   app.route('/', createCompensationRoutes(deps));
   app.route('/', createBulkPaymentRoutes(deps));
+  app.route('/', createRepairRoutes(deps));
   // The consumer portal: server-rendered pages (web/), with their own session and CSRF checks.
   app.route('/', createPortalRoutes(deps));
   // The back-office console (web/console/): staff sessions of its own, the same use cases.

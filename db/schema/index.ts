@@ -23,3 +23,4 @@ export * from './bulk-payments';
 export * from './inbound-contacts';
 export * from './campaigns';
 export * from './compensation';
+export * from './repair';

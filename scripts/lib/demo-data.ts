@@ -488,6 +488,9 @@ export function buildDemoData(seed = 20261123, profile: TUtilityProfile = instal
     addStaff(`agent-${desk}-1`, 'agent', circle.id, english, 'sms');
     addStaff(`agent-${desk}-2`, 'agent', circle.id, local, 'sms');
   }
+  // Operations of each circle: who repairs a stuck request in the console (added after everyone else).
+  for (const circle of pack.hierarchy)
+    addStaff(`ops-${circle.id.replace('circle-', '')}`, 'ops', circle.id, english, 'email');
   const corporateRows = pack.corporates.map(({ consumers: _, ...c }) => c);
   const corporateConsumerRows = pack.corporates.flatMap((c) =>
     c.consumers.flatMap(([code, serials]) =>

@@ -2,7 +2,7 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import type { Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/create-app';
 import { loadConfig, type Config } from '../../config';
@@ -75,13 +75,16 @@ export async function startTestStack(
     database.db,
     client,
   );
-  const startWorker = async () => {
+  /** `workflowBundle`: another build of the workflows (a bad deploy, in the repair tests) */
+  const startWorker = async (workflowBundle?: WorkflowBundleWithSourceMap) => {
     workerConnection = await connectWorkerConnection(config);
     worker = await createWorker({
       config,
       connection: workerConnection,
       deps,
-      workflowBundle: { codePath: options.workflowBundlePath ?? inject('workflowBundlePath') },
+      workflowBundle: workflowBundle ?? {
+        codePath: options.workflowBundlePath ?? inject('workflowBundlePath'),
+      },
       metrics: options.workerMetrics,
       tracing: options.tracing,
     });

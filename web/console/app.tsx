@@ -102,6 +102,7 @@ import { submittedInput } from './intake';
 import { KeyPage } from './key';
 import { OutagesPage, type TOutagesView } from './outages';
 import { CampaignsPage, type TCampaignsView } from './campaigns';
+import { addRepairPages } from './repair';
 import type { TConsolePage } from './layout';
 import { consoleTranslator } from './messages';
 import type { TFormFailure } from './parts';
@@ -1329,6 +1330,9 @@ export function createConsoleRoutes(deps: AppDeps) {
       return callRefused(c, principal, id, campaignOfForm(form), error);
     }
   });
+
+  // ---------------- repair (ops, admin) ----------------
+  addRepairPages(app, deps, { staffOf, toSignIn, pageOf, html, refusalOf });
 
   // ---------------- signing key ----------------
   app.get('/key', async (c) => {

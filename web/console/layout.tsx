@@ -6,6 +6,7 @@ import type { TRole } from '../../domain/roles';
 import { DESK_ROLES } from '../../use-cases/agent-desk';
 import { DISPATCH_ROLES } from '../../use-cases/outages';
 import { CAMPAIGN_READ_ROLES } from '../../domain/campaign-contract';
+import { REPAIR_ROLES } from '../../use-cases/repair';
 import { PHRASES } from '../../domain/notice-templates';
 import type { Translate } from '../messages';
 import { consoleMessages } from './messages';
@@ -14,6 +15,7 @@ import { consoleMessages } from './messages';
 const DESK: readonly string[] = DESK_ROLES;
 const DISPATCH: readonly string[] = DISPATCH_ROLES;
 const CAMPAIGNS: readonly string[] = CAMPAIGN_READ_ROLES;
+const REPAIR: readonly string[] = REPAIR_ROLES;
 
 /** Where a person lands after sign-in: agents at the desk, dispatchers at the outages, everyone else at the queue. */
 export const homeOf = (role: TRole) =>
@@ -135,6 +137,11 @@ export function ConsoleLayout(props: { page: TConsolePage; title: string; childr
                     <span aria-hidden="true">{page.unread}</span>
                   </span>
                 </NavLink>
+                {REPAIR.includes(staff.role) ? (
+                  <NavLink page={page} href="/console/repair">
+                    {t('layout.repair')}
+                  </NavLink>
+                ) : null}
                 <NavLink page={page} href="/console/key">
                   {t('layout.key')}
                 </NavLink>
