@@ -5,7 +5,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/create-app';
-import { channelMessages } from '../db/schema';
+import { channelMessages, complaints } from '../db/schema';
 import { Webhook } from 'standardwebhooks';
 import { DEV_CHANNEL_WEBHOOK_SECRET } from '../config';
 import { createTokenVerifier } from '../lib/auth-tokens';
@@ -14,6 +14,7 @@ import { createWorkerMetrics, serveWorkerMetrics } from '../worker/metrics';
 import { freePort } from '../scripts/lib/ports';
 import { parsePrometheus, valueOf } from './helpers/prometheus';
 import { startTestStack, type TestStack } from './helpers/stack';
+import { waitFor } from './helpers/wait';
 
 /**
  * GET /metrics on the real stack: the series move with requests, an intake and a workflow's
@@ -92,6 +93,15 @@ describe('GET /metrics', () => {
       body: { type: 'no-such-type', consumerNumber: '1154600000007', description: 'x' },
     });
     expect(refused.status).toBe(400);
+    // the gauge reads the read model, which the complaint's workflow writes after the answer
+    await waitFor(
+      () =>
+        stack.db
+          .select({ status: complaints.status })
+          .from(complaints)
+          .where(eq(complaints.requestNumber, first.json.requestNumber)),
+      (rows) => rows[0]?.status === 'open',
+    );
 
     // a claim whose handler died an hour ago, on a channel of its own so no other test's count meets it
     const stuckChannel = `metrics-${randomUUID().slice(0, 8)}`;
