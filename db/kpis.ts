@@ -28,13 +28,13 @@ const hours = (seconds: unknown) =>
  * kind, and of those the ones whose TAT had not run out. The rows of both kinds, ready to group.
  */
 const closedItems = (period: TKpiPeriod, f: TKpiFilter) => sql`
-  select 'request' as kind, type_code, office_id, breached, escalation_level,
-    closed_at as done_at, extract(epoch from closed_at - submitted_at) as seconds
+  select 'request' as kind, type_code collate "C" as type_code, office_id collate "C" as office_id, breached,
+    escalation_level, closed_at as done_at, extract(epoch from closed_at - submitted_at)::float8 as seconds
   from service_requests
   where closed_at >= ${iso(period.from)} and closed_at < ${iso(period.to)} ${officeIn(f.scope)} ${typeIs(f.type)}
   union all
-  select 'complaint', type_code, office_id, breached, escalation_level,
-    resolved_at, extract(epoch from resolved_at - submitted_at)
+  select 'complaint', type_code collate "C", office_id collate "C", breached, escalation_level,
+    resolved_at, extract(epoch from resolved_at - submitted_at)::float8
   from complaints
   where resolved_at >= ${iso(period.from)} and resolved_at < ${iso(period.to)} ${officeIn(f.scope)} ${typeIs(f.type)}`;
 
@@ -53,14 +53,18 @@ export type TSlaGroup = {
 
 /** SLA compliance by kind, type and office, with each type's and each kind's totals (grouping sets). */
 export async function slaGroups(db: Database, period: TKpiPeriod, f: TKpiFilter): Promise<TSlaGroup[]> {
-  const rows = await db.execute<Record<string, unknown>>(sql`
+  // One sort of the period's items (rollup: office within type within kind), in memory.
+  const rows = await db.transaction(async (tx) => {
+    await tx.execute(sql`set local work_mem = '32MB'`);
+    return tx.execute<Record<string, unknown>>(sql`
     select kind, type_code, office_id, count(*)::int as closed,
       (count(*) filter (where not breached))::int as within_tat,
       avg(seconds) as avg_s,
       percentile_cont(0.9) within group (order by seconds) as p90_s
     from (${closedItems(period, f)}) c
-    group by grouping sets ((kind, type_code, office_id), (kind, type_code), (kind))
+    group by rollup (kind, type_code, office_id) having grouping(kind) = 0
     order by kind, type_code nulls first, office_id nulls first`);
+  });
   return rows.map((r) => ({
     kind: String(r.kind),
     typeCode: (r.type_code as string | null) ?? null,
@@ -294,12 +298,12 @@ export async function campaignKpis(db: Database, period: TKpiPeriod, f: TKpiFilt
     select c.id, c.kind, c.office_id, c.status, c.created_at,
       (select count(*)::int from campaign_recipients r where r.campaign_id = c.id) as recipients,
       coalesce(d.sent, 0)::int as sent, coalesce(d.delivered, 0)::int as delivered,
-      coalesce(d.calls_made, 0)::int as calls_made
+      (select coalesce(sum(calls), 0)::int from campaign_deliveries k
+        where k.campaign_id = c.id and k.calls > 0) as calls_made
     from campaigns c
     left join lateral (
       select count(*) filter (where route = 'auto' and status in ('sending', 'awaiting-receipt', 'delivered', 'undelivered')) as sent,
-        count(*) filter (where status in ('delivered', 'reached')) as delivered,
-        sum(calls) as calls_made
+        count(*) filter (where status in ('delivered', 'reached')) as delivered
       from campaign_deliveries where campaign_id = c.id) d on true
     where c.created_at >= ${iso(period.from)} and c.created_at < ${iso(period.to)} ${officeIn(f.scope, sql`c.office_id`)}
     order by c.created_at desc limit ${CAMPAIGNS_MAX}`);

@@ -19,6 +19,7 @@ CREATE INDEX "service_requests_kpi_open_idx" ON "service_requests" USING btree (
 CREATE INDEX "notifications_kpi_idx" ON "notifications" USING btree ("created_at","kpi_office_id","first_channel","status","fell_back");--> statement-breakpoint
 CREATE INDEX "complaints_kpi_resolved_idx" ON "complaints" USING btree ("resolved_at","office_id","type_code","breached","escalation_level","submitted_at") WHERE resolved_at is not null;--> statement-breakpoint
 CREATE INDEX "complaints_kpi_open_idx" ON "complaints" USING btree ("office_id","status","submitted_at","type_code","breached","escalation_level","priority","acknowledged_at") WHERE closed_at is null;--> statement-breakpoint
+CREATE INDEX "campaign_deliveries_calls_idx" ON "campaign_deliveries" USING btree ("campaign_id","calls") WHERE calls > 0;--> statement-breakpoint
 -- The KPIs' facts for the rows already there, from the state each row keeps.
 UPDATE "service_requests" SET "breached" = true WHERE coalesce(("state"->>'breached')::boolean, false);--> statement-breakpoint
 UPDATE "complaints" SET "breached" = coalesce(("state"->>'breached')::boolean, false), "resolved_at" = ("state"->>'resolvedAt')::timestamptz WHERE "state" IS NOT NULL AND ("state"->>'resolvedAt' IS NOT NULL OR coalesce(("state"->>'breached')::boolean, false));--> statement-breakpoint
