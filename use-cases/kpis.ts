@@ -12,7 +12,8 @@ import {
 } from '../db/kpis';
 import { DomainProblem, FailureType, fieldErrors } from '../domain/failures';
 import { AGE_BUCKETS, KPI_ROLES, periodOf, shareOf, ZKpiQuery, type TKpiPeriod } from '../domain/kpis';
-import type { TPrincipal } from '../domain/roles';
+import { UNSCOPED_ROLES, type TPrincipal } from '../domain/roles';
+import { offices } from '../db/schema';
 import { assertRole, queueScope } from './access';
 import { clockOf, type UseCaseDeps } from './deps';
 import type { z } from 'zod';
@@ -247,3 +248,28 @@ export const KPI_READERS = {
   notices: noticesKpi,
   campaigns: campaignsKpi,
 } as const;
+
+/** The offices a person may ask the KPIs of: every office for ops and admin, else theirs and those under it. */
+export async function kpiOffices(deps: Pick<UseCaseDeps, 'db'>, principal: TPrincipal) {
+  assertRole(principal, KPI_ROLES);
+  if (principal.kind !== 'staff') throw new DomainProblem(FailureType.Forbidden, 'staff only');
+  const rows = await deps.db
+    .select({ id: offices.id, name: offices.name, path: offices.path })
+    .from(offices)
+    .orderBy(offices.path);
+  if (UNSCOPED_ROLES.has(principal.role)) return rows;
+  const mine = rows.find((o) => o.id === principal.officeId);
+  return mine ? rows.filter((o) => o.path === mine.path || o.path.startsWith(`${mine.path}/`)) : [];
+}
+
+/** Every KPI at once, for the dashboard. */
+export async function allKpis(deps: TDeps, principal: TPrincipal, q: TKpiQuery) {
+  const [sla, backlog, contacts, notices, campaigns] = await Promise.all([
+    slaKpi(deps, principal, q),
+    backlogKpi(deps, principal, q),
+    contactsKpi(deps, principal, q),
+    noticesKpi(deps, principal, q),
+    campaignsKpi(deps, principal, q),
+  ]);
+  return { sla, backlog, contacts, notices, campaigns };
+}

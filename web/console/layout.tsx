@@ -6,6 +6,7 @@ import type { TRole } from '../../domain/roles';
 import { DESK_ROLES } from '../../use-cases/agent-desk';
 import { DISPATCH_ROLES } from '../../use-cases/outages';
 import { CAMPAIGN_READ_ROLES } from '../../domain/campaign-contract';
+import { KPI_ROLES } from '../../domain/kpis';
 import { PHRASES } from '../../domain/notice-templates';
 import type { Translate } from '../messages';
 import { consoleMessages } from './messages';
@@ -14,6 +15,7 @@ import { consoleMessages } from './messages';
 const DESK: readonly string[] = DESK_ROLES;
 const DISPATCH: readonly string[] = DISPATCH_ROLES;
 const CAMPAIGNS: readonly string[] = CAMPAIGN_READ_ROLES;
+const KPIS: readonly string[] = KPI_ROLES;
 
 /** Where a person lands after sign-in: agents at the desk, dispatchers at the outages, everyone else at the queue. */
 export const homeOf = (role: TRole) =>
@@ -128,6 +130,11 @@ export function ConsoleLayout(props: { page: TConsolePage; title: string; childr
                 <NavLink page={page} href="/console/queue">
                   {t('layout.queue')}
                 </NavLink>
+                {KPIS.includes(staff.role) ? (
+                  <NavLink page={page} href="/console/kpis">
+                    {t('layout.kpis')}
+                  </NavLink>
+                ) : null}
                 <NavLink page={page} href="/console/inbox">
                   {t('layout.inbox')}{' '}
                   <span class={page.unread > 0 ? 'c-count c-count-hot' : 'c-count'} id="unread-count">
