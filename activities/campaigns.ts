@@ -309,6 +309,7 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
                 language: consumers.language,
                 preferredChannel: consumers.preferredChannel,
                 optOuts: consumers.optOuts,
+                sectionOfficeId: consumers.sectionOfficeId,
               })
               .from(consumers)
               .where(inArray(consumers.consumerNumber, numbers))
@@ -376,6 +377,7 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
                 params: n.params,
                 chain,
                 status: chain.length ? 'pending' : 'undeliverable',
+                consumerOfficeId: contacts.get(row.consumer_number)?.sectionOfficeId ?? null,
               };
             }),
           )

@@ -103,6 +103,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         language: consumers.language,
         preferredChannel: consumers.preferredChannel,
         optOuts: consumers.optOuts,
+        sectionOfficeId: consumers.sectionOfficeId,
       })
       .from(consumers)
       .where(eq(consumers.consumerNumber, consumerNumber));
@@ -142,8 +143,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const template = NOTICE_TEMPLATES[input.template];
       let chain: string[];
       let language: TLanguage = 'en';
+      let consumerOfficeId: string | null = null;
       if ('consumerNumber' in input.to) {
         const contact = await contactOf(input.to.consumerNumber);
+        consumerOfficeId = contact?.sectionOfficeId ?? null;
         if (contact && isLanguage(contact.language)) language = contact.language;
         chain = consumerChain(contact, template, deps.notices.chain);
       } else if ('staffSubject' in input.to) {
@@ -172,6 +175,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           params: input.params,
           chain,
           status: chain.length ? 'pending' : 'undeliverable',
+          consumerOfficeId,
         })
         .onConflictDoNothing({ target: notifications.key });
       return {

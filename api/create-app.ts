@@ -40,6 +40,7 @@ import { createServiceRequestRoutes } from './routes/service-requests';
 import { createSigningKeyRoutes } from './routes/signing-keys';
 import { createStaffRoutes } from './routes/staff';
 import { createWorkItemRoutes } from './routes/work-items';
+import { createKpiRoutes } from './routes/kpis';
 import type { AppDeps } from './types';
 import { isPortalUpload } from '../web/paths';
 import { createPortalRoutes } from '../web/portal';
@@ -147,6 +148,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/', createSigningKeyRoutes(deps));
   app.route('/', createServiceRequestRoutes(deps));
   app.route('/', createWorkItemRoutes(deps));
+  app.route('/', createKpiRoutes(deps));
   app.route('/', createFeedbackRoutes(deps));
   app.route('/', createReceiptRoutes(deps));
   app.route('/', createNoticeRoutes(deps));

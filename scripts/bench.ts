@@ -23,7 +23,8 @@
  * `npm run bench -- --scenario bulk-payments [--lines 10000]` runs instead a corporate bulk payment
  * (reconcile + post) next to the bare insert of its postings (scripts/lib/bench-bulk-payments.ts);
  * `npm run bench -- --scenario pages` the console's work queue page with 10,000 open items in one office;
- * `npm run bench -- --scenario campaign [--consumers 100000] [--restart]` an outage campaign at scale (scripts/bench-campaign.ts).
+ * `npm run bench -- --scenario campaign [--consumers 100000] [--restart]` an outage campaign at scale (scripts/bench-campaign.ts);
+ * `npm run bench -- --scenario kpis [--rows 1000000]` the KPI queries over a million rows a table (scripts/bench-kpis.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
@@ -66,12 +67,16 @@ const { values: args } = parseArgs({
     // read by scripts/bench-pages.ts (--scenario pages / desk-search)
     items: { type: 'string' },
     explain: { type: 'boolean' },
+    // read by scripts/bench-kpis.ts (--scenario kpis)
+    rows: { type: 'string' },
+    keep: { type: 'string' },
   },
 });
 // Other scenarios live in their own files: `npm run bench -- --scenario open-requests`.
 if (args.scenario === 'open-requests') await import('./bench-open-requests'); // runs and exits
 if (args.scenario === 'pages' || args.scenario === 'desk-search') await import('./bench-pages'); // runs and exits
 if (args.scenario === 'campaign') await import('./bench-campaign'); // runs and exits
+if (args.scenario === 'kpis') await import('./bench-kpis'); // runs and exits
 const N = Math.max(20, Number(args.n));
 const CONCURRENCY = Math.max(1, Number(args.concurrency));
 const say = (m: string) => console.log(`[bench] ${m}`);

@@ -12,6 +12,13 @@ describe('console message files', () => {
     'campaigns.channel-sms',
     'campaigns.channel-whatsapp',
     'campaigns.channel-email',
+    'kpis.share',
+    'kpis.channel-ivr',
+    'kpis.channel-sms',
+    'kpis.channel-whatsapp',
+    'kpis.channel-email',
+    'kpis.channel-zalo',
+    'kpis.channel-messenger',
   ]);
 
   it('formats dates and plurals in the reader’s language', () => {

@@ -3,7 +3,7 @@ import { installedProfile } from '../domain/utility-profile';
 import { desc, eq } from 'drizzle-orm';
 import { searchConsumers, type TCallerQuery } from '../db/agent-search';
 import { requestsOfConsumer } from '../db/consumer-requests';
-import { contactsOf, recordInboundContact, type TInboundContactKind } from '../db/inbound-contacts';
+import { contactsOf, DESK_CHANNEL, recordInboundContact, type TInboundContactKind } from '../db/inbound-contacts';
 import { outagesAffecting } from '../db/outages';
 import { bills, notifications } from '../db/schema';
 import { DomainProblem, FailureType } from '../domain/failures';
@@ -16,8 +16,7 @@ import { lookUpAccount } from './look-up-account';
 /** The call-centre desk: agents, and the customer service centres' staff who do the same at a counter. */
 export const DESK_ROLES = ['agent', 'csc'] as const;
 
-/** The channel a desk contact is counted under. */
-export const DESK_CHANNEL = 'agent';
+export { DESK_CHANNEL };
 
 /**
  * What the agent typed, read: a 13-digit consumer number, a phone number (to E.164 with

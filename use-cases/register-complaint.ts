@@ -6,6 +6,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { eq, sql } from 'drizzle-orm';
 import { cachedComplaintType } from '../db/catalogue';
+import { DESK_CHANNEL, recordIntakeContact } from '../db/inbound-contacts';
 import { openComplaints, outageComplaints } from '../db/schema';
 import type { TBusinessCalendar } from '../domain/calendar';
 import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../domain/calendar';
@@ -168,12 +169,14 @@ async function register(
   if (principal.kind === 'staff') await assertConsumerAccess(deps.db, principal, report.consumerNumber);
   else if (!principal.consumerNumbers.includes(report.consumerNumber))
     throw new DomainProblem(FailureType.Forbidden, 'this consumer number is not yours');
-  return intake(
+  const { channel } = report;
+  const at = clockOf(deps)();
+  const outcome = await intake(
     deps,
     {
       typeCode: report.type,
       consumerNumber: report.consumerNumber,
-      channel: report.channel,
+      channel,
       description: report.description,
       actor: actorOf(principal),
       answeredInWriting: report.answeredInWriting ?? (report.reply ? undefined : false),
@@ -181,8 +184,19 @@ async function register(
       reply: report.reply,
       sender: report.sender,
     },
-    clockOf(deps)(),
+    at,
   );
+  // The inbound-contact KPIs: the desk counts its own; a retried report counts the same row again.
+  if (channel !== DESK_CHANNEL && !outcome.joined)
+    await recordIntakeContact(deps.db, {
+      channel,
+      submittedBy: principal.subject,
+      consumerNumber: report.consumerNumber,
+      kind: 'complaint',
+      requestNumber: outcome.requestNumber,
+      at,
+    });
+  return outcome;
 }
 
 type TIntakeRow = {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { eq, inArray } from 'drizzle-orm';
 import { findServiceType } from '../db/catalogue';
+import { DESK_CHANNEL, recordIntakeContact } from '../db/inbound-contacts';
 import { reserveRequestNumber } from '../db/request-numbers';
 import { consumers, documents, offices } from '../db/schema';
 import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../domain/calendar';
@@ -245,6 +246,16 @@ async function submit(
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     replay = true;
   }
+  // The inbound-contact KPIs: the desk counts its own; a replay counts the same row again.
+  if (body.channel !== DESK_CHANNEL)
+    await recordIntakeContact(deps.db, {
+      channel: body.channel,
+      submittedBy: principal.subject,
+      consumerNumber: body.consumerNumber,
+      kind: 'request',
+      requestNumber,
+      at: submittedAt,
+    });
   // A replay answers with the request as it stands now (its search attributes), not as at intake.
   const stored = replay
     ? (await serviceRequestHandle(deps, requestNumber).describe()).typedSearchAttributes

@@ -1,4 +1,5 @@
 import type { TNoticeParam } from '../../domain/notices';
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
@@ -102,6 +103,10 @@ export const campaignDeliveries = pgTable(
   (t) => [
     index('campaign_deliveries_due_idx').on(t.campaignId, t.route, t.status, t.dueAt),
     index('campaign_deliveries_consumer_idx').on(t.campaignId, t.consumerNumber),
+    // The campaigns KPI's calls made (db/kpis.ts): only the deliveries someone called.
+    index('campaign_deliveries_calls_idx')
+      .on(t.campaignId, t.calls)
+      .where(sql`calls > 0`),
   ],
 );
 

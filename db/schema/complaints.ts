@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import type { TComplaintState } from '../../domain/complaint';
 
 /**
@@ -37,7 +47,11 @@ export const complaints = pgTable(
     channel: text('channel').notNull(),
     submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    /** when the field work was reported done (the TAT clock stops); cleared when it is reopened */
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** not resolved within the TAT since it was (re)opened: the KPIs' "not within TAT" */
+    breached: boolean('breached').notNull().default(false),
     state: jsonb('state').$type<TComplaintState>(),
     /** timeline length: a late, older write never overwrites a newer one */
     version: integer('version').notNull().default(0),
@@ -64,6 +78,22 @@ export const complaints = pgTable(
     index('complaints_open_status_due_idx')
       .on(t.status, t.dueAt)
       .where(sql`status <> 'closed'`),
+    // The KPIs (db/kpis.ts): what was resolved in a period, read from the index alone; the open backlog.
+    index('complaints_kpi_resolved_idx')
+      .on(t.resolvedAt, t.officeId, t.typeCode, t.breached, t.escalationLevel, t.submittedAt)
+      .where(sql`resolved_at is not null`),
+    index('complaints_kpi_open_idx')
+      .on(
+        t.officeId,
+        t.status,
+        t.submittedAt,
+        t.typeCode,
+        t.breached,
+        t.escalationLevel,
+        t.priority,
+        t.acknowledgedAt,
+      )
+      .where(sql`closed_at is null`),
   ],
 );
 

@@ -1,5 +1,6 @@
 import type { TNoticeParam } from '../../domain/notices';
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { bytea } from './documents';
 
 /**
@@ -24,10 +25,22 @@ export const notifications = pgTable(
     status: text('status').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }),
+    /** a notice to a consumer: their section office, whose KPIs count it */
+    consumerOfficeId: text('consumer_office_id'),
+    /** the office whose KPIs count it: the staff recipient's, else the consumer's */
+    kpiOfficeId: text('kpi_office_id').generatedAlwaysAs(sql`coalesce(office_id, consumer_office_id)`),
+    /** the channel it was planned to go on first (the KPIs' "by channel") */
+    firstChannel: text('first_channel').generatedAlwaysAs(sql`coalesce(chain->>0, channel)`),
+    /** it was delivered, on another channel than the first of its chain */
+    fellBack: boolean('fell_back').generatedAlwaysAs(
+      sql`(status = 'delivered' and channel <> coalesce(chain->>0, channel))`,
+    ),
   },
   (t) => [
     index('notifications_consumer_idx').on(t.consumerNumber),
     index('notifications_office_idx').on(t.officeId),
+    // The outbound KPIs (db/kpis.ts): a period's notices read from the index alone.
+    index('notifications_kpi_idx').on(t.createdAt, t.kpiOfficeId, t.firstChannel, t.status, t.fellBack),
   ],
 );
 

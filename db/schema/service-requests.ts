@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 import type { TServiceRequestState } from '../../domain/service-request';
 
 /** Read model of service requests for work queues, lists and KPIs; written by workflow activities. */
@@ -19,6 +19,8 @@ export const serviceRequests = pgTable(
     submittedBy: text('submitted_by').notNull(),
     submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** the TAT clock ran out before it closed (or negative feedback reopened it): the KPIs' "not within TAT" */
+    breached: boolean('breached').notNull().default(false),
     /** the workflow's state when last saved; the timeline of a closed request is read from here */
     state: jsonb('state').$type<TServiceRequestState>(),
     /** timeline length: a late, older write never overwrites a newer one */
@@ -44,6 +46,13 @@ export const serviceRequests = pgTable(
     index('service_requests_open_status_due_idx')
       .on(t.status, t.dueAt)
       .where(sql`status in ('in-progress', 'awaiting-consumer')`),
+    // The KPIs (db/kpis.ts): what closed in a period, read from the index alone; the open backlog.
+    index('service_requests_kpi_closed_idx')
+      .on(t.closedAt, t.officeId, t.typeCode, t.breached, t.escalationLevel, t.submittedAt)
+      .where(sql`closed_at is not null`),
+    index('service_requests_kpi_open_idx')
+      .on(t.officeId, t.status, t.submittedAt, t.typeCode, t.breached, t.escalationLevel)
+      .where(sql`closed_at is null`),
   ],
 );
 

@@ -103,6 +103,20 @@ import { KeyPage } from './key';
 import { OutagesPage, type TOutagesView } from './outages';
 import { CampaignsPage, type TCampaignsView } from './campaigns';
 import { addRepairPages } from './repair';
+import { KpisPage, type TKpisView } from './kpis';
+import {
+  allKpis,
+  KPI_COLUMNS,
+  KPI_NAMES,
+  KPI_READERS,
+  KPI_ROLES,
+  KPI_TABLES,
+  kpiOffices,
+  parseKpiQuery,
+  type TKpiName,
+  type TKpiQuery,
+} from '../../use-cases/kpis';
+import { toCsv, type TCell } from '../../lib/csv';
 import type { TConsolePage } from './layout';
 import { consoleTranslator } from './messages';
 import type { TFormFailure } from './parts';
@@ -1204,6 +1218,91 @@ export function createConsoleRoutes(deps: AppDeps) {
       return outageRefused(c, principal, `restore-${id}`, error);
     }
     return c.redirect(`/console/outages?restored=${id}`, 303);
+  });
+
+  // ---------------- the KPIs (#17) ----------------
+  const KPI_FIELDS = ['from', 'to', 'officeId', 'granularity', 'type'] as const;
+  /** The filters as sent (only the KPI query's own fields, so a stray parameter refuses nothing). */
+  const kpiQueryOf = (c: Context) =>
+    Object.fromEntries(KPI_FIELDS.map((k) => [k, c.req.query(k)?.slice(0, 100)])) as Record<
+      string,
+      string | undefined
+    >;
+  app.get('/kpis', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    assertRole(principal, KPI_ROLES);
+    const language = c.get('language');
+    const raw = kpiQueryOf(c);
+    const offset = deps.config.profile.utcOffsetMinutes;
+    const localDate = (at: number) => new Date(at + offset * 60_000).toISOString().slice(0, 10);
+    const [officeList, serviceTypes, complaintTypes] = await Promise.all([
+      kpiOffices(deps, principal),
+      listServiceTypes(deps.db),
+      listComplaintTypes(deps.db),
+    ]);
+    const named = (
+      list: { code: string; name: string; translations: Partial<Record<TLanguage, { name?: string }>> }[],
+    ) =>
+      new Map(
+        list.map((x) => [x.code, (language !== 'en' ? x.translations[language]?.name : undefined) ?? x.name]),
+      );
+    const names = { request: named(serviceTypes), complaint: named(complaintTypes) };
+    const today = now().getTime();
+    const view: TKpisView = {
+      form: {
+        from: raw.from ?? localDate(today - 29 * 86_400_000),
+        to: raw.to ?? localDate(today),
+        officeId: raw.officeId ?? '',
+        granularity: raw.granularity ?? 'day',
+      },
+      offices: officeList.map((o) => ({ id: o.id, name: o.name })),
+      query: new URLSearchParams(
+        Object.entries(raw).filter((e): e is [string, string] => Boolean(e[1])),
+      ).toString(),
+      timeZone: deps.config.profile.timeZone,
+      typeName: (kind, code) => (kind === 'request' ? names.request : names.complaint).get(code) ?? code,
+      officeName: (id) => officeList.find((o) => o.id === id)?.name ?? id,
+    };
+    try {
+      // The dashboard's default: the last 30 days, today included, by day.
+      const q = parseKpiQuery({ ...raw, from: view.form.from, to: view.form.to });
+      view.figures = await allKpis(deps, principal, q);
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal || refusal.status !== 400) throw error;
+      const t = consoleTranslator(language);
+      view.failure = { form: 'kpis', message: t('kpis.badFilters'), errors: refusal.errors };
+      return html(c, <KpisPage page={await pageOf(c)} view={view} />, 400);
+    }
+    return html(c, <KpisPage page={await pageOf(c)} view={view} />);
+  });
+  app.get('/kpis/:file', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const name = c.req.param('file').replace(/\.csv$/, '') as TKpiName;
+    if (!c.req.param('file').endsWith('.csv') || !KPI_NAMES.includes(name))
+      throw new DomainProblem(FailureType.NotFound, `no KPI ${c.req.param('file')}`);
+    let q: TKpiQuery;
+    let result: unknown;
+    try {
+      q = parseKpiQuery(kpiQueryOf(c));
+      result = await (KPI_READERS[name] as (d: typeof deps, p: TPrincipal, q: TKpiQuery) => Promise<unknown>)(
+        deps,
+        principal,
+        q,
+      );
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal || refusal.status !== 400) throw error;
+      return c.text(refusal.errors.map((e) => `${e.field}: ${e.message}`).join('\n') || refusal.message, 400);
+    }
+    const table = (KPI_TABLES[name] as (k: unknown) => Record<string, TCell>[])(result);
+    return c.body(toCsv(KPI_COLUMNS[name], table), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="kpi-${name}.csv"`,
+      'cache-control': 'no-store',
+    });
   });
 
   // ---------------- outage campaigns and the call list ----------------

@@ -7,6 +7,7 @@ import { DESK_ROLES } from '../../use-cases/agent-desk';
 import { DISPATCH_ROLES } from '../../use-cases/outages';
 import { CAMPAIGN_READ_ROLES } from '../../domain/campaign-contract';
 import { REPAIR_ROLES } from '../../use-cases/repair';
+import { KPI_ROLES } from '../../domain/kpis';
 import { PHRASES } from '../../domain/notice-templates';
 import type { Translate } from '../messages';
 import { consoleMessages } from './messages';
@@ -16,6 +17,7 @@ const DESK: readonly string[] = DESK_ROLES;
 const DISPATCH: readonly string[] = DISPATCH_ROLES;
 const CAMPAIGNS: readonly string[] = CAMPAIGN_READ_ROLES;
 const REPAIR: readonly string[] = REPAIR_ROLES;
+const KPIS: readonly string[] = KPI_ROLES;
 
 /** Where a person lands after sign-in: agents at the desk, dispatchers at the outages, everyone else at the queue. */
 export const homeOf = (role: TRole) =>
@@ -130,6 +132,11 @@ export function ConsoleLayout(props: { page: TConsolePage; title: string; childr
                 <NavLink page={page} href="/console/queue">
                   {t('layout.queue')}
                 </NavLink>
+                {KPIS.includes(staff.role) ? (
+                  <NavLink page={page} href="/console/kpis">
+                    {t('layout.kpis')}
+                  </NavLink>
+                ) : null}
                 <NavLink page={page} href="/console/inbox">
                   {t('layout.inbox')}{' '}
                   <span class={page.unread > 0 ? 'c-count c-count-hot' : 'c-count'} id="unread-count">

@@ -1,0 +1,321 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { TAgeBucket, TGranularity, TKpiPeriod } from '../domain/kpis';
+import { AGE_BUCKETS, shareOf } from '../domain/kpis';
+import type { Database } from './client';
+
+/**
+ * The KPIs, computed in SQL from the read models. Each question reads one index range: what
+ * closed (or was resolved) in the period, the open items (partial indexes), the period's notices,
+ * the contact slots of the period (`inbound_contact_slots`) — never the whole history. The indexes
+ * are in db/schema (`*_kpi_*`); `npm run bench -- --scenario kpis` shows the plans and times.
+ */
+
+/** The offices a question covers: undefined is every office (ops, admin asking for none). */
+export type TKpiScope = { within: SQL | { getSQL(): SQL } } | undefined;
+export type TKpiFilter = { scope: TKpiScope; type?: string; timeZone: string };
+
+const officeIn = (scope: TKpiScope, column = sql`office_id`) =>
+  scope ? sql`and ${column} in (${scope.within})` : sql``;
+const typeIs = (type: string | undefined) => (type ? sql`and type_code = ${type}` : sql``);
+const bucketOf = (granularity: TGranularity, column: SQL, timeZone: string) =>
+  sql`date_trunc(${granularity}, ${column}, ${timeZone})`;
+const iso = (d: Date) => d.toISOString();
+const hours = (seconds: unknown) =>
+  seconds === null ? null : Math.round((Number(seconds) / 3600) * 100) / 100;
+
+/**
+ * Requests that closed, and complaints that were resolved, in the period: the closed items of each
+ * kind, and of those the ones whose TAT had not run out. The rows of both kinds, ready to group.
+ */
+const closedItems = (period: TKpiPeriod, f: TKpiFilter) => sql`
+  select 'request' as kind, type_code collate "C" as type_code, office_id collate "C" as office_id, breached,
+    escalation_level, closed_at as done_at, extract(epoch from closed_at - submitted_at)::float8 as seconds
+  from service_requests
+  where closed_at >= ${iso(period.from)} and closed_at < ${iso(period.to)} ${officeIn(f.scope)} ${typeIs(f.type)}
+  union all
+  select 'complaint', type_code collate "C", office_id collate "C", breached, escalation_level,
+    resolved_at, extract(epoch from resolved_at - submitted_at)::float8
+  from complaints
+  where resolved_at >= ${iso(period.from)} and resolved_at < ${iso(period.to)} ${officeIn(f.scope)} ${typeIs(f.type)}`;
+
+export type TSlaGroup = {
+  kind: string;
+  /** null: every type (the kind's total) */
+  typeCode: string | null;
+  /** null: every office of the scope */
+  officeId: string | null;
+  closed: number;
+  withinTat: number;
+  share: number | null;
+  avgHours: number | null;
+  p90Hours: number | null;
+};
+
+/** SLA compliance by kind, type and office, with each type's and each kind's totals (grouping sets). */
+export async function slaGroups(db: Database, period: TKpiPeriod, f: TKpiFilter): Promise<TSlaGroup[]> {
+  // One sort of the period's items (rollup: office within type within kind), in memory.
+  const rows = await db.transaction(async (tx) => {
+    await tx.execute(sql`set local work_mem = '32MB'`);
+    return tx.execute<Record<string, unknown>>(sql`
+    select kind, type_code, office_id, count(*)::int as closed,
+      (count(*) filter (where not breached))::int as within_tat,
+      avg(seconds) as avg_s,
+      percentile_cont(0.9) within group (order by seconds) as p90_s
+    from (${closedItems(period, f)}) c
+    group by rollup (kind, type_code, office_id) having grouping(kind) = 0
+    order by kind, type_code nulls first, office_id nulls first`);
+  });
+  return rows.map((r) => ({
+    kind: String(r.kind),
+    typeCode: (r.type_code as string | null) ?? null,
+    officeId: (r.office_id as string | null) ?? null,
+    closed: Number(r.closed),
+    withinTat: Number(r.within_tat),
+    share: shareOf(Number(r.within_tat), Number(r.closed)),
+    avgHours: hours(r.avg_s),
+    p90Hours: hours(r.p90_s),
+  }));
+}
+
+export type TSlaPoint = { kind: string; bucket: string; closed: number; withinTat: number };
+
+/** SLA compliance per bucket of the period (day, week…, in the utility's time zone), by kind. */
+export async function slaSeries(db: Database, period: TKpiPeriod, f: TKpiFilter): Promise<TSlaPoint[]> {
+  const rows = await db.execute<{
+    kind: string;
+    bucket: Date | string;
+    closed: number;
+    within_tat: number;
+  }>(sql`
+    select kind, ${bucketOf(period.granularity, sql`done_at`, f.timeZone)} as bucket, count(*)::int as closed,
+      (count(*) filter (where not breached))::int as within_tat
+    from (${closedItems(period, f)}) c
+    group by 1, 2 order by 2, 1`);
+  return rows.map((r) => ({
+    kind: r.kind,
+    bucket: new Date(r.bucket).toISOString(),
+    closed: r.closed,
+    withinTat: r.within_tat,
+  }));
+}
+
+export type TBreachLevel = { kind: string; level: number; closed: number; open: number };
+
+/**
+ * Breaches by the highest escalation level they reached: of the items closed in the period, and
+ * of the items open now (a complaint resolved and waiting for the consumer's word is not).
+ */
+export async function breachesByLevel(
+  db: Database,
+  period: TKpiPeriod,
+  f: TKpiFilter,
+): Promise<TBreachLevel[]> {
+  const rows = await db.execute<{ kind: string; level: number; closed: number; open: number }>(sql`
+    select kind, level, sum(closed)::int as closed, sum(open)::int as open from (
+      select kind, escalation_level as level, count(*) as closed, 0 as open
+      from (${closedItems(period, f)}) c where breached group by 1, 2
+      union all
+      select 'request', escalation_level, 0, count(*) from service_requests
+      where closed_at is null and breached ${officeIn(f.scope)} ${typeIs(f.type)} group by 2
+      union all
+      select 'complaint', escalation_level, 0, count(*) from complaints
+      where closed_at is null and status <> 'resolved' and breached ${officeIn(f.scope)} ${typeIs(f.type)} group by 2
+    ) b group by 1, 2 order by 1, 2`);
+  return [...rows];
+}
+
+const ageBucket = (now: Date) => {
+  const cases = AGE_BUCKETS.flatMap((b) =>
+    b.upToDays === undefined
+      ? []
+      : [sql`when submitted_at > ${iso(new Date(now.getTime() - b.upToDays * 86_400_000))} then ${b.id}`],
+  );
+  return sql`case ${sql.join(cases, sql` `)} else ${AGE_BUCKETS.at(-1)!.id} end`;
+};
+
+export type TBacklogRow = {
+  kind: string;
+  officeId: string;
+  status: string;
+  bucket: TAgeBucket;
+  items: number;
+};
+
+/** Open items now (not closed), by kind, office, status and age bucket. */
+export async function backlog(db: Database, now: Date, f: TKpiFilter): Promise<TBacklogRow[]> {
+  const rows = await db.execute<{
+    kind: string;
+    office_id: string;
+    status: string;
+    bucket: TAgeBucket;
+    items: number;
+  }>(sql`
+    select kind, office_id, status, bucket, count(*)::int as items from (
+      select 'request' as kind, office_id, status, ${ageBucket(now)} as bucket from service_requests
+      where closed_at is null ${officeIn(f.scope)} ${typeIs(f.type)}
+      union all
+      select 'complaint', office_id, status, ${ageBucket(now)} from complaints
+      where closed_at is null ${officeIn(f.scope)} ${typeIs(f.type)}
+    ) o group by 1, 2, 3, 4 order by 1, 2, 3, 4`);
+  return rows.map((r) => ({
+    kind: r.kind,
+    officeId: r.office_id,
+    status: r.status,
+    bucket: r.bucket,
+    items: r.items,
+  }));
+}
+
+export type TEmergencies = { unacknowledged: number; oldestSubmittedAt: string | null };
+
+/** Emergencies whose field work is pending and which no one has acknowledged yet. */
+export async function unacknowledgedEmergencies(db: Database, f: TKpiFilter): Promise<TEmergencies> {
+  const [row] = await db.execute<{ n: number; oldest: Date | string | null }>(sql`
+    select count(*)::int as n, min(submitted_at) as oldest from complaints
+    where closed_at is null and priority = 'emergency' and acknowledged_at is null
+      and status in ('open', 'assigned') ${officeIn(f.scope)} ${typeIs(f.type)}`);
+  return {
+    unacknowledged: row?.n ?? 0,
+    oldestSubmittedAt: row?.oldest ? new Date(row.oldest).toISOString() : null,
+  };
+}
+
+/** The period's start and end rounded out to whole contact slots (half hours). */
+const slotRange = (period: TKpiPeriod) => sql`
+  slot >= date_bin('30 minutes', ${iso(period.from)}::timestamptz, timestamptz '2000-01-01 00:00:00+00')
+  and slot < ${iso(period.to)}`;
+
+export type TContactPoint = { bucket: string; channel: string; contacts: number };
+
+/** Inbound contacts per bucket (hour, day… in the utility's time zone) and channel. */
+export async function contactSeries(
+  db: Database,
+  period: TKpiPeriod,
+  f: TKpiFilter,
+): Promise<TContactPoint[]> {
+  const rows = await db.execute<{ bucket: Date | string; channel: string; contacts: number }>(sql`
+    select ${bucketOf(period.granularity, sql`slot`, f.timeZone)} as bucket, channel, sum(contacts)::int as contacts
+    from inbound_contact_slots where ${slotRange(period)} ${officeIn(f.scope)}
+    group by 1, 2 order by 1, 2`);
+  return rows.map((r) => ({
+    bucket: new Date(r.bucket).toISOString(),
+    channel: r.channel,
+    contacts: r.contacts,
+  }));
+}
+
+export type TContactKinds = { channel: string; kind: string; contacts: number };
+
+/** Inbound contacts of the period by channel and kind (look-up, complaint, request). */
+export async function contactKinds(
+  db: Database,
+  period: TKpiPeriod,
+  f: TKpiFilter,
+): Promise<TContactKinds[]> {
+  const rows = await db.execute<TContactKinds>(sql`
+    select channel, kind, sum(contacts)::int as contacts
+    from inbound_contact_slots where ${slotRange(period)} ${officeIn(f.scope)}
+    group by 1, 2 order by 1, 2`);
+  return [...rows];
+}
+
+export type TNoticeChannel = {
+  channel: string;
+  notices: number;
+  delivered: number;
+  undelivered: number;
+  pending: number;
+  fellBack: number;
+};
+
+/**
+ * Outbound notices recorded in the period, by the channel each was to go on first: delivered (on
+ * any channel), of those delivered on a fallback, undelivered (the chain ran out, or there was
+ * none), still pending.
+ */
+export async function noticeChannels(
+  db: Database,
+  period: TKpiPeriod,
+  f: TKpiFilter,
+): Promise<TNoticeChannel[]> {
+  const rows = await db.execute<{
+    channel: string;
+    notices: number;
+    delivered: number;
+    undelivered: number;
+    pending: number;
+    fell_back: number;
+  }>(sql`
+    select first_channel as channel, count(*)::int as notices,
+      (count(*) filter (where status = 'delivered'))::int as delivered,
+      (count(*) filter (where status in ('undelivered', 'undeliverable')))::int as undelivered,
+      (count(*) filter (where status not in ('delivered', 'undelivered', 'undeliverable')))::int as pending,
+      (count(*) filter (where fell_back))::int as fell_back
+    from notifications
+    where created_at >= ${iso(period.from)} and created_at < ${iso(period.to)} ${officeIn(f.scope, sql`kpi_office_id`)}
+    group by 1 order by 1`);
+  return rows.map((r) => ({
+    channel: r.channel,
+    notices: r.notices,
+    delivered: r.delivered,
+    undelivered: r.undelivered,
+    pending: r.pending,
+    fellBack: r.fell_back,
+  }));
+}
+
+export type TCampaignKpi = {
+  id: string;
+  kind: string;
+  officeId: string;
+  status: string;
+  createdAt: string;
+  recipients: number;
+  sent: number;
+  delivered: number;
+  callsMade: number;
+};
+
+/** At most this many campaigns a question answers (the newest of the period). */
+export const CAMPAIGNS_MAX = 100;
+
+/**
+ * Campaigns started in the period, newest first: recipients, automated messages sent (a channel
+ * tried), delivered (or reached by a call), calls made by operators.
+ */
+export async function campaignKpis(db: Database, period: TKpiPeriod, f: TKpiFilter): Promise<TCampaignKpi[]> {
+  const rows = await db.execute<{
+    id: string;
+    kind: string;
+    office_id: string;
+    status: string;
+    created_at: Date | string;
+    recipients: number;
+    sent: number;
+    delivered: number;
+    calls_made: number;
+  }>(sql`
+    select c.id, c.kind, c.office_id, c.status, c.created_at,
+      (select count(*)::int from campaign_recipients r where r.campaign_id = c.id) as recipients,
+      coalesce(d.sent, 0)::int as sent, coalesce(d.delivered, 0)::int as delivered,
+      (select coalesce(sum(calls), 0)::int from campaign_deliveries k
+        where k.campaign_id = c.id and k.calls > 0) as calls_made
+    from campaigns c
+    left join lateral (
+      select count(*) filter (where route = 'auto' and status in ('sending', 'awaiting-receipt', 'delivered', 'undelivered')) as sent,
+        count(*) filter (where status in ('delivered', 'reached')) as delivered
+      from campaign_deliveries where campaign_id = c.id) d on true
+    where c.created_at >= ${iso(period.from)} and c.created_at < ${iso(period.to)} ${officeIn(f.scope, sql`c.office_id`)}
+    order by c.created_at desc limit ${CAMPAIGNS_MAX}`);
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    officeId: r.office_id,
+    status: r.status,
+    createdAt: new Date(r.created_at).toISOString(),
+    recipients: r.recipients,
+    sent: r.sent,
+    delivered: r.delivered,
+    callsMade: r.calls_made,
+  }));
+}
