@@ -200,6 +200,63 @@ describe('manual campaigns', () => {
     expect((await stack.call('POST', `/v1/campaigns/${id}/cancel`, { token: other })).status).toBe(403);
   });
 
+  it("with the call list: life-support and social consumers are called first, through the campaign workflow's Updates", async () => {
+    const dispatcher = await stack.token({
+      role: 'dispatcher',
+      office: 'subdiv-aluva',
+      subject: 'disp-aluva-mc',
+    });
+    const rows = await stack.db
+      .select({
+        consumerNumber: consumers.consumerNumber,
+        lifeSupport: consumers.lifeSupport,
+        social: consumers.socialCategory,
+        officeId: consumers.sectionOfficeId,
+      })
+      .from(consumers)
+      .innerJoin(transformers, eq(transformers.id, consumers.transformerId))
+      .where(eq(transformers.feederId, 'fdr-aluva-town-mc'));
+    const special = rows.find((r) => r.lifeSupport || r.social)!;
+    const plain = rows.find((r) => !r.lifeSupport && !r.social)!;
+    expect(special).toBeDefined();
+    const made = await stack.call('POST', '/v1/campaigns', {
+      token: dispatcher,
+      body: {
+        title: 'Shutdown for tree cutting',
+        targets: { consumerNumbers: [special.consumerNumber, plain.consumerNumber] },
+        template: 'campaign-message',
+        text: { en: 'Supply to {area} is off on Sunday 9-13 for tree cutting.' },
+        callList: true,
+        urgent: true,
+      },
+    });
+    expect(made.status, made.text).toBe(201);
+    const id = made.json.id as string;
+    const operator = await stack.token({ role: 'agent', office: special.officeId, subject: 'op-mc' });
+    const list = await waitFor(
+      () => stack.call('GET', `/v1/call-lists?campaignId=${id}`, { token: operator }),
+      (r) => r.status === 200 && r.json.items.length === 1,
+      60_000,
+    );
+    const [entry] = list.json.items as { id: string; consumerNumber: string }[];
+    expect(entry!.consumerNumber).toBe(special.consumerNumber);
+    expect((await stack.call('POST', `/v1/call-lists/${entry!.id}/claim`, { token: operator })).status).toBe(
+      200,
+    );
+    const done = await stack.call('POST', `/v1/call-lists/${entry!.id}/outcome`, {
+      token: operator,
+      body: { outcome: 'reached', note: 'told the caretaker' },
+    });
+    expect(done.status, done.text).toBe(200);
+    await waitFor(
+      () => statusOf(id),
+      (s) => s === 'done',
+      60_000,
+    );
+    const sent = await outbox(id);
+    expect([...sent.keys()]).toEqual([plain.consumerNumber]);
+  });
+
   it('refuses the wrong role, bad input naming the field, targets outside the office, and an empty campaign', async () => {
     const dispatcher = await stack.token({ role: 'dispatcher', office: 'subdiv-aluva' });
     const ok = {

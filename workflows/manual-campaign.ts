@@ -1,5 +1,12 @@
-import { continueAsNew, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { campaignCancelSignal, type TManualCampaignInput } from '../domain/campaign-contract';
+import { handleCallList } from './call-list';
 import { campaignActs as acts, dispatchRound, waitForDue } from './campaign-rounds';
 
 /** Rounds before the history is handed to a fresh run. */
@@ -15,9 +22,20 @@ export async function manualCampaignWorkflow(
 ): Promise<{ status: 'done' | 'cancelled' }> {
   const { campaignId, settings } = input;
   let cancelled = input.carried?.cancelled ?? false;
+  let over = false;
+  let nudged = false;
   setHandler(campaignCancelSignal, () => {
     cancelled = true;
   });
+  // Life-support and social consumers, when the campaign calls them first, are its call list.
+  handleCallList(
+    campaignId,
+    settings,
+    () => over || cancelled,
+    () => {
+      nudged = true;
+    },
+  );
 
   if (!input.carried) {
     const at = input.scheduledAt ? Date.parse(input.scheduledAt) : 0;
@@ -29,14 +47,20 @@ export async function manualCampaignWorkflow(
     if (cancelled) {
       await acts.cancelPending({ campaignId, exceptStage: '' });
       await acts.finishCampaign({ campaignId, status: 'cancelled' });
+      await condition(allHandlersFinished);
       return { status: 'cancelled' };
     }
     const result = await dispatchRound(campaignId, settings);
     if (!result.more && result.open === 0) break;
-    await waitForDue(result, () => cancelled);
-    if (round >= ROUNDS_PER_RUN || workflowInfo().continueAsNewSuggested)
+    if (!nudged) await waitForDue(result, () => cancelled || nudged);
+    nudged = false;
+    if (round >= ROUNDS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
       return continueAsNew<typeof manualCampaignWorkflow>({ ...input, carried: { cancelled } });
+    }
   }
+  over = true;
   await acts.finishCampaign({ campaignId, status: 'done' });
+  await condition(allHandlersFinished);
   return { status: 'done' };
 }

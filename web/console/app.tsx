@@ -1498,7 +1498,7 @@ export function createConsoleRoutes(deps: AppDeps) {
   };
   const entryOf = (c: Context) => {
     const id = c.req.param('id') ?? '';
-    if (!/^OUT-[0-9A-Za-z-]{1,40}\.[a-z0-9-]{1,40}\.\d{13}$/.test(id))
+    if (!/^(OUT|MC)-[0-9A-Za-z-]{1,60}\.[a-z0-9-]{1,40}\.\d{13}$/.test(id))
       throw new DomainProblem(FailureType.NotFound, `no call-list entry ${id}`);
     return id;
   };
