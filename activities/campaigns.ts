@@ -36,6 +36,18 @@ export type CampaignActivityDeps = NotificationActivityDeps & {
   campaigns: Pick<Config['campaigns'], 'leaseMs' | 'sendConcurrency'>;
 };
 
+/** What a send left a delivery row (absent fields keep their value). */
+type TSaved = {
+  id: string;
+  chain: string[];
+  status: string;
+  channel?: string;
+  step?: number;
+  failures?: number;
+  dueAt?: Date;
+  detail?: string;
+};
+
 /** Rows that need nothing more. */
 const FINAL = ['delivered', 'undelivered', 'told-by-complaint', 'reached', 'cancelled'] as const;
 const finalList = sql.raw(FINAL.map((s) => `'${s}'`).join(','));
@@ -186,6 +198,45 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
           since: new Date(e.due_at).toISOString(),
         },
       });
+  };
+
+  /** A batch's rows as their sends left them (one UPDATE … FROM VALUES), and their notices finished. */
+  const saveBatch = async (
+    saved: TSaved[],
+    claim: string,
+    finished: { key: string; status: 'delivered' | 'undelivered'; channel?: string }[],
+  ) => {
+    const at = now().toISOString();
+    for (let i = 0; i < saved.length; i += 1000) {
+      const values = sql.join(
+        saved.slice(i, i + 1000).map(
+          (r) =>
+            sql`(${r.id}::text, ${r.status}::text, ${JSON.stringify(r.chain)}::jsonb, ${r.channel ?? null}::text,
+                   ${r.step ?? null}::int, ${r.failures ?? null}::int, ${r.dueAt?.toISOString() ?? null}::timestamptz,
+                   ${r.detail ?? null}::text)`,
+        ),
+        sql`, `,
+      );
+      await db.execute(sql`
+        update ${campaignDeliveries} d set status = v.status, chain = v.chain, channel = coalesce(v.channel, d.channel),
+          step = coalesce(v.step, d.step), failures = coalesce(v.failures, d.failures),
+          due_at = coalesce(v.due_at, d.due_at), detail = coalesce(v.detail, d.detail),
+          lease_until = null, claim = null, updated_at = ${at}
+        from (values ${values}) as v(id, status, chain, channel, step, failures, due_at, detail)
+        where d.id = v.id and d.claim = ${claim}`);
+    }
+    for (let i = 0; i < finished.length; i += 1000) {
+      const values = sql.join(
+        finished
+          .slice(i, i + 1000)
+          .map((f) => sql`(${f.key}::text, ${f.status}::text, ${f.channel ?? null}::text)`),
+        sql`, `,
+      );
+      await db.execute(sql`
+        update ${notifications} n set status = v.status, channel = coalesce(v.channel, n.channel), updated_at = ${at}
+        from (values ${values}) as v(key, status, channel)
+        where n.key = v.key`);
+    }
   };
 
   /** Claimed reminder rows of consumers who no longer owe on the bill are cancelled, not sent. */
@@ -479,18 +530,19 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
           .onConflictDoNothing({ target: notifications.key });
 
         let done = 0;
+        // What each send leaves is written once for the whole batch (two statements, not two per
+        // message); a worker that dies first leaves the rows claimed, and the retry's
+        // sendOnChannel finds each attempt already made instead of sending it again.
+        const saved: TSaved[] = [];
+        const finished: { key: string; status: 'delivered' | 'undelivered'; channel?: string }[] = [];
         await pool(claimed, deps.campaigns.sendConcurrency, async (row) => {
           const chain = chainOf(row);
-          const save = (set: Partial<typeof campaignDeliveries.$inferInsert>) =>
-            db
-              .update(campaignDeliveries)
-              .set({ chain, leaseUntil: null, claim: null, updatedAt: now(), ...set })
-              .where(and(eq(campaignDeliveries.id, row.id), eq(campaignDeliveries.claim, claim)));
+          const save = (set: Omit<TSaved, 'id' | 'chain'>) => saved.push({ id: row.id, chain, ...set });
           const channel = chain[row.step];
           const n = notice(row);
           if (!channel) {
-            await save({ status: 'undelivered' });
-            await notices.finishNotice({ key: n.key, status: 'undelivered' });
+            save({ status: 'undelivered' });
+            finished.push({ key: n.key, status: 'undelivered' });
             return;
           }
           try {
@@ -503,10 +555,10 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
             });
             sent += 1;
             if (result.delivered) {
-              await save({ status: 'delivered', channel });
-              await notices.finishNotice({ key: n.key, status: 'delivered', channel });
+              save({ status: 'delivered', channel });
+              finished.push({ key: n.key, status: 'delivered', channel });
             } else
-              await save({
+              save({
                 status: 'awaiting-receipt',
                 channel,
                 dueAt: new Date(now().getTime() + deps.notices.receiptTimeoutMs),
@@ -523,7 +575,7 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
                 status: 'failed',
                 detail: error instanceof Error ? error.message : String(error),
               });
-            await save({
+            save({
               status: 'due',
               channel,
               step: onward ? row.step + 1 : row.step,
@@ -534,6 +586,7 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
           }
           if (++done % 25 === 0) ctx.heartbeat(done);
         });
+        await saveBatch(saved, claim, finished);
       }
 
       const [left] = await db.execute<{ more: boolean; open: number; next_at: string | null }>(sql`
