@@ -5,6 +5,7 @@ import { planReminders } from '../db/reminders';
 import { bills, campaignDeliveries, campaigns, ledgerPostings, outages } from '../db/schema';
 import { postingKey } from '../domain/ledger';
 import { consoleMessages } from '../web/console/messages';
+import { paidHistory } from './helpers/paid-bills';
 import { shoot, startPortal } from './helpers/portal-browser';
 import type { TestStack } from './helpers/stack';
 
@@ -171,6 +172,7 @@ describe('campaigns in the console', () => {
         idempotencyKey: postingKey.bill(billId),
       })
       .onConflictDoNothing();
+    await paidHistory(stack, number);
     await planReminders(stack.db, {
       today: '2027-05-13',
       offsetsDays: [7, 3, 1],
@@ -178,7 +180,9 @@ describe('campaigns in the console', () => {
       utcOffsetMinutes: stack.config.profile.utcOffsetMinutes,
     });
     await page.goto(`${base}/console/campaigns`);
-    const reminder = page.locator('section[aria-labelledby="reminders"] tr[data-stage="remind-2027-05-16-3d"]');
+    const reminder = page.locator(
+      'section[aria-labelledby="reminders"] tr[data-stage="remind-2027-05-16-3d"]',
+    );
     await reminder.waitFor();
     expect(await reminder.textContent()).toContain(
       en('campaigns.stage-remind', { days: 3, date: '2027-05-16T12:00:00Z' }),

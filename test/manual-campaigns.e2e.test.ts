@@ -12,6 +12,7 @@ import {
 } from '../db/schema';
 import { campaignSettingsOf, reminderStage, type TReminderRunInput } from '../domain/campaign-contract';
 import { disconnectionDateOf, postingKey } from '../domain/ledger';
+import { paidHistory } from './helpers/paid-bills';
 import { startTestStack, type TestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
 
@@ -255,7 +256,7 @@ describe('manual campaigns', () => {
     );
     const sent = await outbox(id);
     expect([...sent.keys()]).toEqual([plain.consumerNumber]);
-  });
+  }, 150_000);
 
   it('refuses the wrong role, bad input naming the field, targets outside the office, and an empty campaign', async () => {
     const dispatcher = await stack.token({ role: 'dispatcher', office: 'subdiv-aluva' });
@@ -377,6 +378,7 @@ describe('disconnection reminders', () => {
         })
         .onConflictDoNothing();
       if (p.paid) await pay(p.number, bill.id);
+      await paidHistory(stack, p.number);
     }
   });
   const pay = (number: string, billId: string) =>
