@@ -26,6 +26,7 @@ import {
 } from '../domain/bulk-payments';
 import { paiseToDecimal, postingKey, toPaise } from '../domain/ledger';
 import { noticeWorkflowId, type TNoticeInput } from '../domain/notices';
+import { cancelPaidReminders } from '../db/reminders';
 
 export type BulkPaymentActivityDeps = { db: Database; now: () => Date; temporal: Client; taskQueue: string };
 
@@ -211,6 +212,10 @@ export function createBulkPaymentActivities(deps: BulkPaymentActivityDeps) {
         const paidBills = markPosted.filter((r) => r.status === 'ready').map((r) => r.billId!);
         for (const part of chunks(paidBills))
           await tx.update(bills).set({ paid: true }).where(inArray(bills.id, part));
+        // Reminders of disconnection for bills now paid do not go (#14).
+        await cancelPaidReminders(tx, [
+          ...new Set(markPosted.filter((r) => r.status === 'ready').map((r) => r.consumerNumber)),
+        ]);
         const last = rows.at(-1)?.lineNo ?? input.afterLineNo;
         return { lastLineNo: last, done: rows.length < input.limit, posted: markPosted.length };
       });

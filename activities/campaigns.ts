@@ -11,16 +11,20 @@ import {
   consumers,
   notifications,
 } from '../db/schema';
+import { planReminders, stillOwing, type TPlannedReminders } from '../db/reminders';
 import {
   campaignNoticeKey,
+  MESSAGE_PLACEHOLDERS,
   PHONE_CHANNELS,
+  REMINDER_CAMPAIGN_ID,
+  type TManualCampaignSpec,
   type TCallEntry,
   type TCallOutcome,
   type TDispatchResult,
 } from '../domain/campaign-contract';
 import { FailureType } from '../domain/failures';
 import { isLanguage, isTemplateId, NOTICE_TEMPLATES, type TLanguage } from '../domain/notice-templates';
-import { noticeWorkflowId, type TNoticeInput, type TNoticeParam } from '../domain/notices';
+import { noticeWorkflowId, type TLocalised, type TNoticeInput, type TNoticeParam } from '../domain/notices';
 import {
   consumerChain,
   createNotificationActivities,
@@ -30,6 +34,18 @@ import {
 
 export type CampaignActivityDeps = NotificationActivityDeps & {
   campaigns: Pick<Config['campaigns'], 'leaseMs' | 'sendConcurrency'>;
+};
+
+/** What a send left a delivery row (absent fields keep their value). */
+type TSaved = {
+  id: string;
+  chain: string[];
+  status: string;
+  channel?: string;
+  step?: number;
+  failures?: number;
+  dueAt?: Date;
+  detail?: string;
 };
 
 /** Rows that need nothing more. */
@@ -43,6 +59,32 @@ const conflict = (message: string) =>
 function activityKey(): string {
   const { workflowExecution, activityId } = Context.current().info;
   return `${workflowExecution?.workflowId}/${workflowExecution?.runId}/${activityId}`;
+}
+
+/**
+ * Free text in the recipient's words: `{name}`, `{consumerNumber}` and `{area}` in a text
+ * parameter are filled per recipient (other braces are left as typed).
+ */
+export function personalise(
+  params: Record<string, TNoticeParam>,
+  values: Record<(typeof MESSAGE_PLACEHOLDERS)[number], string>,
+): Record<string, TNoticeParam> {
+  const fill = (text: string) =>
+    text.replace(/\{(\w+)\}/g, (whole, key: string) =>
+      (MESSAGE_PLACEHOLDERS as readonly string[]).includes(key) ? values[key as keyof typeof values] : whole,
+    );
+  return Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [
+      k,
+      typeof v === 'object' && 'text' in v
+        ? {
+            text: Object.fromEntries(
+              Object.entries(v.text).map(([l, x]) => [l, fill(x ?? '')]),
+            ) as TLocalised,
+          }
+        : v,
+    ]),
+  );
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time. */
@@ -158,7 +200,82 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       });
   };
 
-  return {
+  /** A batch's rows as their sends left them (one UPDATE … FROM VALUES), and their notices finished. */
+  const saveBatch = async (
+    saved: TSaved[],
+    claim: string,
+    finished: { key: string; status: 'delivered' | 'undelivered'; channel?: string }[],
+  ) => {
+    const at = now().toISOString();
+    for (let i = 0; i < saved.length; i += 1000) {
+      const values = sql.join(
+        saved.slice(i, i + 1000).map(
+          (r) =>
+            sql`(${r.id}::text, ${r.status}::text, ${JSON.stringify(r.chain)}::jsonb, ${r.channel ?? null}::text,
+                   ${r.step ?? null}::int, ${r.failures ?? null}::int, ${r.dueAt?.toISOString() ?? null}::timestamptz,
+                   ${r.detail ?? null}::text)`,
+        ),
+        sql`, `,
+      );
+      await db.execute(sql`
+        update ${campaignDeliveries} d set status = v.status, chain = v.chain, channel = coalesce(v.channel, d.channel),
+          step = coalesce(v.step, d.step), failures = coalesce(v.failures, d.failures),
+          due_at = coalesce(v.due_at, d.due_at), detail = coalesce(v.detail, d.detail),
+          lease_until = null, claim = null, updated_at = ${at}
+        from (values ${values}) as v(id, status, chain, channel, step, failures, due_at, detail)
+        where d.id = v.id and d.claim = ${claim}`);
+    }
+    for (let i = 0; i < finished.length; i += 1000) {
+      const values = sql.join(
+        finished
+          .slice(i, i + 1000)
+          .map((f) => sql`(${f.key}::text, ${f.status}::text, ${f.channel ?? null}::text)`),
+        sql`, `,
+      );
+      await db.execute(sql`
+        update ${notifications} n set status = v.status, channel = coalesce(v.channel, n.channel), updated_at = ${at}
+        from (values ${values}) as v(key, status, channel)
+        where n.key = v.key`);
+    }
+  };
+
+  /** Claimed reminder rows of consumers who no longer owe on the bill are cancelled, not sent. */
+  const skipPaidReminders = async <R extends { id: string; stage: string; consumer_number: string }>(
+    campaignId: string,
+    rows: R[],
+    claim: string,
+  ): Promise<R[]> => {
+    if (!campaignId.startsWith(REMINDER_CAMPAIGN_ID)) return rows;
+    const dates = new Map<string, string[]>();
+    for (const r of rows) {
+      const date = /^remind-(\d{4}-\d{2}-\d{2})-/.exec(r.stage)?.[1];
+      if (date) dates.set(date, [...(dates.get(date) ?? []), r.consumer_number]);
+    }
+    const owing = new Set<string>();
+    for (const [date, numbers] of dates)
+      for (const n of await stillOwing(db, numbers, date)) owing.add(`${date}/${n}`);
+    const paid = rows.filter((r) => {
+      const date = /^remind-(\d{4}-\d{2}-\d{2})-/.exec(r.stage)?.[1];
+      return date !== undefined && !owing.has(`${date}/${r.consumer_number}`);
+    });
+    if (paid.length)
+      await db
+        .update(campaignDeliveries)
+        .set({ status: 'cancelled', detail: 'paid', leaseUntil: null, claim: null, updatedAt: now() })
+        .where(
+          and(
+            inArray(
+              campaignDeliveries.id,
+              paid.map((r) => r.id),
+            ),
+            eq(campaignDeliveries.claim, claim),
+          ),
+        );
+    const skipped = new Set(paid.map((r) => r.id));
+    return rows.filter((r) => !skipped.has(r.id));
+  };
+
+  const activities = {
     /**
      * Who the outage reaches, from the network as it is now (consumer → transformer → feeder):
      * one `INSERT … SELECT` into `campaign_recipients`, done once per campaign (a retry, or a
@@ -217,12 +334,17 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       template: string;
       params: Record<string, TNoticeParam>;
       audience: 'all' | 'told';
+      /** the channel tried first (a manual campaign's choice); none: each consumer's own */
+      channel?: string;
+      /** sent even in quiet hours (a manual campaign marked urgent) */
+      urgent?: boolean;
     }): Promise<{ planned: number; calls: number }> {
       if (!isTemplateId(input.template))
         throw ApplicationFailure.nonRetryable(`unknown template ${input.template}`, 'UnknownTemplate');
       const template = NOTICE_TEMPLATES[input.template];
       const t = now();
-      const dueAt = (template.urgent ? undefined : quietUntil(t, deps.notices.quietHours)) ?? t;
+      const dueAt =
+        (template.urgent || input.urgent ? undefined : quietUntil(t, deps.notices.quietHours)) ?? t;
       await db
         .insert(campaignStages)
         .values({
@@ -230,6 +352,7 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
           stage: input.stage,
           template: input.template,
           params: input.params,
+          channel: input.channel ?? null,
         })
         .onConflictDoNothing();
       const told =
@@ -276,13 +399,22 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       // Claim a batch; a retry of this activity (a worker died mid-batch) takes its own rows back at once.
       const claim = activityKey();
       const leaseUntil = new Date(t.getTime() + deps.campaigns.leaseMs).toISOString();
-      const claimed = await db.execute<{
+      let claimed: {
         id: string;
         stage: string;
         consumer_number: string;
         chain: string[] | null;
         step: number;
         failures: number;
+        params: Record<string, TNoticeParam> | null;
+      }[] = await db.execute<{
+        id: string;
+        stage: string;
+        consumer_number: string;
+        chain: string[] | null;
+        step: number;
+        failures: number;
+        params: Record<string, TNoticeParam> | null;
       }>(sql`
         update ${campaignDeliveries} set status = 'sending', lease_until = ${leaseUntil}, claim = ${claim}
         where id in (
@@ -292,9 +424,11 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
                  or (status = 'sending' and (lease_until < ${at} or claim = ${claim})))
           order by due_at limit ${input.limit}
           for update skip locked)
-        returning id, stage, consumer_number, chain, step, failures`);
+        returning id, stage, consumer_number, chain, step, failures, params`);
 
       let sent = 0;
+      // A reminder whose bill has been paid since it was planned does not go (#14).
+      if (claimed.length) claimed = await skipPaidReminders(input.campaignId, claimed, claim);
       if (claimed.length) {
         const numbers = [...new Set(claimed.map((r) => r.consumer_number))];
         const contacts = new Map(
@@ -343,24 +477,38 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
         );
         const notice = (row: (typeof claimed)[number]) => {
           const stage = stages.get(row.stage)!;
+          const area = areas.get(row.consumer_number) ?? '';
           return {
             key: campaignNoticeKey(row.id),
             to: { consumerNumber: row.consumer_number },
             template: stage.template,
-            params: { ...stage.params, area: areas.get(row.consumer_number) ?? '' },
+            params: personalise(
+              { ...stage.params, area, ...row.params },
+              {
+                name: contacts.get(row.consumer_number)?.name ?? '',
+                consumerNumber: row.consumer_number,
+                area,
+              },
+            ),
           } satisfies TNoticeInput;
         };
         const languageOf = (n: string): TLanguage => {
           const l = contacts.get(n)?.language;
           return l && isLanguage(l) ? l : 'en';
         };
-        const chainOf = (row: (typeof claimed)[number]) =>
-          row.chain ??
-          consumerChain(
-            contacts.get(row.consumer_number),
-            NOTICE_TEMPLATES[stages.get(row.stage)!.template as keyof typeof NOTICE_TEMPLATES],
-            deps.notices.chain,
-          );
+        const chainOf = (row: (typeof claimed)[number]) => {
+          if (row.chain) return row.chain;
+          const stage = stages.get(row.stage)!;
+          const contact = contacts.get(row.consumer_number);
+          const template = NOTICE_TEMPLATES[stage.template as keyof typeof NOTICE_TEMPLATES];
+          // The stage's channel first (a manual campaign's choice, the reminders' voice call), then the chain.
+          return stage.channel && contact
+            ? consumerChain({ ...contact, preferredChannel: stage.channel }, template, [
+                stage.channel,
+                ...deps.notices.chain,
+              ])
+            : consumerChain(contact, template, deps.notices.chain);
+        };
         // The notice, as every notice is recorded (the agent desk lists it).
         await db
           .insert(notifications)
@@ -384,18 +532,19 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
           .onConflictDoNothing({ target: notifications.key });
 
         let done = 0;
+        // What each send leaves is written once for the whole batch (two statements, not two per
+        // message); a worker that dies first leaves the rows claimed, and the retry's
+        // sendOnChannel finds each attempt already made instead of sending it again.
+        const saved: TSaved[] = [];
+        const finished: { key: string; status: 'delivered' | 'undelivered'; channel?: string }[] = [];
         await pool(claimed, deps.campaigns.sendConcurrency, async (row) => {
           const chain = chainOf(row);
-          const save = (set: Partial<typeof campaignDeliveries.$inferInsert>) =>
-            db
-              .update(campaignDeliveries)
-              .set({ chain, leaseUntil: null, claim: null, updatedAt: now(), ...set })
-              .where(and(eq(campaignDeliveries.id, row.id), eq(campaignDeliveries.claim, claim)));
+          const save = (set: Omit<TSaved, 'id' | 'chain'>) => saved.push({ id: row.id, chain, ...set });
           const channel = chain[row.step];
           const n = notice(row);
           if (!channel) {
-            await save({ status: 'undelivered' });
-            await notices.finishNotice({ key: n.key, status: 'undelivered' });
+            save({ status: 'undelivered' });
+            finished.push({ key: n.key, status: 'undelivered' });
             return;
           }
           try {
@@ -408,10 +557,10 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
             });
             sent += 1;
             if (result.delivered) {
-              await save({ status: 'delivered', channel });
-              await notices.finishNotice({ key: n.key, status: 'delivered', channel });
+              save({ status: 'delivered', channel });
+              finished.push({ key: n.key, status: 'delivered', channel });
             } else
-              await save({
+              save({
                 status: 'awaiting-receipt',
                 channel,
                 dueAt: new Date(now().getTime() + deps.notices.receiptTimeoutMs),
@@ -428,7 +577,7 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
                 status: 'failed',
                 detail: error instanceof Error ? error.message : String(error),
               });
-            await save({
+            save({
               status: 'due',
               channel,
               step: onward ? row.step + 1 : row.step,
@@ -439,6 +588,7 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
           }
           if (++done % 25 === 0) ctx.heartbeat(done);
         });
+        await saveBatch(saved, claim, finished);
       }
 
       const [left] = await db.execute<{ more: boolean; open: number; next_at: string | null }>(sql`
@@ -572,6 +722,101 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       return (await readEntry(input.deliveryId))!;
     },
 
+    /**
+     * A manual campaign's recipients, once, at its start: everyone its targets reach (offices and
+     * the offices under them, feeders, transformers, a list of consumer numbers) in one
+     * `INSERT … SELECT`. Life-support and social consumers go on the call list only when the
+     * campaign asks for it. A cancelled campaign materialises nobody.
+     */
+    async materialiseManual(input: {
+      campaignId: string;
+    }): Promise<{ recipients: number; cancelled: boolean }> {
+      return db.transaction(async (tx) => {
+        const [campaign] = await tx
+          .select({ status: campaigns.status, spec: campaigns.spec })
+          .from(campaigns)
+          .where(eq(campaigns.id, input.campaignId))
+          .for('update');
+        if (!campaign) throw ApplicationFailure.nonRetryable(`no campaign ${input.campaignId}`, 'NoCampaign');
+        if (campaign.status === 'cancelled') return { recipients: 0, cancelled: true };
+        if (campaign.status === 'scheduled' || campaign.status === 'materialising') {
+          const spec = campaign.spec as TManualCampaignSpec;
+          const arr = (v: string[]) =>
+            v.length
+              ? sql`array[${sql.join(
+                  v.map((x) => sql`${x}`),
+                  sql`, `,
+                )}]::text[]`
+              : sql`array[]::text[]`;
+          const { officeIds, feederIds, transformerIds, consumerNumbers } = spec.targets;
+          await tx.execute(sql`
+            insert into ${campaignRecipients}
+              (campaign_id, consumer_number, transformer_id, feeder_id, office_id, area, call_list, call_reason)
+            select ${input.campaignId}, c.consumer_number, t.id, t.feeder_id, c.section_office_id, t.name,
+                   ${spec.callList} and (c.life_support or c.social_category is not null),
+                   case when not ${spec.callList} then null when c.life_support then 'life-support' else c.social_category end
+            from consumers c
+            join transformers t on t.id = c.transformer_id
+            join offices o on o.id = c.section_office_id
+            where c.active and (
+              t.feeder_id = any(${arr(feederIds)}) or t.id = any(${arr(transformerIds)})
+              or c.consumer_number = any(${arr(consumerNumbers)})
+              or string_to_array(o.path, '/') && ${arr(officeIds)})
+            on conflict do nothing`);
+          await tx
+            .update(campaigns)
+            .set({ status: 'running', updatedAt: now() })
+            .where(eq(campaigns.id, input.campaignId));
+        }
+        const [{ n } = { n: 0 }] = await tx.execute<{ n: number }>(
+          sql`select count(*)::int as n from ${campaignRecipients} where campaign_id = ${input.campaignId}`,
+        );
+        return { recipients: n, cancelled: false };
+      });
+    },
+
+    /** The manual campaign's one message to everyone it reaches, as its spec says. */
+    async planManual(input: { campaignId: string }) {
+      const [campaign] = await db
+        .select({ spec: campaigns.spec })
+        .from(campaigns)
+        .where(eq(campaigns.id, input.campaignId));
+      const spec = campaign!.spec as TManualCampaignSpec;
+      return activities.planStage({
+        campaignId: input.campaignId,
+        outageId: '',
+        stage: 'message',
+        template: spec.template,
+        params: spec.params as Record<string, TNoticeParam>,
+        audience: 'all',
+        channel: spec.channel === 'preferred' ? undefined : spec.channel,
+        urgent: spec.urgent,
+      });
+    },
+
+    /** The day's disconnection reminders (`db/reminders.ts`), waiting out the quiet hours. */
+    async planDisconnectionReminders(input: {
+      today: string;
+      offsetsDays: number[];
+      utcOffsetMinutes: number;
+    }): Promise<TPlannedReminders> {
+      const t = now();
+      return planReminders(db, {
+        ...input,
+        dueAt: quietUntil(t, deps.notices.quietHours, input.utcOffsetMinutes) ?? t,
+      });
+    },
+
+    /** The reminder campaigns (one per circle) with anything not yet finished. */
+    async openReminderCampaigns(): Promise<string[]> {
+      const rows = await db.execute<{ id: string }>(sql`
+        select k.id from ${campaigns} k where k.kind = 'reminders'
+          and exists (select 1 from ${campaignDeliveries} d where d.campaign_id = k.id
+                      and d.status not in (${finalList}))
+        order by k.id`);
+      return rows.map((r) => r.id);
+    },
+
     /** Cancelled: whatever has not gone yet does not go. */
     async cancelPending(input: { campaignId: string; exceptStage: string }) {
       await db.execute(sql`
@@ -581,10 +826,17 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
     },
 
     async finishCampaign(input: { campaignId: string; status: 'done' | 'cancelled' }) {
+      // A campaign cancelled meanwhile stays cancelled.
       await db
         .update(campaigns)
         .set({ status: input.status, updatedAt: now() })
-        .where(eq(campaigns.id, input.campaignId));
+        .where(
+          and(
+            eq(campaigns.id, input.campaignId),
+            input.status === 'done' ? sql`${campaigns.status} <> 'cancelled'` : undefined,
+          ),
+        );
     },
   };
+  return activities;
 }

@@ -298,6 +298,33 @@ const EnvSchema = z
     CAMPAIGN_CALL_RETRY_MS: z.coerce.number().int().min(100).max(86_400_000).default(1_800_000),
     /** …this many calls in all, then the consumer is told on the automated channels */
     CAMPAIGN_CALL_TRIES: z.coerce.number().int().min(1).max(10).default(3),
+    /** disconnection reminders: days before a bill's disconnection date a reminder goes, largest first */
+    DISCONNECTION_REMINDER_OFFSETS: z
+      .string()
+      .default('7d,3d,1d')
+      .transform((v, ctx) => {
+        const days = v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((s) => (/^\d{1,2}d$/.test(s) ? Number(s.slice(0, -1)) : NaN));
+        if (
+          days.length === 0 ||
+          days.length > 5 ||
+          days.some((d) => !Number.isInteger(d) || d < 1 || d > 60)
+        ) {
+          ctx.addIssue({ code: 'custom', message: 'up to 5 day counts like "7d,3d,1d" (1d to 60d)' });
+          return z.NEVER;
+        }
+        return [...new Set(days)].sort((a, b) => b - a);
+      }),
+    /** disconnection reminders: the daily run's local time (HH:MM in the profile's zone) */
+    DISCONNECTION_REMINDER_AT: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, the profile’s local time')
+      .default('10:00'),
+    /** manual campaigns: the most consumers one may target (an uploaded list included) */
+    MANUAL_CAMPAIGN_MAX_RECIPIENTS: z.coerce.number().int().min(1).max(1_000_000).default(200_000),
     /** planned outages: advance notices this long before the start, largest first (d, h, m, s) */
     PLANNED_OUTAGE_NOTICE_OFFSETS: z
       .string()
@@ -740,6 +767,10 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       callRetryMs: env.CAMPAIGN_CALL_RETRY_MS,
       callTries: env.CAMPAIGN_CALL_TRIES,
       plannedOffsetsMs: env.PLANNED_OUTAGE_NOTICE_OFFSETS,
+      /** disconnection reminders: days before the disconnection date, largest first; the daily run's local time */
+      reminderOffsetsDays: env.DISCONNECTION_REMINDER_OFFSETS,
+      reminderAt: env.DISCONNECTION_REMINDER_AT,
+      manualMaxRecipients: env.MANUAL_CAMPAIGN_MAX_RECIPIENTS,
     },
     channels: {
       webhookSecret: env.CHANNEL_WEBHOOK_SECRET,

@@ -14,6 +14,8 @@ export type TCampaignFigures = {
     planned: number;
     delivered: number;
     open: number;
+    /** not sent: the campaign cancelled, or (reminders) the bill paid first */
+    cancelled: number;
     toldByComplaint: number;
   }[];
   channels: TChannelFigures[];
@@ -41,11 +43,13 @@ export async function campaignFigures(db: Database, campaign: TCampaignRow): Pro
     planned: number;
     delivered: number;
     open: number;
+    cancelled: number;
     told_by_complaint: number;
   }>(sql`
     select s.stage, s.template, count(d.id)::int as planned,
       (count(d.id) filter (where d.status in ('delivered', 'reached')))::int as delivered,
       (count(d.id) filter (where d.status not in ('delivered', 'reached', 'undelivered', 'told-by-complaint', 'cancelled')))::int as open,
+      (count(d.id) filter (where d.status = 'cancelled'))::int as cancelled,
       (count(d.id) filter (where d.status = 'told-by-complaint'))::int as told_by_complaint
     from campaign_stages s left join ${campaignDeliveries} d on d.campaign_id = s.campaign_id and d.stage = s.stage
     where s.campaign_id = ${id} group by s.stage, s.template, s.created_at order by s.created_at`);
@@ -81,6 +85,7 @@ export async function campaignFigures(db: Database, campaign: TCampaignRow): Pro
       planned: s.planned,
       delivered: s.delivered,
       open: s.open,
+      cancelled: s.cancelled,
       toldByComplaint: s.told_by_complaint,
     })),
     channels: [...channels],

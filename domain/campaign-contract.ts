@@ -116,3 +116,90 @@ export const deliveryId = (campaignId: string, stage: string, consumerNumber: st
   `${campaignId}.${stage}.${consumerNumber}`;
 export const campaignNoticeKey = (delivery: string) => `campaign/${delivery}`;
 export const campaignOfDelivery = (delivery: string) => delivery.split('.')[0]!;
+
+// ---- manual campaigns and disconnection reminders ----
+
+/** Who composes, launches and cancels manual campaigns. */
+export const CAMPAIGN_COMPOSE_ROLES = [
+  'dispatcher',
+  'supervisor',
+  'admin',
+] as const satisfies readonly TRole[];
+
+/** The first channel a manual campaign tries (`preferred`: each consumer's own); the chain falls back from it. */
+export const CAMPAIGN_CHANNELS = ['preferred', 'sms', 'whatsapp', 'email', 'voice'] as const;
+export type TCampaignChannel = (typeof CAMPAIGN_CHANNELS)[number];
+
+/** Notice templates a manual campaign may send; the free text is `campaign-message`. */
+export const MANUAL_TEMPLATES = ['campaign-safety-advisory', 'campaign-message'] as const;
+export type TManualTemplate = (typeof MANUAL_TEMPLATES)[number];
+
+/** Placeholders free text may carry: filled per recipient. */
+export const MESSAGE_PLACEHOLDERS = ['name', 'consumerNumber', 'area'] as const;
+
+/** What a manual campaign is, kept on its row: whom it reaches, what it says, how. */
+export type TManualCampaignSpec = {
+  targets: {
+    officeIds: string[];
+    feederIds: string[];
+    transformerIds: string[];
+    consumerNumbers: string[];
+  };
+  template: TManualTemplate;
+  /** the notice's parameters (the free text as `{ text: { <language>: … } }`) */
+  params: Record<string, TNoticeParamLike>;
+  channel: TCampaignChannel;
+  /** life-support and social consumers are called by an operator first */
+  callList: boolean;
+  /** sent even in quiet hours */
+  urgent: boolean;
+};
+/** TNoticeParam, without importing notices into every reader of the spec */
+export type TNoticeParamLike = string | { text: Partial<Record<string, string>> };
+
+export type TManualCampaignInput = {
+  campaignId: string;
+  /** when sending starts (at once when absent or past) */
+  scheduledAt?: string;
+  settings: TCampaignSettings;
+};
+
+/** Cancels a manual campaign: what has not gone does not go. */
+export const campaignCancelSignal = defineSignal<[{ by: string }]>('campaignCancel');
+
+/** The one campaign disconnection reminders run in: a stage per disconnection date and offset. */
+export const REMINDER_CAMPAIGN_ID = 'DR-disconnection';
+/** `remind-<disconnection date>-<days>d` */
+export const reminderStage = (disconnectionDate: string, days: number) =>
+  `remind-${disconnectionDate}-${days}d`;
+
+export type TReminderRunInput = {
+  /** the day the reminders are for, `YYYY-MM-DD` in the utility's zone (default: today, there) */
+  today?: string;
+  offsetsDays: number[];
+  utcOffsetMinutes: number;
+  settings: TCampaignSettings;
+};
+
+export type TReminderRunResult = {
+  today: string;
+  planned: { stage: string; consumers: number }[];
+  sent: number;
+};
+
+/** The settings a campaign workflow is started with, from the configuration's `campaigns`. */
+export const campaignSettingsOf = (c: {
+  batchSize: number;
+  dispatchers: number;
+  callWorkWithinMs: number;
+  callRetryMs: number;
+  callTries: number;
+  plannedOffsetsMs: number[];
+}): TCampaignSettings => ({
+  batchSize: c.batchSize,
+  dispatchers: c.dispatchers,
+  callWorkWithinMs: c.callWorkWithinMs,
+  callRetryMs: c.callRetryMs,
+  callTries: c.callTries,
+  plannedOffsetsMs: c.plannedOffsetsMs,
+});

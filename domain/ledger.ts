@@ -57,3 +57,14 @@ export function settleBills(bills: readonly TBillDue[], credit: number): TBillSe
       return { ...bill, outstanding: bill.amount - applied };
     });
 }
+
+/** Days between a bill's due date and its disconnection date (KSEB's 15-day disconnection notice). */
+export const DISCONNECTION_AFTER_DAYS = 15;
+
+/** A bill's disconnection date: `days` after its due date (both `YYYY-MM-DD`, calendar days). */
+export function disconnectionDateOf(dueDate: string, days = DISCONNECTION_AFTER_DAYS): string {
+  const d = new Date(`${dueDate}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) throw new RangeError(`not a date: ${dueDate}`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}

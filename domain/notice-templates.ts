@@ -142,6 +142,8 @@ export const NOTICE_TEMPLATES = {
     'since',
   ]),
   'disconnection-reminder': t('consumer', { mandatory: true }, ['consumerNumber', 'amount', 'date']),
+  'campaign-safety-advisory': t('consumer', {}, ['area', 'phone']),
+  'campaign-message': t('consumer', {}, ['title', 'message']),
   'payment-posted': t('consumer', {}, ['consumerNumber', 'amount', 'receiptNumber']),
 } as const satisfies Record<string, TNoticeTemplate>;
 

@@ -18,6 +18,7 @@ import {
   CAMPAIGN_READ_ROLES,
   campaignEventSignal,
   campaignOfDelivery,
+  campaignSettingsOf,
   campaignWorkflowId,
   claimCallUpdate,
   recordCallUpdate,
@@ -61,14 +62,7 @@ export async function startOutageCampaign(
     startsAt: outage.startsAt.toISOString(),
     endsAt: outage.endsAt?.toISOString(),
     etr: outage.etr.toISOString(),
-    settings: {
-      batchSize: c.batchSize,
-      dispatchers: c.dispatchers,
-      callWorkWithinMs: c.callWorkWithinMs,
-      callRetryMs: c.callRetryMs,
-      callTries: c.callTries,
-      plannedOffsetsMs: c.plannedOffsetsMs,
-    },
+    settings: campaignSettingsOf(c),
   };
   await withinDeadline(deps, () =>
     deps.temporal.workflow.start<typeof outageCampaignWorkflow>('outageCampaignWorkflow', {

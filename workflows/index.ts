@@ -6,3 +6,5 @@ export { noopWorkflow } from './noop';
 export { housekeepingWorkflow } from './housekeeping';
 export { bulkPaymentWorkflow } from './bulk-payment';
 export { outageCampaignWorkflow } from './outage-campaign';
+export { manualCampaignWorkflow } from './manual-campaign';
+export { disconnectionRemindersWorkflow } from './disconnection-reminders';

@@ -4,64 +4,22 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
-  proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createCampaignActivities } from '../activities/campaigns';
 import {
-  CALL_LIST_ROLES,
-  CALL_NOTE_MAX,
-  CALL_OUTCOMES,
   campaignEventSignal,
-  campaignOfDelivery,
   campaignStateQuery,
-  claimCallUpdate,
-  recordCallUpdate,
   type TCampaignEvent,
   type TCampaignInput,
   type TCampaignState,
-  type TClaimCall,
-  type TRecordCall,
 } from '../domain/campaign-contract';
-import { FailureType } from '../domain/failures';
 import type { TNoticeParam } from '../domain/notices';
-import type { TActor } from '../domain/service-request-contract';
-
-type Acts = ReturnType<typeof createCampaignActivities>;
-
-const acts = proxyActivities<Acts>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
-// A batch heartbeats as it sends: a worker that dies mid-batch is noticed in seconds, and the
-// retry takes its own claimed rows back.
-const dispatcher = proxyActivities<Pick<Acts, 'dispatchCampaign'>>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
-// The call list's writes answer an operator who waits: refusals come back at once.
-const calls = proxyActivities<Pick<Acts, 'claimCall' | 'recordCall'>>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '500 milliseconds',
-    maximumAttempts: 5,
-    nonRetryableErrorTypes: [FailureType.Conflict],
-  },
-});
+import { handleCallList } from './call-list';
+import { campaignActs as acts, dispatchRound } from './campaign-rounds';
 
 /** Rounds before the history is handed to a fresh run (each round is a few events). */
 const ROUNDS_PER_RUN = 200;
-
-const refuse = (type: string, message: string) =>
-  ApplicationFailure.create({ type, message, nonRetryable: true });
-
-/** An activity's refusal, passed to the operator as it is (the Update fails, the campaign goes on). */
-const asRefusal = (error: unknown) =>
-  error instanceof ActivityFailure && error.cause instanceof ApplicationFailure
-    ? refuse(error.cause.type ?? FailureType.Conflict, error.cause.message)
-    : error;
 
 /**
  * The campaign of one outage (id `campaign/<outage id>`): who is affected is fixed at the start
@@ -92,55 +50,12 @@ export async function outageCampaignWorkflow(input: TCampaignInput): Promise<TCa
   });
   setHandler(campaignStateQuery, () => state);
 
-  const checkCaller = (deliveryId: string, actor: TActor) => {
-    if (!(CALL_LIST_ROLES as readonly string[]).includes(actor.role))
-      throw refuse(
-        FailureType.Forbidden,
-        `the call list is worked by ${CALL_LIST_ROLES.join(', ')}, not ${actor.role}`,
-      );
-    if (campaignOfDelivery(deliveryId) !== campaignId)
-      throw refuse(FailureType.NotFound, `no entry ${deliveryId} in campaign ${campaignId}`);
-    if (state.status === 'done') throw refuse(FailureType.Conflict, 'the campaign is over');
-  };
-  setHandler(
-    claimCallUpdate,
-    async ({ deliveryId, actor }) => {
-      try {
-        return await calls.claimCall({ deliveryId, subject: actor.subject });
-      } catch (error) {
-        throw asRefusal(error);
-      }
-    },
-    { validator: ({ deliveryId, actor }: TClaimCall) => checkCaller(deliveryId, actor) },
-  );
-  setHandler(
-    recordCallUpdate,
-    async ({ deliveryId, outcome, note, actor }) => {
-      try {
-        const entry = await calls.recordCall({
-          deliveryId,
-          // One call per Update: its id survives the Update's own retries.
-          requestId: `${deliveryId}#${workflowInfo().runId}#${actor.subject}#${outcome}#${Date.now()}`,
-          subject: actor.subject,
-          outcome,
-          note,
-          retryMs: settings.callRetryMs,
-          tries: settings.callTries,
-        });
-        nudged = true;
-        return entry;
-      } catch (error) {
-        throw asRefusal(error);
-      }
-    },
-    {
-      validator: ({ deliveryId, outcome, note, actor }: TRecordCall) => {
-        checkCaller(deliveryId, actor);
-        if (!(CALL_OUTCOMES as readonly string[]).includes(outcome))
-          throw refuse(FailureType.InvalidInput, `outcome is one of ${CALL_OUTCOMES.join(', ')}`);
-        if (note !== undefined && (typeof note !== 'string' || note.length > CALL_NOTE_MAX))
-          throw refuse(FailureType.InvalidInput, `a note is text of up to ${CALL_NOTE_MAX} characters`);
-      },
+  handleCallList(
+    campaignId,
+    settings,
+    () => state.status === 'done',
+    () => {
+      nudged = true;
     },
   );
 
@@ -240,18 +155,7 @@ export async function outageCampaignWorkflow(input: TCampaignInput): Promise<TCa
     while (events.length) await apply(events.shift()!);
     if (input.kind === 'planned' && state.status === 'running' && !state.restoredAt) await planAdvance();
     // Several dispatchers at once claim disjoint batches; one of them also sweeps receipts and the call list.
-    const results = await Promise.all(
-      Array.from({ length: Math.max(1, settings.dispatchers ?? 1) }, (_, i) =>
-        dispatcher.dispatchCampaign({
-          campaignId,
-          limit: settings.batchSize,
-          callWorkWithinMs: settings.callWorkWithinMs,
-          sweep: i === 0,
-        }),
-      ),
-    );
-    const result = results[0]!;
-    result.more = results.some((r) => r.more);
+    const result = await dispatchRound(campaignId, settings);
     const over = (state.restoredAt !== undefined || state.status === 'cancelled') && result.open === 0;
     if (over && events.length === 0) break;
     if (!result.more && events.length === 0 && !nudged) {

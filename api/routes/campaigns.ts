@@ -1,6 +1,18 @@
 import { z } from '@hono/zod-openapi';
 import type { TCallListEntry } from '../../db/campaigns';
 import { CALL_NOTE_MAX, CALL_OUTCOMES } from '../../domain/campaign-contract';
+import { LANGUAGES } from '../../domain/languages';
+import {
+  CAMPAIGN_CHANNELS,
+  CAMPAIGN_COMPOSE_ROLES,
+  cancelManualCampaign,
+  createManualCampaign,
+  MANUAL_TEMPLATES,
+  MESSAGE_MAX,
+  previewManualCampaign,
+  TITLE_MAX,
+} from '../../use-cases/manual-campaigns';
+import { ZIdempotencyKey } from '../idempotency';
 import {
   CALL_LIST_ROLES,
   CAMPAIGN_READ_ROLES,
@@ -26,10 +38,13 @@ const ZChannelFigures = z.object({
 const ZCampaign = z
   .object({
     id: z.string(),
-    kind: z.string(),
+    kind: z.string().describe('outage, manual, reminders'),
     outageId: z.string().nullable(),
     officeId: z.string(),
-    status: z.string().describe('materialising, running, done, cancelled'),
+    status: z.string().describe('scheduled, materialising, running, done, cancelled'),
+    title: z.string().nullable().describe('a manual campaign’s name'),
+    scheduledAt: z.string().nullable().describe('a manual campaign: when it starts sending'),
+    createdBy: z.string().nullable(),
     createdAt: z.string(),
     figures: z.object({
       targeted: z.number().int().describe('consumers affected when the campaign started'),
@@ -41,6 +56,10 @@ const ZCampaign = z
           planned: z.number().int(),
           delivered: z.number().int().describe('delivered on a channel, or reached by a call'),
           open: z.number().int(),
+          cancelled: z
+            .number()
+            .int()
+            .describe('not sent: the campaign was cancelled, or the bill paid first'),
           toldByComplaint: z.number().int().describe('told by their own linked complaint instead'),
         }),
       ),
@@ -103,9 +122,42 @@ const shape = (c: TCampaignSummary) => ({
   outageId: c.outageId,
   officeId: c.officeId,
   status: c.status,
+  title: c.title,
+  scheduledAt: c.scheduledAt?.toISOString() ?? null,
+  createdBy: c.createdBy,
   createdAt: c.createdAt.toISOString(),
   figures: c.figures,
 });
+
+const ZManualCampaign = z
+  .object({
+    title: z.string().min(1).max(TITLE_MAX),
+    targets: z
+      .object({
+        officeIds: z.array(z.string().min(1).max(100)).max(200).optional(),
+        feederIds: z.array(z.string().min(1).max(100)).max(500).optional(),
+        transformerIds: z.array(z.string().min(1).max(100)).max(5000).optional(),
+        consumerNumbers: z
+          .array(z.string().regex(/^[0-9A-Za-z-]{1,40}$/, 'a consumer number'))
+          .max(200_000)
+          .optional()
+          .describe('an uploaded list'),
+      })
+      .strict(),
+    template: z.enum(MANUAL_TEMPLATES).describe('campaign-message: the free text of `text`'),
+    text: z
+      .partialRecord(z.enum(LANGUAGES), z.string().max(MESSAGE_MAX))
+      .optional()
+      .describe(
+        'campaign-message: the words per language; {name}, {consumerNumber} and {area} are filled in',
+      ),
+    channel: z.enum(CAMPAIGN_CHANNELS).optional().describe('tried first; preferred: each consumer’s own'),
+    scheduledAt: z.iso.datetime({ offset: true }).optional().describe('when to start; now when absent'),
+    urgent: z.boolean().optional().describe('sent even in quiet hours'),
+    callList: z.boolean().optional().describe('life-support and social consumers are called first'),
+  })
+  .strict()
+  .openapi('ManualCampaign');
 const entryState = (e: {
   id: string;
   consumerNumber: string;
@@ -173,6 +225,88 @@ export function createCampaignRoutes(deps: AppDeps) {
       },
     }),
     async (c) => c.json(shape(await readCampaign(deps, c.get('principal'), c.req.valid('param'))), 200),
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'post',
+      path: '/v1/campaigns',
+      tags: ['campaigns'],
+      summary:
+        'Compose a manual campaign: whom (offices, feeders, transformers, a list of consumer numbers), what (a notice template or free text per language), which channel first, now or at a time',
+      roles: CAMPAIGN_COMPOSE_ROLES,
+      request: {
+        headers: z.object({ 'idempotency-key': ZIdempotencyKey }),
+        body: { required: true, content: { 'application/json': { schema: ZManualCampaign } } },
+      },
+      responses: {
+        201: { description: 'created', content: { 'application/json': { schema: ZCampaign } } },
+        200: {
+          description: 'the same Idempotency-Key was used before: that campaign',
+          content: { 'application/json': { schema: ZCampaign } },
+        },
+        ...problemResponses(400, 403, 503),
+      },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      const made = await createManualCampaign(
+        deps,
+        principal,
+        c.req.valid('json'),
+        c.req.valid('header')['idempotency-key'],
+      );
+      const summary = await readCampaign(deps, principal, { id: made.campaign.id });
+      return made.created ? c.json(shape(summary), 201) : c.json(shape(summary), 200);
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'post',
+      path: '/v1/campaigns/preview',
+      tags: ['campaigns'],
+      summary:
+        'What a manual campaign would do: how many consumers it reaches, and its message in each language',
+      roles: CAMPAIGN_COMPOSE_ROLES,
+      request: { body: { required: true, content: { 'application/json': { schema: ZManualCampaign } } } },
+      responses: {
+        200: {
+          description: 'the preview',
+          content: {
+            'application/json': {
+              schema: z.object({
+                recipients: z.number().int(),
+                samples: z.array(z.object({ language: z.string(), subject: z.string(), body: z.string() })),
+              }),
+            },
+          },
+        },
+        ...problemResponses(400, 403),
+      },
+    }),
+    async (c) => c.json(await previewManualCampaign(deps, c.get('principal'), c.req.valid('json')), 200),
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'post',
+      path: '/v1/campaigns/{id}/cancel',
+      tags: ['campaigns'],
+      summary: 'Cancel a manual campaign that is scheduled or running: what has not gone does not go',
+      roles: CAMPAIGN_COMPOSE_ROLES,
+      request: { params: idParam },
+      responses: {
+        200: { description: 'cancelled', content: { 'application/json': { schema: ZCampaign } } },
+        ...problemResponses(403, 404, 409, 503),
+      },
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      const { id } = c.req.valid('param');
+      await cancelManualCampaign(deps, principal, { id });
+      return c.json(shape(await readCampaign(deps, principal, { id })), 200);
+    },
   );
 
   app.openapi(

@@ -11,13 +11,20 @@ export const campaigns = pgTable(
   'campaigns',
   {
     id: text('id').primaryKey(),
-    /** outage (manual campaigns later) */
+    /** outage | manual | reminders */
     kind: text('kind').notNull(),
     outageId: text('outage_id'),
     /** the office that owns it (the outage's): who may see it */
     officeId: text('office_id').notNull(),
-    /** running | done | cancelled */
+    /** scheduled | materialising | running | done | cancelled */
     status: text('status').notNull(),
+    /** manual campaigns: the operator's name for it */
+    title: text('title'),
+    /** manual campaigns: whom it targets, what it says, on which channel first (`TManualCampaignSpec`) */
+    spec: jsonb('spec').$type<Record<string, unknown>>(),
+    createdBy: text('created_by'),
+    /** manual campaigns: when it starts sending (at once when null) */
+    scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -56,6 +63,8 @@ export const campaignStages = pgTable(
     template: text('template').notNull(),
     /** the notice's parameters; each recipient's `area` is added when it is rendered */
     params: jsonb('params').$type<Record<string, TNoticeParam>>().notNull(),
+    /** the channel tried first for everyone (a manual campaign's choice, the reminders' voice call); none: each consumer's own */
+    channel: text('channel'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.stage] })],
@@ -79,6 +88,8 @@ export const campaignDeliveries = pgTable(
     consumerNumber: text('consumer_number').notNull(),
     route: text('route').notNull(),
     status: text('status').notNull(),
+    /** this recipient's own parameters over the stage's (a reminder's amount) */
+    params: jsonb('params').$type<Record<string, TNoticeParam>>(),
     /** the channels in the order they are tried (planned at the first send) */
     chain: jsonb('chain').$type<string[]>(),
     /** index into chain of the channel being tried */

@@ -15,7 +15,7 @@ import type { Database } from '../../db/client';
 import { and, eq } from 'drizzle-orm';
 import type { TAreaClass } from '../../domain/compensation';
 import { SOCIAL_CATEGORIES } from '../../domain/campaign-contract';
-import { postingKey } from '../../domain/ledger';
+import { disconnectionDateOf, postingKey } from '../../domain/ledger';
 import { installedProfile, type TUtilityProfile } from '../../domain/utility-profile';
 import { offsetText } from '../../domain/utility-profile-contract';
 import { demoPackOf, type TDemoHierarchy, type TDemoPack } from './demo-packs';
@@ -473,6 +473,7 @@ export function buildDemoData(seed = 20261123, profile: TUtilityProfile = instal
                 unitsKwh: String(units),
                 amount: pack.billAmount(units),
                 dueDate: `${period}-28`,
+                disconnectionDate: disconnectionDateOf(`${period}-28`),
                 paid: i < BILL_PERIODS.length - 1 || rand() < 0.6,
               });
             });

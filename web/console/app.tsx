@@ -13,7 +13,15 @@ import { FAILURE_STATUS } from '../../api/problem';
 import type { AppDeps } from '../../api/types';
 import { findServiceType, listComplaintTypes, listServiceTypes } from '../../db/catalogue';
 import { listVerifiedDecisions } from '../../db/decisions';
-import { complaints, documents, outageComplaints, staff, staffInbox } from '../../db/schema';
+import {
+  complaints,
+  documents,
+  offices,
+  outageComplaints,
+  outages,
+  staff,
+  staffInbox,
+} from '../../db/schema';
 import { contactsTakenBy } from '../../db/inbound-contacts';
 import { listSigningKeys } from '../../db/signing-keys';
 import { activeStaffMember, inboxOf, markInboxRead } from '../../db/staff';
@@ -53,8 +61,10 @@ import { openBytes } from '../../lib/at-rest';
 import { assertRole, queueScope } from '../../use-cases/access';
 import { countDeskContact, DESK_ROLES, findCallers, openCaller } from '../../use-cases/agent-desk';
 import {
+  cancelOutage,
   changeOutageEtr,
   DISPATCH_ROLES,
+  rescheduleOutage,
   listOpenOutages,
   officeNetwork,
   registerOutage,
@@ -74,7 +84,15 @@ import {
   readCampaign,
   recordCallOutcome,
 } from '../../use-cases/campaigns';
-import type { TCallOutcome } from '../../domain/campaign-contract';
+import { CAMPAIGN_COMPOSE_ROLES, type TCallOutcome } from '../../domain/campaign-contract';
+import {
+  cancelManualCampaign,
+  createManualCampaign,
+  previewManualCampaign,
+  type TManualCampaignRequest,
+} from '../../use-cases/manual-campaigns';
+import { isLanguage } from '../../domain/languages';
+import { NewCampaignPage, type TNewCampaignView } from './campaign-forms';
 import { actOnComplaint, COMPLAINT_ACTIONS, type TComplaintAction } from '../../use-cases/act-on-complaint';
 import { authoriseComplaint } from '../../use-cases/complaints';
 import { decideServiceRequest, SERVICE_REQUEST_ACTIONS } from '../../use-cases/decide-service-request';
@@ -1313,6 +1331,7 @@ export function createConsoleRoutes(deps: AppDeps) {
     status: ContentfulStatusCode = 200,
   ) => {
     const canCall = (CALL_LIST_ROLES as readonly string[]).includes(principal.role);
+    const canCompose = (CAMPAIGN_COMPOSE_ROLES as readonly string[]).includes(principal.role);
     const [campaign, list, calls] = await Promise.all([
       extra.campaignId ? readCampaign(deps, principal, { id: extra.campaignId }) : undefined,
       extra.campaignId ? [] : listCampaigns(deps, principal),
@@ -1324,19 +1343,30 @@ export function createConsoleRoutes(deps: AppDeps) {
       c,
       <CampaignsPage
         page={await pageOf(c)}
-        view={{ campaigns: list, campaign, calls, canCall, failure: extra.failure, done: extra.done }}
+        view={{
+          campaigns: list,
+          campaign,
+          calls,
+          canCall,
+          canCompose,
+          outage: campaign?.outageId
+            ? (await deps.db.select().from(outages).where(eq(outages.id, campaign.outageId)))[0]
+            : undefined,
+          failure: extra.failure,
+          done: extra.done,
+        }}
       />,
       status,
     );
   };
   const campaignIdOf = (v: string | undefined) => {
-    if (!v || !/^OUT-[0-9A-Za-z-]{1,40}$/.test(v))
+    if (!v || !/^(OUT|MC|DR)-[0-9A-Za-z-]{1,60}$/.test(v))
       throw new DomainProblem(FailureType.NotFound, `no campaign ${v}`);
     return v;
   };
-  /** The campaign page a call-list form was sent from, if any (only an outage id). */
+  /** The campaign page a call-list form was sent from, if any (only a campaign id). */
   const campaignOfForm = (form: Record<string, unknown>) =>
-    typeof form.campaign === 'string' && /^OUT-[0-9A-Za-z-]{1,40}$/.test(form.campaign)
+    typeof form.campaign === 'string' && /^(OUT|MC)-[0-9A-Za-z-]{1,60}$/.test(form.campaign)
       ? form.campaign
       : undefined;
   const backTo = (form: Record<string, unknown>) => {
@@ -1356,14 +1386,186 @@ export function createConsoleRoutes(deps: AppDeps) {
       done ? { done: { action: done, consumer: c.req.query(done)! } } : {},
     );
   });
+  // ---- manual campaigns: compose, preview, launch; cancel; a planned outage moved or called off ----
+  const renderNewCampaign = async (
+    c: Context<ConsoleEnv>,
+    principal: TPrincipal & { kind: 'staff' },
+    extra: Pick<TNewCampaignView, 'failure' | 'preview' | 'form'>,
+    status: ContentfulStatusCode = 200,
+  ) => {
+    const scope = await queueScope(deps.db, principal, undefined);
+    const within = scope ? (await scope.within).map((o) => o.id) : undefined;
+    const [network, officeRows] = await Promise.all([
+      officeNetwork(deps, principal),
+      deps.db
+        .select({ id: offices.id, name: offices.name })
+        .from(offices)
+        .where(within ? inArray(offices.id, within) : undefined)
+        .orderBy(offices.path),
+    ]);
+    const languages = deps.config.profile.languages.offered.filter(isLanguage);
+    return html(
+      c,
+      <NewCampaignPage page={await pageOf(c)} view={{ offices: officeRows, network, languages, ...extra }} />,
+      status,
+    );
+  };
+  app.get('/campaigns/new', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    assertRole(principal, CAMPAIGN_COMPOSE_ROLES);
+    return renderNewCampaign(c, principal, { form: {} });
+  });
+  app.post('/campaigns/new', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    assertRole(principal, CAMPAIGN_COMPOSE_ROLES);
+    const form = await c.req.parseBody({ all: true });
+    const one = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+    const list = (v: unknown) =>
+      (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
+    // Consumer numbers pasted or uploaded (a text or CSV file: every number-like cell).
+    const file = form.numbersFile;
+    const uploaded = file instanceof File && file.size > 0 && file.size <= 5_000_000 ? await file.text() : '';
+    const numbers = `${one(form.consumerNumbers)}\n${uploaded}`
+      .split(/[\s,;"]+/)
+      .filter((x) => /\d/.test(x) && x.length <= 40);
+    const languages = deps.config.profile.languages.offered.filter(isLanguage);
+    const text: Record<string, string> = {};
+    for (const l of languages) if (one(form[`text.${l}`])) text[l] = one(form[`text.${l}`]);
+    const values: Record<string, string | string[]> = {
+      title: one(form.title),
+      template: one(form.template),
+      channel: one(form.channel),
+      scheduledAt: one(form.scheduledAt),
+      urgent: one(form.urgent),
+      officeIds: list(form.officeIds),
+      feederIds: list(form.feederIds),
+      transformerIds: list(form.transformerIds),
+      consumerNumbers: one(form.consumerNumbers),
+      ...Object.fromEntries(languages.map((l) => [`text.${l}`, one(form[`text.${l}`])])),
+    };
+    const input: TManualCampaignRequest = {
+      title: one(form.title),
+      template: one(form.template) as TManualCampaignRequest['template'],
+      targets: {
+        officeIds: list(form.officeIds),
+        feederIds: list(form.feederIds),
+        transformerIds: list(form.transformerIds),
+        consumerNumbers: numbers,
+      },
+      ...(one(form.template) === 'campaign-message' ? { text } : {}),
+      channel: (one(form.channel) || 'preferred') as TManualCampaignRequest['channel'],
+      ...(one(form.scheduledAt)
+        ? { scheduledAt: localInstant(form.scheduledAt, deps.config.profile.utcOffsetMinutes) }
+        : {}),
+      urgent: one(form.urgent) === 'yes',
+    };
+    try {
+      if (one(form.action) === 'preview')
+        return renderNewCampaign(c, principal, {
+          form: values,
+          preview: await previewManualCampaign(deps, principal, input),
+        });
+      const made = await createManualCampaign(deps, principal, input);
+      return c.redirect(`/console/campaigns/${made.campaign.id}?launched=1`, 303);
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
+      const t = consoleTranslator(c.get('language'));
+      return renderNewCampaign(
+        c,
+        principal,
+        {
+          form: values,
+          failure: {
+            form: 'compose',
+            message:
+              refusal.status === 400 && refusal.errors.length
+                ? t('failure.fields')
+                : t('failure.refused', { reason: refusal.message }),
+            errors: refusal.errors,
+          },
+        },
+        refusal.status,
+      );
+    }
+  });
+
+  /** A refused cancel or reschedule: the campaign page again, the refusal by the form. */
+  const actionRefused = async (
+    c: Context<ConsoleEnv>,
+    principal: TPrincipal & { kind: 'staff' },
+    campaignId: string,
+    form: 'cancel' | 'reschedule',
+    error: unknown,
+  ) => {
+    const refusal = refusalOf(error);
+    if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
+    const t = consoleTranslator(c.get('language'));
+    return renderCampaigns(
+      c,
+      principal,
+      {
+        campaignId,
+        failure: {
+          form,
+          message:
+            refusal.status === 400 && refusal.errors.length
+              ? t('failure.fields')
+              : t('failure.refused', { reason: refusal.message }),
+          errors: refusal.errors,
+        },
+      },
+      refusal.status,
+    );
+  };
+  app.post('/campaigns/:id/cancel', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const id = campaignIdOf(c.req.param('id'));
+    try {
+      if (id.startsWith('OUT-')) await cancelOutage(deps, principal, { id });
+      else await cancelManualCampaign(deps, principal, { id });
+    } catch (error) {
+      return actionRefused(c, principal, id, 'cancel', error);
+    }
+    return c.redirect(`/console/campaigns/${id}?cancelled=1`, 303);
+  });
+  app.post('/campaigns/:id/reschedule', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const id = campaignIdOf(c.req.param('id'));
+    const form = await c.req.parseBody();
+    try {
+      const at = (name: string) => {
+        const v = localInstant(form[name], deps.config.profile.utcOffsetMinutes);
+        if (!v || Number.isNaN(Date.parse(v)))
+          throw new DomainProblem(FailureType.InvalidInput, 'invalid fields', {
+            errors: [{ field: name, message: 'required' }],
+          });
+        return v;
+      };
+      await rescheduleOutage(deps, principal, { id, startsAt: at('startsAt'), endsAt: at('endsAt') });
+    } catch (error) {
+      return actionRefused(c, principal, id, 'reschedule', error);
+    }
+    return c.redirect(`/console/campaigns/${id}?rescheduled=1`, 303);
+  });
+
   app.get('/campaigns/:id', async (c) => {
     const principal = staffOf(c);
     if (!principal) return toSignIn(c);
     // Only a consumer number is shown back from the query (no words of a crafted link).
     const done = (['claimed', 'recorded'] as const).find((a) => /^\d{13}$/.test(c.req.query(a) ?? ''));
+    const acted = (['launched', 'cancelled', 'rescheduled'] as const).find((a) => c.req.query(a) === '1');
     return renderCampaigns(c, principal, {
       campaignId: campaignIdOf(c.req.param('id')),
-      ...(done ? { done: { action: done, consumer: c.req.query(done)! } } : {}),
+      ...(done
+        ? { done: { action: done, consumer: c.req.query(done)! } }
+        : acted
+          ? { done: { action: acted } }
+          : {}),
     });
   });
 
@@ -1396,7 +1598,7 @@ export function createConsoleRoutes(deps: AppDeps) {
   };
   const entryOf = (c: Context) => {
     const id = c.req.param('id') ?? '';
-    if (!/^OUT-[0-9A-Za-z-]{1,40}\.[a-z0-9-]{1,40}\.\d{13}$/.test(id))
+    if (!/^(OUT|MC)-[0-9A-Za-z-]{1,60}\.[a-z0-9-]{1,40}\.\d{13}$/.test(id))
       throw new DomainProblem(FailureType.NotFound, `no call-list entry ${id}`);
     return id;
   };

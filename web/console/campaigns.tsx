@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { Notice } from '../components';
 import type { TCallListEntry } from '../../db/campaigns';
+import type { TOutage } from '../../db/outages';
 import { CALL_NOTE_MAX, CALL_OUTCOMES } from '../../domain/campaign-contract';
 import { isLanguage } from '../../domain/languages';
 import { PHRASES } from '../../domain/notice-templates';
@@ -8,6 +9,7 @@ import type { TCampaignSummary } from '../../use-cases/campaigns';
 import { ConsoleLayout, Csrf, type TConsolePage } from './layout';
 import { consoleMessages } from './messages';
 import { Flag, FormFailure, Panel, When, type TFormFailure } from './parts';
+import { CampaignActions } from './campaign-forms';
 
 export type TCampaignsView = {
   campaigns: TCampaignSummary[];
@@ -16,8 +18,30 @@ export type TCampaignsView = {
   calls: TCallListEntry[];
   /** may the signed-in person work the call list */
   canCall: boolean;
+  /** may they compose and cancel campaigns (and move a planned outage) */
+  canCompose: boolean;
+  /** the campaign's outage, when it has one */
+  outage?: TOutage;
   failure?: TFormFailure;
-  done?: { action: 'claimed' | 'recorded'; consumer: string };
+  done?:
+    | { action: 'claimed' | 'recorded'; consumer: string }
+    | { action: 'launched' | 'cancelled' | 'rescheduled'; consumer?: undefined };
+};
+
+/** A campaign by its name: the outage's, the operator's title, or the reminders of a circle. */
+export const campaignName = (page: TConsolePage, c: TCampaignSummary) =>
+  c.kind === 'manual'
+    ? (c.title ?? c.id)
+    : c.kind === 'reminders'
+      ? page.t('campaigns.kind-reminders', { office: c.officeId })
+      : page.t('campaigns.one', { id: c.outageId ?? c.id });
+
+/** A stage in words: `remind-<date>-<n>d` is the reminder n days before that date. */
+const stageName = (page: TConsolePage, stage: string) => {
+  const reminder = /^remind-(\d{4}-\d{2}-\d{2})-(\d+)d$/.exec(stage);
+  return reminder
+    ? page.t('campaigns.stage-remind', { days: Number(reminder[2]), date: `${reminder[1]}T12:00:00Z` })
+    : page.t(`campaigns.stage-${stage.split('-')[0]}`);
 };
 
 const reasonWords = (page: TConsolePage, reason: string | null) =>
@@ -48,7 +72,7 @@ function CallRow({ page, view, e }: { page: TConsolePage; view: TCampaignsView; 
         <Flag tone="emergency">{reasonWords(page, e.reason)}</Flag>
         <br />
         <span class="c-muted">
-          {e.area} · {t(`campaigns.stage-${e.stage.split('-')[0]}`)}
+          {e.area} · {stageName(page, e.stage)}
         </span>
       </td>
       <td data-label={t('campaigns.phone')}>
@@ -172,17 +196,21 @@ function Figures({ page, c }: { page: TConsolePage; c: TCampaignSummary }) {
             <th scope="col">{t('campaigns.stage')}</th>
             <th scope="col">{t('campaigns.delivered')}</th>
             <th scope="col">{t('campaigns.open')}</th>
+            <th scope="col">{t('campaigns.cancelledCount')}</th>
             <th scope="col">{t('campaigns.byComplaint')}</th>
           </tr>
         </thead>
         <tbody>
           {f.stages.map((s) => (
             <tr data-stage={s.stage}>
-              <td data-label={t('campaigns.stage')}>{t(`campaigns.stage-${s.stage.split('-')[0]}`)}</td>
+              <td data-label={t('campaigns.stage')}>{stageName(page, s.stage)}</td>
               <td data-label={t('campaigns.delivered')}>
-                <Progress page={page} done={s.delivered} of={s.planned - s.toldByComplaint} />
+                <Progress page={page} done={s.delivered} of={s.planned - s.toldByComplaint - s.cancelled} />
               </td>
               <td data-label={t('campaigns.open')}>{s.open}</td>
+              <td data-label={t('campaigns.cancelledCount')} class="c-cancelled">
+                {s.cancelled}
+              </td>
               <td data-label={t('campaigns.byComplaint')}>{s.toldByComplaint}</td>
             </tr>
           ))}
@@ -221,28 +249,39 @@ export function CampaignsPage({ page, view }: { page: TConsolePage; view: TCampa
   const { t } = page;
   const c = view.campaign;
   return (
-    <ConsoleLayout
-      page={page}
-      title={c ? t('campaigns.one', { id: c.outageId ?? c.id }) : t('campaigns.title')}
-    >
+    <ConsoleLayout page={page} title={c ? campaignName(page, c) : t('campaigns.title')}>
       <div class="c-title-row">
         <div>
-          <h1>{c ? t('campaigns.one', { id: c.outageId ?? c.id }) : t('campaigns.title')}</h1>
-          <p class="c-muted c-lead">{t('campaigns.lead')}</p>
+          <h1>{c ? campaignName(page, c) : t('campaigns.title')}</h1>
+          <p class="c-muted c-lead">
+            {t(
+              c?.kind === 'manual'
+                ? 'campaigns.leadManual'
+                : c?.kind === 'reminders'
+                  ? 'campaigns.leadReminders'
+                  : 'campaigns.lead',
+            )}
+          </p>
         </div>
         {c ? (
           <a href="/console/campaigns" class="c-button c-button-small">
             {t('campaigns.all')}
           </a>
+        ) : view.canCompose ? (
+          <a href="/console/campaigns/new" class="c-button c-button-ok" id="new-campaign-link">
+            {t('campaigns.new')}
+          </a>
         ) : null}
       </div>
       {view.done ? (
         <Notice kind="success" id="done">
-          {t(`campaigns.done-${view.done.action}`, { consumer: view.done.consumer })}
+          {t(`campaigns.done-${view.done.action}`, { consumer: view.done.consumer ?? '' })}
         </Notice>
       ) : null}
       {/* A refusal about an entry no longer on the list is shown at the top. */}
-      {view.failure && !view.calls.some((e) => view.failure?.form === `call-${e.id}`) ? (
+      {view.failure &&
+      !['cancel', 'reschedule'].includes(view.failure.form) &&
+      !view.calls.some((e) => view.failure?.form === `call-${e.id}`) ? (
         <FormFailure failure={{ ...view.failure, form: 'call' }} form="call" />
       ) : null}
       {c ? (
@@ -254,6 +293,23 @@ export function CampaignsPage({ page, view }: { page: TConsolePage; view: TCampa
               <Flag tone={c.status === 'done' ? 'ok' : 'level'}>{t(`campaigns.campaign-${c.status}`)}</Flag>
             }
           >
+            {c.kind === 'manual' ? (
+              <dl class="c-facts">
+                <dt>{t('campaigns.by')}</dt>
+                <dd>{c.createdBy ?? '—'}</dd>
+                <dt>{t('campaigns.scheduledAt')}</dt>
+                <dd>
+                  <When page={page} at={(c.scheduledAt ?? c.createdAt).toISOString()} />
+                </dd>
+              </dl>
+            ) : null}
+            <CampaignActions
+              page={page}
+              campaign={c}
+              outage={view.outage}
+              canCompose={view.canCompose}
+              failure={view.failure}
+            />
             <Figures page={page} c={c} />
           </Panel>
           <Panel title={t('campaigns.callListTitle')} id="call-list">
@@ -275,7 +331,7 @@ export function CampaignsPage({ page, view }: { page: TConsolePage; view: TCampa
                   <li class="c-outage" data-campaign={k.id}>
                     <div class="c-outage-head">
                       <a class="c-rn" href={`/console/campaigns/${k.id}`}>
-                        {k.outageId ?? k.id}
+                        {k.kind === 'outage' ? (k.outageId ?? k.id) : campaignName(page, k)}
                       </a>
                       <Flag tone={k.status === 'done' ? 'ok' : 'level'}>
                         {t(`campaigns.campaign-${k.status}`)}
@@ -303,9 +359,49 @@ export function CampaignsPage({ page, view }: { page: TConsolePage; view: TCampa
                 ))}
               </ul>
             </Panel>
+            <Reminders page={page} view={view} />
           </div>
         </div>
       )}
     </ConsoleLayout>
+  );
+}
+
+/** The disconnection reminders' latest stages: how many were told, how many paid first (cancelled). */
+function Reminders({ page, view }: { page: TConsolePage; view: TCampaignsView }) {
+  const { t } = page;
+  const reminders = view.campaigns.filter((k) => k.kind === 'reminders');
+  if (reminders.length === 0) return null;
+  return (
+    <Panel title={t('campaigns.reminders')} id="reminders">
+      {reminders.map((k) => (
+        <div data-campaign={k.id}>
+          <a href={`/console/campaigns/${k.id}`}>{campaignName(page, k)}</a>
+          <table class="c-table c-reminder-stages">
+            <thead>
+              <tr>
+                <th scope="col">{t('campaigns.stage')}</th>
+                <th scope="col">{t('campaigns.delivered')}</th>
+                <th scope="col">{t('campaigns.paidFirst')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {k.figures.stages
+                .slice(-6)
+                .reverse()
+                .map((s) => (
+                  <tr data-stage={s.stage}>
+                    <td data-label={t('campaigns.stage')}>{stageName(page, s.stage)}</td>
+                    <td data-label={t('campaigns.delivered')}>
+                      <Progress page={page} done={s.delivered} of={s.planned - s.cancelled} />
+                    </td>
+                    <td data-label={t('campaigns.paidFirst')}>{s.cancelled}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
+    </Panel>
   );
 }

@@ -5,4 +5,7 @@ export const isConsolePath = (path: string) =>
   path === CONSOLE_PREFIX || path.startsWith(`${CONSOLE_PREFIX}/`);
 
 /** Console forms that carry files (multipart/form-data): a service request started at the agent desk. */
-export const isConsoleUpload = (path: string) => /^\/console\/desk\/consumers\/\d{13}\/request$/.test(path);
+export const isConsoleUpload = (path: string) =>
+  /^\/console\/desk\/consumers\/\d{13}\/request$/.test(path) ||
+  // a manual campaign's uploaded list of consumer numbers (#14)
+  path === '/console/campaigns/new';
