@@ -1,3 +1,4 @@
+import { createBulkPaymentReportActivities } from './bulk-payment-reports';
 import { createBulkPaymentActivities, type BulkPaymentActivityDeps } from './bulk-payments';
 import { createCampaignActivities, type CampaignActivityDeps } from './campaigns';
 import { createComplaintActivities } from './complaints';
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createComplaintActivities(deps),
     ...createHousekeepingActivities(deps),
     ...createBulkPaymentActivities(deps),
+    ...createBulkPaymentReportActivities(deps),
     ...createCampaignActivities(deps),
   };
 }

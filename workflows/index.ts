@@ -6,3 +6,4 @@ export { noopWorkflow } from './noop';
 export { housekeepingWorkflow } from './housekeeping';
 export { bulkPaymentWorkflow } from './bulk-payment';
 export { outageCampaignWorkflow } from './outage-campaign';
+export { bulkPaymentReportWorkflow } from './bulk-payment-report';
