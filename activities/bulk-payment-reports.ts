@@ -35,7 +35,9 @@ export function createBulkPaymentReportActivities(deps: BulkPaymentReportDeps) {
         db
           .select({ sha256: bulkPaymentReports.sha256 })
           .from(bulkPaymentReports)
-          .where(and(eq(bulkPaymentReports.bulkPaymentId, batch.id), eq(bulkPaymentReports.version, version)));
+          .where(
+            and(eq(bulkPaymentReports.bulkPaymentId, batch.id), eq(bulkPaymentReports.version, version)),
+          );
       const [existing] = await stored();
       if (existing) return { version, sha256: existing.sha256 };
 
@@ -74,7 +76,10 @@ export function createBulkPaymentReportActivities(deps: BulkPaymentReportDeps) {
         issuedAt: issuedAt.toISOString(),
         language,
       };
-      const pdf = await deps.receipts.sign(await renderBulkReportPdf(document, deps.receipts.fonts), issuedAt);
+      const pdf = await deps.receipts.sign(
+        await renderBulkReportPdf(document, deps.receipts.fonts),
+        issuedAt,
+      );
       const sha256 = createHash('sha256').update(pdf).digest('hex');
       const { keyId, sealed } = sealBytes(deps.atRestKeys, pdf, bulkReportAad(batch.id, version));
       await db

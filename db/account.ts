@@ -192,7 +192,9 @@ export async function readLedgerPage(
       // spelled out: inside a subquery drizzle names the outer column without its table
       reversedById: sql<
         string | null
-      >`(select r.id from ledger_postings as r where r.reverses_id = "ledger_postings"."id")`.as('reversed_by_id'),
+      >`(select r.id from ledger_postings as r where r.reverses_id = "ledger_postings"."id")`.as(
+        'reversed_by_id',
+      ),
       balance:
         sql<string>`sum(${ledgerPostings.amount}) over (order by ${ledgerPostings.postedAt}, ${ledgerPostings.id})`.as(
           'balance',

@@ -242,8 +242,11 @@ export const bulkPaymentWorkflowId = (statementRef: string, listRef: string) =>
   `bulk-payment/${statementRef}/${listRef}`;
 
 /** A batch's report changes with its status and with each reversal of one of its lines: one signed PDF per such state and language. */
-export const bulkReportVersion = (status: TBulkPaymentState['status'], reversedLines: number, language: string) =>
-  `${status}.${reversedLines}.${language}`;
+export const bulkReportVersion = (
+  status: TBulkPaymentState['status'],
+  reversedLines: number,
+  language: string,
+) => `${status}.${reversedLines}.${language}`;
 
 /** The workflow that signs one version of a batch's report. */
 export const bulkPaymentReportWorkflowId = (batchId: string, version: string) =>

@@ -69,7 +69,10 @@ export async function renderBulkReportPdf(doc: TBulkReportDocument, fonts: TPdfF
     [l.approvedBy, batch.approvedBy ? `${batch.approvedBy}, ${at(batch.approvedAt!)}` : '—'],
     [l.issued, at(doc.issuedAt)],
   ];
-  const row = (cells: { text: string; x: number; width: number; right?: boolean; bold?: boolean }[], size = 9) => {
+  const row = (
+    cells: { text: string; x: number; width: number; right?: boolean; bold?: boolean }[],
+    size = 9,
+  ) => {
     w.keep(size * 1.45 + 2);
     const top = w.y;
     let bottom = top;
@@ -88,19 +91,25 @@ export async function renderBulkReportPdf(doc: TBulkReportDocument, fonts: TPdfF
     w.y = bottom + 1;
   };
   for (const [label, value] of facts)
-    row([
-      { text: `${label}:`, x: 0, width: 140, bold: true },
-      { text: value, x: 145, width: w.width - 145 },
-    ], 10);
+    row(
+      [
+        { text: `${label}:`, x: 0, width: 140, bold: true },
+        { text: value, x: 145, width: w.width - 145 },
+      ],
+      10,
+    );
 
   w.y += 10;
   w.text(l.totals, { size: 12, bold: true, gap: 4 });
   const figure = (label: string, lines: number | null, paise: number | undefined, bold = false) =>
-    row([
-      { text: label, x: 0, width: 220, bold },
-      { text: lines === null ? '' : String(lines), x: 225, width: 60, right: true, bold },
-      { text: paise === undefined ? '—' : money(paise), x: 290, width: 140, right: true, bold },
-    ], 10);
+    row(
+      [
+        { text: label, x: 0, width: 220, bold },
+        { text: lines === null ? '' : String(lines), x: 225, width: 60, right: true, bold },
+        { text: paise === undefined ? '—' : money(paise), x: 290, width: 140, right: true, bold },
+      ],
+      10,
+    );
   figure(l.listTotal, report.lines, report.listTotal, true);
   figure(l.entryAmount, null, report.statement.entryAmount);
   figure(l.ready, report.ready.lines, report.ready.amount);

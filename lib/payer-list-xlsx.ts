@@ -69,7 +69,8 @@ export async function readXlsxRows(bytes: Uint8Array): Promise<TSheetRows> {
     return { refused: `not a readable .xlsx file: ${(error as Error).message}` };
   }
   if (refused) return { refused };
-  if (entries > XLSX_LIMITS.maxEntries) return { refused: `the spreadsheet has ${entries} parts; at most ${XLSX_LIMITS.maxEntries}` };
+  if (entries > XLSX_LIMITS.maxEntries)
+    return { refused: `the spreadsheet has ${entries} parts; at most ${XLSX_LIMITS.maxEntries}` };
   if (unpacked > XLSX_LIMITS.maxUnpackedBytes)
     return {
       refused: `the spreadsheet unpacks to ${Math.round(unpacked / 1024 / 1024)} MiB; at most ${XLSX_LIMITS.maxUnpackedBytes / 1024 / 1024} MiB`,
@@ -81,7 +82,9 @@ export async function readXlsxRows(bytes: Uint8Array): Promise<TSheetRows> {
     return { refused: `not a readable .xlsx file: ${(error as Error).message}` };
   }
   if (data.length > XLSX_LIMITS.maxRows)
-    return { refused: `the sheet has ${data.length} rows; at most ${XLSX_LIMITS.maxRows - 1} lines per list: split it` };
+    return {
+      refused: `the sheet has ${data.length} rows; at most ${XLSX_LIMITS.maxRows - 1} lines per list: split it`,
+    };
   const cells = data.reduce((sum, row) => sum + row.length, 0);
   if (cells > XLSX_LIMITS.maxCells)
     return { refused: `the sheet has ${cells} cells; at most ${XLSX_LIMITS.maxCells}` };

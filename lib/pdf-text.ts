@@ -162,7 +162,9 @@ export function createPdfWriter(
     const flush = (line: string[]) => {
       keep(lineHeight);
       const shift =
-        o.align === 'right' ? Math.max(0, available() - widthOf(splitScriptRuns(line.join(' ')), bold, size)) : 0;
+        o.align === 'right'
+          ? Math.max(0, available() - widthOf(splitScriptRuns(line.join(' ')), bold, size))
+          : 0;
       drawLine(line, left + shift, y + size, bold, size, o.color);
       y += lineHeight;
     };

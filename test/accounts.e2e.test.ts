@@ -22,7 +22,10 @@ const OFFICE = 'div-ekm-aluva';
 
 beforeAll(async () => {
   stack = await startTestStack();
-  const [model] = await stack.db.select().from(consumers).where(eq(consumers.consumerNumber, '1560200000001'));
+  const [model] = await stack.db
+    .select()
+    .from(consumers)
+    .where(eq(consumers.consumerNumber, '1560200000001'));
   const { searchText: _generated, ...fields } = model as typeof model & { searchText?: string };
   await stack.db
     .insert(consumers)
@@ -64,12 +67,20 @@ const tokens = {
   consumer: (n: number) => stack.token({ role: 'consumer', subject: `c-${N(n)}`, consumers: [N(n)] }),
 };
 
-async function upload(payerList: string | Uint8Array, statement: string, fields: Record<string, string> = {}) {
+async function upload(
+  payerList: string | Uint8Array,
+  statement: string,
+  fields: Record<string, string> = {},
+) {
   const form = new FormData();
   form.set('corporateId', CORP);
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
   const bytes = typeof payerList === 'string' ? new TextEncoder().encode(payerList) : payerList;
-  form.set('payerList', new Blob([new Uint8Array(bytes)]), typeof payerList === 'string' ? 'list.csv' : 'list.xlsx');
+  form.set(
+    'payerList',
+    new Blob([new Uint8Array(bytes)]),
+    typeof payerList === 'string' ? 'list.csv' : 'list.xlsx',
+  );
   form.set('statement', new Blob([new TextEncoder().encode(statement)]), 'statement.mt940');
   const res = await stack.app.request('/v1/bulk-payments', {
     method: 'POST',
@@ -92,14 +103,13 @@ const pdfOf = async (id: string, lang = 'en') => {
   const res = await stack.app.request(`/v1/bulk-payments/${id}/report.pdf?lang=${lang}`, {
     headers: { authorization: `Bearer ${await tokens.csc()}` },
   });
-  return { status: res.status, type: res.headers.get('content-type'), pdf: Buffer.from(await res.arrayBuffer()) };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    pdf: Buffer.from(await res.arrayBuffer()),
+  };
 };
-const reverse = async (
-  n: number,
-  body: Record<string, unknown>,
-  key: string,
-  token?: string,
-) =>
+const reverse = async (n: number, body: Record<string, unknown>, key: string, token?: string) =>
   stack.call('POST', `/v1/consumers/${N(n)}/ledger/reversals`, {
     token: token ?? (await tokens.sup()),
     body,
@@ -131,7 +141,10 @@ describe('an .xlsx payer list', () => {
     const book = await upload(sheet, mt940('STMT-ACC-XLSX', entries));
     expect([csv.status, book.status]).toEqual([201, 201]);
     expect(book.json.listRef).toBe(csv.json.listRef); // the same lines as read
-    const [a, b] = await Promise.all([until(csv.json.id, 'awaiting-approval'), until(book.json.id, 'awaiting-approval')]);
+    const [a, b] = await Promise.all([
+      until(csv.json.id, 'awaiting-approval'),
+      until(book.json.id, 'awaiting-approval'),
+    ]);
     expect(outcomes(b)).toEqual(outcomes(a));
     expect(outcomes(b)).toEqual([
       [1, 'ready', null],
@@ -139,7 +152,11 @@ describe('an .xlsx payer list', () => {
       [3, 'exception', 'amount-differs'],
       [4, 'exception', 'not-in-corporate-set'],
     ]);
-    expect(b.report).toMatchObject({ listTotal: total, ready: { lines: 2, amount: 125987.5 }, suspense: 1700 });
+    expect(b.report).toMatchObject({
+      listTotal: total,
+      ready: { lines: 2, amount: 125987.5 },
+      suspense: 1700,
+    });
 
     // The report before approval: signed, the figures in Indian grouping.
     const before = await pdfOf(book.json.id);
@@ -188,12 +205,32 @@ describe('an .xlsx payer list', () => {
     const legacy = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0]);
     const xls = await upload(legacy, statement);
     expect(xls.status).toBe(400);
-    expect(xls.json.errors).toEqual([{ field: 'payerList', message: expect.stringMatching(/\.xls workbook/) }]);
-    const noHeader = await upload(xlsx([['Name', 'Rupees'], ['X', 10]]), statement);
+    expect(xls.json.errors).toEqual([
+      { field: 'payerList', message: expect.stringMatching(/\.xls workbook/) },
+    ]);
+    const noHeader = await upload(
+      xlsx([
+        ['Name', 'Rupees'],
+        ['X', 10],
+      ]),
+      statement,
+    );
     expect(noHeader.status).toBe(400);
-    expect(noHeader.json.errors[0]).toMatchObject({ field: 'payerList', message: expect.stringMatching(/consumer_number and amount/) });
-    const badAmount = await upload(xlsx([['consumer number', 'amount'], [Number(N(41)), 'ten']]), statement);
-    expect(badAmount.json.errors[0]).toMatchObject({ field: 'payerList', message: expect.stringMatching(/line 1: amount "ten"/) });
+    expect(noHeader.json.errors[0]).toMatchObject({
+      field: 'payerList',
+      message: expect.stringMatching(/consumer_number and amount/),
+    });
+    const badAmount = await upload(
+      xlsx([
+        ['consumer number', 'amount'],
+        [Number(N(41)), 'ten'],
+      ]),
+      statement,
+    );
+    expect(badAmount.json.errors[0]).toMatchObject({
+      field: 'payerList',
+      message: expect.stringMatching(/line 1: amount "ten"/),
+    });
   });
 });
 
@@ -204,7 +241,10 @@ describe('reversals', () => {
     const entries: TFixtureEntry[] = [
       { ref: 'UTR2027041500044', amount: 2200, date: '2027-04-15', details: `NEFT CR ${VA}` },
     ];
-    const up = await upload(payerCsv([{ consumer: N(44), amount: 2200, bill: p }]), mt940('STMT-ACC-REV', entries));
+    const up = await upload(
+      payerCsv([{ consumer: N(44), amount: 2200, bill: p }]),
+      mt940('STMT-ACC-REV', entries),
+    );
     await until(up.json.id, 'awaiting-approval');
     await stack.call('POST', `/v1/bulk-payments/${up.json.id}/approve`, { token: await tokens.sup() });
     const posted = await until(up.json.id, 'posted');
@@ -214,7 +254,12 @@ describe('reversals', () => {
       (await stack.call('GET', `/v1/consumers/${N(44)}/ledger`, { token: await tokens.consumer(44) })).json;
     const beforeBalance = (await ledger()).balance;
 
-    const wrongRole = await reverse(44, { postingId: line.postingId, reason: 'paid for the wrong consumer' }, 'rev-acc-44-csc', await tokens.csc());
+    const wrongRole = await reverse(
+      44,
+      { postingId: line.postingId, reason: 'paid for the wrong consumer' },
+      'rev-acc-44-csc',
+      await tokens.csc(),
+    );
     expect(wrongRole.status).toBe(403);
     const noReason = await reverse(44, { postingId: line.postingId }, 'rev-acc-44-none');
     expect(noReason.status).toBe(400);
@@ -226,7 +271,11 @@ describe('reversals', () => {
     expect(noKey.status).toBe(400);
     expect(noKey.json.errors[0].field).toMatch(/idempotency-key/);
 
-    const first = await reverse(44, { postingId: line.postingId, reason: 'paid for the wrong consumer' }, 'rev-acc-44-one');
+    const first = await reverse(
+      44,
+      { postingId: line.postingId, reason: 'paid for the wrong consumer' },
+      'rev-acc-44-one',
+    );
     expect(first.status).toBe(201);
     expect(first.json.reversal).toMatchObject({
       kind: 'reversal',
@@ -237,14 +286,22 @@ describe('reversals', () => {
       postedBy: 'sup-acc',
     });
     expect(first.json.balance).toBe(beforeBalance + 2200);
-    const retry = await reverse(44, { postingId: line.postingId, reason: 'paid for the wrong consumer' }, 'rev-acc-44-one');
+    const retry = await reverse(
+      44,
+      { postingId: line.postingId, reason: 'paid for the wrong consumer' },
+      'rev-acc-44-one',
+    );
     expect(retry.status).toBe(200);
     expect(retry.json.reversal.id).toBe(first.json.reversal.id);
     const twice = await reverse(44, { postingId: line.postingId, reason: 'again' }, 'rev-acc-44-two');
     expect(twice.status).toBe(409);
     expect(twice.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(twice.json.detail).toMatch(new RegExp(`reversed already \\(posting ${first.json.reversal.id}`));
-    const ofReversal = await reverse(44, { postingId: first.json.reversal.id, reason: 'undo the undo' }, 'rev-acc-44-three');
+    const ofReversal = await reverse(
+      44,
+      { postingId: first.json.reversal.id, reason: 'undo the undo' },
+      'rev-acc-44-three',
+    );
     expect(ofReversal.status).toBe(409);
     const otherOffice = await reverse(
       44,
@@ -255,9 +312,15 @@ describe('reversals', () => {
     expect(otherOffice.status).toBe(403);
 
     // Exactly one reversal and one suspense posting of the money; nothing edited.
-    const made = await stack.db.select().from(ledgerPostings).where(eq(ledgerPostings.reversesId, line.postingId));
+    const made = await stack.db
+      .select()
+      .from(ledgerPostings)
+      .where(eq(ledgerPostings.reversesId, line.postingId));
     expect(made).toHaveLength(1);
-    const [original] = await stack.db.select().from(ledgerPostings).where(eq(ledgerPostings.id, line.postingId));
+    const [original] = await stack.db
+      .select()
+      .from(ledgerPostings)
+      .where(eq(ledgerPostings.id, line.postingId));
     expect(original).toMatchObject({ kind: 'payment', amount: '-2200.00' });
     const held = await stack.db
       .select()
@@ -268,9 +331,17 @@ describe('reversals', () => {
     // The ledger and the account: the bill is owed again.
     const after = await ledger();
     expect(after.balance).toBe(beforeBalance + 2200);
-    expect(after.items[0]).toMatchObject({ kind: 'reversal', reversesId: line.postingId, balance: after.balance });
-    expect(after.items.find((i: { id: number }) => i.id === line.postingId)).toMatchObject({ reversedById: first.json.reversal.id });
-    const account = (await stack.call('GET', `/v1/consumers/${N(44)}/account`, { token: await tokens.consumer(44) })).json;
+    expect(after.items[0]).toMatchObject({
+      kind: 'reversal',
+      reversesId: line.postingId,
+      balance: after.balance,
+    });
+    expect(after.items.find((i: { id: number }) => i.id === line.postingId)).toMatchObject({
+      reversedById: first.json.reversal.id,
+    });
+    const account = (
+      await stack.call('GET', `/v1/consumers/${N(44)}/account`, { token: await tokens.consumer(44) })
+    ).json;
     expect(account.arrears.amount).toBeGreaterThanOrEqual(2200);
     const [bill] = await stack.db.select().from(bills).where(eq(bills.id, billId));
     expect(bill!.paid).toBe(false);
@@ -278,8 +349,13 @@ describe('reversals', () => {
     // The batch report marks the line reversed: JSON, CSV and a new signed PDF.
     const reported = await batch(up.json.id, '?lines=reversed');
     expect(reported.reversed).toEqual({ lines: 1, amount: 2200 });
-    expect(reported.lines.items[0].reversal).toMatchObject({ postingId: first.json.reversal.id, reason: 'paid for the wrong consumer' });
-    const csv = await stack.call('GET', `/v1/bulk-payments/${up.json.id}/report.csv`, { token: await tokens.csc() });
+    expect(reported.lines.items[0].reversal).toMatchObject({
+      postingId: first.json.reversal.id,
+      reason: 'paid for the wrong consumer',
+    });
+    const csv = await stack.call('GET', `/v1/bulk-payments/${up.json.id}/report.csv`, {
+      token: await tokens.csc(),
+    });
     expect(csv.text).toContain(`,${first.json.reversal.id},paid for the wrong consumer`);
     expect(csv.text).toContain('reversed,1,2200.00');
     const pdf = await pdfOf(up.json.id);

@@ -18,7 +18,12 @@ describe('an .xlsx payer list', () => {
     expect('lines' in list && list.lines).toEqual([
       { lineNo: 1, consumerNumber: '1560200000031', amount: 102150, billReference: '2027-02' },
       { lineNo: 2, consumerNumber: '1560200000032', amount: 30, billReference: null },
-      { lineNo: 4, consumerNumber: '1560200000033', amount: 123456725, billReference: 'bill-1560200000033-2027-02' },
+      {
+        lineNo: 4,
+        consumerNumber: '1560200000033',
+        amount: 123456725,
+        billReference: 'bill-1560200000033-2027-02',
+      },
     ]);
   });
 
@@ -30,7 +35,10 @@ describe('an .xlsx payer list', () => {
   });
 
   it('refuses a sheet of more rows than a list may have', async () => {
-    const rows = [['consumer number', 'amount'], ...Array.from({ length: XLSX_LIMITS.maxRows }, (_, i) => [1560200000000 + i, 10])];
+    const rows = [
+      ['consumer number', 'amount'],
+      ...Array.from({ length: XLSX_LIMITS.maxRows }, (_, i) => [1560200000000 + i, 10]),
+    ];
     const sheet = await readXlsxRows(xlsx(rows));
     expect(sheet).toEqual({ refused: expect.stringMatching(/rows; at most 20000 lines/) });
   });

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import {
   allBulkPaymentLines,
   batchSummary,
@@ -9,9 +9,10 @@ import {
   readReversedTotals,
   type TLineFilter,
 } from '../db/bulk-payments';
-import { bulkPaymentReports } from '../db/schema';
+import { bulkPaymentReports, corporates } from '../db/schema';
 import {
   BULK_READ_ROLES,
+  BULK_UPLOAD_ROLES,
   bulkPaymentReportWorkflowId,
   bulkReportAad,
   bulkReportVersion,
@@ -55,7 +56,11 @@ export async function readBulkPaymentBatch(
 ) {
   const row = await visibleBatch(deps, principal, input.id);
   const [lines, reversed] = await Promise.all([
-    readBulkPaymentLines(deps.db, input.id, { status: input.lines, page: input.page, pageSize: input.pageSize }),
+    readBulkPaymentLines(deps.db, input.id, {
+      status: input.lines,
+      page: input.page,
+      pageSize: input.pageSize,
+    }),
     readReversedTotals(deps.db, input.id),
   ]);
   return {
@@ -78,26 +83,31 @@ export async function bulkPaymentReportCsv(
   { id }: { id: string },
 ) {
   const row = await visibleBatch(deps, principal, id);
-  const [lines, reversed] = await Promise.all([allBulkPaymentLines(deps.db, id), readReversedTotals(deps.db, id)]);
+  const [lines, reversed] = await Promise.all([
+    allBulkPaymentLines(deps.db, id),
+    readReversedTotals(deps.db, id),
+  ]);
   const summary = batchSummary(row).report;
   const csv = [
     'line,consumer_number,amount,bill_reference,status,reason,bill_id,posting_id,reversal_posting_id,reversal_reason',
-    ...lines.map(lineView).map((l) =>
-      [
-        l.lineNo,
-        l.consumerNumber,
-        l.amount.toFixed(2),
-        l.billReference,
-        l.status,
-        l.reason,
-        l.billId,
-        l.postingId,
-        l.reversal?.postingId ?? null,
-        l.reversal?.reason ?? null,
-      ]
-        .map(csvCell)
-        .join(','),
-    ),
+    ...lines
+      .map(lineView)
+      .map((l) =>
+        [
+          l.lineNo,
+          l.consumerNumber,
+          l.amount.toFixed(2),
+          l.billReference,
+          l.status,
+          l.reason,
+          l.billId,
+          l.postingId,
+          l.reversal?.postingId ?? null,
+          l.reversal?.reason ?? null,
+        ]
+          .map(csvCell)
+          .join(','),
+      ),
     '',
     `batch,${csvCell(row.id)}`,
     `corporate,${csvCell(row.corporateId)}`,
@@ -115,7 +125,9 @@ export async function bulkPaymentReportCsv(
                 `posted_suspense,${summary.posted.suspense.toFixed(2)}`,
               ]
             : []),
-          ...(reversed.lines > 0 ? [`reversed,${reversed.lines},${paiseToRupees(reversed.amount).toFixed(2)}`] : []),
+          ...(reversed.lines > 0
+            ? [`reversed,${reversed.lines},${paiseToRupees(reversed.amount).toFixed(2)}`]
+            : []),
         ]
       : []),
   ].join('\r\n');
@@ -128,7 +140,9 @@ export async function bulkPaymentReportCsv(
  * (status, reversals, language); later requests serve the stored file.
  */
 export async function bulkPaymentReportPdf(
-  deps: Pick<UseCaseDeps, 'db' | 'temporal'> & { config: Pick<UseCaseDeps['config'], 'temporal' | 'payloadCodec'> },
+  deps: Pick<UseCaseDeps, 'db' | 'temporal'> & {
+    config: Pick<UseCaseDeps['config'], 'temporal' | 'payloadCodec'>;
+  },
   principal: TPrincipal,
   input: { id: string; language?: string },
 ) {
@@ -166,4 +180,15 @@ export async function bulkPaymentReportPdf(
     sha256: stored.sha256,
     pdf: openBytes(deps.config.payloadCodec, stored.keyId, stored.ciphertext, bulkReportAad(row.id, version)),
   };
+}
+
+/** The active corporates the caller may upload a bulk payment for: those of their office scope. */
+export async function listUploadCorporates(deps: Pick<UseCaseDeps, 'db'>, principal: TPrincipal) {
+  if (!(BULK_UPLOAD_ROLES as readonly string[]).includes(principal.role)) return [];
+  const scope = await queueScope(deps.db, principal, undefined);
+  return deps.db
+    .select({ id: corporates.id, name: corporates.name })
+    .from(corporates)
+    .where(and(eq(corporates.active, true), scope ? inArray(corporates.officeId, scope.within) : undefined))
+    .orderBy(asc(corporates.name));
 }

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { readSettlements } from '../db/account';
-import { bills, ledgerPostings } from '../db/schema';
+import { bills, bulkPaymentLines, ledgerPostings } from '../db/schema';
 import { DomainProblem, FailureType } from '../domain/failures';
 import {
   paiseToDecimal,
@@ -69,9 +69,13 @@ export async function reversePosting(
       .where(eq(ledgerPostings.id, input.postingId))
       .for('update');
     if (!original || original.consumerNumber !== input.consumerNumber)
-      throw new DomainProblem(FailureType.NotFound, `no posting ${input.postingId} on ${input.consumerNumber}`, {
-        errors: [{ field: 'postingId', message: 'no such posting on this account' }],
-      });
+      throw new DomainProblem(
+        FailureType.NotFound,
+        `no posting ${input.postingId} on ${input.consumerNumber}`,
+        {
+          errors: [{ field: 'postingId', message: 'no such posting on this account' }],
+        },
+      );
     const [replay] = await tx.select().from(ledgerPostings).where(eq(ledgerPostings.idempotencyKey, key));
     if (replay) {
       if (replay.reversesId !== original.id)
@@ -150,4 +154,34 @@ export async function reversePosting(
     original: entryOf(outcome.original),
     balance: paiseToRupees(balance),
   };
+}
+
+/**
+ * The console's way to the same reversal: a posted line of a bulk payment, by its batch and line
+ * number (its consumer and payment posting as the batch recorded them).
+ */
+export async function reverseBulkPaymentLine(
+  deps: Pick<UseCaseDeps, 'db' | 'now'>,
+  principal: TPrincipal,
+  input: { id: string; lineNo: number; reason: string; requestKey: string },
+) {
+  assertRole(principal, REVERSAL_ROLES);
+  const [line] = await deps.db
+    .select()
+    .from(bulkPaymentLines)
+    .where(and(eq(bulkPaymentLines.bulkPaymentId, input.id), eq(bulkPaymentLines.lineNo, input.lineNo)));
+  if (!line || line.status !== 'posted' || line.postingId === null)
+    throw new DomainProblem(
+      FailureType.Conflict,
+      `line ${input.lineNo} of ${input.id} was not posted; nothing to reverse`,
+      {
+        errors: [{ field: 'lineNo', message: 'not a posted line' }],
+      },
+    );
+  return reversePosting(deps, principal, {
+    consumerNumber: line.consumerNumber,
+    postingId: line.postingId,
+    reason: input.reason,
+    requestKey: input.requestKey,
+  });
 }

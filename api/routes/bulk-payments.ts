@@ -70,7 +70,12 @@ const ZLine = z
       .nullable()
       .describe('the payment posting, or for an exception its suspense posting'),
     reversal: z
-      .object({ postingId: z.number().int(), reason: z.string().nullable(), at: z.string(), by: z.string().nullable() })
+      .object({
+        postingId: z.number().int(),
+        reason: z.string().nullable(),
+        at: z.string(),
+        by: z.string().nullable(),
+      })
       .nullable()
       .describe('a posted line whose payment was reversed since: the reversal posting and why'),
   })
@@ -227,7 +232,12 @@ export function createBulkPaymentRoutes(deps: AppDeps) {
     async (c) => {
       const { id } = c.req.valid('param');
       const { lines: status, page, pageSize } = c.req.valid('query');
-      const batch = await readBulkPaymentBatch(deps, c.get('principal'), { id, lines: status, page, pageSize });
+      const batch = await readBulkPaymentBatch(deps, c.get('principal'), {
+        id,
+        lines: status,
+        page,
+        pageSize,
+      });
       return c.json(batch as never, 200);
     },
   );

@@ -80,7 +80,12 @@ export function createLedgerRoutes(deps: AppDeps) {
             'application/json': {
               schema: z.object({
                 postingId: z.number().int().positive(),
-                reason: z.string().trim().min(3).max(500).describe('why: shown in the ledger and the batch report'),
+                reason: z
+                  .string()
+                  .trim()
+                  .min(3)
+                  .max(500)
+                  .describe('why: shown in the ledger and the batch report'),
               }),
             },
           },

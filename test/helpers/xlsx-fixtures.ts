@@ -5,7 +5,8 @@ import { strToU8, zipSync, type Zippable } from 'fflate';
 export type TCell = string | number | null;
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const column = (i: number): string => (i < 26 ? String.fromCharCode(65 + i) : column(Math.floor(i / 26) - 1) + column(i % 26));
+const column = (i: number): string =>
+  i < 26 ? String.fromCharCode(65 + i) : column(Math.floor(i / 26) - 1) + column(i % 26);
 
 /** The sheet XML of these rows, strings through the shared-string table. */
 function sheetXml(rows: readonly (readonly TCell[])[], shared: string[]) {

@@ -6,6 +6,7 @@ import type { TRole } from '../../domain/roles';
 import { DESK_ROLES } from '../../use-cases/agent-desk';
 import { DISPATCH_ROLES } from '../../use-cases/outages';
 import { CAMPAIGN_READ_ROLES } from '../../domain/campaign-contract';
+import { BULK_READ_ROLES } from '../../domain/bulk-payments';
 import { PHRASES } from '../../domain/notice-templates';
 import type { Translate } from '../messages';
 import { consoleMessages } from './messages';
@@ -14,6 +15,7 @@ import { consoleMessages } from './messages';
 const DESK: readonly string[] = DESK_ROLES;
 const DISPATCH: readonly string[] = DISPATCH_ROLES;
 const CAMPAIGNS: readonly string[] = CAMPAIGN_READ_ROLES;
+const BULK: readonly string[] = BULK_READ_ROLES;
 
 /** Where a person lands after sign-in: agents at the desk, dispatchers at the outages, everyone else at the queue. */
 export const homeOf = (role: TRole) =>
@@ -123,6 +125,11 @@ export function ConsoleLayout(props: { page: TConsolePage; title: string; childr
                 {CAMPAIGNS.includes(staff.role) ? (
                   <NavLink page={page} href="/console/campaigns">
                     {t('layout.campaigns')}
+                  </NavLink>
+                ) : null}
+                {BULK.includes(staff.role) ? (
+                  <NavLink page={page} href="/console/bulk-payments">
+                    {t('layout.bulkPayments')}
                   </NavLink>
                 ) : null}
                 <NavLink page={page} href="/console/queue">

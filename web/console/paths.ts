@@ -4,5 +4,6 @@ export const CONSOLE_PREFIX = '/console';
 export const isConsolePath = (path: string) =>
   path === CONSOLE_PREFIX || path.startsWith(`${CONSOLE_PREFIX}/`);
 
-/** Console forms that carry files (multipart/form-data): a service request started at the agent desk. */
-export const isConsoleUpload = (path: string) => /^\/console\/desk\/consumers\/\d{13}\/request$/.test(path);
+/** Console forms that carry files (multipart/form-data): a service request started at the agent desk, a corporate's bulk payment. */
+export const isConsoleUpload = (path: string) =>
+  /^\/console\/desk\/consumers\/\d{13}\/request$/.test(path) || path === '/console/bulk-payments';
