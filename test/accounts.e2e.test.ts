@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bills, consumers, corporateConsumers, corporates, ledgerPostings } from '../db/schema';
-import { billPostings } from '../scripts/lib/demo-data';
+import { bills, corporateConsumers, corporates, ledgerPostings } from '../db/schema';
 import { mt940, payerCsv, type TFixtureEntry } from './helpers/bank-fixtures';
+import { issueBill as issueOwnBill, makeOwnConsumers } from './helpers/own-consumers';
 import { pdfsig, pdfText } from './helpers/poppler';
 import { startTestStack, type TestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
@@ -22,15 +22,7 @@ const OFFICE = 'div-ekm-aluva';
 
 beforeAll(async () => {
   stack = await startTestStack();
-  const [model] = await stack.db
-    .select()
-    .from(consumers)
-    .where(eq(consumers.consumerNumber, '1560200000001'));
-  const { searchText: _generated, ...fields } = model as typeof model & { searchText?: string };
-  await stack.db
-    .insert(consumers)
-    .values([41, 42, 43, 44, 45, 46].map((n) => ({ ...fields, consumerNumber: N(n), active: true })))
-    .onConflictDoNothing();
+  await makeOwnConsumers(stack, [41, 42, 43, 44, 45, 46].map(N));
   await stack.db
     .insert(corporates)
     .values({ id: CORP, name: 'Accounts Test Corporate', officeId: OFFICE, virtualAccount: VA })
@@ -42,24 +34,7 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.stop());
 
-async function issueBill(n: number, period: string, amount: number) {
-  const bill = {
-    id: `bill-${N(n)}-${period}`,
-    consumerNumber: N(n),
-    period,
-    unitsKwh: '100',
-    amount: amount.toFixed(2),
-    dueDate: `${period}-28`,
-    paid: false,
-  };
-  await stack.db.insert(bills).values(bill).onConflictDoNothing();
-  const [posting] = billPostings(bill);
-  await stack.db
-    .insert(ledgerPostings)
-    .values({ ...posting!, postedAt: new Date(Date.now() - 60_000) })
-    .onConflictDoNothing();
-  return bill.id;
-}
+const issueBill = (n: number, period: string, amount: number) => issueOwnBill(stack, N(n), period, amount);
 
 const tokens = {
   csc: () => stack.token({ role: 'csc', subject: 'csc-acc', office: 'circle-ekm' }),

@@ -1,10 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bills, consumers, corporateConsumers, corporates, ledgerPostings, staff } from '../db/schema';
-import { billPostings } from '../scripts/lib/demo-data';
+import { corporateConsumers, corporates, staff } from '../db/schema';
 import { consoleMessages } from '../web/console/messages';
 import { mt940 } from './helpers/bank-fixtures';
+import { issueBill, makeOwnConsumers } from './helpers/own-consumers';
 import { pdfsig, pdfText } from './helpers/poppler';
 import { shoot, startPortal } from './helpers/portal-browser';
 import type { TestStack } from './helpers/stack';
@@ -32,15 +31,7 @@ let portal: Awaited<ReturnType<typeof startPortal>> | undefined;
 beforeAll(async () => {
   portal = await startPortal();
   ({ stack, base, browser } = portal);
-  const [model] = await stack.db
-    .select()
-    .from(consumers)
-    .where(eq(consumers.consumerNumber, '1560200000001'));
-  const { searchText: _generated, ...fields } = model as typeof model & { searchText?: string };
-  await stack.db
-    .insert(consumers)
-    .values([51, 52, 53].map((n) => ({ ...fields, consumerNumber: N(n), active: true })))
-    .onConflictDoNothing();
+  await makeOwnConsumers(stack, [51, 52, 53].map(N));
   await stack.db
     .insert(corporates)
     .values({ id: CORP, name: 'Console Test Corporate', officeId: 'div-ekm-aluva', virtualAccount: VA })
@@ -68,22 +59,8 @@ beforeAll(async () => {
     [51, 4_56_789.5],
     [52, 1250],
     [53, 800],
-  ] as const) {
-    const bill = {
-      id: `bill-${N(n)}-2027-05`,
-      consumerNumber: N(n),
-      period: '2027-05',
-      unitsKwh: '100',
-      amount: amount.toFixed(2),
-      dueDate: '2027-05-28',
-      paid: false,
-    };
-    await stack.db.insert(bills).values(bill).onConflictDoNothing();
-    await stack.db
-      .insert(ledgerPostings)
-      .values({ ...billPostings(bill)[0]!, postedAt: new Date(Date.now() - 60_000) })
-      .onConflictDoNothing();
-  }
+  ] as const)
+    await issueBill(stack, N(n), '2027-05', amount);
 });
 afterAll(async () => portal?.stop());
 
