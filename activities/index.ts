@@ -1,3 +1,4 @@
+import { createBulkPaymentReportActivities } from './bulk-payment-reports';
 import { createBulkPaymentActivities, type BulkPaymentActivityDeps } from './bulk-payments';
 import { createCampaignActivities, type CampaignActivityDeps } from './campaigns';
 import { createCompensationActivities } from './compensation';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCompensationActivities(deps),
     ...createHousekeepingActivities(deps),
     ...createBulkPaymentActivities(deps),
+    ...createBulkPaymentReportActivities(deps),
     ...createCampaignActivities(deps),
   };
 }

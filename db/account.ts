@@ -167,6 +167,8 @@ export type TLedgerEntry = {
   postedAt: string;
   note: string | null;
   reversesId: number | null;
+  /** the reversal of this posting, when it was reversed */
+  reversedById: number | null;
   /** the balance after this posting (positive: owed) */
   balance: number;
 };
@@ -187,6 +189,12 @@ export async function readLedgerPage(
       postedAt: ledgerPostings.postedAt,
       note: ledgerPostings.note,
       reversesId: ledgerPostings.reversesId,
+      // spelled out: inside a subquery drizzle names the outer column without its table
+      reversedById: sql<
+        string | null
+      >`(select r.id from ledger_postings as r where r.reverses_id = "ledger_postings"."id")`.as(
+        'reversed_by_id',
+      ),
       balance:
         sql<string>`sum(${ledgerPostings.amount}) over (order by ${ledgerPostings.postedAt}, ${ledgerPostings.id})`.as(
           'balance',
@@ -219,6 +227,7 @@ export async function readLedgerPage(
     postedAt: r.postedAt.toISOString(),
     note: r.note,
     reversesId: r.reversesId,
+    reversedById: r.reversedById === null ? null : Number(r.reversedById),
     balance: paiseToRupees(toPaise(r.balance)),
   }));
   return { items, total: totals?.total ?? 0, balance: paiseToRupees(toPaise(totals?.balance ?? '0')) };

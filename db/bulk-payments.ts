@@ -1,8 +1,9 @@
-import { and, asc, count, desc, eq, inArray, type SQLWrapper } from 'drizzle-orm';
-import type { TBulkReport } from '../domain/bulk-payments';
+import { alias } from 'drizzle-orm/pg-core';
+import { and, asc, count, desc, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
+import type { TBulkReport, TExceptionReason } from '../domain/bulk-payments';
 import { paiseToRupees, toPaise } from '../domain/ledger';
 import type { Database } from './client';
-import { bulkPaymentLines, bulkPayments } from './schema';
+import { bulkPaymentLines, bulkPayments, ledgerPostings } from './schema';
 
 export type TBulkPaymentRow = typeof bulkPayments.$inferSelect;
 
@@ -76,48 +77,85 @@ export async function listBulkPayments(
   return { items: rows.map(batchSummary), total: total?.n ?? 0 };
 }
 
-export type TLineFilter = 'all' | 'posted' | 'exception' | 'ready';
+export type TLineFilter = 'all' | 'posted' | 'exception' | 'ready' | 'reversed';
 
-/** A page of a batch's lines in list order, optionally only those of one status. */
+const reversals = alias(ledgerPostings, 'reversal');
+
+/** A batch's lines in list order with the reversal of each posted line, if any. */
+function selectLines(db: Database, id: string, status: TLineFilter) {
+  return db
+    .select({
+      line: bulkPaymentLines,
+      reversal: { id: reversals.id, reason: reversals.note, at: reversals.postedAt, by: reversals.postedBy },
+    })
+    .from(bulkPaymentLines)
+    .leftJoin(reversals, eq(reversals.reversesId, bulkPaymentLines.postingId))
+    .where(
+      and(
+        eq(bulkPaymentLines.bulkPaymentId, id),
+        status === 'all' || status === 'reversed' ? undefined : eq(bulkPaymentLines.status, status),
+        status === 'reversed' ? sql`${reversals.id} is not null` : undefined,
+      ),
+    )
+    .orderBy(asc(bulkPaymentLines.lineNo));
+}
+
+export type TBatchLine = Awaited<ReturnType<typeof selectLines>>[number];
+
+/** A line as the API and the pages show it (rupees). */
+export const lineView = ({ line: l, reversal }: TBatchLine) => ({
+  lineNo: l.lineNo,
+  consumerNumber: l.consumerNumber,
+  amount: paiseToRupees(toPaise(l.amount)),
+  billReference: l.billReference,
+  status: l.status as 'pending' | 'ready' | 'exception' | 'posted',
+  reason: l.reason as TExceptionReason | null,
+  billId: l.billId,
+  postingId: l.postingId,
+  reversal: reversal
+    ? { postingId: reversal.id, reason: reversal.reason, at: reversal.at.toISOString(), by: reversal.by }
+    : null,
+});
+
+/** A page of a batch's lines in list order, optionally only those of one status (or the reversed ones). */
 export async function readBulkPaymentLines(
   db: Database,
   id: string,
   { status, page, pageSize }: { status: TLineFilter; page: number; pageSize: number },
 ) {
-  const where = and(
-    eq(bulkPaymentLines.bulkPaymentId, id),
-    status === 'all' ? undefined : eq(bulkPaymentLines.status, status),
-  );
   const [rows, [total]] = await Promise.all([
-    db
-      .select()
-      .from(bulkPaymentLines)
-      .where(where)
-      .orderBy(asc(bulkPaymentLines.lineNo))
+    selectLines(db, id, status)
       .limit(pageSize)
       .offset((page - 1) * pageSize),
-    db.select({ n: count() }).from(bulkPaymentLines).where(where),
+    db
+      .select({ n: count() })
+      .from(bulkPaymentLines)
+      .leftJoin(reversals, eq(reversals.reversesId, bulkPaymentLines.postingId))
+      .where(
+        and(
+          eq(bulkPaymentLines.bulkPaymentId, id),
+          status === 'all' || status === 'reversed' ? undefined : eq(bulkPaymentLines.status, status),
+          status === 'reversed' ? sql`${reversals.id} is not null` : undefined,
+        ),
+      ),
   ]);
-  return {
-    items: rows.map((l) => ({
-      lineNo: l.lineNo,
-      consumerNumber: l.consumerNumber,
-      amount: paiseToRupees(toPaise(l.amount)),
-      billReference: l.billReference,
-      status: l.status,
-      reason: l.reason,
-      billId: l.billId,
-      postingId: l.postingId,
-    })),
-    total: total?.n ?? 0,
-  };
+  return { items: rows.map(lineView), total: total?.n ?? 0 };
 }
 
-/** Every line of a batch, for the CSV report. */
+/** Every line of a batch, for the CSV and PDF reports. */
 export function allBulkPaymentLines(db: Database, id: string) {
-  return db
-    .select()
+  return selectLines(db, id, 'all');
+}
+
+/** Posted lines reversed since (count, paise): the report's `reversed`. */
+export async function readReversedTotals(db: Database, id: string) {
+  const [row] = await db
+    .select({
+      lines: sql<number>`count(*)::int`,
+      amount: sql<string>`coalesce(sum(${bulkPaymentLines.amount}), 0)`,
+    })
     .from(bulkPaymentLines)
-    .where(eq(bulkPaymentLines.bulkPaymentId, id))
-    .orderBy(asc(bulkPaymentLines.lineNo));
+    .innerJoin(reversals, eq(reversals.reversesId, bulkPaymentLines.postingId))
+    .where(eq(bulkPaymentLines.bulkPaymentId, id));
+  return { lines: row?.lines ?? 0, amount: toPaise(row?.amount ?? '0') };
 }

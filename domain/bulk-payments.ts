@@ -240,3 +240,17 @@ export const bulkPaymentStatusQuery = defineQuery<TBulkPaymentState>('bulkPaymen
 /** Each upload is one workflow: the statement's own reference and a hash of the list. */
 export const bulkPaymentWorkflowId = (statementRef: string, listRef: string) =>
   `bulk-payment/${statementRef}/${listRef}`;
+
+/** A batch's report changes with its status and with each reversal of one of its lines: one signed PDF per such state and language. */
+export const bulkReportVersion = (
+  status: TBulkPaymentState['status'],
+  reversedLines: number,
+  language: string,
+) => `${status}.${reversedLines}.${language}`;
+
+/** The workflow that signs one version of a batch's report. */
+export const bulkPaymentReportWorkflowId = (batchId: string, version: string) =>
+  `bulk-payment-report/${batchId}/${version}`;
+
+/** The AAD a stored report is sealed under: its batch and version. */
+export const bulkReportAad = (batchId: string, version: string) => `bulk-report/${batchId}/${version}`;

@@ -37,7 +37,16 @@ export const postingKey = {
   bulkRemainder: (statementRef: string, entryRef: string) => `bulk-remainder/${statementRef}/${entryRef}`,
   /** statutory compensation for a request or complaint that missed its standard: once per Request Number */
   compensation: (requestNumber: string) => `compensation/${requestNumber}`,
+  /** a reversal, under the key its caller sent (scoped to the caller, lib/idempotency.ts) */
+  reversal: (scopedRequestKey: string) => `reversal/${scopedRequestKey}`,
+  /** the money of a reversed bulk payment that goes back to suspense: it was received, only misapplied */
+  reversalSuspense: (postingId: number) => `reversal-suspense/${postingId}`,
 };
+
+/** Who may reverse a posting: a supervisor (the CSC's) or an admin, never the clerk who posted it. */
+export const REVERSAL_ROLES = ['supervisor', 'admin'] as const;
+/** Postings that can be reversed: a reversal is not (post the original again), suspense has no account. */
+export const REVERSIBLE_KINDS = ['bill', 'payment', 'compensation'] as const;
 
 export type TBillDue = { billId: string; period: string; amount: number };
 export type TBillSettlement = TBillDue & { outstanding: number };

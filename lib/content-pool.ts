@@ -2,9 +2,11 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { TEkycVerdict } from './offline-ekyc';
 import type { TPdfFacts } from './pdf-facts';
+import type { TSheetRows } from './payer-list-xlsx';
 
 export type TContentTask =
   | { kind: 'pdf'; bytes: Uint8Array }
+  | { kind: 'xlsx'; bytes: Uint8Array }
   | {
       kind: 'ekyc';
       bytes: Uint8Array;
@@ -36,7 +38,7 @@ export type TContentPoolOptions = {
 export type ContentPool = ReturnType<typeof createContentPool>;
 
 /**
- * Parsing and signature checks of uploads (PDF structure, ZIP opening, XML-DSig) run in worker
+ * Parsing and signature checks of uploads (PDF structure, ZIP opening, XML-DSig, spreadsheets) run in worker
  * threads with a memory limit and a timeout per job, so one hostile upload never stalls the API.
  * Workers load TypeScript through tsx, under `npm start` and under vitest alike.
  */
@@ -73,6 +75,8 @@ export function createContentPool(options: TContentPoolOptions = {}) {
 
   return {
     pdfFacts: (bytes: Uint8Array) => run<TPdfFacts>({ kind: 'pdf', bytes }),
+    /** the first sheet of an .xlsx file as rows of text, or why it is refused */
+    xlsxRows: (bytes: Uint8Array) => run<TSheetRows>({ kind: 'xlsx', bytes }),
     offlineEkyc: (bytes: Uint8Array, opts: Extract<TContentTask, { kind: 'ekyc' }>['options']) =>
       run<TEkycVerdict>({ kind: 'ekyc', bytes, options: opts }),
     /** test only */

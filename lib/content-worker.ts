@@ -4,6 +4,7 @@
  * stalls this thread, which the pool kills at its time or memory limit.
  */
 import { readOfflineEkyc } from './offline-ekyc';
+import { readXlsxRows } from './payer-list-xlsx';
 import { readPdfFacts } from './pdf-facts';
 import type { TContentTask } from './content-pool';
 
@@ -11,6 +12,8 @@ export default async function runContentTask(task: TContentTask) {
   switch (task.kind) {
     case 'pdf':
       return readPdfFacts(task.bytes);
+    case 'xlsx':
+      return readXlsxRows(task.bytes);
     case 'ekyc':
       return readOfflineEkyc(task.bytes, task.options);
     case 'spin':

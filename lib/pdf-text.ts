@@ -88,6 +88,8 @@ type TTextOptions = {
   /** extra space after the paragraph */
   gap?: number;
   color?: string;
+  /** each line against the right edge of its width (figures in a column) */
+  align?: 'left' | 'right';
 };
 
 /**
@@ -159,7 +161,11 @@ export function createPdfWriter(
     };
     const flush = (line: string[]) => {
       keep(lineHeight);
-      drawLine(line, left, y + size, bold, size, o.color);
+      const shift =
+        o.align === 'right'
+          ? Math.max(0, available() - widthOf(splitScriptRuns(line.join(' ')), bold, size))
+          : 0;
+      drawLine(line, left + shift, y + size, bold, size, o.color);
       y += lineHeight;
     };
     let line: string[] = [];

@@ -79,29 +79,55 @@ export async function renderReceiptPdf(receipt: TReceipt, fonts: TPdfFonts): Pro
   w.text(`${labels.verify}: ${receipt.verifyUrl}`, { size: 8 });
   w.text(labels.notice, { size: 8 });
 
-  // pdfkit lays out; pdf-lib and @signpdf keep the signing path they had (placeholder, then CMS).
-  const pdf = await PDFDocument.load(await w.finish(), { updateMetadata: false });
-  pdf.setTitle(`${labels.title} ${receipt.requestNumber}`);
-  pdf.setAuthor(receipt.issuer);
-  pdf.setSubject(`${receipt.service} — ${receipt.outcome}`);
-  pdf.setKeywords([`${KEYWORD_PREFIX}${receipt.requestNumber}:${receipt.revision}`]);
-  pdf.setCreator('Seva');
-  pdf.setProducer('Seva');
-  pdf.setCreationDate(new Date(receipt.completedAt));
-  pdf.setModificationDate(new Date(receipt.completedAt));
-  pdflibAddPlaceholder({
-    pdfDoc: pdf,
+  return prepareForSigning(await w.finish(), {
+    title: `${labels.title} ${receipt.requestNumber}`,
+    author: receipt.issuer,
+    subject: `${receipt.service} — ${receipt.outcome}`,
+    keywords: [`${KEYWORD_PREFIX}${receipt.requestNumber}:${receipt.revision}`],
+    date: new Date(receipt.completedAt),
     reason: `Receipt for ${receipt.requestNumber}`,
     contactInfo: receipt.verifyUrl,
-    // a literal PDF string: ASCII only (the printed issuer above keeps its script)
+  });
+}
+
+/**
+ * A laid-out PDF made ready to sign: its metadata, and room reserved for the signature. pdfkit lays
+ * out; pdf-lib and @signpdf keep the signing path receipts had (placeholder, then CMS).
+ */
+export async function prepareForSigning(
+  laidOut: Buffer,
+  meta: {
+    title: string;
+    author: string;
+    subject: string;
+    keywords: string[];
+    date: Date;
+    reason: string;
+    contactInfo: string;
+  },
+): Promise<Buffer> {
+  const pdf = await PDFDocument.load(laidOut, { updateMetadata: false });
+  pdf.setTitle(meta.title);
+  pdf.setAuthor(meta.author);
+  pdf.setSubject(meta.subject);
+  pdf.setKeywords(meta.keywords);
+  pdf.setCreator('Seva');
+  pdf.setProducer('Seva');
+  pdf.setCreationDate(meta.date);
+  pdf.setModificationDate(meta.date);
+  pdflibAddPlaceholder({
+    pdfDoc: pdf,
+    reason: meta.reason,
+    contactInfo: meta.contactInfo,
+    // a literal PDF string: ASCII only (the printed issuer keeps its script)
     name:
-      receipt.issuer
+      meta.author
         .normalize('NFKD')
         .replace(/[^\x20-\x7e]/g, '')
         .trim() || 'Seva',
     location: 'India',
     signatureLength: SIGNATURE_LENGTH,
-    signingTime: new Date(receipt.completedAt),
+    signingTime: meta.date,
   });
   return Buffer.from(await pdf.save({ useObjectStreams: false }));
 }

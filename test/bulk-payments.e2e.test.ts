@@ -217,7 +217,7 @@ describe('a mixed list against an MT940 statement', () => {
     });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const rows = (await csv.text()).split('\r\n');
-    expect(rows[0]).toBe('line,consumer_number,amount,bill_reference,status,reason,bill_id,posting_id');
+    expect(rows[0]).toBe('line,consumer_number,amount,bill_reference,status,reason,bill_id,posting_id,reversal_posting_id,reversal_reason');
     expect(rows[3]).toContain(',exception,unknown-consumer,');
     expect(rows).toContain('posted,2,2041.50');
 

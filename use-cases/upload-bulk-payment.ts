@@ -10,16 +10,21 @@ import { paiseToDecimal } from '../domain/ledger';
 import type { TPrincipal } from '../domain/roles';
 import { SA } from '../domain/search-attributes';
 import { parseBankStatement } from '../lib/bank-statement';
-import { parsePayerList } from '../lib/payer-list';
+import { ContentCheckFailed, createContentPool, type ContentPool } from '../lib/content-pool';
+import { readPayerList } from '../lib/payer-list';
 import type { bulkPaymentWorkflow } from '../workflows/bulk-payment';
 import { assertOfficeAccess, assertRole } from './access';
 import { withinDeadline, type UseCaseDeps } from './deps';
 
 export { BULK_UPLOAD_ROLES };
 
+let sharedPool: ContentPool | undefined;
+/** Callers without a content pool (scripts) share one, made on the first spreadsheet. */
+const ownPool = () => (sharedPool ??= createContentPool());
+
 export type TBulkPaymentUpload = {
   corporateId: string;
-  /** the corporate's payer list, CSV */
+  /** the corporate's payer list: CSV or .xlsx */
   payerList: Uint8Array;
   /** the bank statement: MT940 or camt.053 */
   statement: Uint8Array;
@@ -36,7 +41,7 @@ export type TBulkPaymentUpload = {
  * files again find the same batch and workflow.
  */
 export async function uploadBulkPayment(
-  deps: Pick<UseCaseDeps, 'db' | 'temporal' | 'config'> & {
+  deps: Pick<UseCaseDeps, 'db' | 'temporal' | 'config' | 'contentPool'> & {
     config: Pick<Config, 'bulkPayments'>;
   },
   principal: TPrincipal,
@@ -49,7 +54,15 @@ export async function uploadBulkPayment(
       errors: [{ field: 'corporateId', message: 'no active corporate with this id' }],
     });
   await assertOfficeAccess(deps.db, principal, corporate.officeId);
-  const list = parsePayerList(input.payerList, 'payerList');
+  const list = await readPayerList(input.payerList, () => deps.contentPool ?? ownPool(), 'payerList').catch(
+    (error: unknown) => {
+      if (error instanceof ContentCheckFailed)
+        throw new DomainProblem(FailureType.Unavailable, error.message, {
+          errors: [{ field: 'payerList', message: error.message }],
+        });
+      throw error;
+    },
+  );
   const statement = parseBankStatement(input.statement, 'statement');
   const errors: TFieldError[] = [
     ...('errors' in list ? list.errors : []),

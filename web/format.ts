@@ -1,16 +1,11 @@
+import { formatMoney } from '../domain/money';
 import { defaultTimeZone } from '../domain/messages';
 import { localeOf, type TLanguage } from '../domain/languages';
 import { installedProfile } from '../domain/utility-profile';
 import { offsetText } from '../domain/utility-profile-contract';
 
-/** Money in the utility's currency and the reader's language (₹1,234.50, 1.234 ₫, 1 234,50 ₽). */
-export const money = (language: TLanguage, amount: number) => {
-  const profile = installedProfile();
-  return new Intl.NumberFormat(localeOf(profile, language), {
-    style: 'currency',
-    currency: profile.currency,
-  }).format(amount);
-};
+/** Money in the utility's currency and the reader's language (₹1,23,456.50, 1.234 ₫, 1 234,50 ₽). */
+export const money = (language: TLanguage, amount: number) => formatMoney(Math.round(amount * 100), language);
 
 /** A bill period (`2026-10`) as month and year in the reader's language. */
 export const billPeriod = (language: TLanguage, period: string) => {

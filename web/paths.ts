@@ -6,6 +6,7 @@ export const PORTAL_PATHS = [
   '/sign-out',
   '/home',
   '/preferences',
+  '/ledger',
   '/language',
 ];
 

@@ -26,6 +26,8 @@ import { createNoticeProviders } from '../lib/notice-providers';
 import type { WebEnv } from './env';
 import { complaintTypeName, serviceTypeName } from './catalogue-words';
 import { PORTAL_PAGE_PATTERNS, PORTAL_PATHS } from './paths';
+import { LedgerPage } from './pages/ledger';
+import { readLedger } from '../use-cases/read-ledger';
 import { isNotFound, refusalOf } from './refusals';
 import { addServicePages } from './service-pages';
 import { documentOf, type TPage } from './layout';
@@ -338,6 +340,25 @@ export function createPortalRoutes(deps: AppDeps) {
       if (summary) accounts.push({ summary, requests, outages, names: await typeNames(page(c).language) });
     }
     return htmlPage(c, <HomePage page={page(c)} accounts={accounts} now={at} />);
+  });
+
+  app.get('/ledger', async (c) => {
+    const numbers = signedIn(c);
+    if (!numbers) return c.redirect('/', 303);
+    const asked = c.req.query('consumer');
+    const consumerNumber = asked && numbers.includes(asked) ? asked : numbers[0]!;
+    const pageNo = Math.min(10_000, Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
+    const pageSize = 20;
+    // The JSON API's use case and rule: a consumer reads only their own ledger.
+    const ledger = await readLedger(deps, asApi(c).get('principal'), {
+      consumerNumber,
+      page: pageNo,
+      pageSize,
+    });
+    return htmlPage(
+      c,
+      <LedgerPage page={page(c)} view={{ consumerNumber, numbers, ...ledger, page: pageNo, pageSize }} />,
+    );
   });
 
   app.get('/preferences', async (c) => {

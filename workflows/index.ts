@@ -8,3 +8,4 @@ export { bulkPaymentWorkflow } from './bulk-payment';
 export { outageCampaignWorkflow } from './outage-campaign';
 export { manualCampaignWorkflow } from './manual-campaign';
 export { disconnectionRemindersWorkflow } from './disconnection-reminders';
+export { bulkPaymentReportWorkflow } from './bulk-payment-report';

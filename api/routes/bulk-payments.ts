@@ -1,18 +1,15 @@
 import { z } from '@hono/zod-openapi';
-import {
-  allBulkPaymentLines,
-  batchSummary,
-  readBulkPayment,
-  readBulkPaymentLines,
-  listBulkPayments,
-} from '../../db/bulk-payments';
-import { BULK_READ_ROLES, EXCEPTION_REASONS } from '../../domain/bulk-payments';
-import { DomainProblem, FailureType } from '../../domain/failures';
-import { paiseToRupees, toPaise } from '../../domain/ledger';
+import { EXCEPTION_REASONS } from '../../domain/bulk-payments';
 import { approveBulkPayment, BULK_APPROVER_ROLES } from '../../use-cases/approve-bulk-payment';
-import { assertRole } from '../../use-cases/access';
+import {
+  BULK_READ_ROLES,
+  bulkPaymentReportCsv,
+  bulkPaymentReportPdf,
+  listBulkPaymentBatches,
+  readBulkPaymentBatch,
+} from '../../use-cases/bulk-payment-reports';
 import { BULK_UPLOAD_ROLES, uploadBulkPayment } from '../../use-cases/upload-bulk-payment';
-import { assertOfficeAccess, queueScope, secureRoute } from '../auth';
+import { secureRoute } from '../auth';
 import { createRouter } from '../create-router';
 import { pageOf, ZPageQuery } from '../pagination';
 import { fieldErrors, HttpProblem, problemResponses } from '../problem';
@@ -72,6 +69,15 @@ const ZLine = z
       .int()
       .nullable()
       .describe('the payment posting, or for an exception its suspense posting'),
+    reversal: z
+      .object({
+        postingId: z.number().int(),
+        reason: z.string().nullable(),
+        at: z.string(),
+        by: z.string().nullable(),
+      })
+      .nullable()
+      .describe('a posted line whose payment was reversed since: the reversal posting and why'),
   })
   .openapi('BulkPaymentLine');
 
@@ -85,12 +91,6 @@ const ZId = z.object({ id: z.string().regex(/^BP-[0-9A-F]{20}$/, 'a bulk payment
 /** Corporate bulk payments: upload, reconcile, approve (four eyes), post once. */
 export function createBulkPaymentRoutes(deps: AppDeps) {
   const app = createRouter();
-  const visibleBatch = async (principal: Parameters<typeof assertRole>[0], id: string) => {
-    assertRole(principal, BULK_READ_ROLES);
-    const row = await readBulkPayment(deps.db, id);
-    if (!row) throw new DomainProblem(FailureType.NotFound, `no bulk payment ${id}`);
-    return row;
-  };
 
   app.openapi(
     secureRoute({
@@ -98,7 +98,7 @@ export function createBulkPaymentRoutes(deps: AppDeps) {
       path: '/v1/bulk-payments',
       tags: ['bulk-payments'],
       summary:
-        "Upload a corporate's payer list (CSV) with the bank statement carrying its payment (MT940 or camt.053)",
+        "Upload a corporate's payer list (CSV or .xlsx) with the bank statement carrying its payment (MT940 or camt.053)",
       roles: BULK_UPLOAD_ROLES,
       request: {
         body: {
@@ -111,7 +111,7 @@ export function createBulkPaymentRoutes(deps: AppDeps) {
                   .openapi({
                     type: 'string',
                     format: 'binary',
-                    description: 'CSV: consumer_number, amount, bill_reference',
+                    description: 'CSV or .xlsx (first sheet): consumer_number, amount, bill_reference',
                   }),
                 statement: z
                   .custom<File>((v) => v instanceof File)
@@ -156,7 +156,7 @@ export function createBulkPaymentRoutes(deps: AppDeps) {
         if (part instanceof File) return part;
         errors.push({
           field: name,
-          message: `attach the ${name === 'payerList' ? 'payer list (CSV)' : 'bank statement'} as a file part named "${name}"`,
+          message: `attach the ${name === 'payerList' ? 'payer list (CSV or .xlsx)' : 'bank statement'} as a file part named "${name}"`,
         });
         return undefined;
       };
@@ -191,8 +191,11 @@ export function createBulkPaymentRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { officeId, page, pageSize } = c.req.valid('query');
-      const scope = await queueScope(c, deps.db, officeId);
-      const { items, total } = await listBulkPayments(deps.db, scope?.within, { page, pageSize });
+      const { items, total } = await listBulkPaymentBatches(deps, c.get('principal'), {
+        officeId,
+        page,
+        pageSize,
+      });
       return c.json({ items, page, pageSize, total }, 200);
     },
   );
@@ -207,14 +210,21 @@ export function createBulkPaymentRoutes(deps: AppDeps) {
       request: {
         params: ZId,
         query: z.object({
-          lines: z.enum(['all', 'ready', 'exception', 'posted']).default('all'),
+          lines: z.enum(['all', 'ready', 'exception', 'posted', 'reversed']).default('all'),
           ...ZPageQuery,
         }),
       },
       responses: {
         200: {
           description: 'the batch and a page of its lines',
-          content: { 'application/json': { schema: ZBatch.extend({ lines: pageOf(ZLine) }) } },
+          content: {
+            'application/json': {
+              schema: ZBatch.extend({
+                reversed: ZMoneyCount.describe('posted lines whose payment was reversed since'),
+                lines: pageOf(ZLine),
+              }),
+            },
+          },
         },
         ...problemResponses(404),
       },
@@ -222,10 +232,13 @@ export function createBulkPaymentRoutes(deps: AppDeps) {
     async (c) => {
       const { id } = c.req.valid('param');
       const { lines: status, page, pageSize } = c.req.valid('query');
-      const row = await visibleBatch(c.get('principal'), id);
-      await assertOfficeAccess(c, deps.db, row.officeId);
-      const lines = await readBulkPaymentLines(deps.db, id, { status, page, pageSize });
-      return c.json({ ...batchSummary(row), lines: { ...lines, page, pageSize } } as never, 200);
+      const batch = await readBulkPaymentBatch(deps, c.get('principal'), {
+        id,
+        lines: status,
+        page,
+        pageSize,
+      });
+      return c.json(batch as never, 200);
     },
   );
 
@@ -244,53 +257,45 @@ export function createBulkPaymentRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const row = await visibleBatch(c.get('principal'), id);
-      await assertOfficeAccess(c, deps.db, row.officeId);
-      const lines = await allBulkPaymentLines(deps.db, id);
-      const cell = (v: string | number | null) => {
-        const text = v === null ? '' : String(v);
-        return /[",\n\r]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-      };
-      const summary = batchSummary(row).report;
-      const csv = [
-        'line,consumer_number,amount,bill_reference,status,reason,bill_id,posting_id',
-        ...lines.map((l) =>
-          [
-            l.lineNo,
-            l.consumerNumber,
-            paiseToRupees(toPaise(l.amount)).toFixed(2),
-            l.billReference,
-            l.status,
-            l.reason,
-            l.billId,
-            l.postingId,
-          ]
-            .map(cell)
-            .join(','),
-        ),
-        '',
-        `batch,${cell(row.id)}`,
-        `corporate,${cell(row.corporateId)}`,
-        `statement,${cell(row.statementRef)}`,
-        `status,${row.status}`,
-        ...(summary
-          ? [
-              `list_total,${summary.listTotal.toFixed(2)}`,
-              `ready,${summary.ready.lines},${summary.ready.amount.toFixed(2)}`,
-              `exceptions,${summary.exceptions.lines},${summary.exceptions.amount.toFixed(2)}`,
-              `suspense,${summary.suspense.toFixed(2)}`,
-              ...(summary.posted
-                ? [
-                    `posted,${summary.posted.lines},${summary.posted.amount.toFixed(2)}`,
-                    `posted_suspense,${summary.posted.suspense.toFixed(2)}`,
-                  ]
-                : []),
-            ]
-          : []),
-      ].join('\r\n');
-      return c.body(`${csv}\r\n`, 200, {
+      const { filename, csv } = await bulkPaymentReportCsv(deps, c.get('principal'), { id });
+      return c.body(csv, 200, {
         'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="${row.id}.csv"`,
+        'content-disposition': `attachment; filename="${filename}"`,
+      });
+    },
+  );
+
+  app.openapi(
+    secureRoute({
+      method: 'get',
+      path: '/v1/bulk-payments/{id}/report.pdf',
+      tags: ['bulk-payments'],
+      summary:
+        'The batch report as a signed PDF (lines, posted, exceptions with reasons, totals, suspense, reversals), in `lang`',
+      roles: BULK_READ_ROLES,
+      request: {
+        params: ZId,
+        query: z.object({ lang: z.enum(['en', 'ml', 'hi', 'vi', 'ru']).default('en') }),
+      },
+      responses: {
+        200: {
+          description: 'PDF with an embedded CMS signature (pdfsig, any PDF reader)',
+          content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } },
+        },
+        ...problemResponses(404, 409),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { lang } = c.req.valid('query');
+      const { filename, pdf, sha256 } = await bulkPaymentReportPdf(deps, c.get('principal'), {
+        id,
+        language: lang,
+      });
+      return c.body(new Uint8Array(pdf), 200, {
+        'content-type': 'application/pdf',
+        'content-disposition': `attachment; filename="${filename}"`,
+        etag: `"${sha256}"`,
       });
     },
   );

@@ -10,6 +10,7 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
+import { bytea } from './documents';
 import { consumers } from './consumers';
 import { offices } from './offices';
 
@@ -96,4 +97,26 @@ export const bulkPaymentLines = pgTable(
     primaryKey({ columns: [t.bulkPaymentId, t.lineNo] }),
     index('bulk_payment_lines_status_idx').on(t.bulkPaymentId, t.status),
   ],
+);
+
+/**
+ * The signed PDF report of a batch, one per state of the batch it reports (`version`: its status
+ * and how many of its lines were reversed since), so a retried or concurrent request serves the
+ * same file. Encrypted at rest like receipts; the SHA-256 in the clear.
+ */
+export const bulkPaymentReports = pgTable(
+  'bulk_payment_reports',
+  {
+    bulkPaymentId: text('bulk_payment_id')
+      .notNull()
+      .references(() => bulkPayments.id),
+    version: text('version').notNull(),
+    sha256: text('sha256').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    signerSubject: text('signer_subject').notNull(),
+    keyId: text('key_id').notNull(),
+    ciphertext: bytea('ciphertext').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bulkPaymentId, t.version] })],
 );

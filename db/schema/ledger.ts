@@ -9,6 +9,7 @@ import {
   timestamp,
   type AnyPgColumn,
   bigint,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { bills } from './bills';
 import { consumers } from './consumers';
@@ -38,10 +39,14 @@ export const ledgerPostings = pgTable(
     postedAt: timestamp('posted_at', { withTimezone: true }).notNull().defaultNow(),
     note: text('note'),
     reversesId: bigint('reverses_id', { mode: 'number' }).references((): AnyPgColumn => ledgerPostings.id),
+    /** who made it, when a person did (a reversal's supervisor); null for the system's own postings */
+    postedBy: text('posted_by'),
   },
   (t) => [
     index('ledger_postings_consumer_idx').on(t.consumerNumber, t.postedAt, t.id),
     index('ledger_postings_bill_idx').on(t.billId),
+    // A posting is reversed at most once, however many people try at the same moment.
+    uniqueIndex('ledger_postings_reverses_uq').on(t.reversesId).where(sql`${t.reversesId} is not null`),
     check(
       'ledger_postings_kind_ck',
       sql`${t.kind} in ('bill', 'payment', 'compensation', 'reversal', 'suspense')`,

@@ -135,6 +135,17 @@ import {
   type TKpiQuery,
 } from '../../use-cases/kpis';
 import { toCsv, type TCell } from '../../lib/csv';
+import { BulkPaymentPage, BulkPaymentsPage, type TBulkBatchView, type TBulkListView } from './bulk-payments';
+import { approveBulkPayment, BULK_APPROVER_ROLES } from '../../use-cases/approve-bulk-payment';
+import {
+  bulkPaymentReportCsv,
+  bulkPaymentReportPdf,
+  listBulkPaymentBatches,
+  listUploadCorporates,
+  readBulkPaymentBatch,
+} from '../../use-cases/bulk-payment-reports';
+import { REVERSAL_ROLES, reverseBulkPaymentLine } from '../../use-cases/reverse-posting';
+import { uploadBulkPayment } from '../../use-cases/upload-bulk-payment';
 import type { TConsolePage } from './layout';
 import { consoleTranslator } from './messages';
 import type { TFormFailure } from './parts';
@@ -1634,6 +1645,198 @@ export function createConsoleRoutes(deps: AppDeps) {
 
   // ---------------- repair (ops, admin) ----------------
   addRepairPages(app, deps, { staffOf, toSignIn, pageOf, html, refusalOf });
+  // ---------------- corporate bulk payments (CSC) ----------------
+  const BATCH_ID = /^BP-[0-9A-F]{20}$/;
+  const batchIdOf = (c: Context) => {
+    const id = c.req.param('id') ?? '';
+    if (!BATCH_ID.test(id)) throw new DomainProblem(FailureType.NotFound, `no bulk payment ${id}`);
+    return id;
+  };
+  const pageNumber = (v: string | undefined) =>
+    Math.min(10_000, Math.max(1, Number.parseInt(v ?? '1', 10) || 1));
+  const failureOf = (
+    c: Context<ConsoleEnv>,
+    form: string,
+    error: unknown,
+  ): TFormFailure & { status: ContentfulStatusCode } => {
+    const refusal = refusalOf(error);
+    if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
+    const t = consoleTranslator(c.get('language'));
+    return {
+      form,
+      status: refusal.status,
+      message:
+        refusal.status === 400 && refusal.errors.length
+          ? t('failure.fields')
+          : t('failure.refused', { reason: refusal.message }),
+      errors: refusal.errors,
+    };
+  };
+  const renderBulkList = async (
+    c: Context<ConsoleEnv>,
+    principal: TPrincipal & { kind: 'staff' },
+    extra: Pick<TBulkListView, 'failure' | 'values'> = { values: {} },
+    status: ContentfulStatusCode = 200,
+  ) => {
+    const at = pageNumber(c.req.query('page'));
+    const pageSize = 20;
+    const [list, corporates] = await Promise.all([
+      listBulkPaymentBatches(deps, principal, { page: at, pageSize }),
+      listUploadCorporates(deps, principal),
+    ]);
+    return html(
+      c,
+      <BulkPaymentsPage
+        page={await pageOf(c)}
+        view={{ batches: list.items, total: list.total, at, pageSize, corporates, ...extra }}
+      />,
+      status,
+    );
+  };
+  const renderBatch = async (
+    c: Context<ConsoleEnv>,
+    principal: TPrincipal & { kind: 'staff' },
+    id: string,
+    extra: Pick<TBulkBatchView, 'failure' | 'done'> = {},
+    status: ContentfulStatusCode = 200,
+  ) => {
+    const requested = c.req.query('lines');
+    const filter =
+      (['all', 'exception', 'ready', 'posted', 'reversed'] as const).find((f) => f === requested) ?? 'all';
+    const at = pageNumber(c.req.query('page'));
+    const pageSize = 50;
+    const batch = await readBulkPaymentBatch(deps, principal, { id, lines: filter, page: at, pageSize });
+    return html(
+      c,
+      <BulkPaymentPage
+        page={await pageOf(c)}
+        view={{
+          batch,
+          lines: batch.lines,
+          filter,
+          at,
+          pageSize,
+          canApprove: (BULK_APPROVER_ROLES as readonly string[]).includes(principal.role),
+          isUploader: batch.uploadedBy === principal.subject,
+          canReverse:
+            (REVERSAL_ROLES as readonly string[]).includes(principal.role) && batch.status === 'posted',
+          formKey: randomUUID(),
+          ...extra,
+        }}
+      />,
+      status,
+    );
+  };
+
+  app.get('/bulk-payments', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    return renderBulkList(c, principal);
+  });
+  app.post('/bulk-payments', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const form = await c.req.parseBody();
+    const text = (k: string) => (typeof form[k] === 'string' && form[k].trim() ? form[k].trim() : undefined);
+    const values = {
+      corporateId: text('corporateId'),
+      reference: text('reference'),
+      paymentDate: text('paymentDate'),
+    };
+    try {
+      const missing = (['payerList', 'statement'] as const).filter(
+        (k) => !(form[k] instanceof File) || form[k].size === 0,
+      );
+      if (missing.length)
+        throw new DomainProblem(FailureType.InvalidInput, 'attach both files', {
+          errors: missing.map((field) => ({
+            field,
+            message: consoleTranslator(c.get('language'))(`bulk.missing-${field}`),
+          })),
+        });
+      if (values.paymentDate && !/^\d{4}-\d{2}-\d{2}$/.test(values.paymentDate))
+        throw new DomainProblem(FailureType.InvalidInput, 'the payment date is not a date', {
+          errors: [{ field: 'paymentDate', message: 'YYYY-MM-DD' }],
+        });
+      const { created, batch } = await uploadBulkPayment(deps, principal, {
+        corporateId: values.corporateId ?? '',
+        ...(values.reference ? { reference: values.reference.slice(0, 64) } : {}),
+        ...(values.paymentDate ? { paymentDate: values.paymentDate } : {}),
+        payerList: new Uint8Array(await (form.payerList as File).arrayBuffer()),
+        statement: new Uint8Array(await (form.statement as File).arrayBuffer()),
+      });
+      return c.redirect(`/console/bulk-payments/${batch.id}?${created ? 'uploaded' : 'same'}`, 303);
+    } catch (error) {
+      const { status, ...failure } = failureOf(c, 'upload', error);
+      return renderBulkList(c, principal, { failure, values }, status);
+    }
+  });
+  app.get('/bulk-payments/:id', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const done = (['uploaded', 'approved', 'reversed', 'same'] as const).find(
+      (d) => c.req.query(d) !== undefined,
+    );
+    return renderBatch(c, principal, batchIdOf(c), done ? { done } : {});
+  });
+  app.post('/bulk-payments/:id/approve', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const id = batchIdOf(c);
+    try {
+      await approveBulkPayment(deps, principal, { id });
+      return c.redirect(`/console/bulk-payments/${id}?approved`, 303);
+    } catch (error) {
+      const { status, ...failure } = failureOf(c, 'approve', error);
+      return renderBatch(c, principal, id, { failure }, status);
+    }
+  });
+  app.post('/bulk-payments/:id/lines/:lineNo/reverse', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const id = batchIdOf(c);
+    const lineNo = Number.parseInt(c.req.param('lineNo'), 10);
+    const form = await c.req.parseBody();
+    const formKey =
+      typeof form.formKey === 'string' && /^[0-9a-f-]{36}-\d+$/.test(form.formKey)
+        ? form.formKey
+        : randomUUID();
+    try {
+      await reverseBulkPaymentLine(deps, principal, {
+        id,
+        lineNo: Number.isSafeInteger(lineNo) ? lineNo : 0,
+        reason: typeof form.reason === 'string' ? form.reason : '',
+        requestKey: `console:${formKey}`,
+      });
+      return c.redirect(`/console/bulk-payments/${id}?reversed&lines=reversed`, 303);
+    } catch (error) {
+      const { status, ...failure } = failureOf(c, 'reverse', error);
+      return renderBatch(c, principal, id, { failure }, status);
+    }
+  });
+  app.get('/bulk-payments/:id/report.csv', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const { filename, csv } = await bulkPaymentReportCsv(deps, principal, { id: batchIdOf(c) });
+    return c.body(csv, 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${filename}"`,
+      'cache-control': 'no-store',
+    });
+  });
+  app.get('/bulk-payments/:id/report.pdf', async (c) => {
+    const principal = staffOf(c);
+    if (!principal) return toSignIn(c);
+    const { filename, pdf } = await bulkPaymentReportPdf(deps, principal, {
+      id: batchIdOf(c),
+      language: c.get('language'),
+    });
+    return c.body(new Uint8Array(pdf), 200, {
+      'content-type': 'application/pdf',
+      'content-disposition': `attachment; filename="${filename}"`,
+      'cache-control': 'no-store',
+    });
+  });
 
   // ---------------- signing key ----------------
   app.get('/key', async (c) => {

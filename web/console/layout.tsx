@@ -8,6 +8,7 @@ import { DISPATCH_ROLES } from '../../use-cases/outages';
 import { CAMPAIGN_READ_ROLES } from '../../domain/campaign-contract';
 import { REPAIR_ROLES } from '../../use-cases/repair';
 import { KPI_ROLES } from '../../domain/kpis';
+import { BULK_READ_ROLES } from '../../domain/bulk-payments';
 import { PHRASES } from '../../domain/notice-templates';
 import type { Translate } from '../messages';
 import { consoleMessages } from './messages';
@@ -18,6 +19,7 @@ const DISPATCH: readonly string[] = DISPATCH_ROLES;
 const CAMPAIGNS: readonly string[] = CAMPAIGN_READ_ROLES;
 const REPAIR: readonly string[] = REPAIR_ROLES;
 const KPIS: readonly string[] = KPI_ROLES;
+const BULK: readonly string[] = BULK_READ_ROLES;
 
 /** Where a person lands after sign-in: agents at the desk, dispatchers at the outages, everyone else at the queue. */
 export const homeOf = (role: TRole) =>
@@ -127,6 +129,11 @@ export function ConsoleLayout(props: { page: TConsolePage; title: string; childr
                 {CAMPAIGNS.includes(staff.role) ? (
                   <NavLink page={page} href="/console/campaigns">
                     {t('layout.campaigns')}
+                  </NavLink>
+                ) : null}
+                {BULK.includes(staff.role) ? (
+                  <NavLink page={page} href="/console/bulk-payments">
+                    {t('layout.bulkPayments')}
                   </NavLink>
                 ) : null}
                 <NavLink page={page} href="/console/queue">

@@ -56,8 +56,7 @@ function Bill({ page, account }: { page: TPage; account: THomeAccount }) {
               label={t(bill.paid ? 'home.paid' : 'home.unpaid')}
             />{' '}
             <span class="muted">
-              {t('home.units', { units: bill.unitsKwh })} ·{' '}
-              {t('home.due', { date: localNoon(bill.dueDate) })}
+              {t('home.units', { units: bill.unitsKwh })} · {t('home.due', { date: localNoon(bill.dueDate) })}
             </span>
           </p>
         </div>
@@ -69,6 +68,11 @@ function Bill({ page, account }: { page: TPage; account: THomeAccount }) {
         {arrears.amount > 0
           ? t('home.arrearsSome', { amount: money(language, arrears.amount), bills: arrears.bills })
           : t('home.arrearsNone')}
+      </p>
+      <p>
+        <a href={`/ledger?consumer=${account.summary.consumerNumber}`} class="ledger-link">
+          {t('home.ledger')}
+        </a>
       </p>
     </Card>
   );
