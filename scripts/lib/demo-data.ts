@@ -472,9 +472,6 @@ export function buildDemoData(seed = 20261123, profile: TUtilityProfile = instal
     addStaff(`agent-${desk}-1`, 'agent', circle.id, english, 'sms');
     addStaff(`agent-${desk}-2`, 'agent', circle.id, local, 'sms');
   }
-  // The Corporate Service Centre of each circle (after everyone else: earlier names stay as they were).
-  for (const circle of pack.hierarchy)
-    addStaff(`csc-${circle.id.replace('circle-', '')}`, 'csc', circle.id, english, 'email');
   const corporateRows = pack.corporates.map(({ consumers: _, ...c }) => c);
   const corporateConsumerRows = pack.corporates.flatMap((c) =>
     c.consumers.flatMap(([code, serials]) =>
