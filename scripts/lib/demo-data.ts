@@ -492,9 +492,6 @@ export function buildDemoData(seed = 20261123, profile: TUtilityProfile = instal
   // Operations of each circle: who repairs a stuck request in the console (added after everyone else).
   for (const circle of pack.hierarchy)
     addStaff(`ops-${circle.id.replace('circle-', '')}`, 'ops', circle.id, english, 'email');
-  // The Corporate Service Centre of each circle (after everyone else: earlier names stay as they were).
-  for (const circle of pack.hierarchy)
-    addStaff(`csc-${circle.id.replace('circle-', '')}`, 'csc', circle.id, english, 'email');
   const corporateRows = pack.corporates.map(({ consumers: _, ...c }) => c);
   const corporateConsumerRows = pack.corporates.flatMap((c) =>
     c.consumers.flatMap(([code, serials]) =>
