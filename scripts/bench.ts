@@ -222,8 +222,20 @@ async function main() {
   const profileDir = args['cpu-profile'];
   const children: ChildProcess[] = [];
   let stopping = false;
-  // However this run ends (an error before the phases, a failed phase), no child outlives it.
-  process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+  // However this run ends (an error before the phases, a failed phase, an uncaught one), nothing
+  // it started outlives it: the API and the worker, the Temporal server, PostgreSQL (fast shutdown).
+  process.once('exit', () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    for (const [pid, signal] of [
+      [temporal.process.pid, 'SIGTERM'],
+      [postgres.pid, 'SIGINT'],
+    ] as const)
+      try {
+        if (pid) process.kill(pid, signal);
+      } catch {
+        // already stopped
+      }
+  });
   const child = async (script: string, argv: string[], execArgv: string[] = []) => {
     const started = fork(fileURLToPath(new URL(script, import.meta.url)), argv, {
       // eslint-disable-next-line no-restricted-properties -- the children need PATH and HOME; their config is `env`
