@@ -111,11 +111,16 @@ const act = async (
   return stack.call('POST', `/v1/service-requests/${rn}/${action}`, { token, body: signed });
 };
 
+/** A request's notices, each before the per-person copies it fans out to (`<key>/<subject>`). */
 const notices = (rn: string) =>
   stack.db
     .select()
     .from(notifications)
-    .then((rows) => rows.filter((r) => r.key.startsWith(`${rn}/`)));
+    .then((rows) =>
+      rows
+        .filter((r) => r.key.startsWith(`${rn}/`))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    );
 
 /** Notices are child workflows now: their rows appear shortly after the action that sent them. */
 const noticeOf = async (rn: string, template: string) =>
