@@ -16,16 +16,18 @@ describe('chaos at the door', () => {
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    // Past its time the run is stopped, so what it printed is shown instead of a bare timeout.
-    const stop = setTimeout(() => child.kill('SIGTERM'), 270_000);
+    // Past its time the run is stopped, so what it printed is shown instead of a bare timeout. At
+    // two test files at a time on 2 cores it has taken 60–270 s.
+    const stop = setTimeout(() => child.kill('SIGTERM'), 420_000);
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     clearTimeout(stop);
     const summary = output.slice(output.indexOf('chaos: '));
-    expect(code, summary || output.slice(-3000)).toBe(0);
+    // What it printed, with its timeline, when it did not end well.
+    expect(code, output.slice(-4000)).toBe(0);
     expect(summary).toMatch(/Temporal dev server 1, PostgreSQL 1/);
     expect(summary).toMatch(/lost: 0\n/);
     expect(summary).toMatch(/duplicated: 0\n/);
     expect(summary).toMatch(/claims stuck in processing: 0\n/);
     expect(summary).toMatch(/SMS replies: 80 for 80 reports/);
-  }, 300_000);
+  }, 450_000);
 });

@@ -127,7 +127,7 @@ beforeAll(async () => {
       RESEND_API_KEY: 're_test_key',
       RESEND_BASE_URL: resendUrl,
       EMAIL_FROM: 'KSEB <notices@kseb.example>',
-      NOTICE_RECEIPT_TIMEOUT_SECONDS: '2',
+      NOTICE_RECEIPT_TIMEOUT_SECONDS: '3', // long enough to read an attempt before the next one under load
       QUIET_HOURS: `${hh(hour)}:00-${hh(hour + 1)}:00`,
     },
   });
@@ -226,7 +226,7 @@ describe('notices', () => {
     );
     await stack.stopWorker();
     await stack.startWorker();
-    // No receipt for WhatsApp within 2 s: SMS is tried next.
+    // No receipt for WhatsApp within 3 s: SMS is tried next.
     const both = await waitFor(
       () => attemptsOf(key),
       (a) => a.length >= 2,
@@ -243,7 +243,7 @@ describe('notices', () => {
       (n) => n?.status === 'delivered',
     );
     expect(done!.channel).toBe('whatsapp');
-    await sleep(2500); // longer than the receipt timeout: nothing else goes out
+    await sleep(3500); // longer than the receipt timeout: nothing else goes out
     const sent = gateway.filter((r) => r.body.ref.startsWith(key));
     expect(sent.map((r) => r.body.channel)).toEqual(['whatsapp', 'sms']);
     expect(sent.map((r) => r.body.ref)).toEqual([`${key}#1`, `${key}#2`]);
@@ -424,5 +424,5 @@ describe('notices', () => {
     } finally {
       failing.clear();
     }
-  }, 45_000);
+  }, 60_000);
 });
