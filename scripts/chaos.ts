@@ -120,10 +120,31 @@ async function main() {
   let output = '';
   stack.stdout.on('data', (d: Buffer) => (output += d.toString()));
   stack.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  // Ctrl-C for the stack; one that has not stopped within 30 s is named and killed, so a run always
+  // ends (a stack that hung on its way down after the kills has been seen: what hung is printed).
   const stopStack = () =>
     new Promise<void>((resolve) => {
       if (stack.exitCode !== null) return resolve();
-      stack.once('exit', () => resolve());
+      const hung = setTimeout(() => {
+        const left = processesOf(dataDir, () => true);
+        say(
+          `the stack did not stop within 30 s of SIGINT; killing what is left:\n${left
+            .map((pid) => {
+              try {
+                return `  ${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').slice(0, 160)}`;
+              } catch {
+                return `  ${pid}`;
+              }
+            })
+            .join('\n')}`,
+        );
+        kill(left);
+        stack.kill('SIGKILL');
+      }, 30_000);
+      stack.once('exit', () => {
+        clearTimeout(hung);
+        resolve();
+      });
       stack.kill('SIGINT');
     });
   // Stopped from outside (a test past its time, Ctrl-C): the stack goes with it, nothing is left running.
