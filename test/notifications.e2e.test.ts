@@ -226,15 +226,14 @@ describe('notices', () => {
     );
     await stack.stopWorker();
     await stack.startWorker();
-    // No receipt for WhatsApp within 3 s: SMS is tried next.
+    // No receipt for WhatsApp within 3 s: SMS is tried next (and, when this test is slow to look,
+    // e-mail after SMS's own 3 s: the machine's load decides how far the chain got).
     const both = await waitFor(
       () => attemptsOf(key),
       (a) => a.length >= 2,
     );
-    expect(both.map((a) => [a.channel, a.status])).toEqual([
-      ['whatsapp', 'timed-out'],
-      ['sms', 'sent'],
-    ]);
+    expect(both.slice(0, 2).map((a) => a.channel)).toEqual(['whatsapp', 'sms']);
+    expect(both[0]!.status).toBe('timed-out');
     // Now the WhatsApp receipt arrives, late.
     const late = await receipt('http', { messageId: both[0]!.providerMessageId, status: 'delivered' });
     expect(late.status).toBe(202);
@@ -243,12 +242,16 @@ describe('notices', () => {
       (n) => n?.status === 'delivered',
     );
     expect(done!.channel).toBe('whatsapp');
+    const sentWhenDelivered = gateway.filter((r) => r.body.ref.startsWith(key)).length;
+    const triedWhenDelivered = (await attemptsOf(key)).length;
     await sleep(3500); // longer than the receipt timeout: nothing else goes out
     const sent = gateway.filter((r) => r.body.ref.startsWith(key));
-    expect(sent.map((r) => r.body.channel)).toEqual(['whatsapp', 'sms']);
-    expect(sent.map((r) => r.body.ref)).toEqual([`${key}#1`, `${key}#2`]);
+    expect(sent).toHaveLength(sentWhenDelivered);
+    // each channel once, in the chain's order, across the worker restart: nothing sent twice
+    expect(sent.map((r) => r.body.channel)).toEqual(['whatsapp', 'sms', 'email'].slice(0, sent.length));
+    expect(sent.map((r) => r.body.ref)).toEqual(sent.map((_, i) => `${key}#${i + 1}`));
     expect((await attemptsOf(key))[1]!.detail).toBe('GSM-7, 1 segment'); // English SMS
-    expect(await attemptsOf(key)).toHaveLength(2);
+    expect(await attemptsOf(key)).toHaveLength(triedWhenDelivered);
   });
 
   it('takes an office notice with nobody in the role to the nearest office above; nobody anywhere: undelivered, saying why', async () => {
