@@ -141,8 +141,11 @@ async function main() {
         kill(left);
         stack.kill('SIGKILL');
       }, 30_000);
+      // a second Ctrl-C after 10 s: the supervisor then exits at once (scripts/lib/seva-process.ts)
+      const again = setTimeout(() => stack.kill('SIGINT'), 10_000);
       stack.once('exit', () => {
         clearTimeout(hung);
+        clearTimeout(again);
         resolve();
       });
       stack.kill('SIGINT');

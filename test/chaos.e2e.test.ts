@@ -18,7 +18,7 @@ describe('chaos at the door', () => {
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     // Past its time the run is stopped, so what it printed is shown instead of a bare timeout. At
     // two test files at a time on 2 cores it has taken 60–270 s.
-    const stop = setTimeout(() => child.kill('SIGTERM'), 420_000);
+    const stop = setTimeout(() => child.kill('SIGTERM'), 360_000);
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     clearTimeout(stop);
     const summary = output.slice(output.indexOf('chaos: '));
