@@ -77,8 +77,9 @@ async function main() {
   const temporal = await supervise({
     name: 'Temporal server',
     log,
-    start: () =>
+    start: (signal) =>
       startTemporalServer({
+        signal,
         binary: tools.server,
         root: temporalRoot,
         frontendPort: ports.frontend,
@@ -103,8 +104,9 @@ async function main() {
   const ui = await supervise({
     name: 'Temporal UI server',
     log,
-    start: () =>
+    start: (signal) =>
       startUiServer({
+        signal,
         binary: tools.uiServer,
         root: join(root, 'ui'),
         port: config.temporal.uiPort,

@@ -56,7 +56,7 @@ export async function startSevaChildren(options: {
   log.info(`starting ${options.workers} worker process(es) and the API process`);
   const workers: Supervised[] = [];
   const [api] = await Promise.all([
-    supervise({ name: 'API', log, start: () => startNodeChild({ script: 'api.ts', env }) }),
+    supervise({ name: 'API', log, start: (signal) => startNodeChild({ script: 'api.ts', env, signal }) }),
     ...Array.from({ length: options.workers }, async (_, i) => {
       const name = options.workers === 1 ? 'worker' : `worker ${i + 1}`;
       const nodeFlags = [`--max-semi-space-size=${config.worker.semiSpaceMb}`];
@@ -65,7 +65,7 @@ export async function startSevaChildren(options: {
         await supervise({
           name,
           log,
-          start: () => startNodeChild({ script: 'worker.ts', env: workerEnv, nodeFlags }),
+          start: (signal) => startNodeChild({ script: 'worker.ts', env: workerEnv, nodeFlags, signal }),
         }),
       );
     }),

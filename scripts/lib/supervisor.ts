@@ -35,7 +35,8 @@ const DEFAULT_BACKOFF: Backoff = { initialMs: 1000, maxMs: 30_000, resetAfterMs:
 /** Starts `name` (a failure of the first start is thrown: nothing runs half-configured) and keeps it running. */
 export async function supervise(options: {
   name: string;
-  start: () => Promise<Running>;
+  /** `signal` aborts a start in flight when the stack is stopped while the part restarts */
+  start: (signal: AbortSignal) => Promise<Running>;
   log: Log;
   backoff?: Partial<Backoff>;
   /** called after each restart, e.g. to tell dependants */
@@ -43,7 +44,8 @@ export async function supervise(options: {
 }): Promise<Supervised> {
   const { name, log } = options;
   const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
-  let current: Running | undefined = await options.start();
+  const stopped = new AbortController();
+  let current: Running | undefined = await options.start(stopped.signal);
   let stopping = false;
   let restarts = 0;
   let wake: (() => void) | undefined;
@@ -75,7 +77,14 @@ export async function supervise(options: {
         delay = Math.min(delay * 2, backoff.maxMs);
         const attemptAt = Date.now();
         try {
-          current = await options.start();
+          current = await options.start(stopped.signal);
+          // Stopped while it came up: this run is nobody's to stop but ours.
+          if (stopping) {
+            const late = current;
+            current = undefined;
+            await late.stop();
+            return;
+          }
           startedAt = Date.now();
           restarts += 1;
           log.info(
@@ -85,6 +94,7 @@ export async function supervise(options: {
           options.onRestart?.(current);
           break;
         } catch (error) {
+          if (stopping) return;
           log.error(
             { part: name, err: error, restartInMs: delay },
             `${name} did not start; trying again in ${delay / 1000}s`,
@@ -100,6 +110,7 @@ export async function supervise(options: {
     restarts: () => restarts,
     stop: async () => {
       stopping = true;
+      stopped.abort();
       wake?.();
       const run = current;
       current = undefined;
@@ -124,6 +135,8 @@ export function startNodeChild(options: {
   nodeFlags?: string[];
   readyTimeoutMs?: number;
   stopTimeoutMs?: number;
+  /** aborted before it is ready: the child is stopped and the start rejected */
+  signal?: AbortSignal;
 }): Promise<Running> {
   const [command, args] = withParentDeathSignal(process.execPath, [
     ...(options.nodeFlags ?? []),
@@ -158,13 +171,22 @@ export function startNodeChild(options: {
         new Error(`${options.script} was not ready within ${(options.readyTimeoutMs ?? 180_000) / 1000}s`),
       );
     }, options.readyTimeoutMs ?? 180_000);
+    const abort = () => {
+      clearTimeout(timer);
+      void stop();
+      reject(new Error(`${options.script} was stopped before it was ready`));
+    };
+    if (options.signal?.aborted) return abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
     child.on('message', (message: { ready?: boolean }) => {
       if (!message.ready) return;
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', abort);
       resolveReady({ pid: child.pid, exited, stop });
     });
     void exited.then((how) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', abort);
       reject(new Error(`${options.script} ended before it was ready (${how})`));
     });
   });
@@ -184,6 +206,8 @@ export function startProgram(options: {
   readyTimeoutMs?: number;
   stopTimeoutMs?: number;
   onLog?: (line: string) => void;
+  /** aborted before it is ready: the program is stopped and the start rejected */
+  signal?: AbortSignal;
 }): Promise<Running> {
   const child = spawn(...withParentDeathSignal(options.command, options.args), {
     env: options.env,
@@ -219,6 +243,10 @@ export function startProgram(options: {
     const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
     for (;;) {
       if (how) throw new Error(`${options.name} ended before it was ready (${how}):\n${output}`);
+      if (options.signal?.aborted) {
+        await stop();
+        throw new Error(`${options.name} was stopped before it was ready`);
+      }
       if (await options.ready().catch(() => false)) return { pid: child.pid, exited, stop };
       if (Date.now() > deadline) {
         child.kill('SIGKILL');

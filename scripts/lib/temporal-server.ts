@@ -211,6 +211,7 @@ export function startTemporalServer(options: {
   root: string;
   frontendPort: number;
   onLog?: (line: string) => void;
+  signal?: AbortSignal;
 }): Promise<Running> {
   const address = `127.0.0.1:${options.frontendPort}`;
   return startProgram({
@@ -221,6 +222,7 @@ export function startTemporalServer(options: {
     ready: () => answers(address),
     readyTimeoutMs: 180_000,
     onLog: options.onLog,
+    signal: options.signal,
   });
 }
 
@@ -314,6 +316,7 @@ export function startUiServer(options: {
   namespace: string;
   codec: { endpoint: string; passAccessToken: boolean };
   onLog?: (line: string) => void;
+  signal?: AbortSignal;
 }): Promise<Running> {
   const configDir = join(options.root, 'config');
   mkdirSync(configDir, { recursive: true });
@@ -341,5 +344,6 @@ export function startUiServer(options: {
     env: { PATH: '/usr/bin:/bin' },
     ready: async () => (await fetch(`http://127.0.0.1:${options.port}/`)).ok,
     onLog: options.onLog,
+    signal: options.signal,
   });
 }
