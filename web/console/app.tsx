@@ -1,8 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { defaultLanguage, isOfferedLanguage } from '../offered-languages';
 import { readFileSync } from 'node:fs';
-import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -48,7 +46,6 @@ import {
   fieldErrors,
   FailureType,
   type TFieldError,
-  type TFailureType,
 } from '../../domain/failures';
 import type { TLanguage } from '../../domain/languages';
 import { ZRequestNumber } from '../../domain/request-number';
@@ -148,6 +145,7 @@ import { REVERSAL_ROLES, reverseBulkPaymentLine } from '../../use-cases/reverse-
 import { uploadBulkPayment } from '../../use-cases/upload-bulk-payment';
 import type { TConsolePage } from './layout';
 import { consoleTranslator } from './messages';
+import { refusalOf as anyRefusal } from '../refusals';
 import type { TFormFailure } from './parts';
 import { QUEUE_DUE, QUEUE_SORTS, QueuePage, type TQueueFilters, type TQueueView } from './queue';
 import { RequestPage, type TStoredDocument } from './request';
@@ -172,26 +170,37 @@ const ASSETS = new Map([
   ['console.js', { file: new URL('./console.js', import.meta.url), type: 'text/javascript; charset=utf-8' }],
 ]);
 
-/** What a refusal says, for the page: a use case's DomainProblem, or the workflow's own refusal of an Update. */
+/** What a refusal says, for the page, with its HTTP status (web/refusals.ts: a use case's or a workflow's). */
 function refusalOf(
   error: unknown,
 ): { status: ContentfulStatusCode; message: string; errors: TFieldError[] } | undefined {
-  if (error instanceof DomainProblem)
-    return {
-      status: FAILURE_STATUS[error.type],
-      message: error.message,
-      errors: error.details.errors ?? [],
-    };
-  if (error instanceof WorkflowUpdateFailedError || error instanceof WorkflowFailedError) {
-    const cause = error.cause;
-    if (cause instanceof ApplicationFailure && cause.type && cause.type in FAILURE_STATUS)
-      return {
-        status: FAILURE_STATUS[cause.type as TFailureType],
-        message: cause.message,
-        errors: [],
-      };
-  }
-  return undefined;
+  const refusal = anyRefusal(error);
+  return refusal && { status: FAILURE_STATUS[refusal.type], message: refusal.message, errors: refusal.errors };
+}
+
+/**
+ * A form's refusal, to show on the page the form came from, with the status to answer. Anything
+ * that is not a refusal, and a page that is not the reader's (403, 404), is thrown on to onError.
+ * `words`: a refusal naming fields says "see the fields" (`fields-first`), or always gives the reason.
+ */
+function failureOf(
+  c: Context<ConsoleEnv>,
+  form: string,
+  error: unknown,
+  words: 'fields-first' | 'reason' = 'fields-first',
+): TFormFailure & { status: ContentfulStatusCode } {
+  const refusal = refusalOf(error);
+  if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
+  const t = consoleTranslator(c.get('language'));
+  return {
+    form,
+    status: refusal.status,
+    message:
+      words === 'fields-first' && refusal.status === 400 && refusal.errors.length
+        ? t('failure.fields')
+        : t('failure.refused', { reason: refusal.message }),
+    errors: refusal.errors,
+  };
 }
 
 const localPath = (v: unknown) =>
@@ -633,22 +642,10 @@ export function createConsoleRoutes(deps: AppDeps) {
         signedBody: { ...body, ...(signature ? { signature } : {}) },
       });
     } catch (error) {
-      const refusal = refusalOf(error);
-      if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
-      const unsigned = refusal.errors.some((e) => e.field.startsWith('signature'));
-      return renderRequest(
-        c,
-        principal,
-        rn,
-        {
-          failure: {
-            form: formId,
-            message: t(unsigned ? 'failure.signature' : 'failure.refused', { reason: refusal.message }),
-            errors: refusal.errors,
-          },
-        },
-        refusal.status,
-      );
+      const { status, ...failure } = failureOf(c, formId, error, 'reason');
+      const unsigned = failure.errors.some((e) => e.field.startsWith('signature'));
+      if (unsigned) failure.message = t('failure.signature', { reason: refusalOf(error)!.message });
+      return renderRequest(c, principal, rn, { failure }, status);
     }
     return c.redirect(`/console/requests/${rn}?done=${action}`, 303);
   });
@@ -712,21 +709,8 @@ export function createConsoleRoutes(deps: AppDeps) {
         ...({ action: name, body: parsed.data } as TComplaintAction),
       });
     } catch (error) {
-      const refusal = refusalOf(error);
-      if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
-      return renderComplaint(
-        c,
-        principal,
-        rn,
-        {
-          failure: {
-            form: name,
-            message: t('failure.refused', { reason: refusal.message }),
-            errors: refusal.errors,
-          },
-        },
-        refusal.status,
-      );
+      const { status, ...failure } = failureOf(c, name, error, 'reason');
+      return renderComplaint(c, principal, rn, { failure }, status);
     }
     return c.redirect(`/console/complaints/${rn}?done=${name}`, 303);
   });
@@ -834,20 +818,8 @@ export function createConsoleRoutes(deps: AppDeps) {
         });
       await actOnComplaint(deps, principal, { requestNumber: rn, action: 'acknowledge', body: parsed.data });
     } catch (error) {
-      const refusal = refusalOf(error);
-      if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
-      return renderInbox(
-        c,
-        principal,
-        {
-          failure: {
-            form: `ack-${id}`,
-            message: t('failure.refused', { reason: refusal.message }),
-            errors: refusal.errors,
-          },
-        },
-        refusal.status,
-      );
+      const { status, ...failure } = failureOf(c, `ack-${id}`, error, 'reason');
+      return renderInbox(c, principal, { failure }, status);
     }
     await markInboxRead(deps.db, principal.subject, id, now());
     return c.redirect(`/console/inbox?acknowledged=${rn}`, 303);
@@ -947,7 +919,6 @@ export function createConsoleRoutes(deps: AppDeps) {
     if (!principal) return toSignIn(c);
     assertRole(principal, DESK_ROLES);
     const consumerNumber = consumerNumberOf(c);
-    const t = consoleTranslator(c.get('language'));
     const form = await c.req.parseBody();
     const key =
       typeof form.intakeKey === 'string' && /^[0-9a-f-]{36}$/.test(form.intakeKey)
@@ -963,21 +934,8 @@ export function createConsoleRoutes(deps: AppDeps) {
         intakeKey: `desk:${principal.subject}/${key}`,
       });
     } catch (error) {
-      const refusal = refusalOf(error);
-      if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
-      return renderCaller(
-        c,
-        principal,
-        consumerNumber,
-        {
-          failure: {
-            form: 'complaint',
-            message: t('failure.refused', { reason: refusal.message }),
-            errors: refusal.errors,
-          },
-        },
-        refusal.status,
-      );
+      const { status, ...failure } = failureOf(c, 'complaint', error, 'reason');
+      return renderCaller(c, principal, consumerNumber, { failure }, status);
     }
     await countDeskContact(deps, principal, consumerNumber, 'complaint', outcome.requestNumber);
     return c.redirect(
@@ -1150,25 +1108,8 @@ export function createConsoleRoutes(deps: AppDeps) {
     error: unknown,
     values?: TOutagesView['form'],
   ) => {
-    const refusal = refusalOf(error);
-    if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
-    const t = consoleTranslator(c.get('language'));
-    return renderOutages(
-      c,
-      principal,
-      {
-        failure: {
-          form,
-          message:
-            refusal.status === 400 && refusal.errors.length
-              ? t('failure.fields')
-              : t('failure.refused', { reason: refusal.message }),
-          errors: refusal.errors,
-        },
-        form: values,
-      },
-      refusal.status,
-    );
+    const { status, ...failure } = failureOf(c, form, error);
+    return renderOutages(c, principal, { failure, form: values }, status);
   };
 
   app.post('/outages', async (c) => {
@@ -1481,25 +1422,8 @@ export function createConsoleRoutes(deps: AppDeps) {
       const made = await createManualCampaign(deps, principal, input);
       return c.redirect(`/console/campaigns/${made.campaign.id}?launched=1`, 303);
     } catch (error) {
-      const refusal = refusalOf(error);
-      if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
-      const t = consoleTranslator(c.get('language'));
-      return renderNewCampaign(
-        c,
-        principal,
-        {
-          form: values,
-          failure: {
-            form: 'compose',
-            message:
-              refusal.status === 400 && refusal.errors.length
-                ? t('failure.fields')
-                : t('failure.refused', { reason: refusal.message }),
-            errors: refusal.errors,
-          },
-        },
-        refusal.status,
-      );
+      const { status, ...failure } = failureOf(c, 'compose', error);
+      return renderNewCampaign(c, principal, { form: values, failure }, status);
     }
   });
 
@@ -1511,25 +1435,8 @@ export function createConsoleRoutes(deps: AppDeps) {
     form: 'cancel' | 'reschedule',
     error: unknown,
   ) => {
-    const refusal = refusalOf(error);
-    if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
-    const t = consoleTranslator(c.get('language'));
-    return renderCampaigns(
-      c,
-      principal,
-      {
-        campaignId,
-        failure: {
-          form,
-          message:
-            refusal.status === 400 && refusal.errors.length
-              ? t('failure.fields')
-              : t('failure.refused', { reason: refusal.message }),
-          errors: refusal.errors,
-        },
-      },
-      refusal.status,
-    );
+    const { status, ...failure } = failureOf(c, form, error);
+    return renderCampaigns(c, principal, { campaignId, failure }, status);
   };
   app.post('/campaigns/:id/cancel', async (c) => {
     const principal = staffOf(c);
@@ -1587,25 +1494,8 @@ export function createConsoleRoutes(deps: AppDeps) {
     campaignId: string | undefined,
     error: unknown,
   ) => {
-    const refusal = refusalOf(error);
-    if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
-    const t = consoleTranslator(c.get('language'));
-    return renderCampaigns(
-      c,
-      principal,
-      {
-        campaignId,
-        failure: {
-          form: `call-${entry}`,
-          message:
-            refusal.status === 400 && refusal.errors.length
-              ? t('failure.fields')
-              : t('failure.refused', { reason: refusal.message }),
-          errors: refusal.errors,
-        },
-      },
-      refusal.status,
-    );
+    const { status, ...failure } = failureOf(c, `call-${entry}`, error);
+    return renderCampaigns(c, principal, { campaignId, failure }, status);
   };
   const entryOf = (c: Context) => {
     const id = c.req.param('id') ?? '';
@@ -1654,24 +1544,6 @@ export function createConsoleRoutes(deps: AppDeps) {
   };
   const pageNumber = (v: string | undefined) =>
     Math.min(10_000, Math.max(1, Number.parseInt(v ?? '1', 10) || 1));
-  const failureOf = (
-    c: Context<ConsoleEnv>,
-    form: string,
-    error: unknown,
-  ): TFormFailure & { status: ContentfulStatusCode } => {
-    const refusal = refusalOf(error);
-    if (!refusal || refusal.status === 403 || refusal.status === 404) throw error;
-    const t = consoleTranslator(c.get('language'));
-    return {
-      form,
-      status: refusal.status,
-      message:
-        refusal.status === 400 && refusal.errors.length
-          ? t('failure.fields')
-          : t('failure.refused', { reason: refusal.message }),
-      errors: refusal.errors,
-    };
-  };
   const renderBulkList = async (
     c: Context<ConsoleEnv>,
     principal: TPrincipal & { kind: 'staff' },
