@@ -7,6 +7,7 @@ import type { TCampaignPreview } from '../../use-cases/manual-campaigns';
 import { MESSAGE_MAX, TITLE_MAX } from '../../use-cases/manual-campaigns';
 import type { TNetworkFeeder } from '../../use-cases/outages';
 import { ConsoleLayout, Csrf, type TConsolePage } from './layout';
+import { NetworkPicker } from './outages';
 import { consoleMessages } from './messages';
 import { FieldFailure, FormFailure, Panel, When, type TFormFailure } from './parts';
 
@@ -153,38 +154,14 @@ export function NewCampaignPage({ page, view }: { page: TConsolePage; view: TNew
                   </label>
                 ))}
               </fieldset>
-              <fieldset class="c-network">
-                <legend>{t('campaigns.network')}</legend>
-                <FieldFailure failure={f} form="compose" field="targets.feederIds" />
-                <FieldFailure failure={f} form="compose" field="targets.transformerIds" />
-                {view.network.map((feeder) => (
-                  <div class="c-feeder">
-                    <label class="c-choice c-feeder-name">
-                      <input
-                        type="checkbox"
-                        name="feederIds"
-                        value={feeder.id}
-                        disabled={!feeder.inScope}
-                        checked={picked.has(feeder.id)}
-                      />{' '}
-                      <strong>{feeder.name}</strong>
-                    </label>
-                    <div class="c-transformers">
-                      {feeder.transformers.map((x) => (
-                        <label class="c-choice">
-                          <input
-                            type="checkbox"
-                            name="transformerIds"
-                            value={x.id}
-                            checked={picked.has(x.id)}
-                          />{' '}
-                          {x.name}
-                        </label>
-                      ))}
-                    </div>
-                  </div>
-                ))}
-              </fieldset>
+              <NetworkPicker
+                legend={t('campaigns.network')}
+                network={view.network}
+                picked={picked}
+                failure={f}
+                form="compose"
+                fieldPrefix="targets."
+              />
               <div class="c-field">
                 <label for="campaign-numbers">{t('campaigns.numbers')}</label>
                 <FieldFailure failure={f} form="compose" field="targets.consumerNumbers" />

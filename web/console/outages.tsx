@@ -5,6 +5,53 @@ import type { TNetworkFeeder } from '../../use-cases/outages';
 import { ConsoleLayout, Csrf, type TConsolePage } from './layout';
 import { FieldFailure, Flag, FormFailure, Panel, When, type TFormFailure } from './parts';
 
+/**
+ * Feeders with their transformers, as checkboxes (`feederIds`, `transformerIds`): where an outage
+ * is, or whom a manual campaign is for. A feeder outside the reader's offices cannot be picked.
+ */
+export function NetworkPicker(props: {
+  legend: string;
+  network: TNetworkFeeder[];
+  picked: Set<string>;
+  failure: TFormFailure | undefined;
+  form: string;
+  /** the API's field names under this prefix ('targets.' for a campaign) */
+  fieldPrefix: string;
+  feederNote?: (feeder: TNetworkFeeder) => unknown;
+}) {
+  const { failure: f, form, picked } = props;
+  return (
+    <fieldset class="c-network">
+      <legend>{props.legend}</legend>
+      <FieldFailure failure={f} form={form} field={`${props.fieldPrefix}feederIds`} />
+      <FieldFailure failure={f} form={form} field={`${props.fieldPrefix}transformerIds`} />
+      {props.network.map((feeder) => (
+        <div class="c-feeder">
+          <label class="c-choice c-feeder-name">
+            <input
+              type="checkbox"
+              name="feederIds"
+              value={feeder.id}
+              disabled={!feeder.inScope}
+              checked={picked.has(feeder.id)}
+            />{' '}
+            <strong>{feeder.name}</strong>
+            {props.feederNote ? <> {props.feederNote(feeder)}</> : null}
+          </label>
+          <div class="c-transformers">
+            {feeder.transformers.map((x) => (
+              <label class="c-choice">
+                <input type="checkbox" name="transformerIds" value={x.id} checked={picked.has(x.id)} />{' '}
+                {x.name}
+              </label>
+            ))}
+          </div>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
 export type TOutagesView = {
   network: TNetworkFeeder[];
   open: TOutage[];
@@ -145,42 +192,20 @@ export function OutagesPage({ page, view }: { page: TConsolePage; view: TOutages
                   </label>
                 ))}
               </fieldset>
-              <fieldset class="c-network">
-                <legend>{t('outages.where')}</legend>
-                <FieldFailure failure={f} form="register" field="feederIds" />
-                <FieldFailure failure={f} form="register" field="transformerIds" />
-                {view.network.map((feeder) => (
-                  <div class="c-feeder">
-                    <label class="c-choice c-feeder-name">
-                      <input
-                        type="checkbox"
-                        name="feederIds"
-                        value={feeder.id}
-                        disabled={!feeder.inScope}
-                        checked={picked.has(feeder.id)}
-                      />{' '}
-                      <strong>{feeder.name}</strong>{' '}
-                      <span class="c-muted c-small">
-                        · {feeder.substation}
-                        {feeder.inScope ? '' : ` · ${t('outages.notYours')}`}
-                      </span>
-                    </label>
-                    <div class="c-transformers">
-                      {feeder.transformers.map((x) => (
-                        <label class="c-choice">
-                          <input
-                            type="checkbox"
-                            name="transformerIds"
-                            value={x.id}
-                            checked={picked.has(x.id)}
-                          />{' '}
-                          {x.name}
-                        </label>
-                      ))}
-                    </div>
-                  </div>
-                ))}
-              </fieldset>
+              <NetworkPicker
+                legend={t('outages.where')}
+                network={view.network}
+                picked={picked}
+                failure={f}
+                form="register"
+                fieldPrefix=""
+                feederNote={(feeder) => (
+                  <span class="c-muted c-small">
+                    · {feeder.substation}
+                    {feeder.inScope ? '' : ` · ${t('outages.notYours')}`}
+                  </span>
+                )}
+              />
               <div class="c-field">
                 <label for="outage-reason">{t('outages.reason')}</label>
                 <FieldFailure failure={f} form="register" field="reason" />
