@@ -102,7 +102,8 @@ describe('PDFs judged by a parser', () => {
 });
 
 describe('the content worker pool', () => {
-  const pool = createContentPool({ threads: 1, timeoutMs: 3_000, maxHeapMb: 48 });
+  // 8 s: under the full suite's load a first job (the thread starting, pdf.js loading) took over 3 s.
+  const pool = createContentPool({ threads: 1, timeoutMs: 8_000, maxHeapMb: 48 });
   afterAll(() => pool.close());
 
   it('reads PDFs in a worker thread', async () => {
@@ -119,7 +120,7 @@ describe('the content worker pool', () => {
       problem: expect.stringMatching(/unpacks to more than 32 MiB/),
     });
     expect(await pool.pdfFacts(await pdfLibPdf(1))).toMatchObject({ pages: 1 });
-  });
+  }, 60_000);
 });
 
 describe('the sample PDF (npm run sample-pdf)', () => {
