@@ -59,6 +59,8 @@ const { values: args } = parseArgs({
     scenario: { type: 'string', default: 'intake' },
     cache: { type: 'string' },
     'semi-space': { type: 'string' }, // open-requests: the worker's node --max-semi-space-size
+    'fire-all': { type: 'boolean' }, // open-requests: all N TATs end after the restart
+    'fire-in': { type: 'string' },
     lines: { type: 'string', default: '10000' },
     /** writes a V8 CPU profile of this process during the SMS intake phase (open it in Chrome DevTools) */
     'cpu-profile': { type: 'string' },
