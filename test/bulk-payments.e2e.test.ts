@@ -306,6 +306,31 @@ describe('camt.053 statements', () => {
   });
 });
 
+describe('the CSV report', () => {
+  it('does not let a spreadsheet run what a payer list or a bank file says', async () => {
+    const formula = "=cmd|' /C calc'!A0";
+    const statement = mt940('STMT-T-CSV', [
+      { ref: 'UTR-CSV-1', amount: 50, date: '2027-05-02', details: `NEFT ${VA}` },
+    ]);
+    const res = await upload(
+      { payerList: payerCsv([{ consumer: N(27), amount: 50, bill: formula }]), statement },
+      { corporateId: CORP, reference: '@SUM(1+1)' },
+    );
+    expect(res.status, JSON.stringify(res.json)).toBe(201);
+    await until(res.json.id, 'awaiting-approval');
+    const csv = await (
+      await stack.app.request(`/v1/bulk-payments/${res.json.id}/report.csv`, {
+        headers: { authorization: `Bearer ${await tokens.csc()}` },
+      })
+    ).text();
+    const cells = csv.split('\r\n').flatMap((row) => row.split(','));
+    // Every cell that would start a formula is text ('…); the totals block is CSV of its own.
+    expect(cells.filter((c) => /^"?[=+@]/.test(c))).toEqual([]);
+    expect(cells).toContain(`'${formula}`);
+    expect(csv).toMatch(/\r\n\r\nbatch,BP-/);
+  });
+});
+
 describe('a worker that stops mid-posting', () => {
   it('posts each line once when it comes back', async () => {
     const p = '2027-03';

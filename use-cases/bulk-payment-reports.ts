@@ -22,6 +22,7 @@ import { isLanguage, type TLanguage } from '../domain/languages';
 import { paiseToRupees } from '../domain/ledger';
 import type { TPrincipal } from '../domain/roles';
 import { openBytes } from '../lib/at-rest';
+import { csvRows, toCsv } from '../lib/csv';
 import type { bulkPaymentReportWorkflow } from '../workflows/bulk-payment-report';
 import { assertOfficeAccess, assertRole, queueScope } from './access';
 import type { UseCaseDeps } from './deps';
@@ -70,11 +71,18 @@ export async function readBulkPaymentBatch(
   };
 }
 
-const csvCell = (v: string | number | null) => {
-  const text = v === null ? '' : String(v);
-  // quoted when it holds a separator, and when a spreadsheet would read it as a formula
-  return /[",\n\r]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
+const REPORT_COLUMNS = [
+  'line',
+  'consumer_number',
+  'amount',
+  'bill_reference',
+  'status',
+  'reason',
+  'bill_id',
+  'posting_id',
+  'reversal_posting_id',
+  'reversal_reason',
+] as const;
 
 /** The report as CSV: one row per line with its outcome (and reversal), then the totals. */
 export async function bulkPaymentReportCsv(
@@ -88,50 +96,47 @@ export async function bulkPaymentReportCsv(
     readReversedTotals(deps.db, id),
   ]);
   const summary = batchSummary(row).report;
-  const csv = [
-    'line,consumer_number,amount,bill_reference,status,reason,bill_id,posting_id,reversal_posting_id,reversal_reason',
-    ...lines
-      .map(lineView)
-      .map((l) =>
-        [
-          l.lineNo,
-          l.consumerNumber,
-          l.amount.toFixed(2),
-          l.billReference,
-          l.status,
-          l.reason,
-          l.billId,
-          l.postingId,
-          l.reversal?.postingId ?? null,
-          l.reversal?.reason ?? null,
-        ]
-          .map(csvCell)
-          .join(','),
-      ),
-    '',
-    `batch,${csvCell(row.id)}`,
-    `corporate,${csvCell(row.corporateId)}`,
-    `statement,${csvCell(row.statementRef)}`,
-    `status,${row.status}`,
+  const table = toCsv(
+    REPORT_COLUMNS,
+    lines.map(lineView).map((l) => ({
+      line: l.lineNo,
+      consumer_number: l.consumerNumber,
+      amount: l.amount.toFixed(2),
+      bill_reference: l.billReference,
+      status: l.status,
+      reason: l.reason,
+      bill_id: l.billId,
+      posting_id: l.postingId,
+      reversal_posting_id: l.reversal?.postingId ?? null,
+      reversal_reason: l.reversal?.reason ?? null,
+    })),
+  );
+  // The batch and its totals under the lines, after an empty row.
+  const totals = csvRows([
+    [],
+    ['batch', row.id],
+    ['corporate', row.corporateId],
+    ['statement', row.statementRef],
+    ['status', row.status],
     ...(summary
       ? [
-          `list_total,${summary.listTotal.toFixed(2)}`,
-          `ready,${summary.ready.lines},${summary.ready.amount.toFixed(2)}`,
-          `exceptions,${summary.exceptions.lines},${summary.exceptions.amount.toFixed(2)}`,
-          `suspense,${summary.suspense.toFixed(2)}`,
+          ['list_total', summary.listTotal.toFixed(2)],
+          ['ready', summary.ready.lines, summary.ready.amount.toFixed(2)],
+          ['exceptions', summary.exceptions.lines, summary.exceptions.amount.toFixed(2)],
+          ['suspense', summary.suspense.toFixed(2)],
           ...(summary.posted
             ? [
-                `posted,${summary.posted.lines},${summary.posted.amount.toFixed(2)}`,
-                `posted_suspense,${summary.posted.suspense.toFixed(2)}`,
+                ['posted', summary.posted.lines, summary.posted.amount.toFixed(2)],
+                ['posted_suspense', summary.posted.suspense.toFixed(2)],
               ]
             : []),
           ...(reversed.lines > 0
-            ? [`reversed,${reversed.lines},${paiseToRupees(reversed.amount).toFixed(2)}`]
+            ? [['reversed', reversed.lines, paiseToRupees(reversed.amount).toFixed(2)]]
             : []),
         ]
       : []),
-  ].join('\r\n');
-  return { filename: `${row.id}.csv`, csv: `${csv}\r\n` };
+  ]);
+  return { filename: `${row.id}.csv`, csv: table + totals };
 }
 
 /**
