@@ -96,9 +96,22 @@ describe('campaigns in the console', () => {
     // Launched for tomorrow, then cancelled before it goes.
     await page.locator('#text-en').fill('Dear {name}, a meter camp for {area} is held on Saturday.');
     await page.locator('#campaign-at').fill(localInput(86_400_000));
+    // The same form sent twice more (a double click, a resubmit) before the click: one campaign.
+    const sent = await page.evaluate(async () => {
+      const form = document.querySelector<HTMLFormElement>('#new-campaign')!;
+      const post = () =>
+        fetch(form.getAttribute('action')!, { method: 'POST', body: new FormData(form), redirect: 'manual' });
+      return (await Promise.all([post(), post()])).map((r) => `${r.type} ${r.status}`);
+    });
+    expect(sent).toEqual(['opaqueredirect 0', 'opaqueredirect 0']);
     await page.getByRole('button', { name: en('campaigns.launch') }).click();
     await page.waitForURL(/\/console\/campaigns\/MC-[^?]+\?launched=1$/);
     const id = new URL(page.url()).pathname.split('/').at(-1)!;
+    const launched = await stack.db
+      .select({ id: campaigns.id })
+      .from(campaigns)
+      .where(and(eq(campaigns.title, 'Meter camp on Saturday'), eq(campaigns.createdBy, DISPATCHER)));
+    expect(launched.map((r) => r.id)).toEqual([id]);
     expect(await page.locator('#done').textContent()).toBe(en('campaigns.done-launched'));
     expect(await page.locator('h1').textContent()).toBe('Meter camp on Saturday');
     await shoot(page, 'console-campaign-scheduled');

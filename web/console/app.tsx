@@ -1366,7 +1366,7 @@ export function createConsoleRoutes(deps: AppDeps) {
     const principal = staffOf(c);
     if (!principal) return toSignIn(c);
     assertRole(principal, CAMPAIGN_COMPOSE_ROLES);
-    return renderNewCampaign(c, principal, { form: {} });
+    return renderNewCampaign(c, principal, { form: { launchKey: randomUUID() } });
   });
   app.post('/campaigns/new', async (c) => {
     const principal = staffOf(c);
@@ -1385,7 +1385,9 @@ export function createConsoleRoutes(deps: AppDeps) {
     const languages = deps.config.profile.languages.offered.filter(isLanguage);
     const text: Record<string, string> = {};
     for (const l of languages) if (one(form[`text.${l}`])) text[l] = one(form[`text.${l}`]);
+    const launchKey = /^[0-9a-f-]{36}$/.test(one(form.launchKey)) ? one(form.launchKey) : randomUUID();
     const values: Record<string, string | string[]> = {
+      launchKey,
       title: one(form.title),
       template: one(form.template),
       channel: one(form.channel),
@@ -1419,7 +1421,7 @@ export function createConsoleRoutes(deps: AppDeps) {
           form: values,
           preview: await previewManualCampaign(deps, principal, input),
         });
-      const made = await createManualCampaign(deps, principal, input);
+      const made = await createManualCampaign(deps, principal, input, `console:${launchKey}`);
       return c.redirect(`/console/campaigns/${made.campaign.id}?launched=1`, 303);
     } catch (error) {
       const { status, ...failure } = failureOf(c, 'compose', error);

@@ -75,6 +75,8 @@ export function NewCampaignPage({ page, view }: { page: TConsolePage; view: TNew
         enctype="multipart/form-data"
       >
         <Csrf page={page} />
+        {/* one launch per composed campaign: a second click or a resubmit finds the first */}
+        <input type="hidden" name="launchKey" value={value('launchKey')} />
         <FormFailure failure={f} form="compose" />
         <div class="c-columns">
           <div class="c-column-main">
