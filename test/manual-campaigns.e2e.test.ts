@@ -187,16 +187,44 @@ describe('manual campaigns', () => {
     expect(cancelled.status, cancelled.text).toBe(200);
     expect(cancelled.json.status).toBe('cancelled');
     // The workflow wakes, materialises nobody and ends.
-    await waitFor(
-      async () => (await stack.client.workflow.getHandle(`campaign/${id}`).describe()).status.name,
-      (s) => s === 'COMPLETED',
-    );
+    expect(
+      await waitFor(
+        async () => (await stack.client.workflow.getHandle(`campaign/${id}`).describe()).status.name,
+        (s) => s === 'COMPLETED',
+      ),
+    ).toBe('COMPLETED');
     expect((await outbox(id)).size).toBe(0);
     expect(
       await stack.db.select().from(campaignDeliveries).where(eq(campaignDeliveries.campaignId, id)),
     ).toEqual([]);
-    // A retry of the cancel is fine; a campaign of another office is not this dispatcher's.
+    // A retry of the cancel is fine (the run has ended); a campaign of another office is not this dispatcher's.
     expect((await stack.call('POST', `/v1/campaigns/${id}/cancel`, { token: dispatcher })).status).toBe(200);
+
+    // A cancel whose signal did not get through (the row says cancelled, the run waits on): its
+    // retry still stops the run.
+    const lost = await stack.call('POST', '/v1/campaigns', {
+      token: dispatcher,
+      body: {
+        title: 'Safety advisory, cancel lost',
+        targets: { consumerNumbers: numbers },
+        template: 'campaign-safety-advisory',
+        channel: 'sms',
+        scheduledAt: inHours(1),
+      },
+    });
+    expect(lost.status, lost.text).toBe(201);
+    const lostId = lost.json.id as string;
+    await stack.db.update(campaigns).set({ status: 'cancelled' }).where(eq(campaigns.id, lostId));
+    const handle = stack.client.workflow.getHandle(`campaign/${lostId}`);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    expect((await stack.call('POST', `/v1/campaigns/${lostId}/cancel`, { token: dispatcher })).status).toBe(200);
+    expect(
+      await waitFor(
+        async () => (await handle.describe()).status.name,
+        (s) => s === 'COMPLETED',
+      ),
+    ).toBe('COMPLETED');
+    expect((await outbox(lostId)).size).toBe(0);
     const other = await stack.token({ role: 'dispatcher', office: 'subdiv-pattom' });
     expect((await stack.call('POST', `/v1/campaigns/${id}/cancel`, { token: other })).status).toBe(403);
   });

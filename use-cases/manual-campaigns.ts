@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { locateAssets } from '../db/outages';
 import { campaigns, consumers, offices } from '../db/schema';
@@ -295,19 +296,27 @@ export async function cancelManualCampaign(
         ? 'an outage campaign ends with its outage: cancel or restore the outage'
         : 'disconnection reminders are cancelled by the payment',
     );
-  if (row.status === 'cancelled') return row; // a retry
   if (row.status === 'done')
     throw new DomainProblem(FailureType.Conflict, 'the campaign is done: everything has gone');
-  const [updated] = await deps.db
-    .update(campaigns)
-    .set({ status: 'cancelled', updatedAt: clockOf(deps)() })
-    .where(and(eq(campaigns.id, id), inArray(campaigns.status, ['scheduled', 'materialising', 'running'])))
-    .returning();
-  if (!updated) return cancelManualCampaign(deps, principal, { id }); // it finished meanwhile: say so
+  let cancelled = row;
+  if (row.status !== 'cancelled') {
+    const [updated] = await deps.db
+      .update(campaigns)
+      .set({ status: 'cancelled', updatedAt: clockOf(deps)() })
+      .where(and(eq(campaigns.id, id), inArray(campaigns.status, ['scheduled', 'materialising', 'running'])))
+      .returning();
+    if (!updated) return cancelManualCampaign(deps, principal, { id }); // it finished meanwhile: say so
+    cancelled = updated;
+  }
+  // Signalled on a retry too (the signal is idempotent): a cancel whose signal did not get through
+  // (503, "try again") must still reach the run, which would otherwise go on sending.
   await withinDeadline(deps, () =>
     deps.temporal.workflow
       .getHandle(campaignWorkflowId(id))
       .signal(campaignCancelSignal, { by: principal.subject }),
-  );
-  return updated;
+  ).catch((error: unknown) => {
+    if (error instanceof WorkflowNotFoundError) return; // the run has ended: nothing left to stop
+    throw error;
+  });
+  return cancelled;
 }
