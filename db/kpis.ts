@@ -154,25 +154,39 @@ export type TSlaPoint = { kind: string; bucket: string; closed: number; withinTa
 
 /**
  * SLA compliance per bucket of the period (hour, day, week… in the utility's time zone), by kind:
- * the rollup's half hours of its whole days (each in its bucket: the zone's hours and days are
- * whole half hours), and the items of the partial days.
+ * the rollup's whole days (a day across two buckets by its half hours, each in its bucket: the
+ * zone's hours and days are whole half hours), and the items of the partial days.
  */
 export async function slaSeries(db: Database, period: TKpiPeriod, f: TKpiFilter): Promise<TSlaPoint[]> {
   const split = splitPeriod(period);
+  const utcStart = (day: SQL) => sql`(${day}::timestamp at time zone 'UTC')`;
+  const [first, last] = split.days ? [split.days.from, split.days.to] : ['1970-01-01', '1970-01-01'];
+  // A day's row is one bucket's when the day's first and last instants are (weeks and months,
+  // mostly); only the others are split into their half hours (hours; days, at an offset from UTC).
   const rows = await db.execute<{
     kind: string;
     bucket: Date | string;
     closed: number;
     within_tat: number;
   }>(sql`
+    with days as (
+      select day, ${bucketOf(period.granularity, utcStart(sql`day`), f.timeZone)} as first_bucket,
+        ${bucketOf(period.granularity, sql`${utcStart(sql`(day + 1)`)} - interval '1 microsecond'`, f.timeZone)} as last_bucket
+      from (select generate_series(${first}::date, ${last}::date, interval '1 day')::date as day) g),
+    whole as (
+      select r.kind, y.first_bucket as bucket, sum(r.closed) as closed, sum(r.within_tat) as within_tat
+      from ${closureDays(split, f)} r join days y on y.day = r.day
+      where y.first_bucket = y.last_bucket group by 1, 2),
+    halves as (
+      select r.kind, r.day, ${summedArray('r.closed_by_slot', 48)} as c, ${summedArray('r.within_by_slot', 48)} as w
+      from ${closureDays(split, f)} r join days y on y.day = r.day
+      where y.first_bucket <> y.last_bucket group by 1, 2)
     select kind, bucket, sum(closed)::int as closed, sum(within_tat)::int as within_tat from (
-      select kind,
-        ${bucketOf(period.granularity, sql`((day + (i - 1) * interval '30 minutes') at time zone 'UTC')`, f.timeZone)} as bucket,
-        c[i] as closed, w[i] as within_tat
-      from (
-        select kind, day, ${summedArray('closed_by_slot', 48)} as c, ${summedArray('within_by_slot', 48)} as w
-        from ${closureDays(split, f)} d group by kind, day
-      ) d cross join generate_series(1, 48) i
+      select kind, bucket, closed, within_tat from whole
+      union all
+      select kind, ${bucketOf(period.granularity, sql`(${utcStart(sql`day`)} + (i - 1) * interval '30 minutes')`, f.timeZone)},
+        c[i], w[i]
+      from halves cross join generate_series(1, 48) i
       where c[i] > 0
       union all
       select kind, ${bucketOf(period.granularity, sql`done_at`, f.timeZone)}, 1, (not breached)::int
