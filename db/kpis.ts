@@ -1,13 +1,14 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { TAgeBucket, TGranularity, TKpiPeriod } from '../domain/kpis';
-import { AGE_BUCKETS, shareOf } from '../domain/kpis';
+import { AGE_BUCKETS, percentileOfBuckets, shareOf, TTC_BUCKETS } from '../domain/kpis';
 import type { Database } from './client';
 
 /**
  * The KPIs, computed in SQL from the read models. Each question reads one index range: what
- * closed (or was resolved) in the period, the open items (partial indexes), the period's notices,
- * the contact slots of the period (`inbound_contact_slots`) — never the whole history. The indexes
- * are in db/schema (`*_kpi_*`); `npm run bench -- --scenario kpis` shows the plans and times.
+ * closed (or was resolved) in the period — its whole days from the rollup `kpi_closure_days`, its
+ * partial first and last days from the items —, the open items (partial indexes), the period's
+ * notices, the contact slots of the period (`inbound_contact_slots`) — never the whole history.
+ * The indexes are in db/schema (`*_kpi_*`); `npm run bench -- --scenario kpis` shows the plans and times.
  */
 
 /** The offices a question covers: undefined is every office (ops, admin asking for none). */
@@ -23,20 +24,76 @@ const iso = (d: Date) => d.toISOString();
 const hours = (seconds: unknown) =>
   seconds === null ? null : Math.round((Number(seconds) / 3600) * 100) / 100;
 
+const DAY_MS = 86_400_000;
+const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+type TSplit = {
+  /** whole UTC days [from, to) read from the rollup, and the partial last day's when the rollup stands for it */
+  days?: { from: string; to: string; last?: { day: string; whole: SQL } };
+  /** instants read from the items; one with `skip` is not when that holds (the rollup stood for it) */
+  ranges: { from: number; to: number; skip?: SQL }[];
+};
+
 /**
- * Requests that closed, and complaints that were resolved, in the period: the closed items of each
- * kind, and of those the ones whose TAT had not run out. The rows of both kinds, ready to group.
+ * The period in the rollup's terms: the whole UTC days in it, read from `kpi_closure_days`, and
+ * what is left at either end (less than a day each, or all of a period shorter than that), read
+ * from the items. The partial last day is the rollup's row too when nothing on that day closed at
+ * or after the period's end (the usual case: a period that ends now).
  */
-const closedItems = (period: TKpiPeriod, f: TKpiFilter) => sql`
-  select 'request' as kind, type_code collate "C" as type_code, office_id collate "C" as office_id, breached,
-    escalation_level, closed_at as done_at, extract(epoch from closed_at - submitted_at)::float8 as seconds
-  from service_requests
-  where closed_at >= ${iso(period.from)} and closed_at < ${iso(period.to)} ${officeIn(f.scope)} ${typeIs(f.type)}
-  union all
-  select 'complaint', type_code collate "C", office_id collate "C", breached, escalation_level,
-    resolved_at, extract(epoch from resolved_at - submitted_at)::float8
-  from complaints
-  where resolved_at >= ${iso(period.from)} and resolved_at < ${iso(period.to)} ${officeIn(f.scope)} ${typeIs(f.type)}`;
+function splitPeriod(period: TKpiPeriod): TSplit {
+  const from = period.from.getTime();
+  const to = period.to.getTime();
+  const firstDay = Math.ceil(from / DAY_MS) * DAY_MS;
+  const endDay = Math.floor(to / DAY_MS) * DAY_MS;
+  if (firstDay >= endDay) return { ranges: [{ from, to }] };
+  const ranges: TSplit['ranges'] = from < firstDay ? [{ from, to: firstDay }] : [];
+  if (endDay === to) return { days: { from: utcDate(firstDay), to: utcDate(endDay) }, ranges };
+  const [after, dayEnd] = [iso(new Date(to)), iso(new Date(endDay + DAY_MS))];
+  const whole = sql`(not exists (select from service_requests where closed_at >= ${after} and closed_at < ${dayEnd})
+    and not exists (select from complaints where resolved_at >= ${after} and resolved_at < ${dayEnd}))`;
+  ranges.push({ from: endDay, to, skip: whole });
+  return {
+    days: { from: utcDate(firstDay), to: utcDate(endDay), last: { day: utcDate(endDay), whole } },
+    ranges,
+  };
+}
+
+/**
+ * Requests that closed, and complaints that were resolved, in the given ranges of instants (the
+ * period's partial days): the closed items of each kind, and of those the ones whose TAT had not
+ * run out. The rows of both kinds, ready to group; none when there are no ranges.
+ */
+const closedItems = (ranges: TSplit['ranges'], f: TKpiFilter) =>
+  sql.join(
+    // no ranges: one that is empty (an index probe that finds nothing)
+    (ranges.length ? ranges : [{ from: 0, to: 0 }]).flatMap(({ from, to, skip }) => {
+      const [a, b] = [iso(new Date(from)), iso(new Date(to))];
+      const unless = skip ? sql`and not ${skip}` : sql``;
+      return [
+        sql`select 'request' as kind, type_code collate "C" as type_code, office_id collate "C" as office_id, breached,
+          escalation_level, closed_at as done_at, extract(epoch from closed_at - submitted_at) as seconds
+        from service_requests
+        where closed_at >= ${a} and closed_at < ${b} ${officeIn(f.scope)} ${typeIs(f.type)} ${unless}`,
+        sql`select 'complaint', type_code collate "C", office_id collate "C", breached, escalation_level,
+          resolved_at, extract(epoch from resolved_at - submitted_at)
+        from complaints
+        where resolved_at >= ${a} and resolved_at < ${b} ${officeIn(f.scope)} ${typeIs(f.type)} ${unless}`,
+      ];
+    }),
+    sql` union all `,
+  );
+
+/** The rollup's rows of the period's whole days (none when it has none), of the offices and type asked for. */
+const closureDays = ({ days }: TSplit, f: TKpiFilter) => {
+  if (!days) return sql`(select * from kpi_closure_days where false)`;
+  const last = days.last ? sql`or (day = ${days.last.day}::date and ${days.last.whole})` : sql``;
+  return sql`(select * from kpi_closure_days
+    where day >= ${days.from}::date and (day < ${days.to}::date ${last}) ${officeIn(f.scope)} ${typeIs(f.type)})`;
+};
+
+/** `array[sum(column[1]), …, sum(column[n])]`: a rollup array summed element by element (n is ours, not input). */
+const summedArray = (column: string, n: number) =>
+  sql.raw(`array[${Array.from({ length: n }, (_, i) => `sum(${column}[${i + 1}])::int`).join(', ')}]`);
 
 export type TSlaGroup = {
   kind: string;
@@ -51,45 +108,90 @@ export type TSlaGroup = {
   p90Hours: number | null;
 };
 
-/** SLA compliance by kind, type and office, with each type's and each kind's totals (grouping sets). */
+/**
+ * SLA compliance by kind, type and office, with each type's and each kind's totals (grouping sets):
+ * the rollup's days and the items of the partial days, summed; the p90 read from the buckets of
+ * time to close (within one bucket's width: domain/kpis.ts TTC_RANGES).
+ */
 export async function slaGroups(db: Database, period: TKpiPeriod, f: TKpiFilter): Promise<TSlaGroup[]> {
-  // One sort of the period's items (rollup: office within type within kind), in memory.
-  const rows = await db.transaction(async (tx) => {
-    await tx.execute(sql`set local work_mem = '32MB'`);
-    return tx.execute<Record<string, unknown>>(sql`
-    select kind, type_code, office_id, count(*)::int as closed,
-      (count(*) filter (where not breached))::int as within_tat,
-      avg(seconds) as avg_s,
-      percentile_cont(0.9) within group (order by seconds) as p90_s
-    from (${closedItems(period, f)}) c
+  const split = splitPeriod(period);
+  // Summed per office and type first (a hash of a few hundred groups), then the totals over those.
+  const rows = await db.execute<Record<string, unknown>>(sql`
+    select kind, type_code, office_id, sum(closed)::int as closed, sum(within_tat)::int as within_tat,
+      (sum(seconds) / sum(closed))::float8 as avg_s, ${summedArray('ttc', TTC_BUCKETS)} as ttc
+    from (
+      select kind, type_code, office_id, sum(closed) as closed, sum(within_tat) as within_tat, sum(seconds) as seconds,
+        ${summedArray('ttc', TTC_BUCKETS)} as ttc
+      from (
+        select kind, type_code collate "C" as type_code, office_id collate "C" as office_id, closed, within_tat, seconds, ttc
+        from ${closureDays(split, f)} d
+        union all
+        select kind, type_code, office_id, count(*)::int, (count(*) filter (where not breached))::int, sum(seconds),
+          kpi_unit(${TTC_BUCKETS}, b, count(*)::int)
+        from (select *, kpi_ttc_bucket(seconds) as b from (${closedItems(split.ranges, f)}) i) c
+        group by kind, type_code, office_id, b
+      ) c
+      group by kind, type_code, office_id
+    ) g
     group by rollup (kind, type_code, office_id) having grouping(kind) = 0
     order by kind, type_code nulls first, office_id nulls first`);
+  return rows.map((r) => {
+    const p90 = percentileOfBuckets(r.ttc as number[], 0.9);
+    return {
+      kind: String(r.kind),
+      typeCode: (r.type_code as string | null) ?? null,
+      officeId: (r.office_id as string | null) ?? null,
+      closed: Number(r.closed),
+      withinTat: Number(r.within_tat),
+      share: shareOf(Number(r.within_tat), Number(r.closed)),
+      avgHours: hours(r.avg_s),
+      p90Hours: p90 === null ? null : Math.round(p90 * 100) / 100,
+    };
   });
-  return rows.map((r) => ({
-    kind: String(r.kind),
-    typeCode: (r.type_code as string | null) ?? null,
-    officeId: (r.office_id as string | null) ?? null,
-    closed: Number(r.closed),
-    withinTat: Number(r.within_tat),
-    share: shareOf(Number(r.within_tat), Number(r.closed)),
-    avgHours: hours(r.avg_s),
-    p90Hours: hours(r.p90_s),
-  }));
 }
 
 export type TSlaPoint = { kind: string; bucket: string; closed: number; withinTat: number };
 
-/** SLA compliance per bucket of the period (day, week…, in the utility's time zone), by kind. */
+/**
+ * SLA compliance per bucket of the period (hour, day, week… in the utility's time zone), by kind:
+ * the rollup's whole days (a day across two buckets by its half hours, each in its bucket: the
+ * zone's hours and days are whole half hours), and the items of the partial days.
+ */
 export async function slaSeries(db: Database, period: TKpiPeriod, f: TKpiFilter): Promise<TSlaPoint[]> {
+  const split = splitPeriod(period);
+  const utcStart = (day: SQL) => sql`(${day}::timestamp at time zone 'UTC')`;
+  const [first, last] = split.days ? [split.days.from, split.days.to] : ['1970-01-01', '1970-01-01'];
+  // A day's row is one bucket's when the day's first and last instants are (weeks and months,
+  // mostly); only the others are split into their half hours (hours; days, at an offset from UTC).
   const rows = await db.execute<{
     kind: string;
     bucket: Date | string;
     closed: number;
     within_tat: number;
   }>(sql`
-    select kind, ${bucketOf(period.granularity, sql`done_at`, f.timeZone)} as bucket, count(*)::int as closed,
-      (count(*) filter (where not breached))::int as within_tat
-    from (${closedItems(period, f)}) c
+    with days as (
+      select day, ${bucketOf(period.granularity, utcStart(sql`day`), f.timeZone)} as first_bucket,
+        ${bucketOf(period.granularity, sql`${utcStart(sql`(day + 1)`)} - interval '1 microsecond'`, f.timeZone)} as last_bucket
+      from (select generate_series(${first}::date, ${last}::date, interval '1 day')::date as day) g),
+    whole as (
+      select r.kind, y.first_bucket as bucket, sum(r.closed) as closed, sum(r.within_tat) as within_tat
+      from ${closureDays(split, f)} r join days y on y.day = r.day
+      where y.first_bucket = y.last_bucket group by 1, 2),
+    halves as (
+      select r.kind, r.day, ${summedArray('r.closed_by_slot', 48)} as c, ${summedArray('r.within_by_slot', 48)} as w
+      from ${closureDays(split, f)} r join days y on y.day = r.day
+      where y.first_bucket <> y.last_bucket group by 1, 2)
+    select kind, bucket, sum(closed)::int as closed, sum(within_tat)::int as within_tat from (
+      select kind, bucket, closed, within_tat from whole
+      union all
+      select kind, ${bucketOf(period.granularity, sql`(${utcStart(sql`day`)} + (i - 1) * interval '30 minutes')`, f.timeZone)},
+        c[i], w[i]
+      from halves cross join generate_series(1, 48) i
+      where c[i] > 0
+      union all
+      select kind, ${bucketOf(period.granularity, sql`done_at`, f.timeZone)}, 1, (not breached)::int
+      from (${closedItems(split.ranges, f)}) c
+    ) s
     group by 1, 2 order by 2, 1`);
   return rows.map((r) => ({
     kind: r.kind,
@@ -102,18 +204,24 @@ export async function slaSeries(db: Database, period: TKpiPeriod, f: TKpiFilter)
 export type TBreachLevel = { kind: string; level: number; closed: number; open: number };
 
 /**
- * Breaches by the highest escalation level they reached: of the items closed in the period, and
- * of the items open now (a complaint resolved and waiting for the consumer's word is not).
+ * Breaches by the highest escalation level they reached: of the items closed in the period (the
+ * rollup's days and the partial days' items), and of the items open now (a complaint resolved and
+ * waiting for the consumer's word is not).
  */
 export async function breachesByLevel(
   db: Database,
   period: TKpiPeriod,
   f: TKpiFilter,
 ): Promise<TBreachLevel[]> {
+  const split = splitPeriod(period);
   const rows = await db.execute<{ kind: string; level: number; closed: number; open: number }>(sql`
     select kind, level, sum(closed)::int as closed, sum(open)::int as open from (
-      select kind, escalation_level as level, count(*) as closed, 0 as open
-      from (${closedItems(period, f)}) c where breached group by 1, 2
+      select kind, (l.i - 1)::int as level, l.n as closed, 0 as open
+      from ${closureDays(split, f)} d cross join lateral unnest(d.breached_by_level) with ordinality l(n, i)
+      where l.n > 0
+      union all
+      select kind, escalation_level, count(*), 0
+      from (${closedItems(split.ranges, f)}) c where breached group by 1, 2
       union all
       select 'request', escalation_level, 0, count(*) from service_requests
       where closed_at is null and breached ${officeIn(f.scope)} ${typeIs(f.type)} group by 2

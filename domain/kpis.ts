@@ -104,3 +104,75 @@ export function periodOf(
 /** A share as a fraction with four decimals (null when there is nothing to share). */
 export const shareOf = (part: number, whole: number) =>
   whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null;
+
+/**
+ * The buckets of time to close the closure rollup counts (`kpi_closure_days.ttc`, db/migrations
+ * 0030): each range of times split into buckets of one width. Buckets are `[start, end)`; the last
+ * one is open (from 360 days on). The migration's `kpi_ttc_bucket` holds the same starts (a test
+ * compares them).
+ */
+export const TTC_RANGES = [
+  { toHours: 1, widthHours: 0.25 },
+  { toHours: 4, widthHours: 0.5 },
+  { toHours: 12, widthHours: 1 },
+  { toHours: 24, widthHours: 2 },
+  { toHours: 48, widthHours: 4 },
+  { toHours: 96, widthHours: 8 },
+  { toHours: 168, widthHours: 12 },
+  { toHours: 336, widthHours: 24 },
+  { toHours: 720, widthHours: 48 },
+  { toHours: 2160, widthHours: 240 },
+  { toHours: 8640, widthHours: 2160 },
+] as const;
+
+/** Each bucket's start in hours (the first is 0; the last, open bucket starts at 8,640 h = 360 days). */
+export const TTC_BUCKET_STARTS: readonly number[] = (() => {
+  const starts = [0];
+  let at = 0;
+  for (const r of TTC_RANGES)
+    while (at < r.toHours) {
+      at += r.widthHours;
+      starts.push(at);
+    }
+  return starts;
+})();
+export const TTC_BUCKETS = TTC_BUCKET_STARTS.length;
+
+/** The bucket (0-based) a time to close falls in; a negative time is counted in the first. */
+export function ttcBucketOf(hours: number): number {
+  let b = 0;
+  while (b + 1 < TTC_BUCKETS && hours >= TTC_BUCKET_STARTS[b + 1]!) b += 1;
+  return b;
+}
+
+/** A bucket's width in hours (the open last bucket: Infinity). */
+export const ttcBucketWidth = (b: number) =>
+  b + 1 < TTC_BUCKETS ? TTC_BUCKET_STARTS[b + 1]! - TTC_BUCKET_STARTS[b]! : Infinity;
+
+/**
+ * A percentile (`percentile_cont`'s definition: interpolated between the two nearest ranks) read
+ * from counts per bucket. Within a bucket the items are taken as spread evenly from its start, so
+ * each rank is read within one bucket's width of its true value, and so is the percentile (within
+ * the wider of the two buckets its ranks fall in). The open last bucket reads as its start.
+ * Hours; null when there are no items.
+ */
+export function percentileOfBuckets(counts: readonly number[], p: number): number | null {
+  const n = counts.reduce((s, c) => s + c, 0);
+  if (n <= 0) return null;
+  const rank = (j: number) => {
+    let before = 0;
+    for (let b = 0; b < counts.length; b += 1) {
+      const c = counts[b] ?? 0;
+      if (c > 0 && j < before + c) {
+        const width = ttcBucketWidth(b);
+        return TTC_BUCKET_STARTS[b]! + (Number.isFinite(width) ? ((j - before) / c) * width : 0);
+      }
+      before += c;
+    }
+    return TTC_BUCKET_STARTS[TTC_BUCKETS - 1]!;
+  };
+  const r = p * (n - 1);
+  const lo = Math.floor(r);
+  const below = rank(lo);
+  return r === lo ? below : below + (r - lo) * (rank(lo + 1) - below);
+}

@@ -33,7 +33,12 @@ const ZSla = z
         withinTat: z.number().int(),
         share,
         avgHours: z.number().nullable(),
-        p90Hours: z.number().nullable(),
+        p90Hours: z
+          .number()
+          .nullable()
+          .describe(
+            "p90 of the time to close, read from the closure rollup's buckets: within one bucket's width (15 min under 1 h … 2 d for 14–30 d; README)",
+          ),
       }),
     ),
     series: z.array(

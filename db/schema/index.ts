@@ -24,3 +24,4 @@ export * from './inbound-contacts';
 export * from './campaigns';
 export * from './compensation';
 export * from './repair';
+export * from './kpi-closures';
