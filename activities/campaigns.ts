@@ -12,6 +12,7 @@ import {
   notifications,
 } from '../db/schema';
 import { planReminders, stillOwing, type TPlannedReminders } from '../db/reminders';
+import { textArray } from '../db/sql-arrays';
 import {
   campaignNoticeKey,
   MESSAGE_PLACEHOLDERS,
@@ -741,13 +742,7 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
         if (campaign.status === 'cancelled') return { recipients: 0, cancelled: true };
         if (campaign.status === 'scheduled' || campaign.status === 'materialising') {
           const spec = campaign.spec as TManualCampaignSpec;
-          const arr = (v: string[]) =>
-            v.length
-              ? sql`array[${sql.join(
-                  v.map((x) => sql`${x}`),
-                  sql`, `,
-                )}]::text[]`
-              : sql`array[]::text[]`;
+          const arr = textArray;
           const { officeIds, feederIds, transformerIds, consumerNumbers } = spec.targets;
           await tx.execute(sql`
             insert into ${campaignRecipients}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { locateAssets } from '../db/outages';
+import { textArray } from '../db/sql-arrays';
 import { campaigns, consumers, offices } from '../db/schema';
 import {
   CAMPAIGN_CHANNELS,
@@ -29,6 +30,13 @@ export { CAMPAIGN_CHANNELS, CAMPAIGN_COMPOSE_ROLES, MANUAL_TEMPLATES };
 
 export const MESSAGE_MAX = 1000;
 export const TITLE_MAX = 120;
+/** How many of each target one campaign may name (the API's schema says the same). */
+export const TARGETS_MAX = {
+  officeIds: 200,
+  feederIds: 500,
+  transformerIds: 5000,
+  consumerNumbers: 200_000,
+} as const;
 /** Field errors listed at most (an uploaded list may hold thousands of bad numbers). */
 const ERRORS_MAX = 20;
 
@@ -68,6 +76,9 @@ async function checkRequest(deps: TDeps, principal: TPrincipal, input: TManualCa
   };
   if (Object.values(targets).every((v) => v.length === 0))
     errors.push({ field: 'targets', message: 'choose offices, feeders, transformers or consumer numbers' });
+  for (const [name, most] of Object.entries(TARGETS_MAX))
+    if (targets[name as keyof typeof targets].length > most)
+      errors.push({ field: `targets.${name}`, message: `at most ${most}` });
   if (!(MANUAL_TEMPLATES as readonly string[]).includes(input.template))
     errors.push({ field: 'template', message: `one of ${MANUAL_TEMPLATES.join(', ')}` });
   const channel = input.channel ?? 'preferred';
@@ -153,13 +164,7 @@ async function checkRequest(deps: TDeps, principal: TPrincipal, input: TManualCa
 
 /** How many active consumers the targets reach (as `materialiseManual` will pick them). */
 async function countReach(deps: TDeps, targets: TManualCampaignSpec['targets']): Promise<number> {
-  const arr = (v: string[]) =>
-    v.length
-      ? sql`array[${sql.join(
-          v.map((x) => sql`${x}`),
-          sql`, `,
-        )}]::text[]`
-      : sql`array[]::text[]`;
+  const arr = textArray;
   const [row] = await deps.db.execute<{ n: number }>(sql`
     select count(*)::int as n from consumers c
     join transformers t on t.id = c.transformer_id
