@@ -160,13 +160,18 @@ async function main() {
         await startWorker();
       }
       if (performance.now() - started > 15 * 60_000) throw new Error(`only ${n} of ${auto} after 15 minutes`);
-      // The poll is the bench's own load on the machine: once a second; the time itself is read
-      // from the rows (when the sandbox accepted the last first attempt), not from the poll.
-      await sleep(1000);
+      // The poll is the bench's own load on the machine (a count over the attempts): twice a second.
+      await sleep(500);
     }
-    const polledMs = performance.now() - started;
-    const [{ ms } = { ms: polledMs }] = await db.execute<{ ms: number }>(sql`
-      select extract(epoch from max(created_at) - ${t0}::timestamptz)::float * 1000 as ms from ${devOutbox}
+    // The figure: when the poll saw the last one (at most one poll late); the rows say when the
+    // last bulk write began (its statement's start, a little before it committed).
+    const ms = performance.now() - started;
+    const [{ lastMs } = { lastMs: ms }] = await db.execute<{ lastMs: number }>(sql`
+      select extract(epoch from max(created_at) - ${t0}::timestamptz)::float * 1000 as "lastMs" from ${devOutbox}
+      where idempotency_key like ${`campaign/${outage.id}.notice.%#1`}`);
+    // Where the time went: the first message accepted (after materialising and planning).
+    const [phases] = await db.execute<{ first: number }>(sql`
+      select extract(epoch from min(created_at) - ${t0}::timestamptz)::float * 1000 as first from ${devOutbox}
       where idempotency_key like ${`campaign/${outage.id}.notice.%#1`}`);
     const fairMs = await bareInsertOf(db, outage.id);
     const [counts] = await db.execute<{ consumers: number; rows: number; doubled: number }>(sql`
@@ -176,7 +181,8 @@ async function main() {
       from ${devOutbox} where idempotency_key like ${`campaign/${outage.id}.notice.%`}`);
     say(
       `POST /v1/outages → every non-call-list consumer's first attempt accepted: ${(ms / 1000).toFixed(1)} s for ${auto} ` +
-        `(${Math.round(auto / (ms / 1000))}/s; the poll saw it at ${(polledMs / 1000).toFixed(1)} s)`,
+        `(${Math.round(auto / (ms / 1000))}/s); by the rows: the first accepted at ${((phases?.first ?? 0) / 1000).toFixed(1)} s, ` +
+        `the last at ${(lastMs / 1000).toFixed(1)} s`,
     );
     say(
       `bare insert of the campaign's own ${auto} outbox rows (1,000 a statement): ${(fairMs / 1000).toFixed(1)} s, ratio ${(ms / fairMs).toFixed(1)}×; ` +
@@ -204,11 +210,22 @@ async function main() {
  * The fair bare cost: the outbox rows the campaign wrote (the same recipients, subjects and
  * bodies in each consumer's language, ids and references as long), inserted again under other
  * references in multi-row statements of 1,000 — the least the sends must write — then removed.
+ * Measured once the campaign's autovacuum is over and after a checkpoint, so it pays none of the
+ * campaign's own aftermath.
  */
 async function bareInsertOf(db: ReturnType<typeof createDatabase>['db'], outageId: string): Promise<number> {
   const rows = await db.execute<{ channel: string; recipient: string; subject: string | null; body: string; key: string }>(sql`
     select channel, recipient, subject, body, idempotency_key as key from ${devOutbox}
     where idempotency_key like ${`campaign/${outageId}.notice.%#1`}`);
+  // Not in the campaign's wake: autovacuum of its tables done (up to a minute), dirty pages written.
+  for (let waited = 0; waited < 60_000; waited += 500) {
+    const [busy] = await db.execute<{ n: number }>(
+      sql`select count(*)::int as n from pg_stat_activity where backend_type = 'autovacuum worker'`,
+    );
+    if (!busy?.n) break;
+    await sleep(500);
+  }
+  await db.execute(sql`checkpoint`);
   const t = performance.now();
   for (let i = 0; i < rows.length; i += 1000) {
     const batch = rows.slice(i, i + 1000).map((r) => ({
