@@ -101,7 +101,9 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
   const sendBatch = createNoticeBatchSender(deps, notices);
 
   /** Attempts that end a channel (refused, or failing for good), in one statement — markAttempt's rule: a receipt that said "delivered" stands. */
-  const markFailed = async (rows: { id: string; key: string; attempt: number; channel: string; detail: string }[]) => {
+  const markFailed = async (
+    rows: { id: string; key: string; attempt: number; channel: string; detail: string }[],
+  ) => {
     if (rows.length === 0) return;
     await db.execute(sql`
       insert into notification_attempts as a (id, key, attempt, channel, recipient, provider, status, detail)
@@ -588,7 +590,8 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
           const failures = row.failures + 1;
           // Refused, or failing three times: on to the next channel of the chain.
           const onward = refused || failures >= 3;
-          if (onward) failed.push({ id: `${key}#${row.step + 1}`, key, attempt: row.step + 1, channel, detail });
+          if (onward)
+            failed.push({ id: `${key}#${row.step + 1}`, key, attempt: row.step + 1, channel, detail });
           save({
             status: 'due',
             channel,

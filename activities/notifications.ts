@@ -184,7 +184,9 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       } else {
         chain = ['staff-inbox'];
       }
-      const notBefore = template.urgent ? undefined : quietUntil(now(), deps.notices.quietHours, deps.notices.utcOffsetMinutes);
+      const notBefore = template.urgent
+        ? undefined
+        : quietUntil(now(), deps.notices.quietHours, deps.notices.utcOffsetMinutes);
       await db
         .insert(notifications)
         .values({
@@ -318,7 +320,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         const person = await activeStaffMember(db, input.notice.to.staffSubject);
         to = input.channel === 'email' ? person?.email : input.channel === 'post' ? undefined : person?.phone;
       } else if ('consumerNumber' in input.notice.to) {
-        to = consumerAddress(input.channel, input.contact ?? (await contactOf(input.notice.to.consumerNumber)));
+        to = consumerAddress(
+          input.channel,
+          input.contact ?? (await contactOf(input.notice.to.consumerNumber)),
+        );
       } else throw ApplicationFailure.nonRetryable('no recipient', 'SendRefused');
       if (!to) throw ApplicationFailure.nonRetryable(`no ${input.channel} address on record`, 'SendRefused');
       const provider = deps.providers[input.channel as keyof NoticeProviders];
@@ -408,8 +413,7 @@ export type TBatchMessage = {
 };
 /** What became of it: sent (or found sent before), or why not — as sendOnChannel would have thrown. */
 export type TBatchOutcome =
-  | { ok: true; providerMessageId: string; delivered: boolean }
-  | { ok: false; error: unknown };
+  { ok: true; providerMessageId: string; delivered: boolean } | { ok: false; error: unknown };
 
 /** Rows as one JSON parameter (`jsonb_to_recordset`): a multi-row statement costs one bind, not one per value. */
 export const jsonRows = (rows: readonly unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
@@ -479,7 +483,10 @@ export function createNoticeBatchSender(
         : [],
     );
     // The same words for everyone with the same template, language and parameters.
-    const rendered = new Map<string, ReturnType<typeof renderNotice> & { detail?: string; channel: string }>();
+    const rendered = new Map<
+      string,
+      ReturnType<typeof renderNotice> & { detail?: string; channel: string }
+    >();
     const renderFor = (m: TBatchMessage) => {
       const key = JSON.stringify([m.notice.template, m.language, m.channel, m.notice.params]);
       let r = rendered.get(key);
@@ -543,7 +550,8 @@ export function createNoticeBatchSender(
               results = chunk.map(() => (error instanceof Error ? error : new Error(String(error))));
             }
             chunk.forEach((o, k) => {
-              const r = results[k] ?? new Error(`${provider.name} answered no result for ${o.message.reference}`);
+              const r =
+                results[k] ?? new Error(`${provider.name} answered no result for ${o.message.reference}`);
               if (r instanceof Error) outcomes[o.index] = asOutcome(r);
               else sent.push({ out: o, result: r });
             });
@@ -596,7 +604,11 @@ export function createNoticeBatchSender(
         on conflict do nothing`);
     }
     for (const { out, result } of sent)
-      outcomes[out.index] = { ok: true, providerMessageId: result.providerMessageId, delivered: result.delivered };
+      outcomes[out.index] = {
+        ok: true,
+        providerMessageId: result.providerMessageId,
+        delivered: result.delivered,
+      };
     if (sent.length) Context.current().log.info('notices sent', { count: sent.length });
     return outcomes.map((o) => o ?? { ok: false, error: new Error('not sent') });
   };

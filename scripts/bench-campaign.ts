@@ -214,7 +214,13 @@ async function main() {
  * campaign's own aftermath.
  */
 async function bareInsertOf(db: ReturnType<typeof createDatabase>['db'], outageId: string): Promise<number> {
-  const rows = await db.execute<{ channel: string; recipient: string; subject: string | null; body: string; key: string }>(sql`
+  const rows = await db.execute<{
+    channel: string;
+    recipient: string;
+    subject: string | null;
+    body: string;
+    key: string;
+  }>(sql`
     select channel, recipient, subject, body, idempotency_key as key from ${devOutbox}
     where idempotency_key like ${`campaign/${outageId}.notice.%#1`}`);
   // Not in the campaign's wake: autovacuum of its tables done (up to a minute), dirty pages written.
