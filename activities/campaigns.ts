@@ -28,7 +28,9 @@ import { isLanguage, isTemplateId, NOTICE_TEMPLATES, type TLanguage } from '../d
 import { noticeWorkflowId, type TLocalised, type TNoticeInput, type TNoticeParam } from '../domain/notices';
 import {
   consumerChain,
+  createNoticeBatchSender,
   createNotificationActivities,
+  jsonRows,
   quietUntil,
   type NotificationActivityDeps,
 } from './notifications';
@@ -88,15 +90,6 @@ export function personalise(
   );
 }
 
-/** Runs `fn` over `items`, at most `limit` at a time. */
-async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  const run = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-}
-
 /**
  * Outage campaigns at scale: per-recipient state lives in PostgreSQL and every step is a batch
  * statement or a claim of rows (`FOR UPDATE SKIP LOCKED`), so the workflow only drives waves and
@@ -106,6 +99,20 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
 export function createCampaignActivities(deps: CampaignActivityDeps) {
   const { db, now } = deps;
   const notices = createNotificationActivities(deps);
+  const sendBatch = createNoticeBatchSender(deps, notices);
+
+  /** Attempts that end a channel (refused, or failing for good), in one statement — markAttempt's rule: a receipt that said "delivered" stands. */
+  const markFailed = async (
+    rows: { id: string; key: string; attempt: number; channel: string; detail: string }[],
+  ) => {
+    if (rows.length === 0) return;
+    await db.execute(sql`
+      insert into notification_attempts as a (id, key, attempt, channel, recipient, provider, status, detail)
+      select id, key, attempt, channel, '-', '-', 'failed', left(detail, 500)
+      from jsonb_to_recordset(${jsonRows(rows)}) as v(id text, key text, attempt int, channel text, detail text)
+      on conflict (id) do update set status = 'failed', detail = excluded.detail, updated_at = ${now().toISOString()}
+        where a.status <> 'delivered'`);
+  };
 
   const startStaffNotice = async (notice: TNoticeInput) => {
     try {
@@ -208,34 +215,31 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
     finished: { key: string; status: 'delivered' | 'undelivered'; channel?: string }[],
   ) => {
     const at = now().toISOString();
-    for (let i = 0; i < saved.length; i += 1000) {
-      const values = sql.join(
-        saved.slice(i, i + 1000).map(
-          (r) =>
-            sql`(${r.id}::text, ${r.status}::text, ${JSON.stringify(r.chain)}::jsonb, ${r.channel ?? null}::text,
-                   ${r.step ?? null}::int, ${r.failures ?? null}::int, ${r.dueAt?.toISOString() ?? null}::timestamptz,
-                   ${r.detail ?? null}::text)`,
-        ),
-        sql`, `,
-      );
+    for (let i = 0; i < saved.length; i += 2000) {
+      const rows = saved.slice(i, i + 2000).map((r) => ({
+        id: r.id,
+        status: r.status,
+        chain: r.chain,
+        channel: r.channel ?? null,
+        step: r.step ?? null,
+        failures: r.failures ?? null,
+        due_at: r.dueAt?.toISOString() ?? null,
+        detail: r.detail ?? null,
+      }));
       await db.execute(sql`
         update ${campaignDeliveries} d set status = v.status, chain = v.chain, channel = coalesce(v.channel, d.channel),
           step = coalesce(v.step, d.step), failures = coalesce(v.failures, d.failures),
           due_at = coalesce(v.due_at, d.due_at), detail = coalesce(v.detail, d.detail),
           lease_until = null, claim = null, updated_at = ${at}
-        from (values ${values}) as v(id, status, chain, channel, step, failures, due_at, detail)
+        from jsonb_to_recordset(${jsonRows(rows)})
+          as v(id text, status text, chain jsonb, channel text, step int, failures int, due_at timestamptz, detail text)
         where d.id = v.id and d.claim = ${claim}`);
     }
-    for (let i = 0; i < finished.length; i += 1000) {
-      const values = sql.join(
-        finished
-          .slice(i, i + 1000)
-          .map((f) => sql`(${f.key}::text, ${f.status}::text, ${f.channel ?? null}::text)`),
-        sql`, `,
-      );
+    for (let i = 0; i < finished.length; i += 2000) {
+      const rows = finished.slice(i, i + 2000).map((f) => ({ ...f, channel: f.channel ?? null }));
       await db.execute(sql`
         update ${notifications} n set status = v.status, channel = coalesce(v.channel, n.channel), updated_at = ${at}
-        from (values ${values}) as v(key, status, channel)
+        from jsonb_to_recordset(${jsonRows(rows)}) as v(key text, status text, channel text)
         where n.key = v.key`);
     }
   };
@@ -417,14 +421,19 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
         failures: number;
         params: Record<string, TNoticeParam> | null;
       }>(sql`
-        update ${campaignDeliveries} set status = 'sending', lease_until = ${leaseUntil}, claim = ${claim}
-        where id in (
+        with taken as (
           select id from ${campaignDeliveries}
-          where campaign_id = ${input.campaignId} and route = 'auto'
-            and ((status = 'due' and due_at <= ${at})
-                 or (status = 'sending' and (lease_until < ${at} or claim = ${claim})))
-          order by due_at limit ${input.limit}
+          where campaign_id = ${input.campaignId} and route = 'auto' and status = 'sending'
+            and (lease_until < ${at} or claim = ${claim})
+          limit ${input.limit}
+          for update skip locked),
+        due as (
+          select id from ${campaignDeliveries}
+          where campaign_id = ${input.campaignId} and route = 'auto' and status = 'due' and due_at <= ${at}
+          order by due_at limit greatest(${input.limit} - (select count(*) from taken), 0)
           for update skip locked)
+        update ${campaignDeliveries} set status = 'sending', lease_until = ${leaseUntil}, claim = ${claim}
+        where id in (select id from taken union all select id from due)
         returning id, stage, consumer_number, chain, step, failures, params`);
 
       let sent = 0;
@@ -510,92 +519,103 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
               ])
             : consumerChain(contact, template, deps.notices.chain);
         };
-        // The notice, as every notice is recorded (the agent desk lists it).
-        await db
-          .insert(notifications)
-          .values(
-            claimed.map((row) => {
-              const n = notice(row);
-              const chain = chainOf(row);
-              return {
-                key: n.key,
-                consumerNumber: row.consumer_number,
-                channel: chain[0] ?? 'none',
-                language: languageOf(row.consumer_number),
-                template: n.template,
-                params: n.params,
-                chain,
-                status: chain.length ? 'pending' : 'undeliverable',
-                consumerOfficeId: contacts.get(row.consumer_number)?.sectionOfficeId ?? null,
-              };
-            }),
-          )
-          .onConflictDoNothing({ target: notifications.key });
+        // The notice, as every notice is recorded (the agent desk lists it): one statement.
+        const noticeRows = claimed.map((row) => {
+          const n = notice(row);
+          const chain = chainOf(row);
+          return {
+            key: n.key,
+            consumer_number: row.consumer_number,
+            channel: chain[0] ?? 'none',
+            language: languageOf(row.consumer_number),
+            template: n.template,
+            params: n.params,
+            chain,
+            status: chain.length ? 'pending' : 'undeliverable',
+            consumer_office_id: contacts.get(row.consumer_number)?.sectionOfficeId ?? null,
+          };
+        });
+        await db.execute(sql`
+          insert into ${notifications} (key, consumer_number, channel, language, template, params, chain, status, consumer_office_id)
+          select key, consumer_number, channel, language, template, params, chain, status, consumer_office_id
+          from jsonb_to_recordset(${jsonRows(noticeRows)}) as v(key text, consumer_number text, channel text,
+            language text, template text, params jsonb, chain jsonb, status text, consumer_office_id text)
+          on conflict (key) do nothing`);
 
-        let done = 0;
         // What each send leaves is written once for the whole batch (two statements, not two per
-        // message); a worker that dies first leaves the rows claimed, and the retry's
-        // sendOnChannel finds each attempt already made instead of sending it again.
+        // message); a worker that dies first leaves the rows claimed, and the retry finds each
+        // attempt already made (one read for the batch) instead of sending it again.
         const saved: TSaved[] = [];
         const finished: { key: string; status: 'delivered' | 'undelivered'; channel?: string }[] = [];
-        await pool(claimed, deps.campaigns.sendConcurrency, async (row) => {
+        const failed: { id: string; key: string; attempt: number; channel: string; detail: string }[] = [];
+        const going: { row: (typeof claimed)[number]; chain: string[]; channel: string }[] = [];
+        for (const row of claimed) {
           const chain = chainOf(row);
-          const save = (set: Omit<TSaved, 'id' | 'chain'>) => saved.push({ id: row.id, chain, ...set });
           const channel = chain[row.step];
-          const n = notice(row);
-          if (!channel) {
-            save({ status: 'undelivered' });
-            finished.push({ key: n.key, status: 'undelivered' });
-            return;
+          if (channel) going.push({ row, chain, channel });
+          else {
+            saved.push({ id: row.id, chain, status: 'undelivered' });
+            finished.push({ key: campaignNoticeKey(row.id), status: 'undelivered' });
           }
-          try {
-            const result = await notices.sendOnChannel({
-              notice: n,
-              attempt: row.step + 1,
-              channel,
-              language: languageOf(row.consumer_number),
-              contact: contacts.get(row.consumer_number),
-            });
+        }
+        const outcomes = await sendBatch(
+          going.map(({ row, channel }) => ({
+            notice: notice(row),
+            attempt: row.step + 1,
+            channel,
+            language: languageOf(row.consumer_number),
+            contact: contacts.get(row.consumer_number),
+          })),
+          { concurrency: deps.campaigns.sendConcurrency, progress: (done) => ctx.heartbeat(done) },
+        );
+        going.forEach(({ row, chain, channel }, i) => {
+          const outcome = outcomes[i]!;
+          const key = campaignNoticeKey(row.id);
+          const save = (set: Omit<TSaved, 'id' | 'chain'>) => saved.push({ id: row.id, chain, ...set });
+          if (outcome.ok) {
             sent += 1;
-            if (result.delivered) {
+            if (outcome.delivered) {
               save({ status: 'delivered', channel });
-              finished.push({ key: n.key, status: 'delivered', channel });
+              finished.push({ key, status: 'delivered', channel });
             } else
               save({
                 status: 'awaiting-receipt',
                 channel,
                 dueAt: new Date(now().getTime() + deps.notices.receiptTimeoutMs),
               });
-          } catch (error) {
-            const refused = error instanceof ApplicationFailure && error.type === 'SendRefused';
-            const failures = row.failures + 1;
-            const onward = refused || failures >= 3;
-            if (onward)
-              await notices.markAttempt({
-                key: n.key,
-                attempt: row.step + 1,
-                channel,
-                status: 'failed',
-                detail: error instanceof Error ? error.message : String(error),
-              });
-            save({
-              status: 'due',
-              channel,
-              step: onward ? row.step + 1 : row.step,
-              failures: onward ? 0 : failures,
-              dueAt: new Date(now().getTime() + (onward ? 0 : 1000 * 2 ** failures)),
-              detail: (error instanceof Error ? error.message : String(error)).slice(0, 500),
-            });
+            return;
           }
-          if (++done % 25 === 0) ctx.heartbeat(done);
+          const { error } = outcome;
+          const detail = error instanceof Error ? error.message : String(error);
+          const refused = error instanceof ApplicationFailure && error.type === 'SendRefused';
+          const failures = row.failures + 1;
+          // Refused, or failing three times: on to the next channel of the chain.
+          const onward = refused || failures >= 3;
+          if (onward)
+            failed.push({ id: `${key}#${row.step + 1}`, key, attempt: row.step + 1, channel, detail });
+          save({
+            status: 'due',
+            channel,
+            step: onward ? row.step + 1 : row.step,
+            failures: onward ? 0 : failures,
+            dueAt: new Date(now().getTime() + (onward ? 0 : 1000 * 2 ** failures)),
+            detail: detail.slice(0, 500),
+          });
         });
+        await markFailed(failed);
         await saveBatch(saved, claim, finished);
       }
 
+      const more = sql`exists (select 1 from ${campaignDeliveries} where campaign_id = ${input.campaignId}
+        and route = 'auto' and status = 'due' and due_at <= ${now().toISOString()})`;
+      // The other dispatchers of a round only say whether more is due: the round reads the
+      // sweeping one's open rows and next time (a count over the whole campaign, once a round).
+      if (input.sweep === false) {
+        const [row] = await db.execute<{ more: boolean }>(sql`select ${more} as more`);
+        return { sent, more: Boolean(row?.more), open: 0 };
+      }
       const [left] = await db.execute<{ more: boolean; open: number; next_at: string | null }>(sql`
-        select
-          exists (select 1 from ${campaignDeliveries} where campaign_id = ${input.campaignId} and route = 'auto'
-                  and status = 'due' and due_at <= ${now().toISOString()}) as more,
+        select ${more} as more,
           (select count(*)::int from ${campaignDeliveries} where campaign_id = ${input.campaignId}
                   and status not in (${finalList})) as open,
           (select min(case when route = 'call' then due_at + ${`${input.callWorkWithinMs} milliseconds`}::interval

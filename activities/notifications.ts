@@ -24,7 +24,13 @@ import {
   type TNoticeInput,
   type TNoticePlan,
 } from '../domain/notices';
-import { PermanentSendError, type NoticeProviders } from '../lib/notice-providers';
+import {
+  PermanentSendError,
+  type ChannelProvider,
+  type NoticeProviders,
+  type TOutgoing,
+  type TSent,
+} from '../lib/notice-providers';
 
 export type TNotifyInput = TNoticeInput;
 
@@ -44,6 +50,23 @@ const mask = (channel: string, to: string) =>
     : channel === 'post'
       ? 'postal address'
       : to.replace(/.(?=.{4})/g, (ch, i: number) => (i < 3 ? ch : '*'));
+
+/** A consumer's address on a channel: e-mail, the letter's name and address, else the phone. */
+const consumerAddress = (
+  channel: string,
+  contact: { phone: string | null; email: string | null; address: string | null; name: string } | undefined,
+) =>
+  channel === 'email'
+    ? contact?.email
+    : channel === 'post'
+      ? contact && `${contact.name}, ${contact.address}`
+      : contact?.phone;
+
+/** An SMS attempt's note: its encoding and segments. */
+function smsDetail(channel: string, body: string) {
+  const sms = channel === 'sms' ? smsLength(body) : undefined;
+  return sms && `${sms.encoding}, ${sms.segments} segment${sms.segments > 1 ? 's' : ''}`;
+}
 
 /** The end of the quiet window (local time at the profile's offset) containing `now`, or undefined outside it. */
 export function quietUntil(
@@ -161,7 +184,9 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       } else {
         chain = ['staff-inbox'];
       }
-      const notBefore = template.urgent ? undefined : quietUntil(now(), deps.notices.quietHours, deps.notices.utcOffsetMinutes);
+      const notBefore = template.urgent
+        ? undefined
+        : quietUntil(now(), deps.notices.quietHours, deps.notices.utcOffsetMinutes);
       await db
         .insert(notifications)
         .values({
@@ -295,13 +320,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         const person = await activeStaffMember(db, input.notice.to.staffSubject);
         to = input.channel === 'email' ? person?.email : input.channel === 'post' ? undefined : person?.phone;
       } else if ('consumerNumber' in input.notice.to) {
-        const contact = input.contact ?? (await contactOf(input.notice.to.consumerNumber));
-        to =
-          input.channel === 'email'
-            ? contact?.email
-            : input.channel === 'post'
-              ? contact && `${contact.name}, ${contact.address}`
-              : contact?.phone;
+        to = consumerAddress(
+          input.channel,
+          input.contact ?? (await contactOf(input.notice.to.consumerNumber)),
+        );
       } else throw ApplicationFailure.nonRetryable('no recipient', 'SendRefused');
       if (!to) throw ApplicationFailure.nonRetryable(`no ${input.channel} address on record`, 'SendRefused');
       const provider = deps.providers[input.channel as keyof NoticeProviders];
@@ -318,14 +340,13 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           reference: id,
           consumerNumber: 'consumerNumber' in input.notice.to ? input.notice.to.consumerNumber : undefined,
         });
-        const sms = input.channel === 'sms' ? smsLength(rendered.body) : undefined;
         await recordSent({
           channel: input.channel,
           recipient: mask(input.channel, to),
           provider: sent.provider,
           providerMessageId: sent.providerMessageId,
           status: sent.delivered ? 'delivered' : 'sent',
-          detail: sms && `${sms.encoding}, ${sms.segments} segment${sms.segments > 1 ? 's' : ''}`,
+          detail: smsDetail(input.channel, rendered.body),
         });
         log.info('notice sent', { key: input.notice.key, attempt: input.attempt, channel: input.channel });
         return { providerMessageId: sent.providerMessageId, delivered: sent.delivered };
@@ -370,5 +391,225 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         .set({ status: input.status, ...(input.channel ? { channel: input.channel } : {}), updatedAt: now() })
         .where(and(eq(notifications.key, input.key)));
     },
+  };
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  const run = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+}
+
+/** One message of a batch: a consumer notice's attempt on one channel, with the contact already read. */
+export type TBatchMessage = {
+  notice: TNoticeInput;
+  attempt: number;
+  channel: string;
+  language: TLanguage;
+  contact?: { phone: string | null; email: string | null; address: string | null; name: string };
+};
+/** What became of it: sent (or found sent before), or why not — as sendOnChannel would have thrown. */
+export type TBatchOutcome =
+  { ok: true; providerMessageId: string; delivered: boolean } | { ok: false; error: unknown };
+
+/** Rows as one JSON parameter (`jsonb_to_recordset`): a multi-row statement costs one bind, not one per value. */
+export const jsonRows = (rows: readonly unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
+
+/**
+ * The batch path of `sendOnChannel` (a campaign's dispatch): the same attempt ids, idempotency
+ * keys, records and refusals, at a few statements per batch instead of three per message — one
+ * read of the attempts already made (those are answered, not sent again), one read of the office
+ * names, a rendering per distinct (template, language, parameters), each provider's `sendMany`
+ * (a bulk request) where it has one and single sends in the pool where not, and one multi-row
+ * insert of the attempts made. Staff notices, and messages without a contact, go through
+ * `sendOnChannel` itself.
+ */
+export function createNoticeBatchSender(
+  deps: NotificationActivityDeps,
+  notices: Pick<ReturnType<typeof createNotificationActivities>, 'sendOnChannel'>,
+) {
+  const { db } = deps;
+  const refused = (message: string) => ApplicationFailure.nonRetryable(message, 'SendRefused');
+  const asOutcome = (error: unknown): TBatchOutcome => ({
+    ok: false,
+    error: error instanceof PermanentSendError ? refused(error.message) : error,
+  });
+
+  return async function sendBatch(
+    messages: readonly TBatchMessage[],
+    options: { concurrency: number; progress?: (done: number) => void },
+  ): Promise<TBatchOutcome[]> {
+    const outcomes = new Array<TBatchOutcome | undefined>(messages.length);
+    const idOf = (m: TBatchMessage) => `${m.notice.key}#${m.attempt}`;
+    let done = 0;
+    const progress = (n: number) => options.progress?.((done += n));
+
+    // Attempts already made (a retry after a crash between send and save) are answered as they were.
+    const made = new Map(
+      (
+        await db.execute<{ id: string; provider_message_id: string | null; status: string }>(sql`
+          select a.id, a.provider_message_id, a.status from ${notificationAttempts} a
+          where a.id in (select jsonb_array_elements_text(${jsonRows(messages.map(idOf))}))`)
+      ).map((a) => [a.id, a]),
+    );
+    const fresh: number[] = [];
+    const single: number[] = [];
+    messages.forEach((m, i) => {
+      const before = made.get(idOf(m));
+      if (before?.provider_message_id)
+        outcomes[i] = {
+          ok: true,
+          providerMessageId: before.provider_message_id,
+          delivered: before.status === 'delivered',
+        };
+      else if ('consumerNumber' in m.notice.to && m.contact && m.channel !== 'staff-inbox') fresh.push(i);
+      else single.push(i);
+    });
+
+    // Offices named in the notices are shown by name (one read for the batch).
+    const officeIds = new Set<string>();
+    for (const i of fresh) officesNamed(messages[i]!.notice.params, officeIds);
+    const names = new Map(
+      officeIds.size
+        ? (
+            await db
+              .select({ id: offices.id, name: offices.name })
+              .from(offices)
+              .where(inArray(offices.id, [...officeIds]))
+          ).map((o) => [o.id, o.name] as const)
+        : [],
+    );
+    // The same words for everyone with the same template, language and parameters.
+    const rendered = new Map<
+      string,
+      ReturnType<typeof renderNotice> & { detail?: string; channel: string }
+    >();
+    const renderFor = (m: TBatchMessage) => {
+      const key = JSON.stringify([m.notice.template, m.language, m.channel, m.notice.params]);
+      let r = rendered.get(key);
+      if (!r) {
+        const text = renderNotice(
+          m.notice.template as never,
+          m.language,
+          withOfficeNames(m.notice.params, names),
+        );
+        r = { ...text, channel: m.channel, detail: smsDetail(m.channel, text.body) };
+        rendered.set(key, r);
+      }
+      return r;
+    };
+
+    // What goes to which provider.
+    type TOut = { index: number; message: TOutgoing; detail?: string };
+    const byProvider = new Map<ChannelProvider, TOut[]>();
+    for (const i of fresh) {
+      const m = messages[i]!;
+      const to = consumerAddress(m.channel, m.contact);
+      const provider = deps.providers[m.channel as keyof NoticeProviders];
+      if (!to) outcomes[i] = { ok: false, error: refused(`no ${m.channel} address on record`) };
+      else if (!provider) outcomes[i] = { ok: false, error: refused(`no provider for ${m.channel}`) };
+      else {
+        const text = renderFor(m);
+        byProvider.set(provider, [
+          ...(byProvider.get(provider) ?? []),
+          {
+            index: i,
+            detail: text.detail,
+            message: {
+              channel: m.channel,
+              to,
+              subject: text.subject,
+              // A voice call reads the subject out before the message.
+              text: m.channel === 'voice' ? `${text.subject}. ${text.body}` : text.body,
+              language: m.language,
+              reference: idOf(m),
+              consumerNumber: (m.notice.to as { consumerNumber: string }).consumerNumber,
+            },
+          },
+        ]);
+      }
+    }
+
+    // The sends: a bulk request per chunk where the provider has one, else one message at a
+    // time — all of it within the same pool (the provider's share of the concurrency).
+    const sent: { out: TOut; result: TSent }[] = [];
+    const tasks: (() => Promise<void>)[] = [];
+    for (const [provider, outs] of byProvider) {
+      if (provider.sendMany) {
+        const size = provider.maxBatch ?? 100;
+        for (let c = 0; c < outs.length; c += size) {
+          const chunk = outs.slice(c, c + size);
+          tasks.push(async () => {
+            let results: (TSent | Error)[];
+            try {
+              results = await provider.sendMany!(chunk.map((o) => o.message));
+            } catch (error) {
+              results = chunk.map(() => (error instanceof Error ? error : new Error(String(error))));
+            }
+            chunk.forEach((o, k) => {
+              const r =
+                results[k] ?? new Error(`${provider.name} answered no result for ${o.message.reference}`);
+              if (r instanceof Error) outcomes[o.index] = asOutcome(r);
+              else sent.push({ out: o, result: r });
+            });
+            progress(chunk.length);
+          });
+        }
+      } else
+        for (const o of outs)
+          tasks.push(async () => {
+            try {
+              sent.push({ out: o, result: await provider.send(o.message) });
+            } catch (error) {
+              outcomes[o.index] = asOutcome(error);
+            }
+            progress(1);
+          });
+    }
+    for (const i of single)
+      tasks.push(async () => {
+        try {
+          outcomes[i] = { ok: true, ...(await notices.sendOnChannel(messages[i]!)) };
+        } catch (error) {
+          outcomes[i] = { ok: false, error };
+        }
+        progress(1);
+      });
+    await pool(tasks, options.concurrency, (task) => task());
+
+    // The attempts made, in one statement (a retry that finds one recorded keeps it).
+    for (let c = 0; c < sent.length; c += 2000) {
+      const rows = sent.slice(c, c + 2000).map(({ out, result }) => {
+        const m = messages[out.index]!;
+        return {
+          id: out.message.reference,
+          key: m.notice.key,
+          attempt: m.attempt,
+          channel: m.channel,
+          recipient: mask(m.channel, out.message.to),
+          provider: result.provider,
+          provider_message_id: result.providerMessageId,
+          status: result.delivered ? 'delivered' : 'sent',
+          detail: out.detail ?? null,
+        };
+      });
+      await db.execute(sql`
+        insert into ${notificationAttempts} (id, key, attempt, channel, recipient, provider, provider_message_id, status, detail)
+        select id, key, attempt, channel, recipient, provider, provider_message_id, status, detail
+        from jsonb_to_recordset(${jsonRows(rows)}) as v(id text, key text, attempt int, channel text, recipient text,
+          provider text, provider_message_id text, status text, detail text)
+        on conflict do nothing`);
+    }
+    for (const { out, result } of sent)
+      outcomes[out.index] = {
+        ok: true,
+        providerMessageId: result.providerMessageId,
+        delivered: result.delivered,
+      };
+    if (sent.length) Context.current().log.info('notices sent', { count: sent.length });
+    return outcomes.map((o) => o ?? { ok: false, error: new Error('not sent') });
   };
 }

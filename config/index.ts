@@ -286,7 +286,7 @@ const EnvSchema = z
     /** postings per activity call when a bulk payment is posted */
     BULK_PAYMENT_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
     /** outage campaigns: recipients claimed per dispatch activity, and sent at once within it */
-    CAMPAIGN_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
+    CAMPAIGN_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(2_000),
     CAMPAIGN_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
     /** dispatch activities a campaign runs at once (they claim disjoint rows: FOR UPDATE SKIP LOCKED) */
     CAMPAIGN_DISPATCHERS: z.coerce.number().int().min(1).max(32).default(4),

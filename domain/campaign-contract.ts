@@ -85,7 +85,7 @@ export type TDispatchResult = {
   sent: number;
   /** rows still due now (another batch at once) */
   more: boolean;
-  /** anything not yet finished: due later, awaiting a receipt, on the call list */
+  /** anything not yet finished: due later, awaiting a receipt, on the call list (counted by the sweeping dispatcher; 0 from the others) */
   open: number;
   nextAt?: string;
 };

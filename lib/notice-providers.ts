@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { render } from '@react-email/render';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { createElement } from 'react';
 import { Resend } from 'resend';
 import type { Config, TSandboxMode } from '../config';
@@ -22,7 +22,19 @@ export type TOutgoing = {
   consumerNumber?: string;
 };
 export type TSent = { provider: string; providerMessageId: string; delivered: boolean };
-export type ChannelProvider = { name: string; send: (message: TOutgoing) => Promise<TSent> };
+export type ChannelProvider = {
+  name: string;
+  send: (message: TOutgoing) => Promise<TSent>;
+  /**
+   * A bulk send (a gateway's batch API: one request for many messages), answering each message
+   * in order: what it was sent as, or why not (a PermanentSendError for a refusal). Each message
+   * keeps its own reference, so the same reference is still sent once. Providers without it are
+   * sent one message at a time.
+   */
+  sendMany?: (messages: TOutgoing[]) => Promise<(TSent | Error)[]>;
+  /** the most messages one sendMany call takes */
+  maxBatch?: number;
+};
 
 /** The provider refused the message itself (bad number, bad address): retrying cannot help. */
 export class PermanentSendError extends Error {
@@ -41,14 +53,20 @@ export function createSandboxProvider(
   db: Database,
   modes: Partial<Record<string, TSandboxMode>> = {},
 ): ChannelProvider {
+  const modeOf = (channel: string) => modes[channel] ?? 'deliver';
+  /** What the channel's mode says instead of accepting the message, if anything. */
+  const refusal = (channel: string) =>
+    modeOf(channel) === 'refuse'
+      ? new PermanentSendError(`sandbox refuses ${channel} (SANDBOX_CHANNELS)`)
+      : modeOf(channel) === 'fail'
+        ? new Error(`sandbox ${channel} gateway is failing (SANDBOX_CHANNELS)`)
+        : undefined;
   return {
     name: 'sandbox',
     async send(message) {
-      const mode = modes[message.channel] ?? 'deliver';
-      if (mode === 'refuse')
-        throw new PermanentSendError(`sandbox refuses ${message.channel} (SANDBOX_CHANNELS)`);
-      if (mode === 'fail')
-        throw new Error(`sandbox ${message.channel} gateway is failing (SANDBOX_CHANNELS)`);
+      const mode = modeOf(message.channel);
+      const refused = refusal(message.channel);
+      if (refused) throw refused;
       const [row] = await db
         .insert(devOutbox)
         .values({
@@ -70,6 +88,53 @@ export function createSandboxProvider(
             .where(eq(devOutbox.idempotencyKey, message.reference))
         )[0]!.id;
       return { provider: 'sandbox', providerMessageId: id, delivered: mode === 'deliver' };
+    },
+    maxBatch: 1000,
+    /** One multi-row write for the whole batch; a reference already in the outbox answers its first id. */
+    async sendMany(messages) {
+      const going = messages.filter((m) => !refusal(m.channel));
+      const ids = new Map<string, string>();
+      if (going.length) {
+        const rows = JSON.stringify(
+          going.map((m) => ({
+            id: `sbx_${randomUUID()}`,
+            idempotency_key: m.reference,
+            channel: m.channel,
+            recipient: m.to,
+            subject: m.subject,
+            body: m.text,
+          })),
+        );
+        // The outer select sees the outbox as it was before this statement: the references sent before.
+        const found = await db.execute<{ idempotency_key: string; id: string }>(sql`
+          with v as (
+            select * from jsonb_to_recordset(${rows}::jsonb)
+              as v(id text, idempotency_key text, channel text, recipient text, subject text, body text)),
+          ins as (
+            insert into ${devOutbox} (id, idempotency_key, channel, recipient, subject, body)
+            select id, idempotency_key, channel, recipient, subject, body from v
+            on conflict (idempotency_key) do nothing
+            returning idempotency_key, id)
+          select idempotency_key, id from ins
+          union all
+          select o.idempotency_key, o.id from ${devOutbox} o join v on v.idempotency_key = o.idempotency_key`);
+        for (const r of found) ids.set(r.idempotency_key, r.id);
+        // A reference another writer committed meanwhile is read back on its own.
+        for (const m of going.filter((g) => !ids.has(g.reference))) {
+          const [row] = await db
+            .select({ id: devOutbox.id })
+            .from(devOutbox)
+            .where(eq(devOutbox.idempotencyKey, m.reference));
+          if (row) ids.set(m.reference, row.id);
+        }
+      }
+      return messages.map((m) => {
+        const refused = refusal(m.channel);
+        const id = ids.get(m.reference);
+        if (refused) return refused;
+        if (!id) return new Error(`sandbox lost ${m.reference}`);
+        return { provider: 'sandbox', providerMessageId: id, delivered: modeOf(m.channel) === 'deliver' };
+      });
     },
   };
 }

@@ -66,6 +66,9 @@ const { values: args } = parseArgs({
     'cpu-profile': { type: 'string' },
     consumers: { type: 'string' },
     restart: { type: 'boolean' },
+    // read by scripts/bench-campaign.ts (--scenario campaign): the campaign's batch and dispatchers
+    batch: { type: 'string' },
+    dispatchers: { type: 'string' },
     // read by scripts/bench-pages.ts (--scenario pages / desk-search)
     items: { type: 'string' },
     explain: { type: 'boolean' },
