@@ -758,7 +758,12 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
           .from(campaigns)
           .where(eq(campaigns.id, input.campaignId))
           .for('update');
-        if (!campaign) throw ApplicationFailure.nonRetryable(`no campaign ${input.campaignId}`, 'NoCampaign');
+        // The row is written in the transaction that starts this workflow: it may not have
+        // committed yet (retried); after a while it never will.
+        if (!campaign)
+          throw Context.current().info.attempt >= 10
+            ? ApplicationFailure.nonRetryable(`no campaign ${input.campaignId}`, 'NoCampaign')
+            : new Error(`no campaign ${input.campaignId} yet`);
         if (campaign.status === 'cancelled') return { recipients: 0, cancelled: true };
         if (campaign.status === 'scheduled' || campaign.status === 'materialising') {
           const spec = campaign.spec as TManualCampaignSpec;
