@@ -61,6 +61,9 @@ export const ZKpiQuery = z.object({
 });
 export type TKpiQueryInput = z.input<typeof ZKpiQuery>;
 
+const EARLIEST = Date.parse('2000-01-01T00:00:00Z') - DAY_MS;
+const LATEST = Date.parse('2101-01-01T00:00:00Z') + DAY_MS;
+
 /** The period resolved to instants: [from, to). */
 export type TKpiPeriod = { from: Date; to: Date; granularity: TGranularity };
 
@@ -84,6 +87,16 @@ export function periodOf(
   const from = q.from
     ? instantOf(q.from, utcOffsetMinutes, false)
     : new Date(to.getTime() - DEFAULT_PERIOD_DAYS * DAY_MS);
+  // Dates of years 0000–9999 parse, but their instants do not all print as ISO the database reads.
+  const outOfRange = (
+    [
+      ['query.from', from],
+      ['query.to', to],
+    ] as const
+  )
+    .filter(([, at]) => !(at.getTime() >= EARLIEST && at.getTime() <= LATEST))
+    .map(([field]) => ({ field, message: 'must be between 2000-01-01 and 2100-12-31' }));
+  if (outOfRange.length) return { ok: false, errors: outOfRange };
   const days = (to.getTime() - from.getTime()) / DAY_MS;
   if (!(days > 0)) return { ok: false, errors: [{ field: 'query.to', message: 'must be after from' }] };
   if (days > MAX_PERIOD_DAYS)

@@ -453,6 +453,9 @@ describe('who may ask, and what', () => {
     ['granularity=minute', 'query.granularity'],
     ['type=DROP%20TABLE', 'query.type'],
     ['format=xml', 'query.format'],
+    ['from=0000-01-01&to=0000-01-31', 'query.from'],
+    ['from=9999-12-01&to=9999-12-31', 'query.from'],
+    ['to=9999-12-31', 'query.to'],
   ])('refuses %s, naming %s', async (query, field) => {
     const res = await get(`/v1/kpis/contacts?${query}`, await supervisorOf(CIRCLE));
     expect(res.status, res.text).toBe(400);
