@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { Database } from './client';
 import { repairActions } from './schema';
 
@@ -23,6 +23,30 @@ export async function openRepairAction(
     .from(repairActions)
     .where(eq(repairActions.idempotencyKey, row.idempotencyKey!));
   return { row: earlier!, replayed: true };
+}
+
+/**
+ * Takes an action up again under its row, for a retry with its idempotency key: a row that
+ * `failed` (Temporal did not answer, or refused), or one still `running` since before `staleBefore`
+ * (its API process died mid-action). Null when another retry has it (or it is running now).
+ */
+export async function retakeRepairAction(
+  db: Database,
+  id: string,
+  staleBefore: Date,
+): Promise<TRepairActionRow | undefined> {
+  const [row] = await db
+    .update(repairActions)
+    .set({ outcome: 'running', result: sql`jsonb_build_object('retakenAt', now())` })
+    .where(
+      and(
+        eq(repairActions.id, id),
+        sql`(${repairActions.outcome} = 'failed' or (${repairActions.outcome} = 'running'
+          and coalesce((${repairActions.result}->>'retakenAt')::timestamptz, ${repairActions.createdAt}) < ${staleBefore.toISOString()}))`,
+      ),
+    )
+    .returning();
+  return row;
 }
 
 /** Writes what came of the action; only a row still `running` changes. */

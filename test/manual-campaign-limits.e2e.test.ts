@@ -36,7 +36,7 @@ describe('manual campaign lists', () => {
       String(1_000_000_000_000 + i),
     );
     const refused = await previewManualCampaign(
-      { db: stack.db, config: stack.config, temporal: stack.client } as never,
+      { db: stack.db, config: stack.config, temporal: stack.client },
       principal as never,
       { title: 'Too many', template: 'campaign-safety-advisory', targets: { consumerNumbers: numbers } },
     ).catch((e: unknown) => e);

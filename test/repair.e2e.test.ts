@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { DEV_CHANNEL_WEBHOOK_SECRET } from '../config';
+import { repairActions } from '../db/schema';
+import { scopeIdempotencyKey } from '../api/idempotency';
 import { formatRequestNumber } from '../domain/request-number';
 import { freePort } from '../scripts/lib/ports';
 import { startTestStack, type TestStack } from './helpers/stack';
@@ -207,6 +211,53 @@ describe('repair', () => {
     expect(log.json.items[1].reason).toBe('SMS gateway back after the SMSC outage');
     expect((await stack.call('GET', '/v1/repair/actions', { token: executive })).status).toBe(403);
   }, 120_000);
+
+  it('a retry with the key of an action that failed or was abandoned acts; one still running is told to wait', async () => {
+    gatewayDown = false;
+    const registered = await sms(`NP ${C(14)}`, '+919400011014');
+    expect(registered.status, registered.text).toBeLessThan(300);
+    const rn = registered.json.requestNumber as string;
+    await waitFor(
+      () => inspect(rn),
+      (r) => r.json?.status === 'running' && (r.json.pendingActivities ?? []).length === 0,
+    );
+    // Rows as a first try would have left them: its API process died mid-action a while ago, or
+    // Temporal did not answer it; and one started a moment ago.
+    const row = (key: string, outcome: 'running' | 'failed', agoMs: number) => ({
+      id: randomUUID(),
+      idempotencyKey: `repair:${scopeIdempotencyKey('ops-repair-1', key)}`,
+      actorSubject: 'ops-repair-1',
+      actorRole: 'ops',
+      actorOfficeId: 'hq',
+      action: 'cancel' as const,
+      scope: 'one' as const,
+      target: rn,
+      reason: 'consumer withdrew the report',
+      outcome,
+      result: outcome === 'failed' ? { error: 'Temporal did not answer' } : {},
+      createdAt: new Date(Date.now() - agoMs),
+    });
+    const fresh = row(`fresh-${rn}`, 'running', 5_000);
+    const failed = row(`failed-${rn}`, 'failed', 5_000);
+    await stack.db.insert(repairActions).values([fresh, failed]);
+    const body = { action: 'cancel', reason: 'consumer withdrew the report' };
+
+    const wait = await repair(rn, body, ops, `fresh-${rn}`);
+    expect(wait.status, wait.text).toBe(409);
+    expect(wait.json.detail).toMatch(/still running/);
+
+    const retried = await repair(rn, body, ops, `failed-${rn}`);
+    expect(retried.status, retried.text).toBe(200);
+    expect(retried.json).toMatchObject({ id: failed.id, outcome: 'done' });
+    expect(
+      (await waitFor(() => inspect(rn), (r) => r.json?.status !== 'running')).json.status,
+    ).toBe('cancelled');
+    // Asked again: the outcome, acting no more.
+    const again = await repair(rn, body, ops, `failed-${rn}`);
+    expect(again.json).toMatchObject({ id: failed.id, outcome: 'done' });
+    const [stored] = await stack.db.select().from(repairActions).where(eq(repairActions.id, failed.id));
+    expect(stored!.outcome).toBe('done');
+  });
 
   it('bulk: a dry run lists the complaints with a failing reply, the real run retries them in a batch', async () => {
     gatewayDown = true;

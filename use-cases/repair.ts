@@ -10,6 +10,7 @@ import {
   closeRepairAction,
   listRepairActions,
   openRepairAction,
+  retakeRepairAction,
   type TRepairActionRow,
 } from '../db/repair-actions';
 import { DomainProblem, FailureType, type TFieldError } from '../domain/failures';
@@ -293,9 +294,14 @@ function refusal(error: unknown): unknown {
   return error;
 }
 
+/** A row left `running` this long by a process that died is taken up again by a retry. */
+const ABANDONED_AFTER_MS = 2 * 60_000;
+
 /**
- * Runs one recorded action: the row first (an idempotency key already used returns that row's
- * outcome, acting once), then the action, then what came of it — done, or failed with its message.
+ * Runs one recorded action: the row first, then the action, then what came of it — done, or
+ * failed with its message. A retry with an idempotency key already used returns that row's
+ * outcome when it is done (acting once); one that failed, or was abandoned while running, is
+ * acted on again under the same row (its id is the request id Temporal deduplicates on).
  */
 async function recorded(
   deps: Pick<UseCaseDeps, 'db'>,
@@ -320,17 +326,24 @@ async function recorded(
         'this Idempotency-Key was used for another action; use a new key',
         { errors: [{ field: 'header.idempotency-key', message: 'used for another action' }] },
       );
-    return { record: record(earlier), replayed: true };
+    if (earlier.outcome === 'done') return { record: record(earlier), replayed: true };
+    const retaken = await retakeRepairAction(deps.db, earlier.id, new Date(Date.now() - ABANDONED_AFTER_MS));
+    if (!retaken)
+      throw new DomainProblem(
+        FailureType.Conflict,
+        'this action is still running: ask again in a minute for what came of it',
+      );
   }
+  const id = opened.row.id;
   try {
-    const { result, batchJobId } = await act(opened.row.id);
+    const { result, batchJobId } = await act(id);
     return {
-      record: record(await closeRepairAction(deps.db, opened.row.id, 'done', result, batchJobId)),
-      replayed: false,
+      record: record(await closeRepairAction(deps.db, id, 'done', result, batchJobId)),
+      replayed: opened.replayed,
     };
   } catch (error) {
     const problem = refusal(error);
-    await closeRepairAction(deps.db, opened.row.id, 'failed', {
+    await closeRepairAction(deps.db, id, 'failed', {
       error: problem instanceof Error ? problem.message : String(problem),
     });
     throw problem;
@@ -607,7 +620,7 @@ export async function bulkRepair(
       const jobId = `seva-repair-${id}`;
       const executions = matched.matches.map((m) => ({ workflowId: m.workflowId, runId: m.runId }));
       const type = input.selection.failingActivityType;
-      await deps.temporal.workflowService.startBatchOperation({
+      const started = deps.temporal.workflowService.startBatchOperation({
         namespace,
         jobId,
         reason: `${reason} (${identity})`,
@@ -625,6 +638,10 @@ export async function bulkRepair(
             : input.action === 'cancel'
               ? { cancellationOperation: { identity } }
               : { terminationOperation: { identity } }),
+      });
+      // A retry of an action whose answer was lost: the job its first try started stands.
+      await started.catch((error: unknown) => {
+        if (!(isGrpcServiceError(error) && Number(error.code) === 6)) throw error;
       });
       return { result: { ...summary, jobId }, batchJobId: jobId };
     },
