@@ -1,4 +1,6 @@
+import { WorkflowFailedError } from '@temporalio/client';
 import { and, asc, eq, inArray } from 'drizzle-orm';
+
 import {
   allBulkPaymentLines,
   batchSummary,
@@ -26,6 +28,9 @@ import { csvRows, toCsv } from '../lib/csv';
 import type { bulkPaymentReportWorkflow } from '../workflows/bulk-payment-report';
 import { assertOfficeAccess, assertRole, queueScope } from './access';
 import type { UseCaseDeps } from './deps';
+
+/** How long a request for the signed PDF waits for the worker to sign it. */
+const REPORT_WAIT_MS = 60_000;
 
 export { BULK_READ_ROLES };
 
@@ -166,16 +171,26 @@ export async function bulkPaymentReportPdf(
   let version = bulkReportVersion(row.status, (await readReversedTotals(deps.db, row.id)).lines, language);
   let [stored] = await read(version);
   if (!stored) {
-    const issued = await deps.temporal.workflow.execute<typeof bulkPaymentReportWorkflow>(
-      'bulkPaymentReportWorkflow',
-      {
-        workflowId: bulkPaymentReportWorkflowId(row.id, version),
-        taskQueue: deps.config.temporal.taskQueue,
-        args: [{ batchId: row.id, language }],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      },
-    );
+    // The worker signs it: a 10,000-line report takes seconds. No worker, or one that does not
+    // finish in time, is a 503 to ask again (the run goes on and stores it); one that cannot sign is too.
+    const issued = await deps.temporal.connection
+      .withDeadline(Date.now() + REPORT_WAIT_MS, () =>
+        deps.temporal.workflow.execute<typeof bulkPaymentReportWorkflow>('bulkPaymentReportWorkflow', {
+          workflowId: bulkPaymentReportWorkflowId(row.id, version),
+          taskQueue: deps.config.temporal.taskQueue,
+          args: [{ batchId: row.id, language }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        }),
+      )
+      .catch((error: unknown) => {
+        if (error instanceof WorkflowFailedError)
+          throw new DomainProblem(
+            FailureType.Unavailable,
+            `the report of ${row.id} could not be signed just now; ask again in a minute`,
+          );
+        throw error;
+      });
     version = issued.version;
     [stored] = await read(version);
   }
