@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { readSettlements } from '../db/account';
-import { bills, bulkPaymentLines, ledgerPostings } from '../db/schema';
+import { bills, bulkPaymentLines, bulkPayments, ledgerPostings } from '../db/schema';
 import { DomainProblem, FailureType } from '../domain/failures';
 import {
   paiseToDecimal,
@@ -12,7 +12,7 @@ import {
 } from '../domain/ledger';
 import type { TPrincipal } from '../domain/roles';
 import { scopeIdempotencyKey } from '../lib/idempotency';
-import { assertConsumerAccess, assertRole } from './access';
+import { assertConsumerAccess, assertOfficeAccess, assertRole } from './access';
 import { clockOf, type UseCaseDeps } from './deps';
 
 export { REVERSAL_ROLES };
@@ -76,8 +76,10 @@ export async function reversePosting(
           errors: [{ field: 'postingId', message: 'no such posting on this account' }],
         },
       );
-    const [replay] = await tx.select().from(ledgerPostings).where(eq(ledgerPostings.idempotencyKey, key));
-    if (replay) {
+    // The key's reversal, when it has one: this posting's is answered again, another's is refused.
+    const replayOf = async () => {
+      const [replay] = await tx.select().from(ledgerPostings).where(eq(ledgerPostings.idempotencyKey, key));
+      if (!replay) return undefined;
       if (replay.reversesId !== original.id)
         throw new DomainProblem(
           FailureType.Unprocessable,
@@ -85,7 +87,9 @@ export async function reversePosting(
           { errors: [{ field: 'idempotency-key', message: 'already used for another reversal' }] },
         );
       return { created: false, original, reversal: replay };
-    }
+    };
+    const replayed = await replayOf();
+    if (replayed) return replayed;
     if (!(REVERSIBLE_KINDS as readonly string[]).includes(original.kind))
       throw new DomainProblem(
         FailureType.Conflict,
@@ -109,6 +113,9 @@ export async function reversePosting(
       .onConflictDoNothing()
       .returning();
     if (!reversal) {
+      // Two requests at once: the one with this key won (same answer), or another reversed it first.
+      const raced = await replayOf();
+      if (raced) return raced;
       const [standing] = await tx
         .select()
         .from(ledgerPostings)
@@ -166,6 +173,13 @@ export async function reverseBulkPaymentLine(
   input: { id: string; lineNo: number; reason: string; requestKey: string },
 ) {
   assertRole(principal, REVERSAL_ROLES);
+  // The batch's office first: another office's lines say nothing, not even whether they were posted.
+  const [batch] = await deps.db
+    .select({ officeId: bulkPayments.officeId })
+    .from(bulkPayments)
+    .where(eq(bulkPayments.id, input.id));
+  if (!batch) throw new DomainProblem(FailureType.NotFound, `no bulk payment ${input.id}`);
+  await assertOfficeAccess(deps.db, principal, batch.officeId);
   const [line] = await deps.db
     .select()
     .from(bulkPaymentLines)
