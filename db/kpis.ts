@@ -7,7 +7,8 @@ import type { Database } from './client';
  * The KPIs, computed in SQL from the read models. Each question reads one index range: what
  * closed (or was resolved) in the period — its whole days from the rollup `kpi_closure_days`, its
  * partial first and last days from the items —, the open items (partial indexes), the period's
- * notices, the contact slots of the period (`inbound_contact_slots`) — never the whole history.
+ * notices (whole days from the rollup `kpi_notice_days`), the contact slots of the period
+ * (`inbound_contact_slots`) — never the whole history.
  * The indexes are in db/schema (`*_kpi_*`); `npm run bench -- --scenario kpis` shows the plans and times.
  */
 
@@ -295,7 +296,11 @@ const slotRange = (period: TKpiPeriod) => sql`
 
 export type TContactPoint = { bucket: string; channel: string; contacts: number };
 
-/** Inbound contacts per bucket (hour, day… in the utility's time zone) and channel. */
+/**
+ * Inbound contacts per bucket (hour, day… in the utility's time zone) and channel: summed per slot
+ * and channel first (the index alone, `inbound_contact_slots_kpi_idx`), so the zone's bucket is
+ * computed once a slot and channel, not once a slot row (offices × kinds of them).
+ */
 export async function contactSeries(
   db: Database,
   period: TKpiPeriod,
@@ -303,7 +308,11 @@ export async function contactSeries(
 ): Promise<TContactPoint[]> {
   const rows = await db.execute<{ bucket: Date | string; channel: string; contacts: number }>(sql`
     select ${bucketOf(period.granularity, sql`slot`, f.timeZone)} as bucket, channel, sum(contacts)::int as contacts
-    from inbound_contact_slots where ${slotRange(period)} ${officeIn(f.scope)}
+    from (
+      select slot, channel, sum(contacts) as contacts
+      from inbound_contact_slots where ${slotRange(period)} ${officeIn(f.scope)}
+      group by 1, 2
+    ) s
     group by 1, 2 order by 1, 2`);
   return rows.map((r) => ({
     bucket: new Date(r.bucket).toISOString(),
@@ -339,13 +348,41 @@ export type TNoticeChannel = {
 /**
  * Outbound notices recorded in the period, by the channel each was to go on first: delivered (on
  * any channel), of those delivered on a fallback, undelivered (the chain ran out, or there was
- * none), still pending.
+ * none), still pending. The period's whole UTC days are read from the rollup `kpi_notice_days`,
+ * its partial first and last days (under a day each) from the notices (`notifications_kpi_idx`).
  */
 export async function noticeChannels(
   db: Database,
   period: TKpiPeriod,
   f: TKpiFilter,
 ): Promise<TNoticeChannel[]> {
+  const from = period.from.getTime();
+  const to = period.to.getTime();
+  const firstDay = Math.ceil(from / DAY_MS) * DAY_MS;
+  const endDay = Math.floor(to / DAY_MS) * DAY_MS;
+  const whole = firstDay < endDay;
+  const ranges = whole
+    ? [
+        [from, firstDay],
+        [endDay, to],
+      ].filter(([a, b]) => a! < b!)
+    : [[from, to]];
+  const items = ranges.map(
+    ([a, b]) => sql`
+      select first_channel, status, fell_back, count(*) as n
+      from notifications
+      where created_at >= ${iso(new Date(a!))} and created_at < ${iso(new Date(b!))} ${officeIn(f.scope, sql`kpi_office_id`)}
+      group by 1, 2, 3`,
+  );
+  const days = whole
+    ? [
+        sql`
+      select first_channel, status, fell_back, sum(notices) as n
+      from kpi_notice_days
+      where day >= ${utcDate(firstDay)}::date and day < ${utcDate(endDay)}::date ${officeIn(f.scope)}
+      group by 1, 2, 3`,
+      ]
+    : [];
   const rows = await db.execute<{
     channel: string;
     notices: number;
@@ -354,13 +391,12 @@ export async function noticeChannels(
     pending: number;
     fell_back: number;
   }>(sql`
-    select first_channel as channel, count(*)::int as notices,
-      (count(*) filter (where status = 'delivered'))::int as delivered,
-      (count(*) filter (where status in ('undelivered', 'undeliverable')))::int as undelivered,
-      (count(*) filter (where status not in ('delivered', 'undelivered', 'undeliverable')))::int as pending,
-      (count(*) filter (where fell_back))::int as fell_back
-    from notifications
-    where created_at >= ${iso(period.from)} and created_at < ${iso(period.to)} ${officeIn(f.scope, sql`kpi_office_id`)}
+    select first_channel as channel, sum(n)::int as notices,
+      coalesce(sum(n) filter (where status = 'delivered'), 0)::int as delivered,
+      coalesce(sum(n) filter (where status in ('undelivered', 'undeliverable')), 0)::int as undelivered,
+      coalesce(sum(n) filter (where status not in ('delivered', 'undelivered', 'undeliverable')), 0)::int as pending,
+      coalesce(sum(n) filter (where fell_back), 0)::int as fell_back
+    from (${sql.join([...days, ...items], sql` union all `)}) g
     group by 1 order by 1`);
   return rows.map((r) => ({
     channel: r.channel,

@@ -44,5 +44,9 @@ export const inboundContactSlots = pgTable(
     kind: text('kind').notNull(),
     contacts: integer('contacts').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.slot, t.officeId, t.channel, t.kind] })],
+  (t) => [
+    primaryKey({ columns: [t.slot, t.officeId, t.channel, t.kind] }),
+    // The contacts KPIs (db/kpis.ts): a period's slots read from the index alone (no heap fetches).
+    index('inbound_contact_slots_kpi_idx').on(t.slot, t.officeId, t.channel, t.kind, t.contacts),
+  ],
 );

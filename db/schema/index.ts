@@ -25,3 +25,4 @@ export * from './campaigns';
 export * from './compensation';
 export * from './repair';
 export * from './kpi-closures';
+export * from './kpi-notices';
