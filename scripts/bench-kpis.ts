@@ -133,7 +133,7 @@ async function generate(db: Database, sections: string[]) {
       select ${contactSlot(sql`at`)}, office_id, channel, kind, count(*)::int
       from inbound_contacts group by 1, 2, 3, 4`,
   );
-  // The notices rollup's triggers too: off for the bulk load, then computed at once (as migration 0032 does).
+  // The notices rollup's triggers too: off for the bulk load, then computed at once (as migration 0031 does).
   await db.execute(sql`alter table notifications disable trigger user`);
   await timed(
     `${ROWS} notices`,
