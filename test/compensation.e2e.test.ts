@@ -298,9 +298,9 @@ describe('a late service request', () => {
       },
     });
     const body = renderNotice('request-completed', 'en', notice.params).body;
-    expect(body).toContain(
-      `${credited.amountText} credited to your account as compensation for ${credited.periodsLate} days`,
-    );
+    // (one "day" when a loaded machine made it one period late)
+    const days = `${credited.periodsLate} ${credited.periodsLate === 1 ? 'day' : 'days'}`;
+    expect(body).toContain(`${credited.amountText} credited to your account as compensation for ${days}`);
 
     // So does the signed receipt.
     const download = await stack.app.request(`/v1/service-requests/${rn}/receipt`, {

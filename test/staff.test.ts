@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staff } from '../db/schema';
 import { deliverToInbox } from '../db/staff';
 import { toE164 } from '../domain/phone';
-import { loadDemoData } from '../scripts/lib/demo-data';
+import { buildDemoData, loadDemoData } from '../scripts/lib/demo-data';
 import { startTestStack, type TestStack } from './helpers/stack';
 
 /**
@@ -36,7 +36,10 @@ afterAll(async () => stack?.stop());
 
 describe('demo staff', () => {
   it('has an executive and a supervisor per section, supervisors above, an emergency desk per circle', async () => {
-    const rows = await stack.db.select().from(staff);
+    // The demo's own staff: other test files add people of their own to the shared database.
+    const demo = new Set(buildDemoData().staffRows.map((r) => r.subject));
+    const rows = (await stack.db.select().from(staff)).filter((r) => demo.has(r.subject));
+    expect(rows.length).toBe(demo.size);
     const has = (subject: string, role: string, officeId: string) =>
       expect(rows.find((r) => r.subject === subject)).toMatchObject({ role, officeId, active: true });
     has('exec-pattom', 'executive', 'sec-pattom');
