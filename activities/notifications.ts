@@ -380,7 +380,12 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         })
         .onConflictDoUpdate({
           target: notificationAttempts.id,
-          set: { status: input.status, detail: input.detail?.slice(0, 500), updatedAt: now() },
+          // a mark without words (timed-out) keeps what the send wrote (the SMS's encoding and segments)
+          set: {
+            status: input.status,
+            ...(input.detail !== undefined ? { detail: input.detail.slice(0, 500) } : {}),
+            updatedAt: now(),
+          },
           setWhere: sql`${notificationAttempts.status} <> 'delivered'`,
         });
     },

@@ -41,12 +41,7 @@ import {
   ZResolve,
 } from '../../domain/complaint';
 import { decisionMessage } from '../../domain/decision-signature';
-import {
-  DomainProblem,
-  fieldErrors,
-  FailureType,
-  type TFieldError,
-} from '../../domain/failures';
+import { DomainProblem, fieldErrors, FailureType, type TFieldError } from '../../domain/failures';
 import type { TLanguage } from '../../domain/languages';
 import { ZRequestNumber } from '../../domain/request-number';
 import { ZConsumerNumber } from '../../domain/consumer';
@@ -175,7 +170,9 @@ function refusalOf(
   error: unknown,
 ): { status: ContentfulStatusCode; message: string; errors: TFieldError[] } | undefined {
   const refusal = anyRefusal(error);
-  return refusal && { status: FAILURE_STATUS[refusal.type], message: refusal.message, errors: refusal.errors };
+  return (
+    refusal && { status: FAILURE_STATUS[refusal.type], message: refusal.message, errors: refusal.errors }
+  );
 }
 
 /**
@@ -1007,7 +1004,8 @@ export function createConsoleRoutes(deps: AppDeps) {
         idempotencyKey: `desk/${idempotencyKey}`,
         ...(files.length ? { attached: { eformField: '', fields: {}, files } } : {}),
       });
-      await countDeskContact(deps, principal, consumerNumber, 'request', accepted.requestNumber);
+      // A double click's second submission is the same request: one contact.
+      if (!replay) await countDeskContact(deps, principal, consumerNumber, 'request', accepted.requestNumber);
       return renderDeskRequest(c, principal, consumerNumber, {
         type,
         values: typed,
