@@ -113,6 +113,17 @@ export function consumerChain(
   return chain.length === 0 && template.mandatory && has('post') ? ['post'] : chain;
 }
 
+/** The names of the offices a notice names, by id (one read; none when it names none). */
+async function officeNames(db: Database, ids: Iterable<string>): Promise<Map<string, string>> {
+  const list = [...ids];
+  if (list.length === 0) return new Map();
+  const rows = await db
+    .select({ id: offices.id, name: offices.name })
+    .from(offices)
+    .where(inArray(offices.id, list));
+  return new Map(rows.map((o) => [o.id, o.name] as const));
+}
+
 export function createNotificationActivities(deps: NotificationActivityDeps) {
   const { db, now } = deps;
 
@@ -259,17 +270,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           .values({ id, key: input.notice.key, attempt: input.attempt, ...values })
           .onConflictDoNothing();
       // Offices named in the notice are shown by name.
-      const ids = [...officesNamed(input.notice.params)];
-      const names = new Map(
-        ids.length
-          ? (
-              await db
-                .select({ id: offices.id, name: offices.name })
-                .from(offices)
-                .where(inArray(offices.id, ids))
-            ).map((o) => [o.id, o.name] as const)
-          : [],
-      );
+      const names = await officeNames(db, officesNamed(input.notice.params));
       const params = withOfficeNames(input.notice.params, names);
       const rendered = renderNotice(input.notice.template as never, input.language, params);
       if (input.channel === 'staff-inbox') {
@@ -477,16 +478,7 @@ export function createNoticeBatchSender(
     // Offices named in the notices are shown by name (one read for the batch).
     const officeIds = new Set<string>();
     for (const i of fresh) officesNamed(messages[i]!.notice.params, officeIds);
-    const names = new Map(
-      officeIds.size
-        ? (
-            await db
-              .select({ id: offices.id, name: offices.name })
-              .from(offices)
-              .where(inArray(offices.id, [...officeIds]))
-          ).map((o) => [o.id, o.name] as const)
-        : [],
-    );
+    const names = await officeNames(db, officeIds);
     // The same words for everyone with the same template, language and parameters.
     const rendered = new Map<
       string,
