@@ -144,6 +144,15 @@ const EnvSchema = z
      * (`npm run bench -- --scenario open-requests`).
      */
     WORKER_SEMI_SPACE_MB: z.coerce.number().int().min(1).max(256).default(16),
+    /**
+     * glibc's MALLOC_ARENA_MAX for the worker processes the supervisors start (and `npm run
+     * worker`'s default): the SDK's Rust threads and the workflow threads each take a malloc arena,
+     * and the arenas fragment as cached workflows are evicted and replaced — with glibc's own limit
+     * (8 a core) a worker holding 500 cached workflows after 2,000 had passed through its cache
+     * grew to 942 MB, with 2 it stayed at 611 MB (`npm run bench -- --scenario open-requests
+     * --n 2000 --fire-all`). 0: glibc's own.
+     */
+    WORKER_MALLOC_ARENA_MAX: z.coerce.number().int().min(0).max(1024).default(2),
     WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(40),
     /** a prebuilt workflow bundle (supervisors bundle once for all their workers); default: bundle at start */
@@ -642,6 +651,7 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
     worker: {
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       semiSpaceMb: env.WORKER_SEMI_SPACE_MB,
+      mallocArenaMax: env.WORKER_MALLOC_ARENA_MAX,
       maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     },

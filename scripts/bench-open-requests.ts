@@ -13,6 +13,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import proto from '@temporalio/proto';
 import { count, eq, inArray, sql } from 'drizzle-orm';
 import { loadConfig } from '../config';
 import { syncCatalogue } from '../db/catalogue';
@@ -32,6 +33,7 @@ import { startEmbeddedPostgres } from './lib/embedded-postgres';
 import { freePort } from './lib/ports';
 import { resolveTemporalCli } from './lib/temporal-cli';
 import { startTemporalDevServer } from './lib/temporal-dev-server';
+import { mallocArenaEnv } from './lib/seva-children';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,6 +48,9 @@ const { values: args } = parseArgs({
     'fire-all': { type: 'boolean', default: false },
     /** with --fire-all: seconds from the first start to the moment every TAT ends (default 90 + N × 0.08) */
     'fire-in': { type: 'string' },
+    /** a heap snapshot of the workflow thread with the N open, written to this file */
+    snapshot: { type: 'string' },
+    arenas: { type: 'string' },
   },
   strict: false,
 });
@@ -55,6 +60,13 @@ const say = (m: string) => console.log(`[bench:open-requests] ${m}`);
 const rssOf = (pid: number) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : NaN;
+};
+type WorkerMemory = NodeJS.MemoryUsage & {
+  cached: number;
+  threadHeapUsed: number;
+  threadHeapTotal: number;
+  threadExternal: number;
+  threadMalloced: number;
 };
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -91,6 +103,10 @@ async function main() {
   const config = loadConfig(env);
   const cacheSize = Number(args.cache ?? config.worker.maxCachedWorkflows);
   const semiSpace = Number(args['semi-space'] ?? config.worker.semiSpaceMb);
+  /** glibc's malloc arenas in the worker (--arenas N; 0: glibc's own) */
+  const arenas = Number(args.arenas ?? config.worker.mallocArenaMax);
+  // eslint-disable-next-line no-restricted-properties -- the worker inherits this environment, as a launched one would
+  const workerEnv = { ...process.env, ...mallocArenaEnv(arenas, process.env) };
   await migrateDatabase(postgres.url);
   const database = createDatabase(postgres.url, { max: 10 });
   const { db } = database;
@@ -107,6 +123,7 @@ async function main() {
       [JSON.stringify(env), String(cacheSize), bundlePath],
       {
         execArgv: [...(semiSpace ? [`--max-semi-space-size=${semiSpace}`] : []), '--import', 'tsx'],
+        env: workerEnv,
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       },
     );
@@ -186,15 +203,15 @@ async function main() {
     });
   /** how many of the first N (both kinds) have escalated: their TAT timer fired */
   const escalatedOfAll = async () => {
-    const [c] = await db
-      .select({ n: count() })
-      .from(complaints)
+    const [c] = await db.select({ n: count() }).from(complaints)
       .where(sql`${complaints.requestNumber} like 'CR-BENCH-%' and ${complaints.escalationLevel} > 0
         and ${complaints.requestNumber} < ${`CR-BENCH-${String(N - Math.floor(N / 2)).padStart(6, '0')}`}`);
     const [r] = await db
       .select({ n: count() })
       .from(serviceRequests)
-      .where(sql`${serviceRequests.requestNumber} like 'SR-BENCH-%' and ${serviceRequests.escalationLevel} > 0`);
+      .where(
+        sql`${serviceRequests.requestNumber} like 'SR-BENCH-%' and ${serviceRequests.escalationLevel} > 0`,
+      );
     return (c?.n ?? 0) + (r?.n ?? 0);
   };
   const requestsSettled = async (wanted: number) => {
@@ -206,9 +223,9 @@ async function main() {
     throw new Error('service requests did not settle');
   };
   const memoryOf = (child: ChildProcess) =>
-    new Promise<NodeJS.MemoryUsage & { cached: number }>((resolve) => {
+    new Promise<WorkerMemory>((resolve) => {
       const listen = (m: unknown) => {
-        const memory = (m as { memory?: NodeJS.MemoryUsage & { cached: number } }).memory;
+        const memory = (m as { memory?: WorkerMemory }).memory;
         if (!memory) return;
         child.off('message', listen);
         resolve(memory);
@@ -216,9 +233,20 @@ async function main() {
       child.on('message', listen);
       child.send({ memory: true });
     });
-  const breakdown = (m: NodeJS.MemoryUsage & { cached: number }) =>
-    `heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)} MB, external ${mb(m.external)} MB (array buffers ${mb(m.arrayBuffers)} MB), ` +
-    `outside V8 ${mb(m.rss - m.heapTotal - m.external)} MB; ${m.cached} workflows cached`;
+  const breakdown = (m: WorkerMemory) =>
+    `main heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)} MB, external ${mb(m.external)} MB (array buffers ${mb(m.arrayBuffers)} MB), ` +
+    `workflow threads' heap used ${mb(m.threadHeapUsed)} of ${mb(m.threadHeapTotal)} MB (external ${mb(m.threadExternal)} MB, malloced ${mb(m.threadMalloced)} MB), ` +
+    `outside V8 ${mb(m.rss - m.heapTotal - m.external - m.threadHeapTotal - m.threadExternal - m.threadMalloced)} MB; ${m.cached} workflows cached`;
+  const snapshotOf = (child: ChildProcess, to: string) =>
+    new Promise<void>((resolve) => {
+      const listen = (m: unknown) => {
+        if (!(m as { snapshot?: unknown }).snapshot) return;
+        child.off('message', listen);
+        resolve();
+      };
+      child.on('message', listen);
+      child.send({ snapshot: to });
+    });
   // Room for the whole run to be started and settle: a few hundred a minute on 2 busy cores.
   const settleRounds = Math.max(600, N);
   const settled = async (ids: string[], wanted: number) => {
@@ -234,6 +262,37 @@ async function main() {
   };
   const idsOf = (from: number, n: number) =>
     Array.from({ length: n }, (_, k) => `CR-BENCH-${String(from + k).padStart(6, '0')}`);
+
+  /**
+   * The ones that had not escalated by the deadline, and what Temporal says of each: still running
+   * (a timer pending, work queued) or ended, its history's length and its last events.
+   */
+  const explainUnfired = async () => {
+    const cutoff = `CR-BENCH-${String(N - Math.floor(N / 2)).padStart(6, '0')}`;
+    const rows = await db.execute<{ rn: string }>(sql`
+      select request_number as rn from ${complaints}
+        where request_number like 'CR-BENCH-%' and request_number < ${cutoff} and escalation_level = 0
+      union all
+      select request_number from ${serviceRequests}
+        where request_number like 'SR-BENCH-%' and escalation_level = 0
+      order by 1 limit 20`);
+    say(`not escalated by the deadline (first ${rows.length}):`);
+    for (const { rn } of rows) {
+      const handle = client.workflow.getHandle(rn);
+      const described = await handle.describe().catch((e: unknown) => e as Error);
+      if (described instanceof Error) {
+        say(`  ${rn}: ${described.message}`);
+        continue;
+      }
+      const history = await handle.fetchHistory().catch(() => undefined);
+      const events = (history?.events ?? []).map((e) =>
+        String(proto.temporal.api.enums.v1.EventType[e.eventType ?? 0]).replace('EVENT_TYPE_', ''),
+      );
+      say(
+        `  ${rn}: ${described.status.name}, ${described.historyLength} events, ${described.raw.pendingActivities?.length ?? 0} pending activities; last: ${events.slice(-4).join(', ')}`,
+      );
+    }
+  };
 
   let current: ChildProcess | undefined;
   try {
@@ -255,6 +314,10 @@ async function main() {
     await sleep(5_000); // their registration notices finish; each waits on its timer
     const held = rssOf(worker.child.pid!);
     const heldMemory = await memoryOf(worker.child);
+    if (args.snapshot) {
+      await snapshotOf(worker.child, String(args.snapshot));
+      say(`heap snapshot of the workflow thread written to ${String(args.snapshot)}`);
+    }
     const perWorkflow = (held - idle) / Math.min(N, cacheSize);
     say(
       `${N} open requests and complaints in ${((performance.now() - t0) / 1000).toFixed(1)} s: RSS ${mb(held)} MB: ${breakdown(heldMemory)}`,
@@ -291,7 +354,8 @@ async function main() {
     let peakAfterRestart = rssOf(worker.child.pid!);
     let allFiredInMs = NaN;
     if (fireAll) {
-      const deadline = fireAt + Math.max(300_000, N * 300);
+      // From the TATs' end or the restart, whichever is later (a loaded machine may start them late).
+      const deadline = Math.max(fireAt, Date.now()) + Math.max(300_000, N * 300);
       say(
         `${firedBeforeKill} of ${N} had fired before the kill; waiting for the rest (their TATs end in ${Math.round((fireAt - Date.now()) / 1000)} s)`,
       );
@@ -304,6 +368,7 @@ async function main() {
         await sleep(1_000);
       }
       allFiredInMs = Date.now() - fireAt;
+      if (fired < N) await explainUnfired();
       breached = fired;
       replayMs = await replayAll();
     }
@@ -320,7 +385,7 @@ async function main() {
       .map((l) => l.toFixed(2))
       .join(' ');
     console.log(
-      `\nopen-requests (one worker process, reuseV8Context, cache ${cacheSize}, semi-space ${semiSpace ? `${semiSpace} MB` : "V8's own"})`,
+      `\nopen-requests (one worker process, reuseV8Context, cache ${cacheSize}, semi-space ${semiSpace ? `${semiSpace} MB` : "V8's own"}, MALLOC_ARENA_MAX ${workerEnv.MALLOC_ARENA_MAX ?? "glibc's own"})`,
     );
     console.log(`  idle worker RSS               ${mb(idle)} MB (${breakdown(idleMemory)})`);
     console.log(
@@ -340,7 +405,9 @@ async function main() {
         `  restarted worker's peak RSS while they fired: ${mb(peakAfterRestart)} MB (${peakAfterRestart <= 1024 ** 3 ? 'within' : 'over'} 1 GB)`,
       );
     } else
-      console.log(`  timers fired after the restart: ${breached} of ${sample} short-TAT complaints escalated`);
+      console.log(
+        `  timers fired after the restart: ${breached} of ${sample} short-TAT complaints escalated`,
+      );
     console.log(`  load average ${load} on ${navigatorCores()} cores`);
     if (breached < (fireAll ? N : sample)) process.exitCode = 1;
   } finally {

@@ -51,6 +51,7 @@ import { freePort } from './lib/ports';
 import { cpuOf, cpuSpent, type TCpuGroup } from './lib/process-cpu';
 import { resolveTemporalCli } from './lib/temporal-cli';
 import { startTemporalDevServer } from './lib/temporal-dev-server';
+import { mallocArenaEnv } from './lib/seva-children';
 
 const { values: args } = parseArgs({
   options: {
@@ -61,6 +62,8 @@ const { values: args } = parseArgs({
     'semi-space': { type: 'string' }, // open-requests: the worker's node --max-semi-space-size
     'fire-all': { type: 'boolean' }, // open-requests: all N TATs end after the restart
     'fire-in': { type: 'string' },
+    arenas: { type: 'string' }, // open-requests: the worker's MALLOC_ARENA_MAX (0: glibc's own)
+    snapshot: { type: 'string' }, // open-requests: a heap snapshot of the workflow thread, to this file
     lines: { type: 'string', default: '10000' },
     /** writes a V8 CPU profile of this process during the SMS intake phase (open it in Chrome DevTools) */
     'cpu-profile': { type: 'string' },
@@ -241,10 +244,10 @@ async function main() {
         // already stopped
       }
   });
-  const child = async (script: string, argv: string[], execArgv: string[] = []) => {
+  const child = async (script: string, argv: string[], execArgv: string[] = [], extraEnv = {}) => {
     const started = fork(fileURLToPath(new URL(script, import.meta.url)), argv, {
       // eslint-disable-next-line no-restricted-properties -- the children need PATH and HOME; their config is `env`
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, ...extraEnv },
       execArgv: [...execArgv, '--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -264,6 +267,7 @@ async function main() {
       './lib/bench-worker.ts',
       [JSON.stringify(env), String(config.worker.maxCachedWorkflows), bundlePath],
       [`--max-semi-space-size=${config.worker.semiSpaceMb}`],
+      mallocArenaEnv(config.worker.mallocArenaMax, env),
     ),
   ]);
   const base = `http://127.0.0.1:${httpPort}`;

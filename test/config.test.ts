@@ -35,6 +35,7 @@ describe('config', () => {
     expect(config.worker).toEqual({
       maxCachedWorkflows: 250,
       semiSpaceMb: 8,
+      mallocArenaMax: 2,
       maxConcurrentActivityTaskExecutions: 20,
       maxConcurrentWorkflowTaskExecutions: 40,
     });
@@ -54,6 +55,8 @@ describe('config', () => {
     );
     expect(loadConfig({}).worker.semiSpaceMb).toBe(16);
     expect(problemsOf({ WORKER_SEMI_SPACE_MB: '0' })[0]).toMatch(/^WORKER_SEMI_SPACE_MB:/);
+    expect(loadConfig({ WORKER_MALLOC_ARENA_MAX: '0' }).worker.mallocArenaMax).toBe(0);
+    expect(problemsOf({ WORKER_MALLOC_ARENA_MAX: 'many' })[0]).toMatch(/^WORKER_MALLOC_ARENA_MAX:/);
   });
 
   it('keeps PUBLIC_URL without a trailing slash, so links never double it', () => {

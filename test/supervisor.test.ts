@@ -139,3 +139,12 @@ describe('startProgram', () => {
     expect(alive).toBe(false);
   });
 });
+
+describe('the environment a supervised worker starts with', () => {
+  it('caps glibc malloc arenas unless told otherwise', async () => {
+    const { mallocArenaEnv } = await import('../scripts/lib/seva-children');
+    expect(mallocArenaEnv(2, {})).toEqual({ MALLOC_ARENA_MAX: '2' });
+    expect(mallocArenaEnv(0, {})).toEqual({}); // glibc's own
+    expect(mallocArenaEnv(2, { MALLOC_ARENA_MAX: '4' })).toEqual({}); // set by hand: it stays
+  });
+});

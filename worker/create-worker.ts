@@ -105,13 +105,15 @@ export async function createWorker({
         ]
       : []),
   ];
+  // the process's own knobs (V8 flags, glibc's arenas) are the launcher's, not the SDK's
+  const { semiSpaceMb: _semiSpace, mallocArenaMax: _arenas, ...sdkOptions } = config.worker ?? {};
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities: createActivities(deps),
     dataConverter: createDataConverter(config),
-    ...config.worker,
+    ...sdkOptions,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...(maxCachedWorkflows ? { maxCachedWorkflows } : {}),
     ...(activityInterceptors.length > 0 ? { interceptors: { activity: activityInterceptors } } : {}),

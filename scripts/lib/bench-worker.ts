@@ -4,7 +4,9 @@
  * bench its CPU per report. Config comes
  * from the parent as JSON (the first argument), the cache size as the second.
  */
-import { statSync } from 'node:fs';
+import { createWriteStream, statSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { Worker as NodeWorker } from 'node:worker_threads';
 import { loadConfig } from '../../config';
 import { createDatabase } from '../../db/client';
 import { createLogger } from '../../lib/logger';
@@ -33,16 +35,48 @@ const worker = await createWorker({
 process.on('SIGTERM', () => worker.shutdown());
 // Where the memory is, when the parent asks: V8's heap and what lives outside it.
 // …and whether it is busy (the intake bench waits for a quiet worker between its phases).
-process.on('message', (m) => {
+// The workflows run in the SDK's workflow threads (worker_threads, one V8 isolate each): their
+// heaps are not in process.memoryUsage()'s heap figures, so they are read from the threads.
+type ThreadClient = { workerThread: NodeWorker };
+const workflowThreads = (): NodeWorker[] =>
+  (
+    (worker as unknown as { workflowCreator?: { workerThreadClients?: ThreadClient[] } }).workflowCreator
+      ?.workerThreadClients ?? []
+  ).map((c) => c.workerThread);
+const threadHeaps = async () => {
+  const stats = await Promise.all(workflowThreads().map((t) => t.getHeapStatistics().catch(() => undefined)));
+  const live = stats.filter((s) => s !== undefined);
+  return {
+    threadHeapUsed: live.reduce((a, s) => a + s.used_heap_size, 0),
+    threadHeapTotal: live.reduce((a, s) => a + s.total_heap_size, 0),
+    threadExternal: live.reduce((a, s) => a + s.external_memory, 0),
+    threadMalloced: live.reduce((a, s) => a + s.malloced_memory, 0),
+  };
+};
+process.on('message', (m) => void answer(m));
+async function answer(m: unknown) {
   if ((m as { memory?: boolean }).memory)
-    process.send?.({ memory: { ...process.memoryUsage(), cached: worker.getStatus().numCachedWorkflows } });
+    process.send?.({
+      memory: {
+        ...process.memoryUsage(),
+        ...(await threadHeaps()),
+        cached: worker.getStatus().numCachedWorkflows,
+      },
+    });
+  const snapshotTo = (m as { snapshot?: string }).snapshot;
+  if (snapshotTo) {
+    // a heap snapshot of the first workflow thread, for Chrome DevTools' Memory tab
+    const thread = workflowThreads()[0];
+    if (thread) await pipeline(await thread.getHeapSnapshot(), createWriteStream(snapshotTo));
+    process.send?.({ snapshot: thread ? snapshotTo : null });
+  }
   if ((m as { status?: boolean }).status) {
     const status = worker.getStatus();
     process.send?.({
       status: { inFlight: status.numInFlightWorkflowActivations + status.numInFlightActivities },
     });
   }
-});
+}
 process.send?.({
   ready: true,
   bundleBytes: 'code' in bundle ? bundle.code.length : statSync(prebuilt!).size,

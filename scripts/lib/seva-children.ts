@@ -60,7 +60,11 @@ export async function startSevaChildren(options: {
     ...Array.from({ length: options.workers }, async (_, i) => {
       const name = options.workers === 1 ? 'worker' : `worker ${i + 1}`;
       const nodeFlags = [`--max-semi-space-size=${config.worker.semiSpaceMb}`];
-      const workerEnv = { ...env, ...workerMetricsEnv(config.observability.workerMetricsAddress, i) };
+      const workerEnv = {
+        ...env,
+        ...workerMetricsEnv(config.observability.workerMetricsAddress, i),
+        ...mallocArenaEnv(config.worker.mallocArenaMax, env),
+      };
       workers.push(
         await supervise({
           name,
@@ -71,4 +75,12 @@ export async function startSevaChildren(options: {
     }),
   ]);
   return { api, workers };
+}
+
+/**
+ * glibc reads MALLOC_ARENA_MAX when a process starts, so a launcher sets it for its workers
+ * (WORKER_MALLOC_ARENA_MAX; 0 leaves glibc's own). One set in the environment by hand wins.
+ */
+export function mallocArenaEnv(arenas: number, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return arenas > 0 && !env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: String(arenas) } : {};
 }
