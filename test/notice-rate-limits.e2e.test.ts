@@ -13,7 +13,7 @@ import { devOutbox, noticeRateLimits, notificationAttempts } from '../db/schema'
 import { createNoticeProviders, type TOutgoing } from '../lib/notice-providers';
 import { createNoticeRateLimiter, RateLimitedError, type TRateGrant } from '../lib/notice-rate-limits';
 import { createActivityDeps } from '../worker/activity-deps';
-import { startTestStack, type TestStack } from './helpers/stack';
+import { startTestStack, testConfig, type TestStack } from './helpers/stack';
 
 /**
  * Sending within each provider's rate limit (#14, NOTICE_RATE_LIMITS): the limiter's counter lives
@@ -202,7 +202,19 @@ describe('sending within each provider’s rate limit', () => {
     await expect(limiter.take('sms', 1_000_000, { until: Date.now() })).resolves.toBeUndefined();
   });
 
-  it('leaves the providers as they are without limits', () => {
+  it('wraps the workers’ providers as NOTICE_RATE_LIMITS says, and leaves them as they are without it', async () => {
+    const limited = await createActivityDeps(
+      testConfig({ NOTICE_RATE_LIMITS: 'sms=5,email=7' }),
+      stack.db,
+      stack.client,
+    );
+    const { sms, whatsapp, voice, email } = limited.deps.providers;
+    expect([sms.maxBatch, email.maxBatch]).toEqual([5, 7]);
+    expect(sms).not.toBe(whatsapp);
+    // WhatsApp and voice are not limited: the gateway itself, as before.
+    expect(whatsapp).toBe(voice);
+    expect(whatsapp.maxBatch).toBe(1000);
+
     const providers = createNoticeProviders(stack.config, stack.db);
     expect(stack.config.notices.rateLimits).toEqual({});
     expect(providers.sms).toBe(providers.whatsapp);
