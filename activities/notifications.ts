@@ -465,7 +465,7 @@ export function createNoticeBatchSender(
     messages: readonly TBatchMessage[],
     options: {
       concurrency: number;
-      /** called with the count done so far, after each send and about once a second while one waits for its rate limit */
+      /** called with the count done so far, after each send and every quarter second while one waits for its rate limit */
       progress?: (done: number) => void;
       /** epoch ms: a send still waiting for its channel's rate limit then is not made (RateLimitedError) */
       until?: number;

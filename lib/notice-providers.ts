@@ -27,7 +27,7 @@ export type TSent = { provider: string; providerMessageId: string; delivered: bo
 export type TSendOptions = {
   /** epoch ms: a send that finds no room in the rate limit by then throws RateLimitedError, unsent */
   until?: number;
-  /** called about once a second while a send waits for room (an activity heartbeats) */
+  /** called every quarter second while a send waits for room (an activity heartbeats) */
   onWait?: () => void;
 };
 export type ChannelProvider = {

@@ -321,8 +321,8 @@ describe('the campaign dispatch in batches', () => {
     };
     const first = round(1);
     const result = await first.run();
-    // Ten in the first window, perhaps ten more in the next before the deadline; the rest wait.
-    expect(result.sent).toBeGreaterThanOrEqual(10);
+    // Five per 500 ms until the deadline (kept to the whole second before it); the rest wait.
+    expect(result.sent).toBeGreaterThanOrEqual(5);
     expect(result.sent).toBeLessThanOrEqual(20);
     expect(result.more).toBe(true);
     // It heartbeat while it waited (the same count again, before the next send).
@@ -335,7 +335,7 @@ describe('the campaign dispatch in batches', () => {
     expect((await outboxOf(campaignId)).size).toBe(result.sent);
 
     let sent = result.sent;
-    for (let n = 2; sent < 30 && n < 6; n++) sent += (await round(n).run()).sent;
+    for (let n = 2; sent < 30 && n < 12; n++) sent += (await round(n).run()).sent;
     expect(sent).toBe(30);
     const rows = await rowsOf(campaignId);
     expect(rows.every((r) => r.status === 'delivered' && r.step === 0 && r.claim === null)).toBe(true);
