@@ -26,6 +26,7 @@ import {
 import { FailureType } from '../domain/failures';
 import { isLanguage, isTemplateId, NOTICE_TEMPLATES, type TLanguage } from '../domain/notice-templates';
 import { noticeWorkflowId, type TLocalised, type TNoticeInput, type TNoticeParam } from '../domain/notices';
+import { RateLimitedError } from '../lib/notice-rate-limits';
 import {
   consumerChain,
   createNoticeBatchSender,
@@ -566,7 +567,13 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
             language: languageOf(row.consumer_number),
             contact: contacts.get(row.consumer_number),
           })),
-          { concurrency: deps.campaigns.sendConcurrency, progress: (done) => ctx.heartbeat(done) },
+          {
+            concurrency: deps.campaigns.sendConcurrency,
+            progress: (done) => ctx.heartbeat(done),
+            // Sends waiting for a provider's rate limit stop well within the claim's lease and the
+            // activity's timeout; what did not go is due again for the next round.
+            until: t.getTime() + Math.min(deps.campaigns.leaseMs, ctx.info.startToCloseTimeoutMs) / 2,
+          },
         );
         going.forEach(({ row, chain, channel }, i) => {
           const outcome = outcomes[i]!;
@@ -586,6 +593,11 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
             return;
           }
           const { error } = outcome;
+          // Its channel's rate limit had no room in time: not sent, not failed — due again as it was.
+          if (error instanceof RateLimitedError) {
+            save({ status: 'due', channel });
+            return;
+          }
           const detail = error instanceof Error ? error.message : String(error);
           const refused = error instanceof ApplicationFailure && error.type === 'SendRefused';
           const failures = row.failures + 1;

@@ -29,6 +29,7 @@ import {
   type ChannelProvider,
   type NoticeProviders,
   type TOutgoing,
+  type TSendOptions,
   type TSent,
 } from '../lib/notice-providers';
 
@@ -246,14 +247,22 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
      * One attempt on one channel. The attempt id (notice key + attempt number) is the provider's
      * idempotency key, and an attempt already recorded as sent is returned, not sent again.
      */
-    async sendOnChannel(input: {
-      notice: TNoticeInput;
-      attempt: number;
-      channel: string;
-      language: TLanguage;
-      /** the consumer's contact, when the caller has read it already (a campaign's batch) */
-      contact?: { phone: string | null; email: string | null; address: string | null; name: string };
-    }): Promise<{ providerMessageId: string; delivered: boolean }> {
+    async sendOnChannel(
+      input: {
+        notice: TNoticeInput;
+        attempt: number;
+        channel: string;
+        language: TLanguage;
+        /** the consumer's contact, when the caller has read it already (a campaign's batch) */
+        contact?: { phone: string | null; email: string | null; address: string | null; name: string };
+      },
+      /**
+       * How long the send may wait for its channel's rate limit (a campaign's batch passes its own).
+       * Default: half the activity's start-to-close timeout, so that a full channel fails this
+       * attempt (RateLimitedError, retried as any failure) before Temporal gives up on it.
+       */
+      send?: TSendOptions,
+    ): Promise<{ providerMessageId: string; delivered: boolean }> {
       const id = `${input.notice.key}#${input.attempt}`;
       const [done] = await db.select().from(notificationAttempts).where(eq(notificationAttempts.id, id));
       if (done?.providerMessageId)
@@ -329,18 +338,22 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       if (!to) throw ApplicationFailure.nonRetryable(`no ${input.channel} address on record`, 'SendRefused');
       const provider = deps.providers[input.channel as keyof NoticeProviders];
       if (!provider) throw ApplicationFailure.nonRetryable(`no provider for ${input.channel}`, 'SendRefused');
-      const log = Context.current().log;
+      const { log, info } = Context.current();
+      const sendOptions = send ?? { until: Date.now() + Math.max(1000, info.startToCloseTimeoutMs / 2) };
       try {
-        const sent = await provider.send({
-          channel: input.channel,
-          to,
-          subject: rendered.subject,
-          // A voice call reads the subject out before the message.
-          text: input.channel === 'voice' ? `${rendered.subject}. ${rendered.body}` : rendered.body,
-          language: input.language,
-          reference: id,
-          consumerNumber: 'consumerNumber' in input.notice.to ? input.notice.to.consumerNumber : undefined,
-        });
+        const sent = await provider.send(
+          {
+            channel: input.channel,
+            to,
+            subject: rendered.subject,
+            // A voice call reads the subject out before the message.
+            text: input.channel === 'voice' ? `${rendered.subject}. ${rendered.body}` : rendered.body,
+            language: input.language,
+            reference: id,
+            consumerNumber: 'consumerNumber' in input.notice.to ? input.notice.to.consumerNumber : undefined,
+          },
+          sendOptions,
+        );
         await recordSent({
           channel: input.channel,
           recipient: mask(input.channel, to),
@@ -417,7 +430,11 @@ export type TBatchMessage = {
   language: TLanguage;
   contact?: { phone: string | null; email: string | null; address: string | null; name: string };
 };
-/** What became of it: sent (or found sent before), or why not — as sendOnChannel would have thrown. */
+/**
+ * What became of it: sent (or found sent before), or why not — as sendOnChannel would have thrown;
+ * a RateLimitedError (lib/notice-rate-limits.ts) means it was not sent: its channel had no room
+ * before the batch's deadline.
+ */
 export type TBatchOutcome =
   { ok: true; providerMessageId: string; delivered: boolean } | { ok: false; error: unknown };
 
@@ -446,12 +463,19 @@ export function createNoticeBatchSender(
 
   return async function sendBatch(
     messages: readonly TBatchMessage[],
-    options: { concurrency: number; progress?: (done: number) => void },
+    options: {
+      concurrency: number;
+      /** called with the count done so far, after each send and every quarter second while one waits for its rate limit */
+      progress?: (done: number) => void;
+      /** epoch ms: a send still waiting for its channel's rate limit then is not made (RateLimitedError) */
+      until?: number;
+    },
   ): Promise<TBatchOutcome[]> {
     const outcomes = new Array<TBatchOutcome | undefined>(messages.length);
     const idOf = (m: TBatchMessage) => `${m.notice.key}#${m.attempt}`;
     let done = 0;
     const progress = (n: number) => options.progress?.((done += n));
+    const sendOptions: TSendOptions = { until: options.until, onWait: () => progress(0) };
 
     // Attempts already made (a retry after a crash between send and save) are answered as they were.
     const made = new Map(
@@ -542,7 +566,10 @@ export function createNoticeBatchSender(
           tasks.push(async () => {
             let results: (TSent | Error)[];
             try {
-              results = await provider.sendMany!(chunk.map((o) => o.message));
+              results = await provider.sendMany!(
+                chunk.map((o) => o.message),
+                sendOptions,
+              );
             } catch (error) {
               results = chunk.map(() => (error instanceof Error ? error : new Error(String(error))));
             }
@@ -559,7 +586,7 @@ export function createNoticeBatchSender(
         for (const o of outs)
           tasks.push(async () => {
             try {
-              sent.push({ out: o, result: await provider.send(o.message) });
+              sent.push({ out: o, result: await provider.send(o.message, sendOptions) });
             } catch (error) {
               outcomes[o.index] = asOutcome(error);
             }
@@ -569,7 +596,7 @@ export function createNoticeBatchSender(
     for (const i of single)
       tasks.push(async () => {
         try {
-          outcomes[i] = { ok: true, ...(await notices.sendOnChannel(messages[i]!)) };
+          outcomes[i] = { ok: true, ...(await notices.sendOnChannel(messages[i]!, sendOptions)) };
         } catch (error) {
           outcomes[i] = { ok: false, error };
         }

@@ -43,6 +43,9 @@ export const INBOUND_CHANNELS = ['sms', 'whatsapp', 'ivr', 'email', 'zalo', 'mes
 export type TInboundChannel = (typeof INBOUND_CHANNELS)[number];
 
 const CHANNELS = ['sms', 'whatsapp', 'email', 'voice', 'post'] as const;
+/** the channels whose providers take a number of messages per second (NOTICE_RATE_LIMITS); post is the print queue */
+export const RATE_LIMITED_CHANNELS = ['sms', 'whatsapp', 'voice', 'email'] as const;
+export type TRateLimitedChannel = (typeof RATE_LIMITED_CHANNELS)[number];
 /** what the development sandbox stands in for: the notice channels and the chat platforms' replies */
 const SANDBOX_CHANNELS = [...CHANNELS, 'zalo', 'messenger'] as const;
 /** How the development sandbox answers: delivered at once, refused (next channel), failing (retried, then next), or sent with no receipt ever. */
@@ -421,6 +424,43 @@ const EnvSchema = z
         }
         return chain as (typeof CHANNELS)[number][];
       }),
+    /**
+     * Messages per second each channel's provider takes, e.g. `sms=200,whatsapp=80,voice=10,email=100`;
+     * a channel left out (and post, the print queue) is not limited. Shared by every worker process.
+     */
+    NOTICE_RATE_LIMITS: z
+      .string()
+      .default('')
+      .transform((v, ctx) => {
+        const limits: Partial<Record<TRateLimitedChannel, number>> = {};
+        for (const pair of v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)) {
+          const [channel = '', rate, extra] = pair.split('=').map((s) => s.trim());
+          const known = (RATE_LIMITED_CHANNELS as readonly string[]).includes(channel);
+          const problem = !known
+            ? `unknown channel "${channel}"; channels: ${RATE_LIMITED_CHANNELS.join(', ')}`
+            : extra !== undefined ||
+                !rate ||
+                !/^\d+$/.test(rate) ||
+                Number(rate) < 1 ||
+                Number(rate) > 1_000_000
+              ? `"${pair}": the rate must be a whole number of messages per second, 1 to 1000000`
+              : channel in limits
+                ? `${channel} is given twice`
+                : undefined;
+          if (problem) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `${problem} (write channel=messages per second, e.g. sms=200,whatsapp=80)`,
+            });
+            return z.NEVER;
+          }
+          limits[channel as TRateLimitedChannel] = Number(rate);
+        }
+        return limits;
+      }),
     NOTICE_RECEIPT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
     QUIET_HOURS: z
       .string()
@@ -757,6 +797,8 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
         : { kind: 'sandbox' as const },
       sandboxAllowed: env.NODE_ENV !== 'production',
       sandboxModes: env.SANDBOX_CHANNELS,
+      /** messages per second per channel, across all workers; a channel not named is not limited */
+      rateLimits: env.NOTICE_RATE_LIMITS,
     },
     /** inbound consumer channels: SMS, IVR and e-mail gateways sign with Standard Webhooks; Meta signs WhatsApp */
     complaints: {

@@ -8,6 +8,7 @@ import type { Database } from '../db/client';
 import { devOutbox, printQueue } from '../db/schema';
 import { NoticeEmail } from '../emails/notice-email';
 import { sealBytes, type AtRestKeys } from './at-rest';
+import { createNoticeRateLimiter, rateLimitedProvider, type NoticeRateLimiter } from './notice-rate-limits';
 import { createPdfWriter, loadPdfFonts, type TPdfFonts } from './pdf-text';
 
 export type TOutgoing = {
@@ -22,16 +23,23 @@ export type TOutgoing = {
   consumerNumber?: string;
 };
 export type TSent = { provider: string; providerMessageId: string; delivered: boolean };
+/** How a send may wait for its channel's rate limit (lib/notice-rate-limits.ts); providers without one ignore it. */
+export type TSendOptions = {
+  /** epoch ms: a send that finds no room in the rate limit by then throws RateLimitedError, unsent */
+  until?: number;
+  /** called every quarter second while a send waits for room (an activity heartbeats) */
+  onWait?: () => void;
+};
 export type ChannelProvider = {
   name: string;
-  send: (message: TOutgoing) => Promise<TSent>;
+  send: (message: TOutgoing, options?: TSendOptions) => Promise<TSent>;
   /**
    * A bulk send (a gateway's batch API: one request for many messages), answering each message
    * in order: what it was sent as, or why not (a PermanentSendError for a refusal). Each message
    * keeps its own reference, so the same reference is still sent once. Providers without it are
    * sent one message at a time.
    */
-  sendMany?: (messages: TOutgoing[]) => Promise<(TSent | Error)[]>;
+  sendMany?: (messages: TOutgoing[], options?: TSendOptions) => Promise<(TSent | Error)[]>;
   /** the most messages one sendMany call takes */
   maxBatch?: number;
 };
@@ -258,11 +266,16 @@ export function createPostProvider(
 
 export type NoticeProviders = Record<'sms' | 'whatsapp' | 'voice' | 'email' | 'post', ChannelProvider>;
 
-/** The providers configured for each channel; the sandbox stands in where none is (development only). */
+/**
+ * The providers configured for each channel; the sandbox stands in where none is (development
+ * only). A channel with a rate limit (`NOTICE_RATE_LIMITS`) gets its own wrapper that sends within
+ * it, so a batch is split by channel even where one gateway carries several.
+ */
 export function createNoticeProviders(
   config: Pick<Config, 'notices' | 'utilityName' | 'payloadCodec' | 'pdfFonts'>,
   db: Database,
   fonts?: TPdfFonts,
+  limiter: NoticeRateLimiter = createNoticeRateLimiter(db, config.notices.rateLimits),
 ): NoticeProviders {
   // Channel replies never print; they read the fonts only if a letter is ever asked for.
   let loaded = fonts;
@@ -277,10 +290,10 @@ export function createNoticeProviders(
       ? createResendProvider(config.notices.email, config.utilityName)
       : sandbox;
   return {
-    sms: messaging,
-    whatsapp: messaging,
-    voice: messaging,
-    email,
+    sms: rateLimitedProvider(messaging, 'sms', limiter),
+    whatsapp: rateLimitedProvider(messaging, 'whatsapp', limiter),
+    voice: rateLimitedProvider(messaging, 'voice', limiter),
+    email: rateLimitedProvider(email, 'email', limiter),
     post: createPostProvider(db, config.payloadCodec, config.utilityName, letterFonts),
   };
 }

@@ -38,6 +38,8 @@ const { values: args } = parseArgs({
     restart: { type: 'boolean', default: false },
     batch: { type: 'string' },
     dispatchers: { type: 'string' },
+    /** NOTICE_RATE_LIMITS for the campaign, e.g. `sms=1000` */
+    'rate-limits': { type: 'string' },
     scenario: { type: 'string' },
   },
   strict: false,
@@ -69,6 +71,8 @@ async function main() {
     // Other campaign settings to try: --batch (CAMPAIGN_BATCH_SIZE), --dispatchers (CAMPAIGN_DISPATCHERS).
     ...(args.batch ? { CAMPAIGN_BATCH_SIZE: String(args.batch) } : {}),
     ...(args.dispatchers ? { CAMPAIGN_DISPATCHERS: String(args.dispatchers) } : {}),
+    // Providers' rate limits (--rate-limits sms=1000, as NOTICE_RATE_LIMITS): the achieved rates are printed.
+    ...(args['rate-limits'] ? { NOTICE_RATE_LIMITS: String(args['rate-limits']) } : {}),
   });
   installTemporalRuntime(createLogger(config));
   await migrateDatabase(postgres.url);
@@ -173,6 +177,8 @@ async function main() {
     const [phases] = await db.execute<{ first: number }>(sql`
       select extract(epoch from min(created_at) - ${t0}::timestamptz)::float * 1000 as first from ${devOutbox}
       where idempotency_key like ${`campaign/${outage.id}.notice.%#1`}`);
+    const limits = config.notices.rateLimits;
+    if (Object.keys(limits).length) await sayRates(db, outage.id, limits);
     const fairMs = await bareInsertOf(db, outage.id);
     const [counts] = await db.execute<{ consumers: number; rows: number; doubled: number }>(sql`
       select count(distinct split_part(split_part(idempotency_key, '#', 1), '.', 3))::int as consumers,
@@ -203,6 +209,34 @@ async function main() {
     await temporal.stop();
     await postgres.stop();
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What each channel's provider got, against its limit: the mean rate over the channel's first to
+ * last accepted message, and the busiest calendar second (the limiter's one-second windows start
+ * at their first grant, not on the second, so a calendar second may hold the end of one window
+ * and the start of the next).
+ */
+async function sayRates(
+  db: ReturnType<typeof createDatabase>['db'],
+  outageId: string,
+  limits: Partial<Record<string, number>>,
+) {
+  const rows = await db.execute<{ channel: string; n: number; span: number; peak: number }>(sql`
+    with m as (
+      select channel, created_at from ${devOutbox} where idempotency_key like ${`campaign/${outageId}.notice.%`}),
+    s as (select channel, date_trunc('second', created_at) as sec, count(*)::int as n from m group by 1, 2)
+    select m.channel, count(*)::int as n,
+      extract(epoch from max(created_at) - min(created_at))::float as span,
+      (select max(s.n) from s where s.channel = m.channel)::int as peak
+    from m group by m.channel order by m.channel`);
+  for (const r of rows) {
+    const limit = limits[r.channel];
+    say(
+      `${r.channel}: ${r.n} messages over ${r.span.toFixed(1)} s, ${r.span > 0 ? Math.round(r.n / r.span) : r.n}/s on average, ` +
+        `busiest calendar second ${r.peak}; limit ${limit ? `${limit}/s` : 'none'}`,
+    );
   }
 }
 

@@ -23,7 +23,7 @@
  * `npm run bench -- --scenario bulk-payments [--lines 10000]` runs instead a corporate bulk payment
  * (reconcile + post) next to the bare insert of its postings (scripts/lib/bench-bulk-payments.ts);
  * `npm run bench -- --scenario pages` the console's work queue page with 10,000 open items in one office;
- * `npm run bench -- --scenario campaign [--consumers 100000] [--restart]` an outage campaign at scale (scripts/bench-campaign.ts);
+ * `npm run bench -- --scenario campaign [--consumers 100000] [--restart] [--rate-limits sms=1000]` an outage campaign at scale (scripts/bench-campaign.ts);
  * `npm run bench -- --scenario kpis [--rows 1000000]` the KPI queries over a million rows a table (scripts/bench-kpis.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -72,6 +72,7 @@ const { values: args } = parseArgs({
     // read by scripts/bench-campaign.ts (--scenario campaign): the campaign's batch and dispatchers
     batch: { type: 'string' },
     dispatchers: { type: 'string' },
+    'rate-limits': { type: 'string' },
     // read by scripts/bench-pages.ts (--scenario pages / desk-search)
     items: { type: 'string' },
     explain: { type: 'boolean' },

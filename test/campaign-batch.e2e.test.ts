@@ -16,11 +16,18 @@ import {
   campaignStages,
   consumers,
   devOutbox,
+  noticeRateLimits,
   notificationAttempts,
   notifications,
   transformers,
 } from '../db/schema';
-import { PermanentSendError, type ChannelProvider, type TOutgoing } from '../lib/notice-providers';
+import {
+  createNoticeProviders,
+  PermanentSendError,
+  type ChannelProvider,
+  type TOutgoing,
+} from '../lib/notice-providers';
+import { createNoticeRateLimiter } from '../lib/notice-rate-limits';
 import { createActivityDeps } from '../worker/activity-deps';
 import { makeOwnConsumers } from './helpers/own-consumers';
 import { startTestStack, type TestStack } from './helpers/stack';
@@ -287,6 +294,58 @@ describe('the campaign dispatch in batches', () => {
       .from(devOutbox)
       .where(eq(devOutbox.idempotencyKey, `${key(refused)}#2`));
     expect(second?.channel).toBe(after!.chain![1]);
+  });
+
+  it('sends within the SMS rate limit: what finds no room in time is due again as it was, and goes in a later round', async () => {
+    const { campaignId, numbers, key } = await campaignOf(30);
+    const limiter = createNoticeRateLimiter(stack.db, { sms: 10 }, { keyPrefix: `batch-${tag}` });
+    const { sms } = createNoticeProviders(stack.config, stack.db, undefined, limiter);
+    // The activity may take 3 s: its sends wait for room until half of that has passed.
+    const round = (n: number) => {
+      const acts = createCampaignActivities({ ...base, providers: { ...base.providers, sms } });
+      const env = new MockActivityEnvironment(
+        {
+          workflowExecution: { workflowId: `campaign/${campaignId}`, runId: 'run-1' },
+          activityId: `rate-${n}`,
+          startToCloseTimeoutMs: 3_000,
+        },
+        { logger: quiet },
+      );
+      const beats: unknown[] = [];
+      env.on('heartbeat', (d: unknown) => beats.push(d));
+      return {
+        beats,
+        run: (): Promise<TDispatchResult> =>
+          env.run(() => acts.dispatchCampaign({ campaignId, limit: 100, callWorkWithinMs: 60_000 })),
+      };
+    };
+    const first = round(1);
+    const result = await first.run();
+    // Five per 500 ms until the deadline (kept to the whole second before it); the rest wait.
+    expect(result.sent).toBeGreaterThanOrEqual(5);
+    expect(result.sent).toBeLessThanOrEqual(20);
+    expect(result.more).toBe(true);
+    // It heartbeat while it waited (the same count again, before the next send).
+    expect(first.beats.some((b, i) => i > 0 && b === first.beats[i - 1])).toBe(true);
+    const after = await rowsOf(campaignId);
+    const waiting = after.filter((r) => r.status === 'due');
+    expect(waiting).toHaveLength(30 - result.sent);
+    // Not sent is not failed: the same channel, no failure counted, nothing recorded, no claim left.
+    expect(waiting.every((r) => r.step === 0 && r.failures === 0 && r.claim === null)).toBe(true);
+    expect((await outboxOf(campaignId)).size).toBe(result.sent);
+
+    let sent = result.sent;
+    for (let n = 2; sent < 30 && n < 12; n++) sent += (await round(n).run()).sent;
+    expect(sent).toBe(30);
+    const rows = await rowsOf(campaignId);
+    expect(rows.every((r) => r.status === 'delivered' && r.step === 0 && r.claim === null)).toBe(true);
+    const outbox = await outboxOf(campaignId);
+    expect([...outbox.keys()].sort()).toEqual(numbers.map((n) => `${key(n)}#1`).sort());
+    expect([...outbox.values()].every((n) => n === 1)).toBe(true);
+    const [{ attempts } = { attempts: 0 }] = await stack.db.execute<{ attempts: number }>(sql`
+      select count(*)::int as attempts from notification_attempts where key like ${`campaign/${campaignId}.%`}`);
+    expect(attempts).toBe(30);
+    await stack.db.delete(noticeRateLimits).where(like(noticeRateLimits.key, `batch-${tag}:%`));
   });
 
   it('tells nobody twice when the activity dies between the provider’s answer and the save, and its retry runs', async () => {

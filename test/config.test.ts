@@ -266,6 +266,33 @@ describe('config', () => {
     ]);
   });
 
+  it('reads the providers’ rate limits per channel, and names NOTICE_RATE_LIMITS when they are wrong', () => {
+    // Unset or empty: nothing is limited (the sandbox and the benches as they were).
+    expect(loadConfig({}).notices.rateLimits).toEqual({});
+    expect(loadConfig({ NOTICE_RATE_LIMITS: '' }).notices.rateLimits).toEqual({});
+    expect(
+      loadConfig({ NOTICE_RATE_LIMITS: 'sms=200, whatsapp = 80,voice=10,email=100,' }).notices.rateLimits,
+    ).toEqual({ sms: 200, whatsapp: 80, voice: 10, email: 100 });
+    expect(loadConfig({ NOTICE_RATE_LIMITS: 'voice=1' }).notices.rateLimits).toEqual({ voice: 1 });
+    for (const [value, says] of [
+      ['post=5', /unknown channel "post"; channels: sms, whatsapp, voice, email/],
+      ['pigeon=5', /unknown channel "pigeon"/],
+      ['sms=0', /"sms=0": the rate must be a whole number/],
+      ['sms=-3', /"sms=-3": the rate must be a whole number/],
+      ['sms=2.5', /"sms=2.5": the rate must be a whole number/],
+      ['sms=fast', /"sms=fast": the rate must be a whole number/],
+      ['sms', /"sms": the rate must be a whole number/],
+      ['sms=5=6', /"sms=5=6": the rate must be a whole number/],
+      ['sms=10,sms=20', /sms is given twice/],
+      ['=10', /unknown channel ""/],
+    ] as const) {
+      const problems = problemsOf({ NOTICE_RATE_LIMITS: value });
+      expect(problems, value).toHaveLength(1);
+      expect(problems[0], value).toMatch(/^NOTICE_RATE_LIMITS: /);
+      expect(problems[0], value).toMatch(says);
+    }
+  });
+
   it('gives each worker of a stack its own pair of metrics ports', () => {
     expect(workerMetricsEnv(undefined, 0)).toEqual({});
     expect([0, 1, 2].map((i) => workerMetricsEnv('127.0.0.1:9464', i).WORKER_METRICS_ADDRESS)).toEqual([

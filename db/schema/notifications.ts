@@ -69,6 +69,17 @@ export const notificationAttempts = pgTable(
   ],
 );
 
+/**
+ * The providers' rate limits (NOTICE_RATE_LIMITS): rate-limiter-flexible's RateLimiterDrizzle keeps
+ * one fixed-window counter per channel here (`notice:<channel>`: messages granted in the window
+ * ending at `expire`), so every worker process sends within one budget.
+ */
+export const noticeRateLimits = pgTable('notice_rate_limits', {
+  key: text('key').primaryKey(),
+  points: integer('points').notNull().default(0),
+  expire: timestamp('expire', { withTimezone: true }),
+});
+
 /** What the development sandbox provider "sent": readable at GET /v1/dev/outbox. */
 export const devOutbox = pgTable('dev_outbox', {
   id: text('id').primaryKey(),
