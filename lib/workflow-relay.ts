@@ -77,7 +77,7 @@ export async function startFromInbox(deps: TRelayDeps, workflowId: string): Prom
  * due rows of its namespace and task queue — those of a process that died, of a relay that backed
  * off, of a writer without a relay — in batches (`FOR UPDATE SKIP LOCKED`, a lease of `leaseMs`).
  * Up to `concurrency` starts run at once; a started row is deleted (batched). When Temporal cannot
- * be reached the relay backs off (1 s doubling to 30 s), the failed rows are deferred as long and
+ * be reached the relay backs off (0.5 s doubling to 10 s), the failed rows are deferred as long and
  * the rest stay where they are: nothing is lost, and the next round catches up.
  */
 export function createWorkflowRelay(
@@ -147,7 +147,7 @@ export function createWorkflowRelay(
           deps.metrics?.relayStart('failed');
           failed.push(start.workflowId);
           lastError = error instanceof Error ? error.message : String(error);
-          backoffMs = Math.min(backoffMs === 0 ? 1_000 : backoffMs * 2, 30_000);
+          backoffMs = Math.min(backoffMs === 0 ? 500 : backoffMs * 2, 10_000);
           backoffUntil = Date.now() + backoffMs;
           const level = isUnreachable(error) ? 'warn' : 'error';
           deps.logger?.[level]({ err: error, workflowId: start.workflowId, backoffMs }, 'workflow relay: start failed');

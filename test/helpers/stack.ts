@@ -17,6 +17,7 @@ import type { WorkerMetrics } from '../../worker/metrics';
 import { connectClient, connectWorkerConnection } from '../../lib/temporal';
 import { createActivityDeps } from '../../worker/activity-deps';
 import { createWorker } from '../../worker/create-worker';
+import { createApiMetrics } from '../../lib/metrics';
 import { createWorkflowRelay } from '../../lib/workflow-relay';
 import { installTemporalRuntime } from '../../worker/runtime';
 
@@ -104,7 +105,8 @@ export async function startTestStack(
   // Small limits, so tests of hostile uploads run in seconds.
   const contentPool = createContentPool({ threads: 2, timeoutMs: 8_000, ...options.contentPool });
   // The workflow inbox's relay, as the API process runs it (scripts/api.ts).
-  const relay = createWorkflowRelay({ db: database.db, temporal: client, config, logger });
+  const metrics = createApiMetrics();
+  const relay = createWorkflowRelay({ db: database.db, temporal: client, config, logger, metrics });
   if (options.relay !== false) relay.start();
   const app = createApp({
     relay,
@@ -117,6 +119,7 @@ export async function startTestStack(
     ekycTrustAnchorsPem,
     codecUiSecret: options.codecUiSecret,
     contentPool,
+    metrics,
     tracer: options.tracing?.tracer,
   });
 
