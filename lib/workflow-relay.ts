@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
+import { SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import type { Config } from '../config';
 import type { Database } from '../db/client';
 import {
@@ -29,7 +29,9 @@ const typedSearchAttributes = (attributes: TInboxStart['searchAttributes']): Sea
   Object.entries(attributes).map(([name, value]) => {
     const key = SA[name as keyof typeof SA];
     if (!key) throw new Error(`unknown search attribute ${name}`);
-    return { key, value } as SearchAttributePair;
+    // JSON kept a Datetime as its ISO text
+    const typed = key.type === SearchAttributeType.DATETIME ? new Date(value) : value;
+    return { key, value: typed } as SearchAttributePair;
   });
 
 /**
