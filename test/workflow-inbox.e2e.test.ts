@@ -29,7 +29,12 @@ beforeAll(async () => {
     stack,
     Array.from({ length: 30 }, (_, i) => C(i + 1)),
   );
-  phone = (await stack.db.select().from(consumers).where(eq(consumers.consumerNumber, C(1))))[0]!.phone!;
+  phone = (
+    await stack.db
+      .select()
+      .from(consumers)
+      .where(eq(consumers.consumerNumber, C(1)))
+  )[0]!.phone!;
 });
 afterAll(async () => stack?.stop());
 
@@ -92,10 +97,17 @@ describe('workflow inbox', () => {
 
     stack.relay.resume();
     await waitFor(() => exists(rn), Boolean);
-    await waitFor(() => inboxRows([rn]), (rows) => rows.length === 0);
+    await waitFor(
+      () => inboxRows([rn]),
+      (rows) => rows.length === 0,
+    );
     expect(await executions(rn)).toBe(1);
     const replies = await waitFor(
-      () => stack.db.select().from(devOutbox).where(eq(devOutbox.idempotencyKey, `reply/sms/${id}`)),
+      () =>
+        stack.db
+          .select()
+          .from(devOutbox)
+          .where(eq(devOutbox.idempotencyKey, `reply/sms/${id}`)),
       (rows) => rows.length > 0,
     );
     expect(replies[0]!.body).toBe(acked.json.reply);
@@ -141,17 +153,55 @@ describe('workflow inbox', () => {
       stack.relay.resume();
     }
     // a number nobody reserved is still a 404
-    const none = await stack.call('GET', `/v1/complaints/CR-2026-999999-${verhoeffCheckDigit('2026999999')}`, {
-      token: await stack.token({ role: 'consumer', consumers: [C(3)] }),
-    });
+    const none = await stack.call(
+      'GET',
+      `/v1/complaints/CR-2026-999999-${verhoeffCheckDigit('2026999999')}`,
+      {
+        token: await stack.token({ role: 'consumer', consumers: [C(3)] }),
+      },
+    );
     expect(none.status).toBe(404);
+  });
+
+  it('a service request too: answered before its workflow exists, a retry gets the same number, a read starts it', async () => {
+    stack.relay.pause();
+    try {
+      const token = await stack.token({ role: 'consumer', consumers: [C(4)] });
+      const key = `inbox-sr-${Date.now()}-${++seq}`;
+      const post = () =>
+        stack.call('POST', '/v1/service-requests', {
+          token,
+          headers: { 'idempotency-key': key },
+          body: {
+            type: 'meter-shifting',
+            consumerNumber: C(4),
+            form: { newLocation: 'Beside the front gate' },
+          },
+        });
+      const created = await post();
+      expect(created.status, created.text).toBe(201);
+      const rn = created.json.requestNumber as string;
+      expect(rn).toMatch(/^SR-/);
+      expect(await exists(rn)).toBe(false);
+      const again = await post();
+      expect(again.status, again.text).toBe(200);
+      expect(again.json.requestNumber).toBe(rn);
+      expect(again.json.dueAt).toBe(created.json.dueAt);
+      expect(await exists(rn)).toBe(false);
+      const read = await stack.call('GET', `/v1/service-requests/${rn}`, { token });
+      expect(read.status, read.text).toBe(200);
+      expect(await executions(rn)).toBe(1);
+    } finally {
+      stack.relay.resume();
+    }
   });
 
   it('a relay that died mid-batch: the next one starts each workflow exactly once', async () => {
     // This file's relay is down: the door's rows wait, leased to it, until the lease runs out.
     await stack.relay.stop();
     const rns: string[] = [];
-    for (let i = 10; i < 16; i++) rns.push((await sms(messageId(`dead-${i}`), C(i))).json.requestNumber as string);
+    for (let i = 10; i < 16; i++)
+      rns.push((await sms(messageId(`dead-${i}`), C(i))).json.requestNumber as string);
     await sleep(1_100);
     // A relay claims them all, starts half, and dies before deleting anything.
     const claimed = await claimDueRows(
@@ -162,26 +212,36 @@ describe('workflow inbox', () => {
       1_000,
     );
     expect(claimed.map((r) => r.workflowId).sort()).toEqual([...rns].sort());
-    for (const row of claimed.slice(0, 3)) await startInboxWorkflow({ temporal: stack.client, config: stack.config }, row);
+    for (const row of claimed.slice(0, 3))
+      await startInboxWorkflow({ temporal: stack.client, config: stack.config }, row);
     // While its lease holds nobody else takes them.
     expect(
       await claimDueRows(stack.db, stack.config.payloadCodec, stack.config.temporal, 100, 1_000),
     ).toHaveLength(0);
     stack.relay.start();
-    await waitFor(() => inboxRows(rns), (rows) => rows.length === 0, 30_000);
+    await waitFor(
+      () => inboxRows(rns),
+      (rows) => rows.length === 0,
+      30_000,
+    );
     for (const rn of rns) expect(await executions(rn)).toBe(1);
   });
 
   it('two relays at once share the inbox: each workflow starts exactly once', async () => {
     await stack.relay.stop();
     const rns: string[] = [];
-    for (let i = 20; i < 30; i++) rns.push((await sms(messageId(`two-${i}`), C(i))).json.requestNumber as string);
+    for (let i = 20; i < 30; i++)
+      rns.push((await sms(messageId(`two-${i}`), C(i))).json.requestNumber as string);
     await sleep(1_100); // the lease of the relay that wrote them runs out
     const other = createWorkflowRelay({ db: stack.db, temporal: stack.client, config: stack.config });
     other.start();
     stack.relay.start();
     try {
-      await waitFor(() => inboxRows(rns), (rows) => rows.length === 0, 30_000);
+      await waitFor(
+        () => inboxRows(rns),
+        (rows) => rows.length === 0,
+        30_000,
+      );
     } finally {
       await other.stop();
     }
