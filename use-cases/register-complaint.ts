@@ -1,7 +1,4 @@
-import {
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { eq, sql } from 'drizzle-orm';
 import { cachedComplaintType } from '../db/catalogue';
@@ -292,12 +289,15 @@ async function intake(
     const told = { ...request, answeredInWriting: request.answeredInWriting ?? account.own };
     if (row.outcome === 'join') return { ...admitted, request: told, prepared: undefined };
     const prepared = prepare(deps, told, admitted, at);
-    if (row.outcome === 'new') {
-      const { requestNumber: _rn, joined: _joined, reopened: _reopened, ...kept } = prepared.answer;
-      const answer: TInboxAnswer = { ...kept, replyQueued: prepared.replyQueued };
-      await insertInboxRow(tx, deps.config.payloadCodec, namespace, { ...prepared.start, answer }, leaseMs);
-    }
-    await record?.(tx, row.request_number!);
+    const { requestNumber: _rn, joined: _joined, reopened: _reopened, ...kept } = prepared.answer;
+    const answer: TInboxAnswer = { ...kept, replyQueued: prepared.replyQueued };
+    // Sent together (postgres.js pipelines them on the transaction's connection): one round trip.
+    await Promise.all([
+      row.outcome === 'new'
+        ? insertInboxRow(tx, deps.config.payloadCodec, namespace, { ...prepared.start, answer }, leaseMs)
+        : undefined,
+      record?.(tx, row.request_number!),
+    ]);
     return { ...admitted, request: told, prepared };
   });
   const { row, outage, account, prepared } = decided;

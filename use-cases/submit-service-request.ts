@@ -238,39 +238,41 @@ async function submit(
       );
     const { requestNumber } = reservation;
     const start = startOf(requestNumber);
+    // The inbound-contact KPIs: the desk counts its own; a replay counts the same row again.
+    const contact = () =>
+      body.channel === DESK_CHANNEL
+        ? undefined
+        : recordIntakeContact(tx, {
+            channel: body.channel,
+            submittedBy: principal.subject,
+            consumerNumber: body.consumerNumber,
+            kind: 'request',
+            requestNumber,
+            at: submittedAt,
+          });
     let waiting: Record<string, unknown> | undefined;
     if (reservation.reserved) {
       if (pending.length > 0) {
         const intake = documentIntakeOf(deps);
         for (const judged of pending) await intake.save(tx, principal.subject, judged);
       }
-      await insertInboxRow(
-        tx,
-        deps.config.payloadCodec,
-        deps.config.temporal.namespace,
-        {
-          ...start,
-          answer: { status: 'in-progress', dueAt },
-        },
-        leaseMs,
-      );
+      // Sent together (postgres.js pipelines them on the transaction's connection): one round trip.
+      const answer = { status: 'in-progress', dueAt };
+      const { namespace } = deps.config.temporal;
+      await Promise.all([
+        insertInboxRow(tx, deps.config.payloadCodec, namespace, { ...start, answer }, leaseMs),
+        contact(),
+      ]);
     } else {
-      const [row] = await tx
-        .select({ answer: workflowInbox.answer })
-        .from(workflowInbox)
-        .where(eq(workflowInbox.workflowId, requestNumber));
+      const [[row]] = await Promise.all([
+        tx
+          .select({ answer: workflowInbox.answer })
+          .from(workflowInbox)
+          .where(eq(workflowInbox.workflowId, requestNumber)),
+        contact(),
+      ]);
       waiting = row?.answer;
     }
-    // The inbound-contact KPIs: the desk counts its own; a replay counts the same row again.
-    if (body.channel !== DESK_CHANNEL)
-      await recordIntakeContact(tx, {
-        channel: body.channel,
-        submittedBy: principal.subject,
-        consumerNumber: body.consumerNumber,
-        kind: 'request',
-        requestNumber,
-        at: submittedAt,
-      });
     return { requestNumber, reserved: reservation.reserved, start, waiting };
   });
   const { requestNumber } = decided;
