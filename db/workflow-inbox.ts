@@ -14,6 +14,8 @@ export type TInboxStart = {
   args: unknown[];
   /** the typed search attributes, by name (domain/search-attributes.ts SA) */
   searchAttributes: Record<string, string | number>;
+  /** the door's trace context (W3C traceparent), so the workflow's spans join the request's trace */
+  trace?: Record<string, string>;
 };
 
 /** What a row keeps in plain: the door's answer to the report (no PII) and where it starts. */
@@ -37,7 +39,7 @@ export async function insertInboxRow(
 ) {
   const { keyId, sealed } = sealBytes(
     keys,
-    Buffer.from(JSON.stringify({ args: row.args, searchAttributes: row.searchAttributes })),
+    Buffer.from(JSON.stringify({ args: row.args, searchAttributes: row.searchAttributes, trace: row.trace })),
     aadOf(row.workflowId),
   );
   await db.insert(workflowInbox).values({
@@ -61,7 +63,7 @@ type TStoredRow = Pick<
 export function openInboxRow(keys: AtRestKeys, row: TStoredRow): TInboxRow {
   const plain = JSON.parse(openBytes(keys, row.keyId, row.sealed, aadOf(row.workflowId)).toString()) as Pick<
     TInboxStart,
-    'args' | 'searchAttributes'
+    'args' | 'searchAttributes' | 'trace'
   >;
   return {
     workflowId: row.workflowId,
@@ -69,6 +71,7 @@ export function openInboxRow(keys: AtRestKeys, row: TStoredRow): TInboxRow {
     taskQueue: row.taskQueue,
     args: plain.args,
     searchAttributes: plain.searchAttributes,
+    ...(plain.trace ? { trace: plain.trace } : {}),
     answer: row.answer,
   };
 }

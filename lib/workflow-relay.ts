@@ -1,3 +1,4 @@
+import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import type { Config } from '../config';
@@ -34,6 +35,13 @@ const typedSearchAttributes = (attributes: TInboxStart['searchAttributes']): Sea
     return { key, value: typed } as SearchAttributePair;
   });
 
+/** The active trace context, to keep with a start (empty when tracing is off). */
+export function traceCarrier(): Record<string, string> | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return Object.keys(carrier).length > 0 ? carrier : undefined;
+}
+
 /**
  * Starts the workflow a row promised: its id is the row's (a Request Number), `USE_EXISTING` finds
  * the run an earlier start made, and `WorkflowExecutionAlreadyStartedError` (it ran and closed) is
@@ -43,16 +51,20 @@ export async function startInboxWorkflow(
   deps: Pick<TRelayDeps, 'temporal' | 'config'>,
   start: TInboxStart,
 ): Promise<'started' | 'existing'> {
+  // Under the door's trace context: the client interceptor carries it into the workflow's headers.
+  const within = start.trace ? propagation.extract(ROOT_CONTEXT, start.trace) : context.active();
   try {
-    await deps.temporal.connection.withDeadline(Date.now() + deps.config.intake.deadlineMs, () =>
-      deps.temporal.workflow.start(start.workflowType, {
-        workflowId: start.workflowId,
-        taskQueue: start.taskQueue,
-        args: start.args,
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: typedSearchAttributes(start.searchAttributes),
-      }),
+    await context.with(within, () =>
+      deps.temporal.connection.withDeadline(Date.now() + deps.config.intake.deadlineMs, () =>
+        deps.temporal.workflow.start(start.workflowType, {
+          workflowId: start.workflowId,
+          taskQueue: start.taskQueue,
+          args: start.args,
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          typedSearchAttributes: typedSearchAttributes(start.searchAttributes),
+        }),
+      ),
     );
     return 'started';
   } catch (error) {
@@ -152,7 +164,10 @@ export function createWorkflowRelay(
           backoffMs = Math.min(backoffMs === 0 ? 500 : backoffMs * 2, 10_000);
           backoffUntil = Date.now() + backoffMs;
           const level = isUnreachable(error) ? 'warn' : 'error';
-          deps.logger?.[level]({ err: error, workflowId: start.workflowId, backoffMs }, 'workflow relay: start failed');
+          deps.logger?.[level](
+            { err: error, workflowId: start.workflowId, backoffMs },
+            'workflow relay: start failed',
+          );
         })
         .finally(() => {
           inFlight -= 1;

@@ -26,7 +26,7 @@ import type { TActor } from '../domain/service-request';
 import type { complaintWorkflow } from '../workflows/complaint';
 import { actorOf, assertConsumerAccess, assertRole } from './access';
 import { isUnreachable } from '../lib/unreachable';
-import { startFromInbox, startInboxWorkflow } from '../lib/workflow-relay';
+import { startFromInbox, startInboxWorkflow, traceCarrier } from '../lib/workflow-relay';
 import { clockOf, withinDeadline, type UseCaseDeps } from './deps';
 
 export const COMPLAINT_INTAKE_ROLES = [
@@ -384,6 +384,7 @@ function prepare(
     workflowType: 'complaintWorkflow',
     taskQueue: deps.config.temporal.taskQueue,
     args: [input],
+    trace: traceCarrier(),
     searchAttributes: {
       [SA.RequestNumber.name]: rn,
       [SA.ConsumerNumber.name]: request.consumerNumber,

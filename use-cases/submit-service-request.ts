@@ -16,7 +16,7 @@ import { SA } from '../domain/search-attributes';
 import type { TDocumentRef, TServiceRequestInput, TServiceRequestIntake } from '../domain/service-request';
 import { openBytes } from '../lib/at-rest';
 import { scopeIdempotencyKey } from '../lib/idempotency';
-import { startInboxWorkflow } from '../lib/workflow-relay';
+import { startInboxWorkflow, traceCarrier } from '../lib/workflow-relay';
 import { assertConsumerAccess, assertRole } from './access';
 import { clockOf, type UseCaseDeps } from './deps';
 import { documentIntakeOf, type TDocumentFields, type TJudgedDocument } from './document-intake';
@@ -209,6 +209,7 @@ async function submit(
       workflowType: 'serviceRequestWorkflow',
       taskQueue: deps.config.temporal.taskQueue,
       args: [input],
+      trace: traceCarrier(),
       searchAttributes: {
         [SA.RequestNumber.name]: requestNumber,
         [SA.ConsumerNumber.name]: body.consumerNumber,
