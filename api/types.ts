@@ -1,6 +1,7 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
+import type { InboxHandOff } from '../lib/workflow-relay';
 import type { Database } from '../db/client';
 import type { TPrincipal } from '../domain/roles';
 import type { TokenVerifier } from '../lib/auth-tokens';
@@ -48,6 +49,8 @@ export type AppDeps = {
   metrics?: ApiMetrics;
   /** tracing is on (lib/tracing.ts): one server span per request */
   tracer?: Tracer;
+  /** this process's workflow relay (lib/workflow-relay.ts): the intake hands it what it committed */
+  relay?: InboxHandOff;
 };
 
 export type AppEnv = {

@@ -295,6 +295,15 @@ const EnvSchema = z
      * within this window is taken for a retry and answered with the first one's number.
      */
     INTAKE_REPEAT_WINDOW_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+    /**
+     * The workflow inbox's relay (lib/workflow-relay.ts): how long a row stays leased to the process
+     * that wrote or claimed it (past it another API's relay takes it), how often due rows are
+     * claimed, how many starts run at once and how many rows one claim takes.
+     */
+    INTAKE_RELAY_LEASE_MS: z.coerce.number().int().min(200).max(600_000).default(15_000),
+    INTAKE_RELAY_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(1_000),
+    INTAKE_RELAY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    INTAKE_RELAY_BATCH: z.coerce.number().int().min(1).max(5_000).default(200),
     /** postings per activity call when a bulk payment is posted */
     BULK_PAYMENT_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
     /** outage campaigns: recipients claimed per dispatch activity, and sent at once within it */
@@ -806,7 +815,16 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       emergencyRealertEvery: env.EMERGENCY_REALERT_EVERY,
     },
     /** the door: how long a request may wait on Temporal before it answers 503 + Retry-After (the retry finds what was done) */
-    intake: { deadlineMs: env.INTAKE_DEADLINE_MS, repeatWindowMs: env.INTAKE_REPEAT_WINDOW_MS },
+    intake: {
+      deadlineMs: env.INTAKE_DEADLINE_MS,
+      repeatWindowMs: env.INTAKE_REPEAT_WINDOW_MS,
+      relay: {
+        leaseMs: env.INTAKE_RELAY_LEASE_MS,
+        pollMs: env.INTAKE_RELAY_POLL_MS,
+        concurrency: env.INTAKE_RELAY_CONCURRENCY,
+        batch: env.INTAKE_RELAY_BATCH,
+      },
+    },
     /** corporate bulk payments: how many lines one posting activity takes */
     bulkPayments: { batchSize: env.BULK_PAYMENT_BATCH_SIZE },
     /** outage campaigns: batches, the call list's clock, planned-outage notice offsets (ms before the start) */

@@ -24,12 +24,19 @@ export async function readBusinessFigures(db: Database, claimLeaseMs: number): P
     select 'stuck', channel, count(*)::int
       from channel_messages
       where status = 'processing' and claimed_at < now() - ${`${claimLeaseMs} milliseconds`}::interval
-      group by channel`);
-  const figures: BusinessFigures = { open: [], breached: [], stuckClaims: [] };
+      group by channel
+    union all
+    select 'inbox', 'depth', count(*)::int from workflow_inbox
+    union all
+    select 'inbox', 'oldest', coalesce(extract(epoch from now() - min(created_at)), 0)::int from workflow_inbox`);
+  const figures: BusinessFigures = { open: [], breached: [], stuckClaims: [], inbox: { depth: 0, oldestSeconds: 0 } };
   for (const r of rows) {
     if (r.part === 'open') {
       const [kind, status] = r.key.split(':') as ['service_request' | 'complaint', string];
       figures.open.push({ kind, status, n: r.n });
+    } else if (r.part === 'inbox') {
+      if (r.key === 'depth') figures.inbox.depth = r.n;
+      else figures.inbox.oldestSeconds = r.n;
     } else if (r.part === 'breached')
       figures.breached.push({ kind: r.key as 'service_request' | 'complaint', n: r.n });
     else figures.stuckClaims.push({ channel: r.key, n: r.n });

@@ -17,7 +17,7 @@ export const contactSlot = (at: SQL | string) =>
   sql`date_bin('30 minutes', ${at}, timestamptz '2000-01-01 00:00:00+00')`;
 
 /** Inserts what `rows` (a SELECT of one contact, or none) gives, and counts it in its half hour, in one statement. */
-const insertCounted = async (db: Database, rows: SQL) => {
+const insertCounted = async (db: Pick<Database, 'execute'>, rows: SQL) => {
   const written = await db.execute(sql`
     with c as (
       insert into ${inboundContacts} (id, channel, agent, office_id, consumer_number, kind, request_number, at)
@@ -69,7 +69,7 @@ export async function recordInboundContact(
  * section office.
  */
 export const recordIntakeContact = (
-  db: Database,
+  db: Pick<Database, 'execute'>,
   contact: {
     channel: string;
     submittedBy: string;

@@ -24,7 +24,7 @@ export async function allocateRequestNumber(db: Database, prefix: TRequestPrefix
  * request); with `reuseAfterMs` a reservation older than that is replaced by a new number.
  */
 export async function reserveRequestNumber(
-  db: Database,
+  db: Pick<Database, 'execute'>,
   key: string,
   prefix: TRequestPrefix,
   at: Date,

@@ -30,6 +30,8 @@ export type BusinessFigures = {
   open: { kind: 'service_request' | 'complaint'; status: string; n: number }[];
   breached: { kind: 'service_request' | 'complaint'; n: number }[];
   stuckClaims: { channel: string; n: number }[];
+  /** workflows the intake promised and no relay has started yet (db/workflow-inbox.ts) */
+  inbox: { depth: number; oldestSeconds: number };
 };
 
 /** `processMetrics`: prom-client's default process series too (seva_process_*, seva_nodejs_*), once per process. */
@@ -79,6 +81,22 @@ export function createApiMetrics(options: { processMetrics?: boolean } = {}) {
     labelNames: ['channel'] as const,
     registers: [registry],
   });
+  const inboxDepth = new Gauge({
+    name: 'seva_workflow_inbox_depth',
+    help: 'Workflows the intake has promised (answered the sender) and no relay has started yet; grows while Temporal is unreachable',
+    registers: [registry],
+  });
+  const inboxOldest = new Gauge({
+    name: 'seva_workflow_inbox_oldest_seconds',
+    help: 'Age of the oldest row in the workflow inbox (0 when empty)',
+    registers: [registry],
+  });
+  const relayStarts = new Counter({
+    name: 'seva_workflow_relay_starts_total',
+    help: "Workflow starts by this process's inbox relay: started (or found running), existing (already closed), failed (Temporal did not take it; the row stays and is retried)",
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   const figuresUp = new Gauge({
     name: 'seva_business_gauges_up',
     help: '1 when the last scrape read the business gauges from PostgreSQL, 0 when that failed (they keep their previous values)',
@@ -101,6 +119,9 @@ export function createApiMetrics(options: { processMetrics?: boolean } = {}) {
     intake(channel: string, outcome: TIntakeOutcome) {
       intake.inc({ channel, outcome });
     },
+    relayStart(outcome: 'started' | 'existing' | 'failed') {
+      relayStarts.inc({ outcome });
+    },
     channelMessage(channel: string, outcome: TChannelMessageOutcome) {
       channelMessages.inc({ channel, outcome });
     },
@@ -116,6 +137,8 @@ export function createApiMetrics(options: { processMetrics?: boolean } = {}) {
           breached.set({ kind }, figures.breached.find((b) => b.kind === kind)?.n ?? 0);
         stuck.reset();
         for (const r of figures.stuckClaims) stuck.set({ channel: r.channel }, r.n);
+        inboxDepth.set(figures.inbox.depth);
+        inboxOldest.set(figures.inbox.oldestSeconds);
         figuresUp.set(1);
       } catch (error) {
         figuresUp.set(0);

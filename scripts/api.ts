@@ -13,6 +13,7 @@ import { createContentPool } from '../lib/content-pool';
 import { createLogger } from '../lib/logger';
 import { createApiMetrics } from '../lib/metrics';
 import { installTracing } from '../lib/tracing';
+import { createWorkflowRelay } from '../lib/workflow-relay';
 import { connectClient, temporalAddress } from '../lib/temporal';
 import { createActivityDeps } from '../worker/activity-deps';
 import { failStart } from './lib/fail-start';
@@ -32,6 +33,11 @@ async function main() {
   const client = await connectClient(config, { traced: tracing !== undefined });
   const { verifyReceipt, ekycTrustAnchorsPem } = await createActivityDeps(config, database.db, client);
   const contentPool = createContentPool();
+  const metrics = createApiMetrics({ processMetrics: true });
+  // Starts the workflows the intake promised (the workflow inbox): its own, from memory at once, and
+  // every API's that died or backed off, by polling. N APIs share the inbox (leases, SKIP LOCKED).
+  const relay = createWorkflowRelay({ db: database.db, temporal: client, config, logger: log, metrics });
+  relay.start();
   const app = createApp({
     config,
     db: database.db,
@@ -42,8 +48,9 @@ async function main() {
     ekycTrustAnchorsPem,
     codecUiSecret: config.temporal.uiCodecSecret,
     contentPool,
-    metrics: createApiMetrics({ processMetrics: true }),
+    metrics,
     tracer: tracing?.tracer,
+    relay,
   });
   const server = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port });
   await new Promise<void>((resolveListening, reject) => {
@@ -52,6 +59,7 @@ async function main() {
   });
   stopOnSignals(log, async () => {
     await new Promise((r) => server.close(() => r(undefined)));
+    await relay.stop();
     await contentPool.close();
     await client.connection.close();
     await database.close();

@@ -35,6 +35,7 @@ import { parseArgs } from 'node:util';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { Webhook } from 'standardwebhooks';
 import { DEV_CHANNEL_WEBHOOK_SECRET, loadConfig } from '../config';
+import { sql } from 'drizzle-orm';
 import { syncCatalogue } from '../db/catalogue';
 import { createDatabase, migrateDatabase } from '../db/client';
 import { consumers } from '../db/schema';
@@ -279,6 +280,8 @@ async function main() {
     { name: 'Temporal', pid: temporal.process.pid!, tree: true },
     { name: 'PostgreSQL', pid: postgres.pid!, tree: true },
   ];
+  const inboxDepth = async () =>
+    (await db.execute<{ n: number }>(sql`select count(*)::int as n from workflow_inbox`))[0]!.n;
   const workerInFlight = () =>
     new Promise<number>((resolve) => {
       const answer = (m: unknown) => {
@@ -317,6 +320,15 @@ async function main() {
   // the difference. The input is the one the intake gave a warm-up report, read from its history.
   let template: TComplaintInput | undefined;
   const intakeInput = async (requestNumber: string) => {
+    // The API's relay starts the workflow from the inbox a moment after the acknowledgement.
+    for (let tries = 0; ; tries += 1) {
+      const found = await client.workflow.getHandle(requestNumber).describe().then(
+        () => true,
+        () => false,
+      );
+      if (found || tries > 100) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const history = await client.workflow.getHandle(requestNumber).fetchHistory();
     const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
     const [decoded] = await createDataConverter(config).payloadCodecs![0]!.decode(payloads);
@@ -364,7 +376,8 @@ async function main() {
       let since = performance.now();
       for (let quiet = 0; quiet < 5;) {
         const at = performance.now();
-        quiet = (await workerInFlight()) === 0 ? quiet + 1 : 0;
+        // quiet: the worker has nothing in flight and the relay nothing left to start
+        quiet = (await workerInFlight()) === 0 && (await inboxDepth()) === 0 ? quiet + 1 : 0;
         if (quiet === 1) since = at;
         if (quiet < 5) await new Promise((r) => setTimeout(r, 200));
       }

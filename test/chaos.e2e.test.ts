@@ -28,6 +28,7 @@ describe('chaos at the door', () => {
     expect(summary).toMatch(/lost: 0\n/);
     expect(summary).toMatch(/duplicated: 0\n/);
     expect(summary).toMatch(/claims stuck in processing: 0\n/);
+    expect(summary).toMatch(/promised and never started \(workflow inbox\): 0\n/);
     expect(summary).toMatch(/SMS replies: 80 for 80 reports/);
   }, 450_000);
 });

@@ -4,16 +4,18 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/create-app';
 import { DEV_CHANNEL_WEBHOOK_SECRET } from '../config';
-import { channelMessages, consumers, devOutbox, openComplaints } from '../db/schema';
+import { channelMessages, consumers, devOutbox, workflowInbox } from '../db/schema';
 import { createTokenVerifier } from '../lib/auth-tokens';
 import { createLogger } from '../lib/logger';
+import { createWorkflowRelay } from '../lib/workflow-relay';
 import { cachedComplaintType } from '../db/catalogue';
 import { startTestStack, type TestStack } from './helpers/stack';
 import { sleep, waitFor } from './helpers/wait';
 
 /**
- * The door under failure, on the real Temporal and PostgreSQL: an answer lost after Temporal
- * started the workflow, a handler that died holding its claim, Temporal not answering at all.
+ * The door under failure, on the real Temporal and PostgreSQL: a relay's start whose answer was
+ * lost after Temporal started the workflow, a handler that died holding its claim, Temporal not
+ * answering at all (the workflow inbox answers new reports; lib/workflow-relay.ts starts them).
  * Each ends with exactly one complaint per report, and the sender gets its number on a retry.
  * Consumers of sec-kaloor 1552100000020–29 are this file's own.
  */
@@ -67,7 +69,9 @@ let flaky: ReturnType<typeof flakyClient>;
 let flakyApp: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
-  stack = await startTestStack({ env: { CHANNEL_CLAIM_LEASE_MS: '1000' } });
+  stack = await startTestStack({
+    env: { CHANNEL_CLAIM_LEASE_MS: '1000', INTAKE_RELAY_LEASE_MS: '1000', INTAKE_RELAY_POLL_MS: '100' },
+  });
   flaky = flakyClient(stack.client);
   flakyApp = createApp({
     config: stack.config,
@@ -114,45 +118,54 @@ const phoneOf = async (consumerNumber: string) =>
   (await stack.db.select().from(consumers).where(eq(consumers.consumerNumber, consumerNumber)))[0]!.phone;
 
 describe('intake under failure', () => {
-  it('a start whose answer was lost: 503 with Retry-After, and the re-delivery gets the one complaint it made', async () => {
+  it("a relay start whose answer was lost: the sender was answered at once, the relay's next try finds the run", async () => {
     const consumerNumber = C(20);
     const from = await phoneOf(consumerNumber);
     const messageId = `sms-lost-${Date.now()}`;
-    flaky.state.failStarts = 1;
-    const first = await sms(flakyApp, messageId, `NP ${consumerNumber}`, from);
-    expect(first.status).toBe(503);
-    expect(first.headers.get('retry-after')).toBe('5');
-    expect(first.headers.get('content-type')).toBe('application/problem+json');
-    // The workflow did start: the slot is kept for it, nothing was undone.
-    const [slot] = await stack.db
-      .select()
-      .from(openComplaints)
-      .where(eq(openComplaints.consumerNumber, consumerNumber));
-    expect(slot?.requestNumber).toMatch(/^CR-/);
-
-    const again = await sms(flakyApp, messageId, `NP ${consumerNumber}`, from);
-    expect(again.status, JSON.stringify(again.json)).toBe(200);
-    expect(again.json.requestNumber).toBe(slot!.requestNumber);
-    expect(again.json.reply).toContain(slot!.requestNumber);
-    const complaint = await stack.call('GET', `/v1/complaints/${slot!.requestNumber}`, {
-      token: await stack.token({ role: 'consumer', consumers: [consumerNumber] }),
-    });
-    expect(complaint.json.reports).toHaveLength(1); // the retry was not counted as a second report
-    expect(await complaintsOf(consumerNumber)).toHaveLength(1);
-    // and the sender got the reply once: the workflow sends it, with the message's reference
-    const replies = () =>
-      stack.db
-        .select()
-        .from(devOutbox)
-        .where(eq(devOutbox.idempotencyKey, `reply/sms/${messageId}`));
-    await waitFor(replies, (rows) => rows.length > 0);
-    await sleep(500);
-    const sent = await replies();
-    expect(sent).toHaveLength(1);
-    expect(sent[0]!.body).toBe(again.json.reply);
+    // This file's relay waits; the flaky one (its client loses the first start's answer) takes the row.
+    stack.relay.pause();
+    const relay = createWorkflowRelay({ db: stack.db, temporal: flaky.client, config: stack.config });
+    relay.start();
+    try {
+      flaky.state.failStarts = 1;
+      const started = flaky.state.started;
+      const first = await sms(flakyApp, messageId, `NP ${consumerNumber}`, from);
+      expect(first.status, JSON.stringify(first.json)).toBe(200);
+      const rn = first.json.requestNumber as string;
+      expect(first.json.reply).toContain(rn);
+      // The lost answer left the row in the inbox (deferred); the next round's start finds the run.
+      await waitFor(
+        () => stack.db.select().from(workflowInbox).where(eq(workflowInbox.workflowId, rn)),
+        (rows) => rows.length === 0,
+      );
+      expect(flaky.state.started - started).toBeGreaterThanOrEqual(2);
+      const again = await sms(flakyApp, messageId, `NP ${consumerNumber}`, from);
+      expect(again.status, JSON.stringify(again.json)).toBe(200);
+      expect(again.json.requestNumber).toBe(rn);
+      const complaint = await stack.call('GET', `/v1/complaints/${rn}`, {
+        token: await stack.token({ role: 'consumer', consumers: [consumerNumber] }),
+      });
+      expect(complaint.json.reports).toHaveLength(1); // the retry was not counted as a second report
+      expect(await complaintsOf(consumerNumber)).toHaveLength(1);
+      expect((await stack.client.workflow.count(`WorkflowId = "${rn}"`)).count).toBe(1);
+      // and the sender got the reply once: the workflow sends it, with the message's reference
+      const replies = () =>
+        stack.db
+          .select()
+          .from(devOutbox)
+          .where(eq(devOutbox.idempotencyKey, `reply/sms/${messageId}`));
+      await waitFor(replies, (rows) => rows.length > 0);
+      await sleep(500);
+      const sent = await replies();
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.body).toBe(first.json.reply);
+    } finally {
+      await relay.stop();
+      stack.relay.resume();
+    }
   });
 
-  it('a POST /v1/complaints retried with its Idempotency-Key after a lost answer makes one complaint', async () => {
+  it('a POST /v1/complaints retried with its Idempotency-Key, before and after its start, makes one complaint', async () => {
     const consumerNumber = C(21);
     const agent = await stack.token({ role: 'agent', office: 'circle-ekm', subject: 'agent-durability' });
     const post = () =>
@@ -169,11 +182,20 @@ describe('intake under failure', () => {
           description: 'lights dim every evening',
         }),
       });
-    flaky.state.failStarts = 1;
-    expect((await post()).status).toBe(503);
+    // Answered from the one transaction; the retries come before and after the relay's start.
+    stack.relay.pause();
+    const created = await post();
+    expect(created.status).toBe(201);
+    const body = (await created.json()) as any;
     const retried = await post();
-    expect(retried.status).toBe(201);
-    const body = (await retried.json()) as any;
+    const waiting = (await retried.json()) as any;
+    expect(waiting.requestNumber).toBe(body.requestNumber);
+    expect(waiting.dueAt).toBe(body.dueAt);
+    stack.relay.resume();
+    await waitFor(
+      () => stack.db.select().from(workflowInbox).where(eq(workflowInbox.workflowId, body.requestNumber)),
+      (rows) => rows.length === 0,
+    );
     const third = await post();
     const again = (await third.json()) as any;
     expect(again.requestNumber).toBe(body.requestNumber);
@@ -247,8 +269,9 @@ describe('intake under failure', () => {
     expect(complaint.json.reports).toHaveLength(2);
   });
 
-  it('Temporal not answering: 503 with Retry-After within seconds, not a 500 after twenty', async () => {
-    // A client whose server is gone (nothing listens on port 1).
+  it('Temporal not answering: a new report is answered at once from the inbox, a join gets 503 within seconds', async () => {
+    // A client whose server is gone (nothing listens on port 1); the app has no relay of its own,
+    // so its rows are due at once for this file's relay, whose Temporal is up.
     const dead = new Client({
       connection: Connection.lazy({ address: '127.0.0.1:1' }),
       namespace: stack.config.temporal.namespace,
@@ -263,20 +286,36 @@ describe('intake under failure', () => {
       ekycTrustAnchorsPem: stack.ekycTrustAnchorsPem,
     });
     const consumerNumber = C(24);
-    const startedAt = Date.now();
-    const res = await sms(
-      deadApp,
-      `sms-dead-temporal-${Date.now()}`,
-      `NP ${consumerNumber}`,
-      await phoneOf(consumerNumber),
+    const from = await phoneOf(consumerNumber);
+    stack.relay.pause();
+    let rn: string;
+    try {
+      const startedAt = Date.now();
+      const res = await sms(deadApp, `sms-dead-temporal-${Date.now()}`, `NP ${consumerNumber}`, from);
+      expect(res.status, JSON.stringify(res.json)).toBe(200);
+      rn = res.json.requestNumber as string;
+      expect(res.json.reply).toContain(rn);
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+      // A second report joins the complaint: that takes Temporal, so 503 + Retry-After, fast.
+      const joinedAt = Date.now();
+      const join = await sms(deadApp, `sms-dead-temporal-join-${Date.now()}`, `NP ${consumerNumber}`, from);
+      expect(join.status).toBe(503);
+      expect(join.headers.get('retry-after')).toBe('5');
+      expect(Date.now() - joinedAt).toBeLessThan(5_000);
+      const left = await stack.db
+        .select()
+        .from(channelMessages)
+        .where(like(channelMessages.messageId, 'sms-dead-temporal-%'));
+      expect(left).toHaveLength(0); // no claim stays behind: the gateway's retry is handled afresh
+    } finally {
+      stack.relay.resume();
+    }
+    // Temporal back (this file's relay): the promised complaint is started, once.
+    await waitFor(
+      () => stack.db.select().from(workflowInbox).where(eq(workflowInbox.workflowId, rn)),
+      (rows) => rows.length === 0,
     );
-    expect(res.status).toBe(503);
-    expect(res.headers.get('retry-after')).toBe('5');
-    expect(Date.now() - startedAt).toBeLessThan(5_000);
-    const left = await stack.db
-      .select()
-      .from(channelMessages)
-      .where(like(channelMessages.messageId, 'sms-dead-temporal-%'));
-    expect(left).toHaveLength(0); // no claim stays behind: the gateway's retry is handled afresh
+    expect(await complaintsOf(consumerNumber)).toHaveLength(1);
+    expect((await stack.client.workflow.count(`WorkflowId = "${rn}"`)).count).toBe(1);
   });
 });

@@ -138,6 +138,11 @@ describe('GET /metrics', () => {
     expect(moved('seva_complaint_intake_total', { channel: 'web', outcome: 'new' })).toBe(1);
     expect(moved('seva_complaint_intake_total', { channel: 'web', outcome: 'join' })).toBe(1);
     expect(moved('seva_complaint_intake_total', { channel: 'agent', outcome: 'refused' })).toBe(1);
+    // the new complaint waited in the workflow inbox until this process's relay started it
+    expect(moved('seva_workflow_relay_starts_total', { outcome: 'started' })).toBeGreaterThanOrEqual(1);
+    expect(valueOf(after.samples, 'seva_workflow_relay_starts_total', { outcome: 'failed' })).toBe(0);
+    expect(after.samples.some((s) => s.name === 'seva_workflow_inbox_depth')).toBe(true);
+    expect(after.samples.some((s) => s.name === 'seva_workflow_inbox_oldest_seconds')).toBe(true);
 
     expect(valueOf(after.samples, 'seva_business_gauges_up')).toBe(1);
     expect(valueOf(after.samples, 'seva_open_items', { kind: 'complaint', status: 'open' })).toBeGreaterThan(

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../lib/logger';
 import { installTracing, type Tracing } from '../lib/tracing';
 import { bundleWorkflows } from '../worker/create-worker';
+import { makeOwnConsumers } from './helpers/own-consumers';
 import { startTestStack, type TestStack } from './helpers/stack';
 import { sleep } from './helpers/wait';
 
@@ -124,6 +125,32 @@ describe('traces', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .find((l) => l.msg === 'request' && l.requestId === 'trace-test-request-1');
     expect(access).toMatchObject({ traceId: traceId(http), spanId: spanId(http), path: '/v1/pings' });
+  });
+
+  it('a complaint started by the relay from the workflow inbox stays in the request’s trace', async () => {
+    const consumerNumber = '1560233000099'; // this test's own (the inbox test's range)
+    await makeOwnConsumers(stack, [consumerNumber]);
+    exporter.reset();
+    // Paused: the start runs later, outside the request (as after a crash, or a Temporal outage).
+    stack.relay.pause();
+    const res = await stack.call('POST', '/v1/complaints', {
+      token: await stack.token({ role: 'agent', office: 'circle-ekm' }),
+      body: { type: 'low-voltage', consumerNumber, description: 'dim lights, traced' },
+      headers: { 'idempotency-key': `trace-complaint-${Date.now()}` },
+    });
+    expect(res.status, res.text).toBe(201);
+    stack.relay.resume();
+    const spans = await spansUntil((s) =>
+      ['POST /v1/complaints', 'StartWorkflow:complaintWorkflow', 'RunActivity:saveComplaint'].every((n) =>
+        s.some((x) => x.name === n),
+      ),
+    );
+    const http = spans.find((s) => s.name === 'POST /v1/complaints')!;
+    const start = spans.find((s) => s.name === 'StartWorkflow:complaintWorkflow')!;
+    // The relay's start runs after the answer, under the context the door kept with the row; the
+    // workflow (still running: its RunWorkflow span ends with it) and its activities follow.
+    expect(start.parentSpanId).toBe(spanId(http));
+    expect(new Set(spans.map(traceId))).toEqual(new Set([traceId(http)]));
   });
 
   it('continue a caller’s traceparent, and leave log lines outside a span without ids', async () => {

@@ -122,14 +122,27 @@ export async function authoriseWorkflow<H extends WorkflowHandle>(
   db: Database,
   principal: TPrincipal,
   handle: H,
-  expected: { workflowType: string; noun: string },
+  expected: {
+    workflowType: string;
+    noun: string;
+    /** starts the workflow if it is promised and not started yet (the workflow inbox) */
+    startPromised?: () => Promise<boolean>;
+  },
 ): Promise<{ handle: H; running: boolean; consumerNumber: string }> {
   const notVisible = () =>
     new DomainProblem(FailureType.NotFound, `no ${expected.noun} with this number that you may see`);
-  const description = await handle.describe().catch((error: unknown) => {
-    if (error instanceof WorkflowNotFoundError) throw notVisible();
-    throw error;
-  });
+  const describe = (again: boolean): ReturnType<H['describe']> =>
+    handle.describe().catch(async (error: unknown) => {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      // Right after its report was answered the workflow may still wait in the inbox (or its relay
+      // has just started it): start it from there, and look once more.
+      if (!again && expected.startPromised) {
+        await expected.startPromised();
+        return describe(true);
+      }
+      throw notVisible();
+    }) as ReturnType<H['describe']>;
+  const description = await describe(false);
   const consumerNumber = description.typedSearchAttributes.get(SA.ConsumerNumber);
   if (description.type !== expected.workflowType || !consumerNumber) throw notVisible();
   await assertConsumerAccess(db, principal, consumerNumber).catch((error: unknown) => {

@@ -42,7 +42,7 @@ export type TComplaintAction =
  * office and state; answers the complaint as it now stands.
  */
 export async function actOnComplaint(
-  deps: Pick<UseCaseDeps, 'db' | 'temporal'>,
+  deps: Pick<UseCaseDeps, 'db' | 'temporal' | 'config'>,
   principal: TPrincipal,
   { requestNumber, action, body }: { requestNumber: string } & TComplaintAction,
 ): Promise<TComplaintState> {

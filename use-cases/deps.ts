@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/client';
 import type { ContentPool } from '../lib/content-pool';
 import type { IntakeMetrics } from '../lib/metrics';
+import type { InboxHandOff } from '../lib/workflow-relay';
 
 /**
  * What use cases are given: the same objects the HTTP app receives (`AppDeps` is a superset), so
@@ -22,6 +23,11 @@ export type UseCaseDeps = {
   now?: () => Date;
   /** counts what the intake decides (GET /metrics); absent: nothing is counted */
   metrics?: IntakeMetrics;
+  /**
+   * this process's workflow relay: the intake hands it each start it has committed to the inbox;
+   * absent, the rows are due at once for any relay polling the inbox
+   */
+  relay?: InboxHandOff;
 };
 
 export const clockOf = (deps: Pick<UseCaseDeps, 'now'>) => deps.now ?? (() => new Date());

@@ -1,13 +1,11 @@
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { eq, sql } from 'drizzle-orm';
 import { cachedComplaintType } from '../db/catalogue';
+import type { Database } from '../db/client';
 import { DESK_CHANNEL, recordIntakeContact } from '../db/inbound-contacts';
 import { openComplaints, outageComplaints } from '../db/schema';
+import { insertInboxRow, type TInboxStart } from '../db/workflow-inbox';
 import type { TBusinessCalendar } from '../domain/calendar';
 import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../domain/calendar';
 import {
@@ -28,6 +26,7 @@ import type { TActor } from '../domain/service-request';
 import type { complaintWorkflow } from '../workflows/complaint';
 import { actorOf, assertConsumerAccess, assertRole } from './access';
 import { isUnreachable } from '../lib/unreachable';
+import { startFromInbox, startInboxWorkflow, traceCarrier } from '../lib/workflow-relay';
 import { clockOf, withinDeadline, type UseCaseDeps } from './deps';
 
 export const COMPLAINT_INTAKE_ROLES = [
@@ -90,7 +89,7 @@ type TComplaintRequest = {
   reply?: TComplaintReport['reply'];
   sender?: TComplaintReport['sender'];
 };
-type TDeps = Pick<UseCaseDeps, 'db' | 'temporal' | 'config'>;
+type TDeps = Pick<UseCaseDeps, 'db' | 'temporal' | 'config' | 'relay'>;
 
 export type TComplaintOutcome = {
   requestNumber: string;
@@ -171,7 +170,7 @@ async function register(
     throw new DomainProblem(FailureType.Forbidden, 'this consumer number is not yours');
   const { channel } = report;
   const at = clockOf(deps)();
-  const outcome = await intake(
+  return intake(
     deps,
     {
       typeCode: report.type,
@@ -185,18 +184,20 @@ async function register(
       sender: report.sender,
     },
     at,
+    // The inbound-contact KPIs, in the intake's transaction: the desk counts its own; a retried
+    // report counts the same row again (a no-op); a joined report is no new contact.
+    channel === DESK_CHANNEL
+      ? undefined
+      : (tx, requestNumber) =>
+          recordIntakeContact(tx, {
+            channel,
+            submittedBy: principal.subject,
+            consumerNumber: report.consumerNumber,
+            kind: 'complaint',
+            requestNumber,
+            at,
+          }),
   );
-  // The inbound-contact KPIs: the desk counts its own; a retried report counts the same row again.
-  if (channel !== DESK_CHANNEL && !outcome.joined)
-    await recordIntakeContact(deps.db, {
-      channel,
-      submittedBy: principal.subject,
-      consumerNumber: report.consumerNumber,
-      kind: 'complaint',
-      requestNumber: outcome.requestNumber,
-      at,
-    });
-  return outcome;
 }
 
 type TIntakeRow = {
@@ -210,7 +211,15 @@ type TIntakeRow = {
   outage_id: string | null;
   outage_area: string | null;
   outage_etr: string | Date | null;
+  /** the answer kept with the inbox row, while the workflow waits there to be started */
+  inbox_answer: TInboxAnswer | null;
 };
+
+/** What the door answered a new report, kept with its inbox row for a retry of it (no PII). */
+type TInboxAnswer = Pick<TComplaintOutcome, 'status' | 'typeName' | 'dueAt' | 'outage' | 'replyQueued'>;
+
+/** A statement runner: the pool, or the intake's transaction. */
+type TExecutor = Pick<Database, 'execute' | 'insert'>;
 
 /**
  * The door's one round trip (db/migrations/0019_complaint_intake.sql): the consumer, the type's
@@ -218,13 +227,16 @@ type TIntakeRow = {
  * in one short transaction. A type the catalogue has changed since this process read it is read
  * again, and the call made again.
  */
-async function admit(db: TDeps['db'], request: TComplaintRequest, at: Date) {
+async function admit(db: TDeps['db'], tx: TExecutor, request: TComplaintRequest, at: Date) {
   let cached = await cachedComplaintType(db, request.typeCode);
   for (let round = 0; ; round++) {
-    const [row] = await db.execute<TIntakeRow>(sql`select * from seva_complaint_intake(
+    // With the answer of an inbox row still waiting for its start (a retry is answered from it).
+    const [row] = await tx.execute<TIntakeRow>(sql`select i.*, w.answer as inbox_answer
+      from seva_complaint_intake(
         ${request.intakeKey ?? null}, ${request.consumerNumber}, ${request.typeCode},
         ${cached?.version ?? -1}, ${cached?.type.outageLinkable ?? false}, ${at.toISOString()}::timestamptz,
-        ${request.sender?.phone ?? null}, ${request.sender?.email ?? null})`);
+        ${request.sender?.phone ?? null}, ${request.sender?.email ?? null}) i
+      left join workflow_inbox w on w.workflow_id = i.request_number and i.outcome = 'retry'`);
     if (row!.outcome === 'stale-type' && round < 2) {
       cached = await cachedComplaintType(db, request.typeCode, { fresh: true });
       continue;
@@ -250,115 +262,170 @@ async function admit(db: TDeps['db'], request: TComplaintRequest, at: Date) {
   }
 }
 
+type TRecord = (tx: TExecutor, requestNumber: string) => Promise<unknown>;
+
+/**
+ * The report in one short transaction: the intake's call (number, slot, outage link) and, for a
+ * new complaint, its inbox row — the workflow's input and search attributes, sealed — and the
+ * inbound contact. The sender is answered as soon as it commits; the relay (lib/workflow-relay.ts)
+ * starts the workflow, id = the number. A retry of a report still in the inbox is answered from
+ * its row; a join sends the Update to the open complaint (starting it from the inbox first).
+ */
 async function intake(
   deps: TDeps,
   request: TComplaintRequest,
   at: Date,
+  record: TRecord | undefined,
   attempt = 0,
 ): Promise<TComplaintOutcome> {
   const { db } = deps;
-  const admitted = await admit(db, request, at);
-  const { row, type, outage, account } = admitted;
-  // A written reply to the account's own phone or e-mail tells the consumer (the IVR only speaks).
-  request = { ...request, answeredInWriting: request.answeredInWriting ?? account.own };
+  const { namespace } = deps.config.temporal;
+  // Leased to this process's relay, which starts it from memory; without one, due at once for any.
+  const leaseMs = deps.relay ? deps.config.intake.relay.leaseMs : 0;
+  const decided = await db.transaction(async (tx) => {
+    const admitted = await admit(db, tx, request, at);
+    const { row, account } = admitted;
+    // A written reply to the account's own phone or e-mail tells the consumer (the IVR only speaks).
+    const told = { ...request, answeredInWriting: request.answeredInWriting ?? account.own };
+    if (row.outcome === 'join') return { ...admitted, request: told, prepared: undefined };
+    const prepared = prepare(deps, told, admitted, at);
+    const { requestNumber: _rn, joined: _joined, reopened: _reopened, ...kept } = prepared.answer;
+    const answer: TInboxAnswer = { ...kept, replyQueued: prepared.replyQueued };
+    // Sent together (postgres.js pipelines them on the transaction's connection): one round trip.
+    await Promise.all([
+      row.outcome === 'new'
+        ? insertInboxRow(tx, deps.config.payloadCodec, namespace, { ...prepared.start, answer }, leaseMs)
+        : undefined,
+      record?.(tx, row.request_number!),
+    ]);
+    return { ...admitted, request: told, prepared };
+  });
+  const { row, outage, account, prepared } = decided;
+  request = decided.request;
   const rn = row.request_number!;
   if (row.outcome === 'join') {
     const joined = await joinOpen(deps, request, rn, outage);
     if (joined) return { ...joined, account };
     // The open complaint has just closed (and its slot is now free): this report starts a new one.
-    if (attempt < 2) return intake(deps, request, at, attempt + 1);
+    if (attempt < 2) return intake(deps, request, at, record, attempt + 1);
     throw new DomainProblem(
       FailureType.Conflict,
       'the earlier complaint has just closed; send this one again',
     );
   }
-
-  const release = async () => {
-    await db.delete(outageComplaints).where(eq(outageComplaints.requestNumber, rn));
-    await db.delete(openComplaints).where(eq(openComplaints.requestNumber, rn));
-  };
-  try {
-    const calendar =
-      type.calendar === '24x7' ? ALWAYS_OPEN : (row.calendar ?? profileCalendar(deps.config.profile));
-    const path = row.office_path!;
-    const answer = outcome(
-      rn,
-      {
-        status: outage ? 'awaiting-restoration' : 'open',
-        typeName: type.name,
-        dueAt: addBusinessTime(at, parseBusinessDuration(type.tat), calendar).toISOString(),
-        outage,
-      },
-      false,
-    );
-    const reply = request.reply?.({ ...answer, account }, type, account);
-    const input: TComplaintInput = {
-      requestNumber: rn,
-      type,
-      consumerNumber: request.consumerNumber,
-      officeId: row.office_id!,
-      officePath: path,
-      calendar,
-      channel: request.channel,
-      description: request.description,
-      submittedBy: request.actor.subject,
-      submittedAt: at.toISOString(),
-      escalationOffices: escalationOffices(path, type.escalation),
-      ...(request.answeredInWriting ? { answeredInWriting: true } : {}),
-      ...(reply ? { reply } : {}),
-      emergency:
-        type.priority === 'emergency'
-          ? {
-              deskOfficeId: path.split('/')[0]!,
-              realertEveryMs: parseBusinessDuration(
-                type.realertEvery ?? deps.config.complaints.emergencyRealertEvery,
-              ),
-            }
-          : undefined,
-      outage,
-    };
-    // The workflow id is the number: starting again (a retry) finds the run that a lost answer started.
-    await withinDeadline(deps, () =>
-      deps.temporal.workflow.start<typeof complaintWorkflow>('complaintWorkflow', {
-        workflowId: rn,
-        taskQueue: deps.config.temporal.taskQueue,
-        args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: [
-          { key: SA.RequestNumber, value: rn },
-          { key: SA.ConsumerNumber, value: request.consumerNumber },
-          { key: SA.RequestType, value: type.code },
-          { key: SA.RequestKind, value: 'complaint' },
-          { key: SA.OfficeId, value: row.office_id! },
-          { key: SA.RequestStatus, value: outage ? 'awaiting-restoration' : 'open' },
-          { key: SA.Channel, value: request.channel },
-        ],
-      }),
-    ).catch((error: unknown) => {
-      // Started by the attempt whose answer was lost, and closed since: it exists, which is the point.
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    });
-    // A retry of this very report: answer with the complaint as it stands (its due time then, not now).
-    if (row.outcome === 'retry') {
-      const state = await withinDeadline(deps, () =>
-        deps.temporal.workflow.getHandle<typeof complaintWorkflow>(rn).query(complaintStatusQuery),
-      ).catch(() => undefined);
-      if (state)
-        return { ...outcome(rn, state, false), replyQueued: reply !== undefined, repeated: true, account };
-    }
+  const { answer, replyQueued, start } = prepared!;
+  if (row.outcome === 'new') {
+    deps.relay?.handOff(start);
+    return { ...answer, replyQueued, account };
+  }
+  // A retry of this very report, still waiting in the inbox: what the first attempt answered.
+  if (row.inbox_answer)
     return {
-      ...answer,
-      replyQueued: reply !== undefined,
-      ...(row.outcome === 'retry' ? { repeated: true } : {}),
+      requestNumber: rn,
+      joined: false,
+      reopened: false,
+      ...row.inbox_answer,
+      repeated: true,
       account,
     };
+  return retryStarted(deps, rn, start, { ...answer, replyQueued, repeated: true, account });
+}
+
+/** The workflow's start and the answer to the sender, made from the intake's decision. */
+function prepare(
+  deps: TDeps,
+  request: TComplaintRequest,
+  { row, type, outage, account }: Awaited<ReturnType<typeof admit>>,
+  at: Date,
+): { answer: TComplaintOutcome; replyQueued: boolean; start: TInboxStart } {
+  const rn = row.request_number!;
+  const calendar =
+    type.calendar === '24x7' ? ALWAYS_OPEN : (row.calendar ?? profileCalendar(deps.config.profile));
+  const path = row.office_path!;
+  const answer = outcome(
+    rn,
+    {
+      status: outage ? 'awaiting-restoration' : 'open',
+      typeName: type.name,
+      dueAt: addBusinessTime(at, parseBusinessDuration(type.tat), calendar).toISOString(),
+      outage,
+    },
+    false,
+  );
+  const reply = request.reply?.({ ...answer, account }, type, account);
+  const input: TComplaintInput = {
+    requestNumber: rn,
+    type,
+    consumerNumber: request.consumerNumber,
+    officeId: row.office_id!,
+    officePath: path,
+    calendar,
+    channel: request.channel,
+    description: request.description,
+    submittedBy: request.actor.subject,
+    submittedAt: at.toISOString(),
+    escalationOffices: escalationOffices(path, type.escalation),
+    ...(request.answeredInWriting ? { answeredInWriting: true } : {}),
+    ...(reply ? { reply } : {}),
+    emergency:
+      type.priority === 'emergency'
+        ? {
+            deskOfficeId: path.split('/')[0]!,
+            realertEveryMs: parseBusinessDuration(
+              type.realertEvery ?? deps.config.complaints.emergencyRealertEvery,
+            ),
+          }
+        : undefined,
+    outage,
+  };
+  // The workflow id is the number: starting again (a retry) finds the run that a lost answer started.
+  const start: TInboxStart = {
+    workflowId: rn,
+    workflowType: 'complaintWorkflow',
+    taskQueue: deps.config.temporal.taskQueue,
+    args: [input],
+    trace: traceCarrier(),
+    searchAttributes: {
+      [SA.RequestNumber.name]: rn,
+      [SA.ConsumerNumber.name]: request.consumerNumber,
+      [SA.RequestType.name]: type.code,
+      [SA.RequestKind.name]: 'complaint',
+      [SA.OfficeId.name]: row.office_id!,
+      [SA.RequestStatus.name]: outage ? 'awaiting-restoration' : 'open',
+      [SA.Channel.name]: request.channel,
+    },
+  };
+  return { answer, replyQueued: reply !== undefined, start };
+}
+
+/**
+ * A retry of a report whose inbox row is gone: its workflow was started (answer with the complaint
+ * as it stands, its due time then, not now) — or, for a number reserved before the inbox existed by
+ * a process that died before its start, not yet: start it now.
+ */
+async function retryStarted(
+  deps: TDeps,
+  rn: string,
+  start: TInboxStart,
+  answer: TComplaintOutcome,
+): Promise<TComplaintOutcome> {
+  try {
+    await startInboxWorkflow(deps, start);
   } catch (error) {
     // Temporal or the database did not answer: the workflow may have started. Nothing is undone;
     // the retry (same intake key) comes back to this number and finds or starts the run.
-    if (!isUnreachable(error)) await release();
+    if (!isUnreachable(error)) {
+      await deps.db.delete(outageComplaints).where(eq(outageComplaints.requestNumber, rn));
+      await deps.db.delete(openComplaints).where(eq(openComplaints.requestNumber, rn));
+    }
     throw error;
   }
+  const state = await withinDeadline(deps, () =>
+    deps.temporal.workflow.getHandle<typeof complaintWorkflow>(rn).query(complaintStatusQuery),
+  ).catch(() => undefined);
+  if (!state) return answer;
+  const { replyQueued, repeated, account } = answer;
+  return { ...outcome(rn, state, false), replyQueued, repeated, account };
 }
 
 /**
@@ -370,6 +437,7 @@ async function joinOpen(
   request: TComplaintRequest,
   requestNumber: string,
   outage: TLinkedOutage | undefined,
+  fromInbox = false,
 ): Promise<TComplaintOutcome | undefined> {
   const open = { requestNumber };
   try {
@@ -391,6 +459,12 @@ async function joinOpen(
     );
     return outcome(open.requestNumber, state, true);
   } catch (error) {
+    // Not found may be "not started yet": the complaint still waits in the inbox. Start it from
+    // there (or the relay has just started it and deleted its row), then report to it once more.
+    if (error instanceof WorkflowNotFoundError && !fromInbox) {
+      await startFromInbox(deps, open.requestNumber);
+      return joinOpen(deps, request, requestNumber, outage, true);
+    }
     const closed =
       error instanceof WorkflowNotFoundError ||
       (error instanceof WorkflowUpdateFailedError &&

@@ -5,6 +5,7 @@ import type { TFieldError } from '../domain/failures';
 import type { TPrincipal } from '../domain/roles';
 import { statusQuery, type TServiceRequestState } from '../domain/service-request';
 import type { serviceRequestWorkflow } from '../workflows/service-request';
+import { startFromInbox } from '../lib/workflow-relay';
 import { authoriseWorkflow } from './access';
 import type { UseCaseDeps } from './deps';
 import type { TJudgedDocument } from './document-intake';
@@ -16,18 +17,20 @@ export const serviceRequestHandle = (deps: Pick<UseCaseDeps, 'temporal'>, rn: st
 
 /** The request's workflow, if the caller may see it (else `NotFound` / `Forbidden`). */
 export const authoriseServiceRequest = (
-  deps: Pick<UseCaseDeps, 'db' | 'temporal'>,
+  deps: Pick<UseCaseDeps, 'db' | 'temporal' | 'config'>,
   principal: TPrincipal,
   rn: string,
 ) =>
   authoriseWorkflow(deps.db, principal, serviceRequestHandle(deps, rn), {
     workflowType: 'serviceRequestWorkflow',
     noun: 'service request',
+    // right after its submission was answered it may still wait in the workflow inbox
+    startPromised: () => startFromInbox(deps, rn),
   });
 
 /** The request as it stands: live while its workflow runs, the final record once closed. */
 export async function readServiceRequest(
-  deps: Pick<UseCaseDeps, 'db' | 'temporal'>,
+  deps: Pick<UseCaseDeps, 'db' | 'temporal' | 'config'>,
   principal: TPrincipal,
   rn: string,
 ): Promise<TServiceRequestState> {

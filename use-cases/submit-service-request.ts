@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { eq, inArray } from 'drizzle-orm';
 import { findServiceType } from '../db/catalogue';
 import { DESK_CHANNEL, recordIntakeContact } from '../db/inbound-contacts';
 import { reserveRequestNumber } from '../db/request-numbers';
-import { consumers, documents, offices } from '../db/schema';
+import { consumers, documents, offices, workflowInbox } from '../db/schema';
+import { insertInboxRow, type TInboxStart } from '../db/workflow-inbox';
 import { addBusinessTime, ALWAYS_OPEN, parseBusinessDuration } from '../domain/calendar';
 import { buildFormSchema, ZDocumentKind, type TServiceType } from '../domain/catalogue';
 import { canonicalJson } from '../domain/decision-signature';
@@ -16,9 +16,9 @@ import { SA } from '../domain/search-attributes';
 import type { TDocumentRef, TServiceRequestInput, TServiceRequestIntake } from '../domain/service-request';
 import { openBytes } from '../lib/at-rest';
 import { scopeIdempotencyKey } from '../lib/idempotency';
-import type { serviceRequestWorkflow } from '../workflows/service-request';
+import { startInboxWorkflow, traceCarrier } from '../lib/workflow-relay';
 import { assertConsumerAccess, assertRole } from './access';
-import { clockOf, withinDeadline, type UseCaseDeps } from './deps';
+import { clockOf, type UseCaseDeps } from './deps';
 import { documentIntakeOf, type TDocumentFields, type TJudgedDocument } from './document-intake';
 import { checkDocuments, serviceRequestHandle } from './service-requests';
 
@@ -55,7 +55,10 @@ export type TSubmitted = {
   };
 };
 
-type TDeps = Pick<UseCaseDeps, 'db' | 'temporal' | 'config' | 'contentPool' | 'ekycTrustAnchorsPem' | 'now'>;
+type TDeps = Pick<
+  UseCaseDeps,
+  'db' | 'temporal' | 'config' | 'contentPool' | 'ekycTrustAnchorsPem' | 'now' | 'relay'
+>;
 
 /**
  * Submit an eForm: the type exists and the form fits it, the caller may act for the consumer, the
@@ -179,96 +182,128 @@ async function submit(
     ? `sr:${scopeIdempotencyKey(principal.subject, key)}`
     : `sr:repeat:${scopeIdempotencyKey(principal.subject, bodyHash)}`;
   const submittedAt = clockOf(deps)();
-  const reservation = await reserveRequestNumber(deps.db, scopedKey, 'SR', submittedAt, {
-    bodyHash,
-    ...(key ? {} : { reuseAfterMs: deps.config.intake.repeatWindowMs }),
-  });
-  if (!reservation.reserved && reservation.bodyHash && reservation.bodyHash !== bodyHash)
-    throw new DomainProblem(
-      FailureType.Unprocessable,
-      `this Idempotency-Key was used for a different submission (${reservation.requestNumber}); use a new key for a new request`,
-    );
-  const requestNumber = reservation.requestNumber;
-  let replay = !reservation.reserved;
-
   const [office] = await deps.db.select().from(offices).where(eq(offices.id, officeId));
-  const calendar = type.calendar === '24x7' ? ALWAYS_OPEN : (office!.calendar ?? profileCalendar(deps.config.profile));
-  const input: TServiceRequestInput = {
-    requestNumber,
-    type,
-    consumerNumber: body.consumerNumber,
-    officeId,
-    officePath: office!.path,
-    escalationOffices: escalationOffices(office!.path, type.escalation),
-    calendar,
-    form: form.data,
-    documents: (
-      await attachKycMatches(deps, body.documents, type, form.data, body.consumerNumber, pending)
-    ).map((d) => ({ ...d, kinds: kindsOf(d) })),
-    channel: body.channel,
-    submittedBy: principal.subject,
-    submittedAt: submittedAt.toISOString(),
-  };
+  const calendar =
+    type.calendar === '24x7' ? ALWAYS_OPEN : (office!.calendar ?? profileCalendar(deps.config.profile));
+  const documentsOf = (
+    await attachKycMatches(deps, body.documents, type, form.data, body.consumerNumber, pending)
+  ).map((d) => ({ ...d, kinds: kindsOf(d) }));
   const dueAt = addBusinessTime(submittedAt, parseBusinessDuration(type.tat), calendar).toISOString();
-  // Bounded: past the intake deadline the caller gets 503 + Retry-After; with its Idempotency-Key the
-  // retry comes back to this number and finds (USE_EXISTING) the run a lost answer started.
-  const start = () =>
-    withinDeadline(deps, () =>
-      deps.temporal.workflow.start<typeof serviceRequestWorkflow>('serviceRequestWorkflow', {
-        workflowId: requestNumber,
-        taskQueue: deps.config.temporal.taskQueue,
-        args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: [
-          { key: SA.RequestNumber, value: requestNumber },
-          { key: SA.ConsumerNumber, value: body.consumerNumber },
-          { key: SA.RequestType, value: type.code },
-          { key: SA.RequestKind, value: 'service' },
-          { key: SA.OfficeId, value: officeId },
-          { key: SA.RequestStatus, value: 'in-progress' },
-          { key: SA.Channel, value: body.channel },
-          { key: SA.SlaDueAt, value: new Date(dueAt) },
-          { key: SA.EscalationLevel, value: 0 },
-        ],
-      }),
-    );
-  try {
-    if (pending.length === 0) await start();
-    else {
-      const intake = documentIntakeOf(deps);
-      await deps.db.transaction(async (tx) => {
-        for (const judged of pending) await intake.save(tx, principal.subject, judged);
-        await start();
-      });
-    }
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    replay = true;
-  }
-  // The inbound-contact KPIs: the desk counts its own; a replay counts the same row again.
-  if (body.channel !== DESK_CHANNEL)
-    await recordIntakeContact(deps.db, {
+  const startOf = (requestNumber: string): TInboxStart => {
+    const input: TServiceRequestInput = {
+      requestNumber,
+      type,
+      consumerNumber: body.consumerNumber,
+      officeId,
+      officePath: office!.path,
+      escalationOffices: escalationOffices(office!.path, type.escalation),
+      calendar,
+      form: form.data,
+      documents: documentsOf,
       channel: body.channel,
       submittedBy: principal.subject,
-      consumerNumber: body.consumerNumber,
-      kind: 'request',
-      requestNumber,
-      at: submittedAt,
+      submittedAt: submittedAt.toISOString(),
+    };
+    return {
+      workflowId: requestNumber,
+      workflowType: 'serviceRequestWorkflow',
+      taskQueue: deps.config.temporal.taskQueue,
+      args: [input],
+      trace: traceCarrier(),
+      searchAttributes: {
+        [SA.RequestNumber.name]: requestNumber,
+        [SA.ConsumerNumber.name]: body.consumerNumber,
+        [SA.RequestType.name]: type.code,
+        [SA.RequestKind.name]: 'service',
+        [SA.OfficeId.name]: officeId,
+        [SA.RequestStatus.name]: 'in-progress',
+        [SA.Channel.name]: body.channel,
+        [SA.SlaDueAt.name]: dueAt,
+        [SA.EscalationLevel.name]: 0,
+      },
+    };
+  };
+  // One short transaction: the number (reserved once per key), the documents of a multipart
+  // submission, the workflow inbox row (lib/workflow-relay.ts starts it) and the inbound contact.
+  // A submission that fails leaves nothing; a retry with the key comes back to this number.
+  const leaseMs = deps.relay ? deps.config.intake.relay.leaseMs : 0;
+  const decided = await deps.db.transaction(async (tx) => {
+    const reservation = await reserveRequestNumber(tx, scopedKey, 'SR', submittedAt, {
+      bodyHash,
+      ...(key ? {} : { reuseAfterMs: deps.config.intake.repeatWindowMs }),
     });
-  // A replay answers with the request as it stands now (its search attributes), not as at intake.
-  const stored = replay
-    ? (await serviceRequestHandle(deps, requestNumber).describe()).typedSearchAttributes
-    : undefined;
+    if (!reservation.reserved && reservation.bodyHash && reservation.bodyHash !== bodyHash)
+      throw new DomainProblem(
+        FailureType.Unprocessable,
+        `this Idempotency-Key was used for a different submission (${reservation.requestNumber}); use a new key for a new request`,
+      );
+    const { requestNumber } = reservation;
+    const start = startOf(requestNumber);
+    // The inbound-contact KPIs: the desk counts its own; a replay counts the same row again.
+    const contact = () =>
+      body.channel === DESK_CHANNEL
+        ? undefined
+        : recordIntakeContact(tx, {
+            channel: body.channel,
+            submittedBy: principal.subject,
+            consumerNumber: body.consumerNumber,
+            kind: 'request',
+            requestNumber,
+            at: submittedAt,
+          });
+    let waiting: Record<string, unknown> | undefined;
+    if (reservation.reserved) {
+      if (pending.length > 0) {
+        const intake = documentIntakeOf(deps);
+        for (const judged of pending) await intake.save(tx, principal.subject, judged);
+      }
+      // Sent together (postgres.js pipelines them on the transaction's connection): one round trip.
+      const answer = { status: 'in-progress', dueAt };
+      const { namespace } = deps.config.temporal;
+      await Promise.all([
+        insertInboxRow(tx, deps.config.payloadCodec, namespace, { ...start, answer }, leaseMs),
+        contact(),
+      ]);
+    } else {
+      const [[row]] = await Promise.all([
+        tx
+          .select({ answer: workflowInbox.answer })
+          .from(workflowInbox)
+          .where(eq(workflowInbox.workflowId, requestNumber)),
+        contact(),
+      ]);
+      waiting = row?.answer;
+    }
+    return { requestNumber, reserved: reservation.reserved, start, waiting };
+  });
+  const { requestNumber } = decided;
+  const accepted = (status: string, due: string | null) => ({
+    requestNumber,
+    status,
+    statusUrl: `/v1/service-requests/${requestNumber}`,
+    dueAt: due,
+    officeId,
+  });
+  if (decided.reserved) {
+    deps.relay?.handOff(decided.start);
+    return { replay: false, accepted: accepted('in-progress', dueAt) };
+  }
+  // A replay while the request waits in the inbox: what the first attempt answered.
+  if (decided.waiting)
+    return {
+      replay: true,
+      accepted: accepted(String(decided.waiting.status), (decided.waiting.dueAt as string | null) ?? null),
+    };
+  // A replay of a started request answers with it as it stands now (its search attributes); a
+  // number reserved before the inbox existed and never started is started now (USE_EXISTING).
+  await startInboxWorkflow(deps, decided.start);
+  const stored = (await serviceRequestHandle(deps, requestNumber).describe()).typedSearchAttributes;
   return {
-    replay,
-    accepted: {
-      requestNumber,
-      status: stored?.get(SA.RequestStatus) ?? 'in-progress',
-      statusUrl: `/v1/service-requests/${requestNumber}`,
-      dueAt: stored ? (stored.get(SA.SlaDueAt)?.toISOString() ?? null) : dueAt,
-      officeId,
-    },
+    replay: true,
+    accepted: accepted(
+      stored.get(SA.RequestStatus) ?? 'in-progress',
+      stored.get(SA.SlaDueAt)?.toISOString() ?? null,
+    ),
   };
 }
 

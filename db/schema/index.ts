@@ -26,3 +26,4 @@ export * from './compensation';
 export * from './repair';
 export * from './kpi-closures';
 export * from './kpi-notices';
+export * from './workflow-inbox';

@@ -17,6 +17,8 @@ import type { WorkerMetrics } from '../../worker/metrics';
 import { connectClient, connectWorkerConnection } from '../../lib/temporal';
 import { createActivityDeps } from '../../worker/activity-deps';
 import { createWorker } from '../../worker/create-worker';
+import { createApiMetrics } from '../../lib/metrics';
+import { createWorkflowRelay } from '../../lib/workflow-relay';
 import { installTemporalRuntime } from '../../worker/runtime';
 
 /** Config for tests: the global setup's Temporal and Postgres, a task queue of its own, quiet logs. */
@@ -57,6 +59,8 @@ export async function startTestStack(
     workflowBundlePath?: string;
     /** the logger the app, use cases and worker log to (default: the config's, silent) */
     logger?: Logger;
+    /** false: no workflow relay runs (the inbox only fills); `stack.relay.start()` starts it */
+    relay?: boolean;
   } = {},
 ) {
   const config = testConfig(options.env);
@@ -100,7 +104,12 @@ export async function startTestStack(
   if (options.worker !== false) await startWorker();
   // Small limits, so tests of hostile uploads run in seconds.
   const contentPool = createContentPool({ threads: 2, timeoutMs: 8_000, ...options.contentPool });
+  // The workflow inbox's relay, as the API process runs it (scripts/api.ts).
+  const metrics = createApiMetrics();
+  const relay = createWorkflowRelay({ db: database.db, temporal: client, config, logger, metrics });
+  if (options.relay !== false) relay.start();
   const app = createApp({
+    relay,
     config,
     db: database.db,
     temporal: client,
@@ -110,6 +119,7 @@ export async function startTestStack(
     ekycTrustAnchorsPem,
     codecUiSecret: options.codecUiSecret,
     contentPool,
+    metrics,
     tracer: options.tracing?.tracer,
   });
 
@@ -181,12 +191,14 @@ export async function startTestStack(
     db: database.db,
     sql: database.sql,
     client,
+    relay,
     token,
     call,
     startWorker,
     stopWorker,
     contentPool,
     async stop() {
+      await relay.stop();
       await contentPool.close();
       await stopWorker();
       await client.connection.close();
