@@ -8,6 +8,7 @@ import { npFormatHelp } from '../domain/complaint-catalogue';
 import { saveHistories } from './helpers/histories';
 import { startTestStack, type TestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
+import { signedChannelWebhook } from './helpers/channel-webhook';
 
 let stack: TestStack;
 let agent: string;
@@ -175,9 +176,7 @@ describe('SMS: NP <consumer number>', () => {
         body: raw,
         headers: {
           'content-type': 'application/json',
-          'webhook-id': id,
-          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-          'webhook-signature': signer.sign(id, at, raw),
+          ...signedChannelWebhook(id, at, raw),
         },
       });
       expect(notJson.status, path).toBe(400);
@@ -191,9 +190,7 @@ describe('SMS: NP <consumer number>', () => {
       body: raw,
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        'webhook-id': formId,
-        'webhook-timestamp': String(Math.floor(formAt.getTime() / 1000)),
-        'webhook-signature': signer.sign(formId, formAt, raw),
+        ...signedChannelWebhook(formId, formAt, raw),
       },
     });
     expect(asForm.status).toBe(415);

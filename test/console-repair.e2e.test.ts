@@ -1,13 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { Browser } from 'playwright-core';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_CHANNEL_WEBHOOK_SECRET } from '../config';
 import { freePort } from '../scripts/lib/ports';
 import { consoleMessages } from '../web/console/messages';
 import { shoot, startPortal } from './helpers/portal-browser';
 import type { TestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
+import { signedChannelWebhook } from './helpers/channel-webhook';
 
 /**
  * The repair page in a real browser: an operator opens a complaint whose SMS reply keeps failing
@@ -50,7 +49,6 @@ afterAll(async () => {
   gateway?.close();
 });
 
-const signer = new Webhook(DEV_CHANNEL_WEBHOOK_SECRET);
 async function stuckComplaint(consumerNumber: string) {
   const messageId = `console-repair-${consumerNumber}-${Date.now()}`;
   const raw = JSON.stringify({ messageId, from: '+919400011099', text: `NP ${consumerNumber}` });
@@ -58,9 +56,7 @@ async function stuckComplaint(consumerNumber: string) {
   const res = await stack.call('POST', '/v1/webhooks/sms', {
     body: raw,
     headers: {
-      'webhook-id': `wh-${messageId}`,
-      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'webhook-signature': signer.sign(`wh-${messageId}`, at, raw),
+      ...signedChannelWebhook(`wh-${messageId}`, at, raw),
     },
   });
   expect(res.status, res.text).toBeLessThan(300);

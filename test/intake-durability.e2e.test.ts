@@ -1,9 +1,7 @@
 import { Client, Connection, ServiceError } from '@temporalio/client';
 import { and, eq, like, sql } from 'drizzle-orm';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/create-app';
-import { DEV_CHANNEL_WEBHOOK_SECRET } from '../config';
 import { channelMessages, consumers, devOutbox, workflowInbox } from '../db/schema';
 import { createTokenVerifier } from '../lib/auth-tokens';
 import { createLogger } from '../lib/logger';
@@ -11,6 +9,7 @@ import { createWorkflowRelay } from '../lib/workflow-relay';
 import { cachedComplaintType } from '../db/catalogue';
 import { startTestStack, type TestStack } from './helpers/stack';
 import { sleep, waitFor } from './helpers/wait';
+import { signedChannelWebhook } from './helpers/channel-webhook';
 
 /**
  * The door under failure, on the real Temporal and PostgreSQL: a relay's start whose answer was
@@ -21,7 +20,6 @@ import { sleep, waitFor } from './helpers/wait';
  */
 let stack: TestStack;
 const C = (n: number) => `15521000000${String(n).padStart(2, '0')}`;
-const signer = new Webhook(DEV_CHANNEL_WEBHOOK_SECRET);
 let seq = 0;
 
 /** The gRPC error a client sees when the connection drops before the server's answer arrives. */
@@ -94,9 +92,7 @@ const deliver = async (app: { request: typeof flakyApp.request }, path: string, 
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'webhook-signature': signer.sign(id, at, raw),
+      ...signedChannelWebhook(id, at, raw),
     },
     body: raw,
   });

@@ -6,8 +6,6 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/create-app';
 import { channelMessages, complaints } from '../db/schema';
-import { Webhook } from 'standardwebhooks';
-import { DEV_CHANNEL_WEBHOOK_SECRET } from '../config';
 import { createTokenVerifier } from '../lib/auth-tokens';
 import { createLogger } from '../lib/logger';
 import { createWorkerMetrics, serveWorkerMetrics } from '../worker/metrics';
@@ -15,6 +13,7 @@ import { freePort } from '../scripts/lib/ports';
 import { parsePrometheus, valueOf } from './helpers/prometheus';
 import { startTestStack, type TestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
+import { signedChannelWebhook } from './helpers/channel-webhook';
 
 /**
  * GET /metrics on the real stack: the series move with requests, an intake and a workflow's
@@ -220,7 +219,6 @@ describe('GET /metrics', () => {
 });
 
 describe('channel webhooks', () => {
-  const signer = new Webhook(DEV_CHANNEL_WEBHOOK_SECRET);
   const sms = (messageId: string, text: string) => {
     const raw = JSON.stringify({ messageId, from: '+919400000001', text });
     const at = new Date();
@@ -228,9 +226,7 @@ describe('channel webhooks', () => {
     return stack.call('POST', '/v1/webhooks/sms', {
       body: raw,
       headers: {
-        'webhook-id': id,
-        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-        'webhook-signature': signer.sign(id, at, raw),
+        ...signedChannelWebhook(id, at, raw),
       },
     });
   };

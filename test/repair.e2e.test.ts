@@ -2,16 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { DEV_CHANNEL_WEBHOOK_SECRET } from '../config';
 import { repairActions } from '../db/schema';
 import { scopeIdempotencyKey } from '../api/idempotency';
 import { formatRequestNumber } from '../domain/request-number';
 import { freePort } from '../scripts/lib/ports';
 import { startTestStack, type TestStack } from './helpers/stack';
 import { waitFor } from './helpers/wait';
+import { signedChannelWebhook } from './helpers/channel-webhook';
 
 /**
  * Repair on the real stack (#17): a complaint whose channel reply cannot be sent because the SMS
@@ -67,7 +66,6 @@ afterAll(async () => {
   server?.close();
 });
 
-const signer = new Webhook(DEV_CHANNEL_WEBHOOK_SECRET);
 let seq = 0;
 const sms = (text: string, from: string) => {
   const messageId = `repair-sms-${Date.now()}-${++seq}`;
@@ -77,9 +75,7 @@ const sms = (text: string, from: string) => {
   return stack.call('POST', '/v1/webhooks/sms', {
     body: raw,
     headers: {
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'webhook-signature': signer.sign(id, at, raw),
+      ...signedChannelWebhook(id, at, raw),
     },
   });
 };
@@ -250,7 +246,12 @@ describe('repair', () => {
     expect(retried.status, retried.text).toBe(200);
     expect(retried.json).toMatchObject({ id: failed.id, outcome: 'done' });
     expect(
-      (await waitFor(() => inspect(rn), (r) => r.json?.status !== 'running')).json.status,
+      (
+        await waitFor(
+          () => inspect(rn),
+          (r) => r.json?.status !== 'running',
+        )
+      ).json.status,
     ).toBe('cancelled');
     // Asked again: the outcome, acting no more.
     const again = await repair(rn, body, ops, `failed-${rn}`);

@@ -28,7 +28,10 @@ function part() {
 }
 
 const within = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not within ${ms} ms`)), ms))]);
+  Promise.race([
+    p,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not within ${ms} ms`)), ms)),
+  ]);
 
 describe('supervise', () => {
   it('restarts a part that ends unasked, and stops the current run', async () => {

@@ -1,8 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { eq, inArray } from 'drizzle-orm';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_CHANNEL_WEBHOOK_SECRET } from '../config';
 import { consumers, devOutbox, workflowInbox } from '../db/schema';
 import { verhoeffCheckDigit } from '../domain/verhoeff';
 import { claimDueRows } from '../db/workflow-inbox';
@@ -10,6 +8,7 @@ import { createWorkflowRelay, startInboxWorkflow } from '../lib/workflow-relay';
 import { makeOwnConsumers } from './helpers/own-consumers';
 import { startTestStack, type TestStack } from './helpers/stack';
 import { sleep, waitFor } from './helpers/wait';
+import { signedChannelWebhook } from './helpers/channel-webhook';
 
 /**
  * The workflow inbox on the real Temporal and PostgreSQL: the door answers from its one
@@ -18,7 +17,6 @@ import { sleep, waitFor } from './helpers/wait';
  */
 let stack: TestStack;
 const C = (n: number) => `15602330000${String(n).padStart(2, '0')}`;
-const signer = new Webhook(DEV_CHANNEL_WEBHOOK_SECRET);
 let seq = 0;
 let phone: string;
 
@@ -45,9 +43,7 @@ const sms = async (messageId: string, consumerNumber: string) => {
   return stack.call('POST', '/v1/webhooks/sms', {
     body: raw,
     headers: {
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'webhook-signature': signer.sign(id, at, raw),
+      ...signedChannelWebhook(id, at, raw),
     },
   });
 };

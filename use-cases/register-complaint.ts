@@ -227,39 +227,40 @@ type TExecutor = Pick<Database, 'execute' | 'insert'>;
  * in one short transaction. A type the catalogue has changed since this process read it is read
  * again, and the call made again.
  */
-async function admit(db: TDeps['db'], tx: TExecutor, request: TComplaintRequest, at: Date) {
-  let cached = await cachedComplaintType(db, request.typeCode);
-  for (let round = 0; ; round++) {
-    // With the answer of an inbox row still waiting for its start (a retry is answered from it).
-    const [row] = await tx.execute<TIntakeRow>(sql`select i.*, w.answer as inbox_answer
+async function admit(
+  tx: TExecutor,
+  request: TComplaintRequest,
+  at: Date,
+  cached: Awaited<ReturnType<typeof cachedComplaintType>>,
+  lastRound: boolean,
+) {
+  // With the answer of an inbox row still waiting for its start (a retry is answered from it).
+  const [row] = await tx.execute<TIntakeRow>(sql`select i.*, w.answer as inbox_answer
       from seva_complaint_intake(
         ${request.intakeKey ?? null}, ${request.consumerNumber}, ${request.typeCode},
         ${cached?.version ?? -1}, ${cached?.type.outageLinkable ?? false}, ${at.toISOString()}::timestamptz,
         ${request.sender?.phone ?? null}, ${request.sender?.email ?? null}) i
       left join workflow_inbox w on w.workflow_id = i.request_number and i.outcome = 'retry'`);
-    if (row!.outcome === 'stale-type' && round < 2) {
-      cached = await cachedComplaintType(db, request.typeCode, { fresh: true });
-      continue;
-    }
-    if (row!.outcome === 'no-type' || row!.outcome === 'stale-type' || !cached) {
-      if (row!.outcome !== 'no-consumer')
-        throw new DomainProblem(FailureType.InvalidInput, 'unknown complaint type', {
-          errors: [
-            {
-              field: 'type',
-              message: `unknown complaint type "${request.typeCode}"; see GET /v1/catalogue/complaint-types`,
-            },
-          ],
-        });
-    }
-    if (row!.outcome === 'no-consumer')
-      throw new DomainProblem(FailureType.ConsumerNotFound, `no consumer ${request.consumerNumber}`);
-    const outage: TLinkedOutage | undefined = row!.outage_id
-      ? { id: row!.outage_id, area: row!.outage_area!, etr: new Date(row!.outage_etr!).toISOString() }
-      : undefined;
-    const account = { language: row!.consumer_language ?? 'en', own: row!.own_contact ?? false };
-    return { row: row!, type: cached!.type, outage, account };
+  // The catalogue has moved on: read again outside the transaction, and come back.
+  if (row!.outcome === 'stale-type' && !lastRound) return undefined;
+  if (row!.outcome === 'no-type' || row!.outcome === 'stale-type' || !cached) {
+    if (row!.outcome !== 'no-consumer')
+      throw new DomainProblem(FailureType.InvalidInput, 'unknown complaint type', {
+        errors: [
+          {
+            field: 'type',
+            message: `unknown complaint type "${request.typeCode}"; see GET /v1/catalogue/complaint-types`,
+          },
+        ],
+      });
   }
+  if (row!.outcome === 'no-consumer')
+    throw new DomainProblem(FailureType.ConsumerNotFound, `no consumer ${request.consumerNumber}`);
+  const outage: TLinkedOutage | undefined = row!.outage_id
+    ? { id: row!.outage_id, area: row!.outage_area!, etr: new Date(row!.outage_etr!).toISOString() }
+    : undefined;
+  const account = { language: row!.consumer_language ?? 'en', own: row!.own_contact ?? false };
+  return { row: row!, type: cached!.type, outage, account };
 }
 
 type TRecord = (tx: TExecutor, requestNumber: string) => Promise<unknown>;
@@ -282,24 +283,35 @@ async function intake(
   const { namespace } = deps.config.temporal;
   // Leased to this process's relay, which starts it from memory; without one, due at once for any.
   const leaseMs = deps.relay ? deps.config.intake.relay.leaseMs : 0;
-  const decided = await db.transaction(async (tx) => {
-    const admitted = await admit(db, tx, request, at);
-    const { row, account } = admitted;
-    // A written reply to the account's own phone or e-mail tells the consumer (the IVR only speaks).
-    const told = { ...request, answeredInWriting: request.answeredInWriting ?? account.own };
-    if (row.outcome === 'join') return { ...admitted, request: told, prepared: undefined };
-    const prepared = prepare(deps, told, admitted, at);
-    const { requestNumber: _rn, joined: _joined, reopened: _reopened, ...kept } = prepared.answer;
-    const answer: TInboxAnswer = { ...kept, replyQueued: prepared.replyQueued };
-    // Sent together (postgres.js pipelines them on the transaction's connection): one round trip.
-    await Promise.all([
-      row.outcome === 'new'
-        ? insertInboxRow(tx, deps.config.payloadCodec, namespace, { ...prepared.start, answer }, leaseMs)
-        : undefined,
-      record?.(tx, row.request_number!),
-    ]);
-    return { ...admitted, request: told, prepared };
-  });
+  // Read before the transaction, never inside it: a transaction that waited for a second pool
+  // connection would hold its own meanwhile, and a burst of them would hold the whole pool.
+  let cached = await cachedComplaintType(db, request.typeCode);
+  const decide = () =>
+    db.transaction(async (tx) => {
+      const admitted = await admit(tx, request, at, cached, round >= 2);
+      if (!admitted) return undefined;
+      const { row, account } = admitted;
+      // A written reply to the account's own phone or e-mail tells the consumer (the IVR only speaks).
+      const told = { ...request, answeredInWriting: request.answeredInWriting ?? account.own };
+      if (row.outcome === 'join') return { ...admitted, request: told, prepared: undefined };
+      const prepared = prepare(deps, told, admitted, at);
+      const { requestNumber: _rn, joined: _joined, reopened: _reopened, ...kept } = prepared.answer;
+      const answer: TInboxAnswer = { ...kept, replyQueued: prepared.replyQueued };
+      // Sent together (postgres.js pipelines them on the transaction's connection): one round trip.
+      await Promise.all([
+        row.outcome === 'new'
+          ? insertInboxRow(tx, deps.config.payloadCodec, namespace, { ...prepared.start, answer }, leaseMs)
+          : undefined,
+        record?.(tx, row.request_number!),
+      ]);
+      return { ...admitted, request: told, prepared };
+    });
+  let round = 0;
+  let decided = await decide();
+  for (; !decided; round++) {
+    cached = await cachedComplaintType(db, request.typeCode, { fresh: true });
+    decided = await decide();
+  }
   const { row, outage, account, prepared } = decided;
   request = decided.request;
   const rn = row.request_number!;
@@ -335,7 +347,7 @@ async function intake(
 function prepare(
   deps: TDeps,
   request: TComplaintRequest,
-  { row, type, outage, account }: Awaited<ReturnType<typeof admit>>,
+  { row, type, outage, account }: NonNullable<Awaited<ReturnType<typeof admit>>>,
   at: Date,
 ): { answer: TComplaintOutcome; replyQueued: boolean; start: TInboxStart } {
   const rn = row.request_number!;

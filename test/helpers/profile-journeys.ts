@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { eq, like } from 'drizzle-orm';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_CHANNEL_WEBHOOK_SECRET, DEV_WHATSAPP_APP_SECRET } from '../../config';
+import { DEV_WHATSAPP_APP_SECRET } from '../../config';
 import { consumers, devOutbox, notificationAttempts, notifications, offices } from '../../db/schema';
 import { npFormatHelp } from '../../domain/complaint-catalogue';
 import type { TIdType } from '../../domain/identity-numbers';
@@ -19,6 +18,7 @@ import { pdfText } from './poppler';
 import { awayFromQuietHours, localClock, startProfileStack } from './profile-stack';
 import type { TestStack } from './stack';
 import { waitFor } from './wait';
+import { signedChannelWebhook } from './channel-webhook';
 
 /** What a profile's journeys expect of it: its demo data, words and formats. */
 export type TProfileFacts = {
@@ -61,7 +61,6 @@ export function describeProfileJourneys(f: TProfileFacts) {
   }, 120_000);
   afterAll(async () => stack?.stop());
 
-  const signer = new Webhook(DEV_CHANNEL_WEBHOOK_SECRET);
   let seq = 0;
   const nextId = (prefix: string) => `${prefix}-${Date.now()}-${++seq}`;
   const sms = (text: string, from: string) => {
@@ -71,9 +70,7 @@ export function describeProfileJourneys(f: TProfileFacts) {
     return stack.call('POST', '/v1/webhooks/sms', {
       body: raw,
       headers: {
-        'webhook-id': id,
-        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-        'webhook-signature': signer.sign(id, at, raw),
+        ...signedChannelWebhook(id, at, raw),
       },
     });
   };
