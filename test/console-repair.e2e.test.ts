@@ -106,9 +106,24 @@ describe('repair in the console', () => {
     expect(await page.locator('h1').textContent()).toBe(en('repair.one', { rn: first }));
     await shoot(page, 'console-repair-stuck');
 
-    // The gateway is back: retry now, with a reason.
-    gatewayDown = false;
+    // The gateway is back: retry now, with a reason. It comes back as the form is sent, and not
+    // just before the activity's own next attempt: an attempt that went through on its own would
+    // leave nothing to retry (the page then says so, which is right, but not what this tests).
     await row.getByLabel(en('repair.reason')).fill('SMS gateway restored after the SMSC outage');
+    const ops = await stack.token({ role: 'ops', office: 'circle-ekm' });
+    await waitFor(
+      () => stack.call('GET', `/v1/repair/requests/${first}`, { token: ops }),
+      (r) =>
+        r.json?.pendingActivities?.some(
+          (a: any) =>
+            a.type === 'sendChannelReply' && a.nextAttemptAt && Date.parse(a.nextAttemptAt) - Date.now() > 3_000,
+        ),
+      30_000,
+    );
+    await page.route('**/console/repair/*/retry', async (route) => {
+      gatewayDown = false;
+      await route.continue();
+    });
     await row.getByRole('button', { name: en('repair.do-retry') }).click();
     await page.locator('#done').waitFor();
     expect(await page.locator('#done').textContent()).toBe(en('repair.done-retry'));
