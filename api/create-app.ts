@@ -81,6 +81,17 @@ export function createApp(appDeps: AppDeps) {
   );
   // Before everything else but the request id: no access log line, rate limit or JWT for a scraper.
   app.get('/metrics', metricsHandler(deps, metrics));
+  // The workflow relay yields to the door: a start it was handed waits while requests are answered.
+  const relay = deps.relay;
+  if (relay?.busy)
+    app.use(async (_c, next) => {
+      const release = relay.busy!();
+      try {
+        await next();
+      } finally {
+        release();
+      }
+    });
   if (deps.tracer) app.use(traceRequests(deps.tracer));
   app.use(measureRequests(metrics));
   app.use(async (c, next) => {

@@ -156,6 +156,12 @@ const EnvSchema = z
      * --n 2000 --fire-all`). 0: glibc's own.
      */
     WORKER_MALLOC_ARENA_MAX: z.coerce.number().int().min(0).max(1024).default(2),
+    /**
+     * The worker's CPU priority (nice, 0–19; 0 leaves it as it is): on a machine shared with the
+     * API the door answers first and the workflows take what is left (`npm run bench`); on a
+     * machine of its own it changes nothing.
+     */
+    WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
     WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(40),
     /** a prebuilt workflow bundle (supervisors bundle once for all their workers); default: bundle at start */
@@ -304,6 +310,11 @@ const EnvSchema = z
     INTAKE_RELAY_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(1_000),
     INTAKE_RELAY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
     INTAKE_RELAY_BATCH: z.coerce.number().int().min(1).max(5_000).default(200),
+    /**
+     * A start the door hands the relay while it is answering other requests waits until the door
+     * is idle, or this long (0: starts at once): during a burst the answers get the CPU first.
+     */
+    INTAKE_RELAY_YIELD_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
     /** postings per activity call when a bulk payment is posted */
     BULK_PAYMENT_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
     /** outage campaigns: recipients claimed per dispatch activity, and sent at once within it */
@@ -701,6 +712,7 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       semiSpaceMb: env.WORKER_SEMI_SPACE_MB,
       mallocArenaMax: env.WORKER_MALLOC_ARENA_MAX,
+      nice: env.WORKER_NICE,
       maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     },
@@ -823,6 +835,7 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
         pollMs: env.INTAKE_RELAY_POLL_MS,
         concurrency: env.INTAKE_RELAY_CONCURRENCY,
         batch: env.INTAKE_RELAY_BATCH,
+        yieldMs: env.INTAKE_RELAY_YIELD_MS,
       },
     },
     /** corporate bulk payments: how many lines one posting activity takes */

@@ -17,8 +17,11 @@ import { isUnreachable } from './unreachable';
 /** What a relay counts (GET /metrics): a workflow started (or found started), or a start that failed. */
 export type RelayMetrics = { relayStart(outcome: 'started' | 'existing' | 'failed'): void };
 
-/** The local relay as the door sees it: the start it has just committed, to be started from memory. */
-export type InboxHandOff = { handOff(start: TInboxStart): void };
+/**
+ * The local relay as the door sees it: the start it has just committed, to be started from memory;
+ * and each request the door is answering (`busy`, released when answered), for the relay to yield to.
+ */
+export type InboxHandOff = { handOff(start: TInboxStart): void; busy?(): () => void };
 
 type TRelayDeps = {
   db: Database;
@@ -104,9 +107,10 @@ export function createWorkflowRelay(
   /** claims due rows now (tests, and after a pause) */
   poll(): Promise<void>;
 } {
-  const { leaseMs, pollMs, concurrency, batch } = deps.config.intake.relay;
+  const { leaseMs, pollMs, concurrency, batch, yieldMs } = deps.config.intake.relay;
   const where = { namespace: deps.config.temporal.namespace, taskQueue: deps.config.temporal.taskQueue };
-  const queue: TInboxStart[] = [];
+  // each with when it may start: a hand-off waits while the door answers requests, up to yieldMs
+  const queue: { start: TInboxStart; notBefore: number }[] = [];
   const known = new Set<string>(); // queued or in flight
   const started: string[] = []; // to delete
   const failed: string[] = []; // to defer
@@ -120,12 +124,32 @@ export function createWorkflowRelay(
   let polling: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let idle: (() => void) | undefined;
+  let door = 0; // requests the door is answering now
+  let wake: NodeJS.Timeout | undefined;
+  let lastPollFull = false;
 
-  const enqueue = (start: TInboxStart) => {
+  const enqueue = (start: TInboxStart, notBefore = 0) => {
     // A bounded memory: past it the row waits in PostgreSQL for its lease to end and a poll.
     if (known.has(start.workflowId) || queue.length >= batch * 5) return;
     known.add(start.workflowId);
-    queue.push(start);
+    queue.push({ start, notBefore });
+  };
+
+  /**
+   * The next start may go: the door is idle, or it has waited its yield. While the door answers
+   * requests, their CPU comes first (a start costs the API, Temporal and then the worker far more
+   * than the answer did); the relay wakes when the door goes idle or the first wait ends.
+   */
+  const mayStart = () => {
+    if (door === 0 || queue[0]!.notBefore <= Date.now()) return true;
+    if (!wake) {
+      wake = setTimeout(() => {
+        wake = undefined;
+        pump();
+      }, queue[0]!.notBefore - Date.now());
+      wake.unref();
+    }
+    return false;
   };
 
   const flush = () => {
@@ -148,8 +172,15 @@ export function createWorkflowRelay(
   };
 
   const pump = () => {
-    while (!stopped && !paused && inFlight < concurrency && queue.length > 0 && Date.now() >= backoffUntil) {
-      const start = queue.shift()!;
+    while (
+      !stopped &&
+      !paused &&
+      inFlight < concurrency &&
+      queue.length > 0 &&
+      Date.now() >= backoffUntil &&
+      mayStart()
+    ) {
+      const { start } = queue.shift()!;
       inFlight += 1;
       void startInboxWorkflow(deps, start)
         .then((outcome) => {
@@ -175,14 +206,15 @@ export function createWorkflowRelay(
           flush();
           if (queue.length > 0 && Date.now() < backoffUntil) {
             // Backing off: what waits in memory goes back to PostgreSQL's care (deferred as long).
-            for (const waiting of queue.splice(0)) {
+            for (const { start: waiting } of queue.splice(0)) {
               known.delete(waiting.workflowId);
               failed.push(waiting.workflowId);
             }
             flush();
           }
           pump();
-          if (queue.length === 0) void poll();
+          // A claim that took a full batch left more due behind it: the next one at once, not at the tick.
+          if (queue.length === 0 && lastPollFull) void poll();
         });
     }
   };
@@ -199,6 +231,7 @@ export function createWorkflowRelay(
           batch - queue.length,
           leaseMs,
         );
+        lastPollFull = claimed.length > 0 && claimed.length >= batch - queue.length;
         for (const row of claimed) enqueue(row);
       } catch (error) {
         deps.logger?.warn({ err: error }, 'workflow relay could not claim due rows');
@@ -223,8 +256,18 @@ export function createWorkflowRelay(
   return {
     handOff(start) {
       if (stopped) return;
-      enqueue(start);
+      enqueue(start, door > 0 ? Date.now() + yieldMs : 0);
       pump();
+    },
+    busy() {
+      door += 1;
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        door -= 1;
+        if (door === 0 && queue.length > 0) pump();
+      };
     },
     start() {
       if (!stopped) return;
@@ -244,9 +287,10 @@ export function createWorkflowRelay(
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (wake) clearTimeout(wake);
       await polling;
       // Starts already sent finish; their rows are deleted. What is queued stays in the inbox.
-      queue.splice(0).forEach((s) => known.delete(s.workflowId));
+      queue.splice(0).forEach((q) => known.delete(q.start.workflowId));
       if (inFlight > 0 || flushing)
         await new Promise<void>((resolve) => {
           idle = resolve;

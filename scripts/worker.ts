@@ -12,6 +12,7 @@ import { createActivityDeps } from '../worker/activity-deps';
 import { bundleWorkflows, createWorker } from '../worker/create-worker';
 import { activityMetricsAddress, createWorkerMetrics, serveWorkerMetrics } from '../worker/metrics';
 import { installTemporalRuntime } from '../worker/runtime';
+import { lowerWorkerPriority } from '../worker/priority';
 import { ensureSchedules } from '../worker/schedules';
 import { databaseUrlOf, stopOnSignals, tellSupervisorReady } from './lib/seva-process';
 import { failStart } from './lib/fail-start';
@@ -19,6 +20,8 @@ import { failStart } from './lib/fail-start';
 async function main() {
   const config = loadConfig();
   const log = createLogger(config, 'worker');
+  // before the SDK's threads exist, so that they inherit it
+  lowerWorkerPriority(config.worker.nice, log);
   const metricsAddress = config.observability.workerMetricsAddress;
   // WORKER_METRICS_ADDRESS: the SDK's temporal_* series there, Seva's activity series on the next port
   installTemporalRuntime(log, { metricsAddress });

@@ -36,6 +36,7 @@ describe('config', () => {
       maxCachedWorkflows: 250,
       semiSpaceMb: 8,
       mallocArenaMax: 2,
+      nice: 10,
       maxConcurrentActivityTaskExecutions: 20,
       maxConcurrentWorkflowTaskExecutions: 40,
     });
@@ -57,6 +58,8 @@ describe('config', () => {
     expect(problemsOf({ WORKER_SEMI_SPACE_MB: '0' })[0]).toMatch(/^WORKER_SEMI_SPACE_MB:/);
     expect(loadConfig({ WORKER_MALLOC_ARENA_MAX: '0' }).worker.mallocArenaMax).toBe(0);
     expect(problemsOf({ WORKER_MALLOC_ARENA_MAX: 'many' })[0]).toMatch(/^WORKER_MALLOC_ARENA_MAX:/);
+    expect(loadConfig({ WORKER_NICE: '0' }).worker.nice).toBe(0);
+    expect(problemsOf({ WORKER_NICE: '20' })[0]).toMatch(/^WORKER_NICE:/);
   });
 
   it('keeps PUBLIC_URL without a trailing slash, so links never double it', () => {

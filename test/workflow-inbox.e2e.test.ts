@@ -3,7 +3,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumers, devOutbox, workflowInbox } from '../db/schema';
 import { verhoeffCheckDigit } from '../domain/verhoeff';
-import { claimDueRows } from '../db/workflow-inbox';
+import { claimDueRows, readInboxRow } from '../db/workflow-inbox';
 import { createWorkflowRelay, startInboxWorkflow } from '../lib/workflow-relay';
 import { makeOwnConsumers } from './helpers/own-consumers';
 import { startTestStack, type TestStack } from './helpers/stack';
@@ -221,6 +221,54 @@ describe('workflow inbox', () => {
       30_000,
     );
     for (const rn of rns) expect(await executions(rn)).toBe(1);
+  });
+
+  it('a start handed over while the door is answering waits until it is idle, and no longer than its yield', async () => {
+    await stack.relay.stop();
+    // A relay of its own: a long yield, and no poll to take the rows over meanwhile.
+    const relay = createWorkflowRelay({
+      db: stack.db,
+      temporal: stack.client,
+      config: {
+        ...stack.config,
+        intake: {
+          ...stack.config.intake,
+          relay: { ...stack.config.intake.relay, yieldMs: 5_000, pollMs: 60_000 },
+        },
+      },
+    });
+    const [first, second] = [
+      (await sms(messageId('yield-1'), C(17))).json.requestNumber as string,
+      (await sms(messageId('yield-2'), C(18))).json.requestNumber as string,
+    ];
+    const rowOf = async (rn: string) => (await readInboxRow(stack.db, stack.config.payloadCodec, rn))!;
+    relay.start();
+    try {
+      // The door is busy (a request being answered): the hand-off waits…
+      const release = relay.busy!();
+      relay.handOff(await rowOf(first));
+      await sleep(1_000);
+      expect(await exists(first)).toBe(false);
+      // …and goes once the door is idle.
+      release();
+      release(); // a second release counts once
+      await waitFor(() => exists(first), Boolean, 10_000);
+
+      // A door that never goes idle does not hold a start back for longer than the yield.
+      const held = relay.busy!();
+      const handedAt = Date.now();
+      relay.handOff(await rowOf(second));
+      await sleep(1_000);
+      expect(await exists(second)).toBe(false);
+      await waitFor(() => exists(second), Boolean, 20_000);
+      expect(Date.now() - handedAt).toBeGreaterThanOrEqual(4_900);
+      held();
+    } finally {
+      await relay.stop();
+      stack.relay.start();
+    }
+    expect(await executions(first)).toBe(1);
+    expect(await executions(second)).toBe(1);
   });
 
   it('two relays at once share the inbox: each workflow starts exactly once', async () => {

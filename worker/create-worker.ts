@@ -106,7 +106,7 @@ export async function createWorker({
       : []),
   ];
   // the process's own knobs (V8 flags, glibc's arenas) are the launcher's, not the SDK's
-  const { semiSpaceMb: _semiSpace, mallocArenaMax: _arenas, ...sdkOptions } = config.worker ?? {};
+  const { semiSpaceMb: _semiSpace, mallocArenaMax: _arenas, nice: _nice, ...sdkOptions } = config.worker ?? {};
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,

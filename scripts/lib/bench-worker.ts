@@ -13,9 +13,12 @@ import { createLogger } from '../../lib/logger';
 import { connectClient, connectWorkerConnection } from '../../lib/temporal';
 import { createActivityDeps } from '../../worker/activity-deps';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
+import { lowerWorkerPriority } from '../../worker/priority';
 import { installTemporalRuntime } from '../../worker/runtime';
 
 const config = loadConfig(JSON.parse(process.argv[2] ?? '{}') as Record<string, string>); // from the parent
+// before the SDK's threads exist, so that they inherit it (WORKER_NICE, as `npm run worker`)
+lowerWorkerPriority(config.worker.nice, createLogger(config));
 installTemporalRuntime(createLogger(config));
 const database = createDatabase(config.database.url!, { max: 4 });
 const client = await connectClient(config);
