@@ -209,12 +209,8 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       });
   };
 
-  /** A batch's rows as their sends left them (one UPDATE … FROM VALUES), and their notices finished. */
-  const saveBatch = async (
-    saved: TSaved[],
-    claim: string,
-    finished: { key: string; status: 'delivered' | 'undelivered'; channel?: string }[],
-  ) => {
+  /** A batch's rows as their sends left them (one UPDATE … FROM VALUES). */
+  const saveBatch = async (saved: TSaved[], claim: string) => {
     const at = now().toISOString();
     for (let i = 0; i < saved.length; i += 2000) {
       const rows = saved.slice(i, i + 2000).map((r) => ({
@@ -235,13 +231,6 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
         from jsonb_to_recordset(${jsonRows(rows)})
           as v(id text, status text, chain jsonb, channel text, step int, failures int, due_at timestamptz, detail text)
         where d.id = v.id and d.claim = ${claim}`);
-    }
-    for (let i = 0; i < finished.length; i += 2000) {
-      const rows = finished.slice(i, i + 2000).map((f) => ({ ...f, channel: f.channel ?? null }));
-      await db.execute(sql`
-        update ${notifications} n set status = v.status, channel = coalesce(v.channel, n.channel), updated_at = ${at}
-        from jsonb_to_recordset(${jsonRows(rows)}) as v(key text, status text, channel text)
-        where n.key = v.key`);
     }
   };
 
@@ -520,29 +509,6 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
               ])
             : consumerChain(contact, template, deps.notices.chain);
         };
-        // The notice, as every notice is recorded (the agent desk lists it): one statement.
-        const noticeRows = claimed.map((row) => {
-          const n = notice(row);
-          const chain = chainOf(row);
-          return {
-            key: n.key,
-            consumer_number: row.consumer_number,
-            channel: chain[0] ?? 'none',
-            language: languageOf(row.consumer_number),
-            template: n.template,
-            params: n.params,
-            chain,
-            status: chain.length ? 'pending' : 'undeliverable',
-            consumer_office_id: contacts.get(row.consumer_number)?.sectionOfficeId ?? null,
-          };
-        });
-        await db.execute(sql`
-          insert into ${notifications} (key, consumer_number, channel, language, template, params, chain, status, consumer_office_id)
-          select key, consumer_number, channel, language, template, params, chain, status, consumer_office_id
-          from jsonb_to_recordset(${jsonRows(noticeRows)}) as v(key text, consumer_number text, channel text,
-            language text, template text, params jsonb, chain jsonb, status text, consumer_office_id text)
-          on conflict (key) do nothing`);
-
         // What each send leaves is written once for the whole batch (two statements, not two per
         // message); a worker that dies first leaves the rows claimed, and the retry finds each
         // attempt already made (one read for the batch) instead of sending it again.
@@ -614,8 +580,38 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
             detail: detail.slice(0, 500),
           });
         });
+        // The notice, as every notice is recorded (the agent desk lists it), written once with what
+        // its first send left (one statement for the batch); a later round changes it only when it
+        // ends, and the sweep when a receipt delivers it. Written after the sends, not before: a
+        // pending row then marked delivered was two writes a message. A worker that dies between
+        // the sends and here leaves the rows claimed; the retry finds the attempts made and writes it.
+        const ended = new Map(finished.map((f) => [f.key, f]));
+        const noticeRows = claimed.map((row) => {
+          const n = notice(row);
+          const chain = chainOf(row);
+          const end = ended.get(n.key);
+          return {
+            key: n.key,
+            consumer_number: row.consumer_number,
+            channel: end?.channel ?? chain[row.step] ?? chain[0] ?? 'none',
+            language: languageOf(row.consumer_number),
+            template: n.template,
+            params: n.params,
+            chain,
+            status: end?.status ?? (chain.length ? 'pending' : 'undeliverable'),
+            consumer_office_id: contacts.get(row.consumer_number)?.sectionOfficeId ?? null,
+          };
+        });
+        for (let i = 0; i < noticeRows.length; i += 2000)
+          await db.execute(sql`
+            insert into ${notifications} (key, consumer_number, channel, language, template, params, chain, status, consumer_office_id)
+            select key, consumer_number, channel, language, template, params, chain, status, consumer_office_id
+            from jsonb_to_recordset(${jsonRows(noticeRows.slice(i, i + 2000))}) as v(key text, consumer_number text, channel text,
+              language text, template text, params jsonb, chain jsonb, status text, consumer_office_id text)
+            on conflict (key) do update set status = excluded.status, channel = excluded.channel, updated_at = ${now().toISOString()}
+            where excluded.status in ('delivered', 'undelivered') and ${notifications.status} is distinct from excluded.status`);
         await markFailed(failed);
-        await saveBatch(saved, claim, finished);
+        await saveBatch(saved, claim);
       }
 
       const more = sql`exists (select 1 from ${campaignDeliveries} where campaign_id = ${input.campaignId}

@@ -398,7 +398,10 @@ async function main() {
     const measured = async <T>(label: string, n: number, run: () => Promise<T>) => {
       const before = cpuOf(groups);
       const t0 = performance.now();
+      const from = process.hrtime.bigint() / 1000n;
       const result = await run();
+      // the API's CPU profile (--cpu-profile) has the same clock: its samples in this window are the phase's
+      if (profileDir) say(`${label}: monotonic µs ${from}–${process.hrtime.bigint() / 1000n}`);
       const quietAt = await drain();
       const spent = cpuSpent(before, cpuOf(groups));
       perPhase.push({

@@ -124,6 +124,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack.db.delete(notifications).where(like(notifications.key, `nr-${u}-%`));
+  await stack.db.delete(notifications).where(like(notifications.key, `nb-${u}-%`));
   // the triggers took every notice of ours back out of the rollup
   const left = await stack.db
     .select()
@@ -156,5 +157,43 @@ describe('the notices rollup', () => {
     await expectKpiMatchesNotices();
     const delivered = await fromNotices(PERIODS[0]!);
     expect(delivered.some((c) => Number(c.fellBack) > 0)).toBe(true);
+  });
+
+  it('takes batches written at once over the same day rows without a deadlock, and an upsert counts once', async () => {
+    // As a campaign's dispatchers write them: statements of many notices at once, over the same
+    // few day rows, each in another order. Counted per row, two such statements took the day rows
+    // in their notices' order and deadlocked each other.
+    const batch = (b: number, reverse: boolean) => {
+      const rows = Array.from({ length: 600 }, (_, i) => ({
+        key: `nb-${u}-${b}-${i}`,
+        consumerNumber: '1546000000001',
+        consumerOfficeId: i % 2 ? A : B,
+        channel: (['sms', 'whatsapp', 'email'] as const)[i % 3]!,
+        chain: [(['sms', 'whatsapp', 'email'] as const)[i % 3]!],
+        language: 'en',
+        template: 'request-received',
+        params: {},
+        status: i % 4 ? 'delivered' : 'pending',
+        createdAt: new Date(Date.UTC(2021, 2, 2 + (i % 2), 6)),
+      }));
+      return reverse ? rows.reverse() : rows;
+    };
+    await Promise.all(
+      Array.from({ length: 6 }, (_, b) => stack.db.insert(notifications).values(batch(b, b % 2 === 1))),
+    );
+    await expectRollupMatchesNotices();
+    // An upsert of notices new and old: the old ones' status moves (counted by the update), the
+    // new ones are counted by the insert, a repeated one changes nothing.
+    const upsert = [...batch(0, false).slice(0, 300), ...batch(9, true).slice(0, 100)].map((r) => ({
+      ...r,
+      status: 'undelivered',
+    }));
+    for (let round = 0; round < 2; round++)
+      await stack.db
+        .insert(notifications)
+        .values(upsert)
+        .onConflictDoUpdate({ target: notifications.key, set: { status: sql`excluded.status` } });
+    await expectRollupMatchesNotices();
+    await expectKpiMatchesNotices();
   });
 });
