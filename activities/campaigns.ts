@@ -617,24 +617,32 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       const more = sql`exists (select 1 from ${campaignDeliveries} where campaign_id = ${input.campaignId}
         and route = 'auto' and status = 'due' and due_at <= ${now().toISOString()})`;
       // The other dispatchers of a round only say whether more is due: the round reads the
-      // sweeping one's open rows and next time (a count over the whole campaign, once a round).
+      // sweeping one's open rows and next time (once a round). Both are index probes, not counts:
+      // whether any row is still open (an automated one is due, being sent or awaiting its
+      // receipt; a call-list one is not yet final) and the earliest time one is due, each status's
+      // earliest from the due index (a count and a min over every open row took 40 ms a round at
+      // 100,000 recipients).
       if (input.sweep === false) {
         const [row] = await db.execute<{ more: boolean }>(sql`select ${more} as more`);
         return { sent, more: Boolean(row?.more), open: 0 };
       }
-      const [left] = await db.execute<{ more: boolean; open: number; next_at: string | null }>(sql`
+      const auto = (status: string) =>
+        sql`(select min(due_at) from ${campaignDeliveries} where campaign_id = ${input.campaignId}
+              and route = 'auto' and status = ${status})`;
+      const [left] = await db.execute<{ more: boolean; open: boolean; next_at: string | null }>(sql`
         select ${more} as more,
-          (select count(*)::int from ${campaignDeliveries} where campaign_id = ${input.campaignId}
-                  and status not in (${finalList})) as open,
-          (select min(case when route = 'call' then due_at + ${`${input.callWorkWithinMs} milliseconds`}::interval
-                           else due_at end)
-             from ${campaignDeliveries} where campaign_id = ${input.campaignId}
-              and ((route = 'auto' and status in ('due', 'awaiting-receipt', 'sending'))
-                   or (route = 'call' and status in ('calling', 'claimed') and escalated_at is null))) as next_at`);
+          (exists (select 1 from ${campaignDeliveries} where campaign_id = ${input.campaignId} and route = 'auto'
+                     and status in ('due', 'sending', 'awaiting-receipt'))
+           or exists (select 1 from ${campaignDeliveries} where campaign_id = ${input.campaignId} and route = 'call'
+                     and status not in (${finalList}))) as open,
+          least(${auto('due')}, ${auto('awaiting-receipt')}, ${auto('sending')},
+            (select min(due_at) + ${`${input.callWorkWithinMs} milliseconds`}::interval
+               from ${campaignDeliveries} where campaign_id = ${input.campaignId}
+                and route = 'call' and status in ('calling', 'claimed') and escalated_at is null)) as next_at`);
       return {
         sent,
         more: Boolean(left?.more),
-        open: left?.open ?? 0,
+        open: left?.open ? 1 : 0,
         nextAt: left?.next_at ? new Date(left.next_at).toISOString() : undefined,
       };
     },

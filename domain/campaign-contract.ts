@@ -85,7 +85,7 @@ export type TDispatchResult = {
   sent: number;
   /** rows still due now (another batch at once) */
   more: boolean;
-  /** anything not yet finished: due later, awaiting a receipt, on the call list (counted by the sweeping dispatcher; 0 from the others) */
+  /** 1 while anything is not yet finished (due later, awaiting a receipt, on the call list), else 0: the sweeping dispatcher's word (0 from the others) */
   open: number;
   nextAt?: string;
 };

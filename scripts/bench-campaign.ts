@@ -29,6 +29,7 @@ import { loadDemoData } from './lib/demo-data';
 import { loadScaleNetwork } from './lib/demo-scale';
 import { startEmbeddedPostgres } from './lib/embedded-postgres';
 import { freePort } from './lib/ports';
+import { cpuOf, cpuSpent, type TCpuGroup } from './lib/process-cpu';
 import { resolveTemporalCli } from './lib/temporal-cli';
 import { startTemporalDevServer } from './lib/temporal-dev-server';
 
@@ -36,6 +37,7 @@ const { values: args } = parseArgs({
   options: {
     consumers: { type: 'string', default: '100000' },
     restart: { type: 'boolean', default: false },
+    statements: { type: 'boolean', default: false },
     batch: { type: 'string' },
     dispatchers: { type: 'string' },
     /** NOTICE_RATE_LIMITS for the campaign, e.g. `sms=1000` */
@@ -58,7 +60,15 @@ async function main() {
   });
   const [temporal, postgres] = await Promise.all([
     freePort().then((port) => startTemporalDevServer({ cliPath, port })),
-    freePort().then((port) => startEmbeddedPostgres({ dir: join(tmp, 'pg'), port, persistent: false })),
+    freePort().then((port) =>
+      startEmbeddedPostgres({
+        dir: join(tmp, 'pg'),
+        port,
+        persistent: false,
+        // --statements: what PostgreSQL spent its time on, statement by statement
+        settings: args.statements ? ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'] : [],
+      }),
+    ),
   ]);
   const config = loadConfig({
     NODE_ENV: 'development',
@@ -128,6 +138,17 @@ async function main() {
   });
   try {
     const token = await signDevToken(config.auth, { role: 'dispatcher', office: 'subdiv-kaloor' });
+    // Where the CPU went: this process (the API and the worker), Temporal, PostgreSQL.
+    const groups: TCpuGroup[] = [
+      { name: 'API + worker', pid: process.pid, tree: false },
+      { name: 'Temporal', pid: temporal.process.pid!, tree: true },
+      { name: 'PostgreSQL', pid: postgres.pid!, tree: true },
+    ];
+    if (args.statements) {
+      await db.execute(sql`create extension if not exists pg_stat_statements`);
+      await db.execute(sql`select pg_stat_statements_reset()`);
+    }
+    const cpuBefore = cpuOf(groups);
     const started = performance.now();
     const [{ t0 } = { t0: '' }] = await db.execute<{ t0: string }>(sql`select clock_timestamp()::text as t0`);
     const res = await app.request('/v1/outages', {
@@ -170,6 +191,7 @@ async function main() {
     // The figure: when the poll saw the last one (at most one poll late); the rows say when the
     // last bulk write began (its statement's start, a little before it committed).
     const ms = performance.now() - started;
+    const cpu = cpuSpent(cpuBefore, cpuOf(groups));
     const [{ lastMs } = { lastMs: ms }] = await db.execute<{ lastMs: number }>(sql`
       select extract(epoch from max(created_at) - ${t0}::timestamptz)::float * 1000 as "lastMs" from ${devOutbox}
       where idempotency_key like ${`campaign/${outage.id}.notice.%#1`}`);
@@ -177,6 +199,26 @@ async function main() {
     const [phases] = await db.execute<{ first: number }>(sql`
       select extract(epoch from min(created_at) - ${t0}::timestamptz)::float * 1000 as first from ${devOutbox}
       where idempotency_key like ${`campaign/${outage.id}.notice.%#1`}`);
+    say(
+      `CPU over those ${(ms / 1000).toFixed(1)} s: ${Object.entries(cpu)
+        .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s (${((1000 * v) / auto).toFixed(0)} µs a message)`)
+        .join(', ')}`,
+    );
+    if (args.statements) {
+      const top = await db.execute<{ ms: number; calls: number; rows: number; query: string }>(sql`
+        select total_exec_time::float as ms, calls::int, rows::int, query from pg_stat_statements
+        where toplevel order by total_exec_time desc limit 15`);
+      const tables = await db.execute<{ relname: string; ins: number; upd: number; hot: number }>(sql`
+        select relname, n_tup_ins::int as ins, n_tup_upd::int as upd, n_tup_hot_upd::int as hot from pg_stat_user_tables
+        where relname in ('campaign_deliveries', 'notifications', 'notification_attempts', 'dev_outbox', 'kpi_notice_days')
+        order by relname`);
+      say(`rows written (since PostgreSQL started): ${tables.map((r) => `${r.relname} ${r.ins} inserted, ${r.upd} updated (${r.hot} in place)`).join('; ')}`);
+      say('PostgreSQL, the statements that took longest (total ms, calls, rows):');
+      for (const q of top)
+        say(
+          `  ${q.ms.toFixed(0).padStart(7)} ms ${String(q.calls).padStart(6)} × ${String(q.rows).padStart(7)} rows  ${q.query.replace(/\s+/g, ' ').slice(0, 150)}`,
+        );
+    }
     const limits = config.notices.rateLimits;
     if (Object.keys(limits).length) await sayRates(db, outage.id, limits);
     const fairMs = await bareInsertOf(db, outage.id);

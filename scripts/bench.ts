@@ -71,6 +71,7 @@ const { values: args } = parseArgs({
     'cpu-profile': { type: 'string' },
     consumers: { type: 'string' },
     restart: { type: 'boolean' },
+    statements: { type: 'boolean' }, // campaign: PostgreSQL's slowest statements (pg_stat_statements)
     // read by scripts/bench-campaign.ts (--scenario campaign): the campaign's batch and dispatchers
     batch: { type: 'string' },
     dispatchers: { type: 'string' },

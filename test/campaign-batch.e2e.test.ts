@@ -137,10 +137,10 @@ async function campaignOf(count: number) {
 }
 
 /** The dispatch activity with this SMS provider, as attempt `attempt` of one activity of the campaign's workflow. */
-function dispatcher(campaignId: string, sms: ChannelProvider, attempt = 1) {
+function dispatcher(campaignId: string, sms: ChannelProvider, attempt = 1, activityId = '7') {
   const acts = createCampaignActivities({ ...base, providers: { ...base.providers, sms } });
   const env = new MockActivityEnvironment(
-    { workflowExecution: { workflowId: `campaign/${campaignId}`, runId: 'run-1' }, activityId: '7', attempt },
+    { workflowExecution: { workflowId: `campaign/${campaignId}`, runId: 'run-1' }, activityId, attempt },
     { logger: quiet },
   );
   return {
@@ -368,7 +368,11 @@ describe('the campaign dispatch in batches', () => {
     const claimed = await rowsOf(campaignId);
     expect(claimed.every((r) => r.status === 'sending' && r.claim !== null)).toBe(true);
 
-    // Temporal retries the activity: it takes its own claimed rows back at once (no lease to wait out).
+    // Another dispatcher of the campaign leaves them alone while the lease holds…
+    const other = await dispatcher(campaignId, sms.provider, 1, '8').run();
+    expect(other.sent).toBe(0);
+    expect(other.more).toBe(false);
+    // …and Temporal's retry of the activity takes its own claimed rows back at once (no lease to wait out).
     const retry = await dispatcher(campaignId, sms.provider, 2).run();
     expect(retry.sent).toBe(9);
     const rows = await rowsOf(campaignId);

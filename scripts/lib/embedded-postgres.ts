@@ -28,6 +28,8 @@ export async function startEmbeddedPostgres(options: {
   port: number;
   persistent?: boolean;
   onLog?: (line: string) => void;
+  /** more server settings, `-c name=value` each (a bench's pg_stat_statements) */
+  settings?: string[];
 }): Promise<LocalPostgres> {
   const dir = resolve(options.dir);
   const fresh = !existsSync(join(dir, 'PG_VERSION'));
@@ -41,7 +43,13 @@ export async function startEmbeddedPostgres(options: {
     password: PASSWORD,
     persistent: options.persistent ?? true,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      ...(options.settings ?? []).flatMap((setting) => ['-c', setting]),
+    ],
     onLog: (m) => log(String(m).trim()),
     onError: (m) => log(String(m instanceof Error ? m.message : m).trim()),
   });
