@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumers, devOutbox, workflowInbox } from '../db/schema';
+import { consumers, devOutbox, feeders, notifications, transformers, workflowInbox } from '../db/schema';
 import { verhoeffCheckDigit } from '../domain/verhoeff';
 import { claimDueRows, readInboxRow } from '../db/workflow-inbox';
 import { createWorkflowRelay, startInboxWorkflow } from '../lib/workflow-relay';
@@ -221,6 +221,62 @@ describe('workflow inbox', () => {
       30_000,
     );
     for (const rn of rns) expect(await executions(rn)).toBe(1);
+  });
+
+  it('a new ETR given while the report waited in the inbox reaches the consumer once its workflow starts', async () => {
+    // A transformer and a feeder of this test's own (an outage on them reaches this consumer alone).
+    const [model] = await stack.db
+      .select()
+      .from(transformers)
+      .where(eq(transformers.sectionOfficeId, 'sec-kalamassery'));
+    const [feeder] = await stack.db.select().from(feeders).where(eq(feeders.id, model!.feederId));
+    const tag = `inbox-etr-${Date.now()}`;
+    await stack.db.insert(feeders).values({ ...feeder!, id: `fdr-${tag}`, name: `Feeder ${tag}` });
+    await stack.db
+      .insert(transformers)
+      .values({ ...model!, id: `dtr-${tag}`, name: `DTR ${tag}`, feederId: `fdr-${tag}` });
+    await stack.db
+      .update(consumers)
+      .set({ transformerId: `dtr-${tag}` })
+      .where(eq(consumers.consumerNumber, C(19)));
+    const dispatcher = await stack.token({ role: 'dispatcher', office: 'sec-kalamassery' });
+    const at = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+    const outage = await stack.call('POST', '/v1/outages', {
+      token: dispatcher,
+      body: { kind: 'emergency', transformerIds: [`dtr-${tag}`], reason: 'DTR fuse blown', etr: at(2) },
+    });
+    expect(outage.status, outage.text).toBe(201);
+
+    stack.relay.pause();
+    try {
+      const acked = await sms(messageId('etr'), C(19));
+      expect(acked.status, acked.text).toBe(200);
+      const rn = acked.json.requestNumber as string;
+      // the answer carries the ETR as it was
+      expect(acked.json.reply).toContain(rn);
+      expect(await exists(rn)).toBe(false);
+      const etr = at(3);
+      const patched = await stack.call('PATCH', `/v1/outages/${outage.json.id}`, {
+        token: dispatcher,
+        body: { etr },
+      });
+      expect(patched.status, patched.text).toBe(200);
+      stack.relay.resume();
+      const told = await waitFor(
+        () =>
+          stack.db
+            .select()
+            .from(notifications)
+            .where(like(notifications.key, `${rn}/%`)),
+        (rows) => rows.some((n) => n.template === 'outage-etr-changed'),
+        30_000,
+      );
+      const changed = told.filter((n) => n.template === 'outage-etr-changed');
+      expect(changed).toHaveLength(1);
+      expect(changed[0]!.params.etr).toBe(new Date(etr).toISOString());
+    } finally {
+      stack.relay.resume();
+    }
   });
 
   it('a start handed over while the door is answering waits until it is idle, and no longer than its yield', async () => {

@@ -598,7 +598,21 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
     // Restored between intake and now? The registry could not signal a workflow not yet started.
     const outage = await acts.outageState({ outageId: state.outage.id });
     if (outage.restoredAt) restored(outage.restoredAt);
-    else if (outage.etr !== state.outage.etr) state.outage.etr = outage.etr;
+    else if (outage.etr !== state.outage.etr) {
+      state.outage.etr = outage.etr;
+      // A new ETR while the report waited in the workflow inbox: a consumer answered in writing
+      // was given the old one, and hears the new one as everyone already linked does (the
+      // registration notice below carries it to the others).
+      if (input.answeredInWriting && patched('etr-changed-before-start')) {
+        log('etr-changed', undefined, outage.etr);
+        void notify({
+          key: `${input.requestNumber}/etr/${outage.etr}`,
+          to: { consumerNumber: input.consumerNumber },
+          template: 'outage-etr-changed',
+          params: { area: state.outage.area, etr: outage.etr },
+        });
+      }
+    }
   }
   // The consumer hears it once: a written answer to their own report already gave the number,
   // the expected time or the outage's ETR.
