@@ -585,6 +585,9 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
         // ends, and the sweep when a receipt delivers it. Written after the sends, not before: a
         // pending row then marked delivered was two writes a message. A worker that dies between
         // the sends and here leaves the rows claimed; the retry finds the attempts made and writes it.
+        // An insert and an update, not one upsert: an upsert runs both statement triggers of the
+        // notices rollup, each taking its day rows in key order, and two such statements could
+        // still take each other's rows crosswise (migration 0034).
         const ended = new Map(finished.map((f) => [f.key, f]));
         const noticeRows = claimed.map((row) => {
           const n = notice(row);
@@ -602,14 +605,26 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
             consumer_office_id: contacts.get(row.consumer_number)?.sectionOfficeId ?? null,
           };
         });
+        const inserted = new Set<string>();
         for (let i = 0; i < noticeRows.length; i += 2000)
-          await db.execute(sql`
+          for (const { key } of await db.execute<{ key: string }>(sql`
             insert into ${notifications} (key, consumer_number, channel, language, template, params, chain, status, consumer_office_id)
             select key, consumer_number, channel, language, template, params, chain, status, consumer_office_id
             from jsonb_to_recordset(${jsonRows(noticeRows.slice(i, i + 2000))}) as v(key text, consumer_number text, channel text,
               language text, template text, params jsonb, chain jsonb, status text, consumer_office_id text)
-            on conflict (key) do update set status = excluded.status, channel = excluded.channel, updated_at = ${now().toISOString()}
-            where excluded.status in ('delivered', 'undelivered') and ${notifications.status} is distinct from excluded.status`);
+            on conflict (key) do nothing
+            returning key`))
+            inserted.add(key);
+        // Notices written by an earlier round that end in this one.
+        const endedBefore = finished
+          .filter((f) => !inserted.has(f.key))
+          .map((f) => ({ key: f.key, status: f.status, channel: f.channel ?? null }));
+        for (let i = 0; i < endedBefore.length; i += 2000)
+          await db.execute(sql`
+            update ${notifications} n set status = v.status, channel = coalesce(v.channel, n.channel),
+              updated_at = ${now().toISOString()}
+            from jsonb_to_recordset(${jsonRows(endedBefore.slice(i, i + 2000))}) as v(key text, status text, channel text)
+            where n.key = v.key and n.status is distinct from v.status`);
         await markFailed(failed);
         await saveBatch(saved, claim);
       }

@@ -100,6 +100,11 @@ const EnvSchema = z
     LOG_PRETTY: booleanFlag.optional(),
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: port.default(3000),
+    /**
+     * Several API processes on one host listen on the same PORT (SO_REUSEPORT: the kernel spreads
+     * the connections among them); each runs its own relay on the shared workflow inbox.
+     */
+    HTTP_REUSE_PORT: booleanFlag.default(false),
     // Without a trailing slash, so that `${publicUrl}/v1/…` never doubles it.
     PUBLIC_URL: z
       .url()
@@ -678,6 +683,7 @@ function shapeConfig(env: z.output<typeof EnvSchema>) {
     http: {
       host: env.HOST,
       port: env.PORT,
+      reusePort: env.HTTP_REUSE_PORT,
       publicUrl: env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       uploadLimitBytes: env.UPLOAD_LIMIT_BYTES,

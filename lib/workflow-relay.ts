@@ -107,7 +107,9 @@ export function createWorkflowRelay(
   /** claims due rows now (tests, and after a pause) */
   poll(): Promise<void>;
 } {
-  const { leaseMs, pollMs, concurrency, batch, yieldMs } = deps.config.intake.relay;
+  const { leaseMs, pollMs, concurrency, batch } = deps.config.intake.relay;
+  // A start held back past its row's lease would be taken (and started again) by another API's relay.
+  const yieldMs = Math.min(deps.config.intake.relay.yieldMs, leaseMs / 2);
   const where = { namespace: deps.config.temporal.namespace, taskQueue: deps.config.temporal.taskQueue };
   // each with when it may start: a hand-off waits while the door answers requests, up to yieldMs
   const queue: { start: TInboxStart; notBefore: number }[] = [];
@@ -288,6 +290,7 @@ export function createWorkflowRelay(
       stopped = true;
       if (timer) clearTimeout(timer);
       if (wake) clearTimeout(wake);
+      wake = undefined;
       await polling;
       // Starts already sent finish; their rows are deleted. What is queued stays in the inbox.
       queue.splice(0).forEach((q) => known.delete(q.start.workflowId));

@@ -4,7 +4,7 @@
  * catalogue and demo data at start under an advisory lock (MIGRATE_ON_START=false leaves that to
  * `npm run migrate`). Runs no workflows: start `npm run worker` too.
  */
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from '../api/create-app';
 import { loadConfig } from '../config';
 import { createDatabase } from '../db/client';
@@ -52,10 +52,12 @@ async function main() {
     tracer: tracing?.tracer,
     relay,
   });
-  const server = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port });
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: config.http.host });
   await new Promise<void>((resolveListening, reject) => {
     server.once('listening', resolveListening);
     server.once('error', reject);
+    // HTTP_REUSE_PORT: N API processes on one host share the port
+    server.listen({ port: config.http.port, host: config.http.host, reusePort: config.http.reusePort });
   });
   stopOnSignals(log, async () => {
     await new Promise((r) => server.close(() => r(undefined)));

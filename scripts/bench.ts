@@ -63,6 +63,7 @@ const { values: args } = parseArgs({
     'semi-space': { type: 'string' }, // open-requests: the worker's node --max-semi-space-size
     'fire-all': { type: 'boolean' }, // open-requests: all N TATs end after the restart
     'fire-in': { type: 'string' },
+    apis: { type: 'string', default: '1' }, // intake: API processes sharing the port (HTTP_REUSE_PORT)
     'worker-nice': { type: 'string' }, // intake: the worker's WORKER_NICE (0: as the driver)
     arenas: { type: 'string' }, // open-requests: the worker's MALLOC_ARENA_MAX (0: glibc's own)
     snapshot: { type: 'string' }, // open-requests: a heap snapshot of the workflow thread, to this file
@@ -91,6 +92,7 @@ if (args.scenario === 'campaign') await import('./bench-campaign'); // runs and 
 if (args.scenario === 'kpis') await import('./bench-kpis'); // runs and exits
 const N = Math.max(20, Number(args.n));
 const CONCURRENCY = Math.max(1, Number(args.concurrency));
+const APIS = Math.max(1, Math.min(8, Number(args.apis)));
 const say = (m: string) => console.log(`[bench] ${m}`);
 
 /** Runs `task(i)` for i < n with at most `concurrency` in flight; answers elapsed ms and each latency. */
@@ -192,6 +194,7 @@ async function main() {
     PORT: String(httpPort),
     MIGRATE_ON_START: 'false',
     ...(args['worker-nice'] !== undefined ? { WORKER_NICE: args['worker-nice'] } : {}),
+    ...(APIS > 1 ? { HTTP_REUSE_PORT: 'true' } : {}),
   };
   const config = loadConfig(env);
   await migrateDatabase(postgres.url);
@@ -267,23 +270,35 @@ async function main() {
     });
     return started;
   };
-  const [api, workerProcess] = await Promise.all([
-    child('./api.ts', [], profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+  const [workerProcess, ...apis] = await Promise.all([
     child(
       './lib/bench-worker.ts',
       [JSON.stringify(env), String(config.worker.maxCachedWorkflows), bundlePath],
       [`--max-semi-space-size=${config.worker.semiSpaceMb}`],
       mallocArenaEnv(config.worker.mallocArenaMax, env),
     ),
+    // --apis N: N API processes on one port (the kernel spreads the connections), each with its relay
+    ...Array.from({ length: APIS }, () =>
+      child('./api.ts', [], profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ),
   ]);
   const base = `http://127.0.0.1:${httpPort}`;
   const groups: TCpuGroup[] = [
     { name: 'driver', pid: process.pid, tree: false },
-    { name: 'API', pid: api.pid!, tree: true },
+    ...apis.map((api, i) => ({ name: i === 0 ? 'API' : `API ${i + 1}`, pid: api.pid!, tree: true })),
     { name: 'worker', pid: workerProcess.pid!, tree: true },
     { name: 'Temporal', pid: temporal.process.pid!, tree: true },
     { name: 'PostgreSQL', pid: postgres.pid!, tree: true },
   ];
+  /** CPU of each part now, the API processes summed as one part. */
+  const cpuNow = () => {
+    const read = cpuOf(groups);
+    for (let i = 1; i < APIS; i++) {
+      read.API! += read[`API ${i + 1}`]!;
+      delete read[`API ${i + 1}`];
+    }
+    return read;
+  };
   const inboxDepth = async () =>
     (await db.execute<{ n: number }>(sql`select count(*)::int as n from workflow_inbox`))[0]!.n;
   const workerInFlight = () =>
@@ -366,7 +381,7 @@ async function main() {
     say(
       `warming up (load average ${loadavg()
         .map((l) => l.toFixed(2))
-        .join(' ')}; the worker at nice ${config.worker.nice}, the API at ${getPriority()})`,
+        .join(' ')}; the worker at nice ${config.worker.nice}, ${APIS} API process(es) at ${getPriority()})`,
     );
     await pool(20, 4, () => noop());
     const warm = await sms(throughputSet[N]!.consumerNumber);
@@ -397,14 +412,14 @@ async function main() {
     const perPhase: { label: string; cpu: Record<string, number>; sustained: number }[] = [];
     const phase = (label: string) => perPhase.find((p) => p.label === label)!;
     const measured = async <T>(label: string, n: number, run: () => Promise<T>) => {
-      const before = cpuOf(groups);
+      const before = cpuNow();
       const t0 = performance.now();
       const from = process.hrtime.bigint() / 1000n;
       const result = await run();
       // the API's CPU profile (--cpu-profile) has the same clock: its samples in this window are the phase's
       if (profileDir) say(`${label}: monotonic µs ${from}–${process.hrtime.bigint() / 1000n}`);
       const quietAt = await drain();
-      const spent = cpuSpent(before, cpuOf(groups));
+      const spent = cpuSpent(before, cpuNow());
       perPhase.push({
         label,
         cpu: Object.fromEntries(Object.entries(spent).map(([k, v]) => [k, Number(v) / n])),
@@ -584,7 +599,7 @@ async function main() {
       console.log(
         `${name.padEnd(32)} ${perSecond.toFixed(1).padStart(10)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)}   ${(perSecond / rate(baseline, N)).toFixed(2).padStart(12)}×   ${(perSecond / rate(directRun, N)).toFixed(2).padStart(12)}×`,
       );
-    const parts = groups.map((g) => g.name);
+    const parts = groups.map((g) => g.name).filter((name) => !/^API \d/.test(name));
     const stack = (cpu: Record<string, number>) =>
       Object.entries(cpu).reduce((sum, [k, v]) => (k === 'driver' ? sum : sum + v), 0);
     console.log(

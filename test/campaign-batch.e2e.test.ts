@@ -294,6 +294,19 @@ describe('the campaign dispatch in batches', () => {
       .from(devOutbox)
       .where(eq(devOutbox.idempotencyKey, `${key(refused)}#2`));
     expect(second?.channel).toBe(after!.chain![1]);
+    // The desk's notice list: the refused one, pending since the first round, delivered on the
+    // second channel; the failing one still pending; each listed once.
+    const listed = new Map(
+      (
+        await stack.db
+          .select({ key: notifications.key, status: notifications.status, channel: notifications.channel })
+          .from(notifications)
+          .where(like(notifications.key, `campaign/${campaignId}.%`))
+      ).map((n) => [n.key, n]),
+    );
+    expect(listed.size).toBe(6);
+    expect(listed.get(key(refused))).toMatchObject({ status: 'delivered', channel: after!.chain![1] });
+    expect(listed.get(key(failing))).toMatchObject({ status: 'pending' });
   });
 
   it('sends within the SMS rate limit: what finds no room in time is due again as it was, and goes in a later round', async () => {

@@ -59,6 +59,9 @@ describe('config', () => {
     expect(loadConfig({ WORKER_MALLOC_ARENA_MAX: '0' }).worker.mallocArenaMax).toBe(0);
     expect(problemsOf({ WORKER_MALLOC_ARENA_MAX: 'many' })[0]).toMatch(/^WORKER_MALLOC_ARENA_MAX:/);
     expect(loadConfig({ WORKER_NICE: '0' }).worker.nice).toBe(0);
+    expect(loadConfig({}).http.reusePort).toBe(false);
+    expect(loadConfig({ HTTP_REUSE_PORT: 'true' }).http.reusePort).toBe(true);
+    expect(loadConfig({}).intake.relay.yieldMs).toBe(2_000);
     expect(problemsOf({ WORKER_NICE: '20' })[0]).toMatch(/^WORKER_NICE:/);
   });
 

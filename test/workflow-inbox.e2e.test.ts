@@ -289,7 +289,7 @@ describe('workflow inbox', () => {
         ...stack.config,
         intake: {
           ...stack.config.intake,
-          relay: { ...stack.config.intake.relay, yieldMs: 5_000, pollMs: 60_000 },
+          relay: { ...stack.config.intake.relay, yieldMs: 5_000, pollMs: 60_000, leaseMs: 60_000 },
         },
       },
     });
@@ -298,6 +298,11 @@ describe('workflow inbox', () => {
       (await sms(messageId('yield-2'), C(18))).json.requestNumber as string,
     ];
     const rowOf = async (rn: string) => (await readInboxRow(stack.db, stack.config.payloadCodec, rn))!;
+    // Leased well past the test (this file's leases are a second): no poll takes them meanwhile.
+    await stack.db
+      .update(workflowInbox)
+      .set({ leaseUntil: new Date(Date.now() + 60_000) })
+      .where(inArray(workflowInbox.workflowId, [first, second]));
     relay.start();
     try {
       // The door is busy (a request being answered): the hand-off waits…

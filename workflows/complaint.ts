@@ -583,9 +583,12 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
   /** whether the report's written answer stands for the registration notice (decided below) */
   let answered: boolean | undefined = undefined;
   let replied: Promise<void> | undefined;
+  let replyWent = false;
   if (input.reply && patched('reply-in-workflow'))
     replied = replyActs.sendChannelReply(input.reply).then(
-      () => undefined,
+      () => {
+        replyWent = true;
+      },
       // Never sent (refused, or the gateway down for good): the registration notice tells them.
       async () => {
         await condition(() => answered !== undefined);
@@ -601,15 +604,21 @@ export async function complaintWorkflow(input: TComplaintInput): Promise<TCompla
     else if (outage.etr !== state.outage.etr) {
       state.outage.etr = outage.etr;
       // A new ETR while the report waited in the workflow inbox: a consumer answered in writing
-      // was given the old one, and hears the new one as everyone already linked does (the
-      // registration notice below carries it to the others).
+      // was given the old one, and hears the new one as everyone already linked does — after
+      // that answer has gone, not before it. An answer that never went is followed by the
+      // registration notice, which carries the new ETR (as it does for everyone else).
       if (input.answeredInWriting && patched('etr-changed-before-start')) {
-        log('etr-changed', undefined, outage.etr);
-        void notify({
-          key: `${input.requestNumber}/etr/${outage.etr}`,
-          to: { consumerNumber: input.consumerNumber },
-          template: 'outage-etr-changed',
-          params: { area: state.outage.area, etr: outage.etr },
+        const etr = outage.etr;
+        const area = state.outage.area;
+        log('etr-changed', undefined, etr);
+        void (replied ?? Promise.resolve()).then(() => {
+          if (replied && !replyWent) return;
+          void notify({
+            key: `${input.requestNumber}/etr/${etr}`,
+            to: { consumerNumber: input.consumerNumber },
+            template: 'outage-etr-changed',
+            params: { area, etr },
+          });
         });
       }
     }
