@@ -193,6 +193,9 @@ async function main() {
     DATA_DIR: join(tmp, 'data'),
     PORT: String(httpPort),
     MIGRATE_ON_START: 'false',
+    // One agent token sends all N complaints: the door's capacity is measured, not the per-caller
+    // limit (600 a minute by default, which a run of --n 1000 passed and was refused with 429).
+    RATE_LIMIT_PER_MINUTE: String(Math.max(600, 20 * N)),
     ...(args['worker-nice'] !== undefined ? { WORKER_NICE: args['worker-nice'] } : {}),
     ...(APIS > 1 ? { HTTP_REUSE_PORT: 'true' } : {}),
   };
