@@ -69,6 +69,19 @@ function windows(grants: TRateGrant[], ms: number) {
   return { windows: out, inAnySecond, span: out.at(-1)!.endsAt - out[0]!.endsAt };
 }
 
+/**
+ * 60 SMS granted at 20 a second (windows of 5 per 250 ms): in 12 windows over 2.75 s at least,
+ * never more than 5 in one, and no more than one window's share over 20 in any second.
+ */
+function expectSixtyAtTwentyASecond(grants: TRateGrant[]) {
+  expect(grants.reduce((n, g) => n + g.points, 0)).toBe(60);
+  const granted = windows(grants, 250);
+  expect(granted.windows.length).toBeGreaterThanOrEqual(12);
+  expect(Math.max(...granted.windows.map((w) => w.points))).toBeLessThanOrEqual(5);
+  expect(granted.inAnySecond).toBeLessThanOrEqual(25);
+  expect(granted.span).toBeGreaterThanOrEqual(2650);
+}
+
 const message = (key: string, channel: string, i: number): TBatchMessage => ({
   notice: {
     key,
@@ -130,15 +143,9 @@ describe('sending within each provider’s rate limit', () => {
     );
     expect(outcomes.filter((o) => !o.ok)).toEqual([]);
 
-    // The limiter granted the 60 SMS, never more than 5 in one window of 250 ms, so in 12 windows
-    // over 2.75 s at least, and no more than one window's share over 20 in any second.
+    // The limiter granted the 60 SMS, and only those, at 20 a second.
     expect(grants.every((g) => g.channel === 'sms')).toBe(true);
-    expect(grants.reduce((n, g) => n + g.points, 0)).toBe(60);
-    const granted = windows(grants, 250);
-    expect(granted.windows.length).toBeGreaterThanOrEqual(12);
-    expect(Math.max(...granted.windows.map((w) => w.points))).toBeLessThanOrEqual(5);
-    expect(granted.inAnySecond).toBeLessThanOrEqual(25);
-    expect(granted.span).toBeGreaterThanOrEqual(2650);
+    expectSixtyAtTwentyASecond(grants);
 
     // What the provider accepted: every message once, the SMS spread over two and a half seconds and more.
     const { rows, counts } = await outboxOf(prefix);
@@ -182,14 +189,8 @@ describe('sending within each provider’s rate limit', () => {
 
     expect(a.grants.length).toBeGreaterThan(0);
     expect(b.grants.length).toBeGreaterThan(0);
-    const grants = [...a.grants, ...b.grants];
-    expect(grants.reduce((n, g) => n + g.points, 0)).toBe(60);
-    const granted = windows(grants, 250);
     // Each alone would have sent its 30 in 1.25 s; together they took the 60's 2.75 s, 5 a window at most.
-    expect(granted.windows.length).toBeGreaterThanOrEqual(12);
-    expect(Math.max(...granted.windows.map((w) => w.points))).toBeLessThanOrEqual(5);
-    expect(granted.inAnySecond).toBeLessThanOrEqual(25);
-    expect(granted.span).toBeGreaterThanOrEqual(2650);
+    expectSixtyAtTwentyASecond([...a.grants, ...b.grants]);
     const { counts } = await outboxOf(prefix);
     expect(counts.size).toBe(60);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
